@@ -1,0 +1,77 @@
+"""The error types of gkparse and the error-level setting.
+
+Every error gkparse raises is a :class:`GkparseError`, itself a ``ValueError``, and its
+message names the offending input (a path, a URL or the first bytes of the data).
+"""
+
+from __future__ import annotations
+
+import enum
+
+__all__ = [
+    "GkparseError",
+    "DecodeError",
+    "EmptyInputError",
+    "BinaryInputError",
+    "NotAReportError",
+    "ReportIssueError",
+    "ErrorLevel",
+]
+
+
+class GkparseError(ValueError):
+    """Root of every error gkparse raises.
+
+    ``source`` names the input (path, URL or a short preview of the data) when known.
+    """
+
+    def __init__(self, message: str, *, source: str | None = None) -> None:
+        self.source = source
+        self.reason = message
+        super().__init__(f"{source}: {message}" if source else message)
+
+
+class DecodeError(GkparseError):
+    """The bytes could not be decoded as text in any supported encoding."""
+
+
+class EmptyInputError(GkparseError):
+    """The input holds no text at all (zero bytes or only whitespace)."""
+
+
+class BinaryInputError(GkparseError):
+    """The input is binary data (PDF, image, archive…) rather than an HTML or text page."""
+
+
+class NotAReportError(GkparseError):
+    """The document decodes, but contains no annual-report content gkparse can read."""
+
+
+class ReportIssueError(GkparseError):
+    """Raised with ``errors="raise"`` when a parsed report has an issue (see ``Report.issues``)."""
+
+    def __init__(self, message: str, *, source: str | None = None, issue: object = None) -> None:
+        super().__init__(message, source=source)
+        self.issue = issue
+
+
+class ErrorLevel(str, enum.Enum):
+    """What :func:`gkparse.parse` does with the issues it finds (like sqlglot's error level).
+
+    - ``ignore``: keep the parsed values, drop the issue list.
+    - ``collect`` (default): list every issue on ``Report.issues``; never raise.
+    - ``warn``: collect, and also emit each issue as a :class:`GkparseWarning`.
+    - ``raise``: collect, then raise :class:`ReportIssueError` on the first issue of
+      severity ``error``.
+
+    Input errors (undecodable bytes, no report at all) raise at every level.
+    """
+
+    IGNORE = "ignore"
+    COLLECT = "collect"
+    WARN = "warn"
+    RAISE = "raise"
+
+
+class GkparseWarning(UserWarning):
+    """Category of the warnings emitted with ``errors="warn"``."""
