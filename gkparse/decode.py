@@ -1,0 +1,149 @@
+"""Bytes → text, decoded once, recording how.
+
+Order: byte-order mark; the ``<meta>`` charset (any GB label read as gb18030, its
+superset, because pages that declare gb2312 routinely contain GBK-only characters);
+strict UTF-8; then charset detection as a last resort.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from .errors import BinaryInputError, DecodeError, EmptyInputError
+
+__all__ = ["Decoded", "decode_bytes", "normalise_encoding", "sniff_binary"]
+
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE
+)
+_XML_ENCODING = re.compile(rb"""^<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-.]+)""", re.IGNORECASE)
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_BINARY_MAGIC = (
+    (b"%PDF-", "PDF"),
+    (b"PK\x03\x04", "ZIP/Office"),
+    (b"\xd0\xcf\x11\xe0", "OLE/DOC"),
+    (b"\x89PNG", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF8", "GIF"),
+    (b"\x1f\x8b", "gzip"),
+)
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Decoded text, the codec used and how it was chosen (bom, meta, utf-8, detected)."""
+
+    text: str
+    encoding: str
+    method: str
+
+
+def normalise_encoding(label: str) -> str:
+    """The codec to use for a declared charset label.
+
+    >>> normalise_encoding("GB2312"), normalise_encoding("gbk"), normalise_encoding("UTF8")
+    ('gb18030', 'gb18030', 'utf-8')
+    """
+    name = label.strip().lower()
+    if name.replace("-", "").replace("_", "") in ("gb2312", "gbk", "gb18030", "cp936", "euccn", "xgbk", "hzgb2312"):
+        return "gb18030"
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return name
+
+
+def sniff_binary(data: bytes) -> str | None:
+    """Name of the binary format ``data`` starts with, or None if it may be text.
+
+    >>> sniff_binary(b"%PDF-1.7 ..."), sniff_binary(b"<html>")
+    ('PDF', None)
+    """
+    head = data[:8]
+    for magic, name in _BINARY_MAGIC:
+        if head.startswith(magic):
+            return name
+    sample = data[:4096]
+    if sample.count(b"\x00") > len(sample) // 10 and not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "binary"
+    return None
+
+
+def decode_bytes(data: bytes, *, source: str | None = None, declared: str | None = None) -> Decoded:
+    """Decode ``data`` to text.
+
+    ``declared`` is a charset from outside the document (an HTTP Content-Type header).
+    Raises :class:`EmptyInputError`, :class:`BinaryInputError` or :class:`DecodeError`.
+
+    >>> decode_bytes('<meta charset="gb2312">镕'.encode("gb18030")).encoding
+    'gb18030'
+    """
+    if not data.strip():
+        raise EmptyInputError("the input is empty", source=source)
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return Decoded(data[len(bom):].decode(codec), codec, "bom")
+            except UnicodeDecodeError as exc:
+                raise DecodeError(f"bytes do not match their {codec} byte-order mark ({exc.reason} at byte {exc.start})", source=source) from None
+    kind = sniff_binary(data)
+    if kind is not None:
+        raise BinaryInputError(f"the input is {kind} data, not an HTML or text page", source=source)
+    head = data[:4096]
+    candidates: list[tuple[str, str]] = []
+    match = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
+    if match:
+        candidates.append((normalise_encoding(match.group(1).decode("ascii", "replace")), "meta"))
+    if declared:
+        candidates.append((normalise_encoding(declared), "declared"))
+    for codec, method in candidates:
+        try:
+            return Decoded(data.decode(codec), codec, method)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8", "utf-8")
+    except UnicodeDecodeError:
+        pass
+    return _detect(data, source)
+
+
+def _detect(data: bytes, source: str | None) -> Decoded:
+    # Chinese government pages that are not UTF-8 are GB-family in practice; try that
+    # before asking a detector, which guesses poorly on short pages.
+    try:
+        return Decoded(data.decode("gb18030"), "gb18030", "detected")
+    except UnicodeDecodeError:
+        pass
+    for codec in ("big5", "utf-16"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if _looks_textual(text):
+            return Decoded(text, codec, "detected")
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # optional: not a core dependency
+        from_bytes = None
+    if from_bytes is not None:
+        best = from_bytes(data).best()
+        if best is not None:
+            return Decoded(str(best), best.encoding, "detected")
+    raise DecodeError("cannot decode the bytes as UTF-8, GB18030 or Big5", source=source)
+
+
+def _looks_textual(text: str) -> bool:
+    sample = text[:2000]
+    if not sample:
+        return False
+    printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in sample)
+    return printable / len(sample) > 0.95

@@ -1,0 +1,62 @@
+"""The meeting point of the HTML and text readers: a page and its table rows.
+
+Both :mod:`gkparse.html` and :mod:`gkparse.text` turn a document into a :class:`Page`;
+everything after that (alignment, repair, checks, the model) is shared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = ["LabeledRow", "TableRows", "Page", "TableKind"]
+
+TableKind = Literal["disclosure", "requests", "appeals"]
+
+
+@dataclass
+class LabeledRow:
+    """A table row as read: its label text and its raw value tokens, in order.
+
+    With ``glued=False`` (HTML) each token is exactly one cell, ``""`` being an empty cell.
+    With ``glued=True`` (text) a token may hold several glued cells and empty cells may
+    have vanished.
+    """
+
+    label: str
+    tokens: list[str]
+    glued: bool = False
+    key: str | None = None  # set when the reader already matched the row to a template row
+    truncated: bool = False  # the document ends inside this row: its tokens are a prefix
+
+
+@dataclass
+class TableRows:
+    """One table (or one captioned part 二 sub-table) as rows of labels and tokens.
+
+    ``columns`` gives the header text above each value column (``"行政复议/结果维持"``);
+    None when the reader could not tell (text dumps), in which case the template's order
+    applies. ``caption`` is the sub-table caption (``第二十条第(一)项``) for part 二.
+    """
+
+    kind: TableKind
+    rows: list[LabeledRow] = field(default_factory=list)
+    columns: list[str] | None = None
+    caption: str | None = None
+
+
+@dataclass
+class Page:
+    """A document reduced to what the report needs.
+
+    ``meta_lines`` are the page's text lines where a metadata block may sit (the whole page
+    for HTML, the head of a text dump); ``body`` is the article text without tables.
+    """
+
+    form: Literal["html", "text"]
+    title: str | None = None
+    title_candidates: list[str] = field(default_factory=list)
+    meta_lines: list[str] = field(default_factory=list)
+    body: str = ""
+    tables: list[TableRows] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)

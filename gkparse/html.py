@@ -1,0 +1,313 @@
+"""HTML document → :class:`~gkparse.document.Page`: body, title, metadata, table rows.
+
+The page is decoded by :mod:`gkparse.decode` and handed to lxml as text; BeautifulSoup is
+only a fallback for markup lxml refuses. The article body is found with the site profiles
+of :mod:`gkparse.profiles`, tables are expanded with :mod:`gkparse.tablegrid` and cut into
+the report's parts by their labels, never by position.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+from .document import LabeledRow, Page, TableKind, TableRows
+from .errors import NotAReportError
+from .normalize import label_key
+from .profiles import body_xpaths
+from .tablegrid import GridCell, cell_text, expand_table
+from .templates import TEMPLATES
+
+__all__ = ["read_html", "looks_like_html"]
+
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_HTML_HINT = re.compile(r"<(?:!doctype|html|head|body|table|p|div|meta|span|td|tr|br)\b", re.IGNORECASE)
+_NUMERIC = re.compile(r"^[-+−]?\d[\d,，]*(?:\.\d+)?\s*(?:万元|元|件|个|项|条|次)?$|^[/／\-—–－]+$|^无$")
+_BODY_MARKERS = (
+    "第二十条", "申请人情况", "本年新收", "总体情况", "主动公开政府信息情况", "行政复议",
+    "存在的主要问题", "其他需要报告",
+)
+_SKIP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "svg", "select", "button")
+_BLOCK = {
+    "p", "div", "br", "li", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "section",
+    "article", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "header", "footer", "center",
+    "form", "hr", "title",
+}
+_CELL = {"td", "th"}
+
+# Stems that mark the first row of each part inside a table.
+_REQUESTS_START = ("本列数据的勾稽关系", "申请人情况", "本年新收")
+_DISCLOSURE_START = ("第二十条",)
+_APPEALS_START = ("行政复议",)
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether ``text`` is markup rather than a text dump.
+
+    >>> looks_like_html("<p>一、总体情况</p>"), looks_like_html("一、总体情况\\n规章 0 0 0")
+    (True, False)
+    """
+    head = text[:4096]
+    return len(_HTML_HINT.findall(head)) >= 1 and head.lstrip()[:1] == "<" or len(_HTML_HINT.findall(head)) >= 3
+
+
+def _parse_tree(text: str, source: str | None) -> etree._Element:
+    text = _XML_DECL.sub("", text, count=1)
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        root = None
+    if root is None or not len(root):
+        from bs4 import BeautifulSoup  # lenient fallback, only for markup lxml refuses
+
+        repaired = str(BeautifulSoup(text, "html.parser"))
+        try:
+            root = lxml.html.document_fromstring(repaired)
+        except (etree.ParserError, ValueError):
+            raise NotAReportError("the HTML has no content", source=source) from None
+    for bad in root.xpath("//" + " | //".join(_SKIP_TAGS)):
+        bad.drop_tree()
+    for comment in root.xpath("//comment()"):
+        parent = comment.getparent()
+        if parent is not None:
+            comment.drop_tree() if hasattr(comment, "drop_tree") else parent.remove(comment)
+    return root
+
+
+def _marker_score(text: str) -> int:
+    key = label_key(text)
+    return sum(marker in key for marker in _BODY_MARKERS)
+
+
+def _find_body(root: etree._Element) -> etree._Element:
+    best: tuple[int, int, etree._Element] | None = None
+    seen: set[int] = set()
+    for xpath in body_xpaths():
+        try:
+            found = root.xpath(xpath)
+        except etree.XPathError:
+            continue
+        for element in found:
+            if id(element) in seen or not isinstance(element.tag, str):
+                continue
+            seen.add(id(element))
+            text = element.text_content()
+            score = _marker_score(text)
+            if score == 0:
+                continue
+            # More markers first; among equals the tightest element (least chrome).
+            rank = (score, -len(text))
+            if best is None or rank > best[:2]:
+                best = (score, -len(text), element)
+    if best is not None and best[0] >= 2:
+        return best[2]
+    body = root.find("body")
+    return body if body is not None else root
+
+
+def _lines(element: etree._Element, *, skip_tables: bool) -> list[str]:
+    """The element's visible text as lines: block elements and table rows break lines."""
+    out: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        line = " ".join("".join(current).split())
+        if line:
+            out.append(line)
+        current.clear()
+
+    def walk(node: etree._Element) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag == "table" and skip_tables:
+            flush()
+            return
+        if tag in _BLOCK:
+            flush()
+        if node.text and tag:
+            current.append(node.text)
+        for child in node:
+            walk(child)
+            if child.tail:
+                current.append(child.tail)
+        if tag in _CELL:
+            current.append(" ")
+        if tag in _BLOCK:
+            flush()
+
+    walk(element)
+    flush()
+    return out
+
+
+def _title_candidates(root: etree._Element, body: etree._Element) -> list[str]:
+    found: list[str] = []
+    for name in ("ArticleTitle", "articletitle", "title", "og:title", "DC.Title"):
+        for value in root.xpath(f"//meta[@name='{name}' or @property='{name}']/@content"):
+            found.append(str(value))
+    for heading in root.xpath("//h1 | //h2 | //*[contains(@class,'title')]"):
+        found.append(heading.text_content())
+    title = root.find(".//title")
+    if title is not None and title.text:
+        found.append(title.text)
+        found.extend(re.split(r"\s*[_|｜]\s*|\s+-\s+", title.text))
+    found.extend(_lines(body, skip_tables=True)[:6])
+    return [" ".join(t.split()) for t in found if t and t.strip()]
+
+
+# --- tables ----------------------------------------------------------------------------
+
+
+def _is_data_row(texts: list[str], row_stems: tuple[str, ...]) -> bool:
+    if any(_NUMERIC.match(t) for t in texts if t):
+        return True
+    key = label_key(" ".join(texts))
+    return any(stem in key for stem in row_stems)
+
+
+def _row_stems(kind: TableKind) -> tuple[str, ...]:
+    stems: list[str] = []
+    for template in TEMPLATES.values():
+        rows = {
+            "disclosure": template.disclosure_rows,
+            "requests": template.requests_rows,
+            "appeals": (),
+        }[kind]
+        stems.extend(s for row in rows for s in row.stems if len(s) >= 3)
+    return tuple(dict.fromkeys(stems))
+
+
+_ROW_STEMS = {kind: _row_stems(kind) for kind in ("disclosure", "requests", "appeals")}
+
+
+def _segment_to_rows(kind: TableKind, grid: list[list[GridCell]], caption: str | None) -> TableRows:
+    """One part's grid rows → labelled rows with one token per logical column."""
+    width = max((len(r) for r in grid), default=0)
+    header_count = 0
+    for row in grid:
+        texts = [slot.text for slot in row if slot.origin]
+        if _is_data_row(texts, _ROW_STEMS[kind]):
+            break
+        header_count += 1
+    header, data = grid[:header_count], grid[header_count:]
+    if kind == "disclosure" and header and not data:
+        return TableRows(kind, [], None, caption)
+    if header:
+        leaf = header[-1]
+        first = leaf[0]
+        label_cols = 0
+        if kind != "appeals" or not _names_value_column(first.text):
+            while label_cols < width and leaf[label_cols].cell_id == first.cell_id:
+                label_cols += 1
+            if label_cols == width:  # a caption-like row: not a real header
+                label_cols = 1
+        groups: list[list[int]] = []
+        for c in range(label_cols, width):
+            if groups and leaf[c].cell_id == leaf[groups[-1][0]].cell_id and leaf[c].cell_id != -1:
+                groups[-1].append(c)
+            else:
+                groups.append([c])
+        columns = []
+        for group in groups:
+            stack: list[str] = []
+            for hrow in header:
+                text = hrow[group[0]].text
+                is_label = label_cols > 0 and hrow[group[0]].cell_id == first.cell_id
+                if text and (not stack or stack[-1] != text) and not is_label:
+                    stack.append(text)
+            columns.append("/".join(stack))
+    else:
+        label_cols = 0
+        for row in data:
+            n = 0
+            while n < len(row) and row[n].text and not _NUMERIC.match(row[n].text):
+                n += 1
+            label_cols = max(label_cols, n)
+        groups = [[c] for c in range(label_cols, width)]
+        columns = None
+    rows: list[LabeledRow] = []
+    for row in data:
+        label_parts: list[str] = []
+        for slot in row[:label_cols]:
+            if slot.text and (not label_parts or label_parts[-1] != slot.text):
+                label_parts.append(slot.text)
+        tokens: list[str] = []
+        for group in groups:
+            seen: set[int] = set()
+            texts = []
+            for c in group:
+                if c < len(row):
+                    slot = row[c]
+                    if slot.origin and slot.cell_id not in seen:
+                        seen.add(slot.cell_id)
+                        if slot.text:
+                            texts.append(slot.text)
+            tokens.append(" ".join(texts))
+        if not label_parts and not any(tokens):
+            continue
+        rows.append(LabeledRow(" ".join(label_parts), tokens, glued=False))
+    return TableRows(kind, rows, columns, caption)
+
+
+def _names_value_column(text: str) -> bool:
+    key = label_key(text)
+    return any(stem in key for stem in ("行政复议", "结果维持", "维持", "行政诉讼"))
+
+
+def _start_of(texts: list[str], current: TableKind | None) -> TableKind | None:
+    key = label_key(" ".join(texts))
+    if any(s in key for s in _DISCLOSURE_START):
+        return "disclosure"
+    if current != "requests" and any(s in key for s in _REQUESTS_START):
+        return "requests"
+    if current != "appeals" and any(s in key for s in _APPEALS_START) and "申请" not in key:
+        return "appeals"
+    return None
+
+
+def _tables(body: etree._Element) -> list[TableRows]:
+    tables = [
+        t for t in body.iter("table")
+        if not any(_marker_score(inner.text_content()) for inner in t.iterdescendants("table"))
+    ]
+    parts: list[TableRows] = []
+    current: TableKind | None = None
+    segment: list[list[GridCell]] = []
+    caption: str | None = None
+
+    def close() -> None:
+        if current is not None and segment:
+            parts.append(_segment_to_rows(current, segment, caption))
+
+    for table in tables:
+        grid = expand_table(table)
+        for row in grid:
+            texts = [slot.text for slot in row if slot.origin]
+            if not any(texts):
+                continue
+            start = _start_of(texts, current)
+            if start is not None:
+                close()
+                current, segment = start, []
+                caption = " ".join(t for t in texts if t) if start == "disclosure" else None
+                if start == "disclosure":
+                    continue  # the caption row is not part of the grid
+            if current is not None:
+                segment.append(row)
+        # A table boundary ends a part unless the next table has no start row of its own
+        # (tables split across pages continue the current part).
+    close()
+    return parts
+
+
+def read_html(text: str, *, source: str | None = None) -> Page:
+    """Read decoded HTML into a :class:`Page`."""
+    root = _parse_tree(text, source)
+    body = _find_body(root)
+    page = Page(form="html")
+    page.body = "\n".join(_lines(body, skip_tables=True))
+    page.title_candidates = _title_candidates(root, body)
+    page.meta_lines = _lines(root, skip_tables=False)
+    page.tables = _tables(body)
+    return page

@@ -1,0 +1,214 @@
+"""The pipeline: bytes → text → page → table rows → aligned → repaired → checked report."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import warnings
+from pathlib import Path
+from typing import Union
+
+from . import html as html_reader
+from . import text as text_reader
+from .align import align
+from .checks import check_relations
+from .decode import decode_bytes
+from .errors import EmptyInputError, ErrorLevel, GkparseError, GkparseWarning, NotAReportError, ReportIssueError
+from .meta import agency_from_title, find_signature, find_title, read_meta, report_year, split_prose
+from .model import Cell, CellState, Issue, Meta, Prose, Report, Signature, Source, new_table
+from .repair import repair
+from .templates import Template, detect
+
+__all__ = ["parse", "parse_text"]
+
+Input = Union[str, bytes, os.PathLike]
+
+
+def _load(source: Input) -> tuple[bytes | None, str | None, str | None]:
+    """(bytes, text, path) from what the caller passed."""
+    if isinstance(source, bytes):
+        return source, None, None
+    if isinstance(source, os.PathLike):
+        path = Path(source)
+        try:
+            return path.read_bytes(), None, str(path)
+        except OSError as exc:
+            raise GkparseError(f"cannot read the file: {exc.strerror}", source=str(path)) from None
+    if isinstance(source, str):
+        # A short single-line string naming an existing file is a path; anything else is the document.
+        if "\n" not in source and len(source) < 4096 and not source.lstrip().startswith("<"):
+            path = Path(source)
+            try:
+                if path.is_file():
+                    return path.read_bytes(), None, str(path)
+            except OSError:
+                pass
+        return None, source, None
+    raise TypeError(f"parse() takes a path, str or bytes, not {type(source).__name__}")
+
+
+def parse(
+    source: Input,
+    *,
+    errors: ErrorLevel | str = ErrorLevel.COLLECT,
+    path: str | None = None,
+    form: str | None = None,
+    encoding: str | None = None,
+) -> Report:
+    """Parse one report page (HTML or text) into a :class:`~gkparse.model.Report`.
+
+    ``source`` is a path, the document as ``str``, or its raw ``bytes`` (decoded here).
+    ``form`` forces ``"html"`` or ``"text"`` (default: detected). ``encoding`` is a charset
+    from outside the document (an HTTP header). ``errors`` sets what happens to issues
+    (see :class:`~gkparse.errors.ErrorLevel`). Raises :class:`~gkparse.errors.GkparseError`
+    for input that holds no report.
+    """
+    level = ErrorLevel(errors)
+    data, text, file_path = _load(source)
+    where = path or file_path
+    digest = hashlib.sha256(data if data is not None else text.encode("utf-8")).hexdigest()  # type: ignore[union-attr]
+    if data is not None:
+        decoded = decode_bytes(data, source=where, declared=encoding)
+        text, enc, method = decoded.text, decoded.encoding, decoded.method
+    else:
+        enc, method = None, "str"
+    assert text is not None
+    if not text.strip():
+        raise EmptyInputError("the input is empty", source=where)
+    report = parse_text(text, form=form, source=where)
+    report.source = Source(
+        path=where, sha256=digest, form=report.source.form, encoding=enc, encoding_method=method
+    )
+    return _apply_level(report, level)
+
+
+def _apply_level(report: Report, level: ErrorLevel) -> Report:
+    if level is ErrorLevel.IGNORE:
+        report.issues = []
+    elif level is ErrorLevel.WARN:
+        for issue in report.issues:
+            warnings.warn(str(issue), GkparseWarning, stacklevel=3)
+    elif level is ErrorLevel.RAISE:
+        for issue in report.issues:
+            if issue.severity == "error":
+                raise ReportIssueError(str(issue), source=report.source.path, issue=issue)
+    return report
+
+
+def parse_text(text: str, *, form: str | None = None, source: str | None = None) -> Report:
+    """Parse decoded text (HTML or a text dump); see :func:`parse`."""
+    is_html = html_reader.looks_like_html(text) if form is None else form == "html"
+    if is_html:
+        page = html_reader.read_html(text, source=source)
+        labels = page.body + "\n" + "\n".join(
+            " ".join([t.caption or "", *(t.columns or []), *(r.label for r in t.rows)]) for t in page.tables
+        )
+    else:
+        page = text_reader.read_text(text, None)
+        labels = text
+    title = find_title(page.title_candidates)
+    meta_fields = read_meta(page.meta_lines)
+    if title is None and meta_fields.get("title"):
+        title = find_title([meta_fields["title"]]) or meta_fields["title"]
+    year = report_year(title, page.body)
+    detection = detect(labels, year=year)
+    if not is_html and detection.template is not None:
+        page = text_reader.read_text(text, detection.template)
+    if detection.kind == "not-a-report" and not page.tables:
+        raise NotAReportError(f"no annual report found ({detection.reason})", source=source)
+
+    signature = find_signature(page.body)
+    prose = split_prose(page.body, signature)
+    agency = (agency_from_title(title) if title else None) or signature.agency
+    extra = {}
+    if "__extra__" in meta_fields:
+        extra = dict(item.split("\x1e", 1) for item in meta_fields.pop("__extra__").split("\x1f"))
+    meta_fields.pop("title", None)
+    report = Report(
+        title=title,
+        agency=agency,
+        year=year,
+        template=detection.template.name if detection.template else None,
+        meta=Meta(**meta_fields, extra=extra),
+        signature=Signature(agency=signature.agency, date=signature.date),
+        source=Source(form="html" if is_html else "text"),
+        prose=Prose(overview=prose.overview, problems=prose.problems, other=prose.other),
+    )
+    if detection.template is None:
+        rule = {"pre-2019": "pre-2019", "unknown-template": "unknown-template"}.get(detection.kind, "not-a-report")
+        report.issues.append(Issue(rule=rule, severity="error", message=detection.reason))
+        return report
+    _fill_tables(report, page, detection.template)
+    return report
+
+
+def _fill_tables(report: Report, page, template: Template) -> None:  # type: ignore[no-untyped-def]
+    aligned, issues = align(page, template)
+    cells, open_readings, repair_issues = repair(aligned, template, page.body)
+    present = {t.kind for t in page.tables}
+    for table in ("disclosure", "requests", "appeals"):
+        if table in present:
+            setattr(report, table, new_table(table, template))
+        else:
+            issues.append(Issue(rule="missing-table", severity="error", message=f"no {table} table (part {'二三四'[('disclosure', 'requests', 'appeals').index(table)]}) found"))
+    for key, cell in cells.items():
+        try:
+            target_row = _row_model(report, key)
+        except KeyError:
+            continue
+        setattr(target_row, key.rsplit("/", 1)[1], cell)
+    report.readings = open_readings
+    issues.extend(repair_issues)
+    issues.extend(_missing(report, template))
+    issues.extend(check_relations(template, lambda k: _lookup(report, k)))
+    report.issues = issues
+
+
+def _row_model(report: Report, key: str):  # type: ignore[no-untyped-def]
+    table_name, row_key, _ = key.split("/")
+    node = getattr(report, table_name)
+    if node is None:
+        raise KeyError(key)
+    for part in row_key.split("."):
+        node = getattr(node, part)
+    return node
+
+
+def _lookup(report: Report, key: str) -> Cell | None:
+    try:
+        return report.cell(key)
+    except KeyError:
+        return None
+
+
+def _missing(report: Report, template: Template) -> list[Issue]:
+    issues = []
+    for table, rows in (("requests", template.requests_rows), ("appeals", template.appeals_rows)):
+        if getattr(report, table) is None:
+            continue
+        missing_rows = []
+        missing_cells = []
+        for row in rows:
+            keys = [f"{table}/{row.key}/{c.key}" for c in (template.requests_columns if table == "requests" else template.appeals_columns)]
+            absent = [k for k in keys if report.cell(k).state is CellState.ABSENT]
+            if len(absent) == len(keys):
+                missing_rows.append(f"{table}/{row.key}")
+            elif absent:
+                missing_cells.extend(absent)
+        if missing_rows:
+            issues.append(Issue(rule="missing-row", severity="error", message=f"{len(missing_rows)} {table} rows not found: {', '.join(missing_rows)}", cells=missing_rows))
+        if missing_cells:
+            issues.append(Issue(rule="missing-cells", severity="warning", message=f"{len(missing_cells)} {table} cells not found", cells=missing_cells))
+    if report.disclosure is not None:
+        missing = []
+        for block in template.disclosure:
+            for row in block.rows:
+                for column in block.columns:
+                    key = f"disclosure/{row.key}/{column.key}"
+                    if report.cell(key).state is CellState.ABSENT and not any(
+                        report.cell(f"disclosure/{row.key}/{c.key}").state is not CellState.ABSENT for c in template.disclosure_columns
+                    ):
+                        missing.append(key)
+        if missing:
+            issues.append(Issue(rule="missing-cells", severity="warning", message=f"{len(missing)} disclosure cells not found", cells=missing))
+    return issues

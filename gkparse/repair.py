@@ -1,0 +1,374 @@
+"""Aligned rows → cells, splitting glued digit runs with the report's own arithmetic.
+
+A text dump may glue adjacent cells (``000003`` is six cells; ``713000074`` is 71, 3, 0, 0,
+0, 0, 74). For each row we enumerate its *readings* — ways to cut its tokens into exactly
+its cells, numbers without leading zeros — keeping those that satisfy the sums inside the
+row (R3, R4). Rows with several readings are then chosen together so that the column sums
+across rows (R1, R2) hold; prose evidence narrows part 二, which has no sums. Whatever is
+still open stays *ambiguous*: one value, the others listed, never presented as certain.
+Search is depth-first in a fixed order with a node budget, so it is bounded and
+deterministic.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Optional, Union
+
+from .align import AlignedRow
+from .model import Cell, CellState, Issue, RowReadings
+from .normalize import fold
+from .templates import Relation, Template
+
+__all__ = ["parse_number", "readings", "repair", "MAX_DIGITS", "NODE_BUDGET"]
+
+Number = Union[int, float]
+MAX_DIGITS = 9  #: a count cell longer than this is not a plausible reading
+NODE_BUDGET = 200_000  #: search nodes per row before giving up on finding more readings
+MAX_READINGS = 64  #: readings kept per row
+MAX_COMBINATIONS = 200_000  #: joint assignments tried across rows
+
+_DASH = re.compile(r"^(?:[/／\\]+|[-—–－─]+|无|—+)$")
+_AMOUNT = re.compile(r"^([-+]?\d+(?:\.\d+)?)\s*(万元|元)?$")
+_SIGNED = re.compile(r"^[-+−]\d+$")
+
+
+@dataclass(frozen=True)
+class Read:
+    """One cell in one reading: its value and how it appears (num, empty, dash)."""
+
+    value: Optional[Number]
+    how: str  # "num" | "empty" | "dash" | "text"
+
+
+EMPTY = Read(None, "empty")
+DASH = Read(None, "dash")
+
+
+def _to_number(text: str) -> Number:
+    value = Decimal(text)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def parse_number(token: str, *, kind: str = "count", unit: str | None = None) -> Read:
+    """Read one cell's text.
+
+    >>> parse_number("52023"), parse_number("/"), parse_number("")
+    (Read(value=52023, how='num'), Read(value=None, how='dash'), Read(value=None, how='empty'))
+    >>> parse_number("160.5964万元", kind="amount", unit="元").value
+    1605964
+    >>> parse_number("-417", kind="signed").value
+    -417
+    >>> parse_number("9116.36", kind="amount", unit="万元").value
+    9116.36
+    """
+    text = fold(token).strip().replace(",", "").replace("−", "-")
+    if not text:
+        return EMPTY
+    if _DASH.match(text):
+        return DASH
+    match = _AMOUNT.match(text)
+    if match is None:
+        return Read(None, "text")
+    number, suffix = match.groups()
+    if number.startswith(("-", "+")) and kind != "signed" and number != "0":
+        return Read(None, "text")
+    try:
+        value = Decimal(number)
+    except InvalidOperation:
+        return Read(None, "text")
+    if suffix and unit and suffix != unit:
+        value = value * 10000 if (suffix, unit) == ("万元", "元") else value / 10000
+    if value == value.to_integral_value():
+        return Read(int(value), "num")
+    return Read(float(value), "num")
+
+
+def _splittable(token: str) -> bool:
+    return token.isdigit() and len(token) > 1
+
+
+def readings(row: AlignedRow, *, budget: int = NODE_BUDGET, limit: int = MAX_READINGS) -> tuple[list[tuple[Read, ...]], bool]:
+    """Every reading of ``row`` that fills its cells exactly and keeps its row sums.
+
+    Returns the readings (at most ``limit``) and whether the search was complete.
+    Vanished empty cells are tried only when no exact reading exists.
+
+    >>> from gkparse.align import AlignedRow
+    >>> r = AlignedRow("requests", ["a", "b", "c"], ["213"], True, sums=[("R3", [0, 1], 2)])
+    >>> [[c.value for c in reading] for reading in readings(r)[0]]
+    [[2, 1, 3]]
+    """
+    n = len(row.keys)
+    kinds = row.kinds or ["count"] * n
+    units = row.units or [None] * n
+    sums_at: dict[int, list[tuple[list[int], int]]] = {}
+    for _, addends, total in row.sums:
+        sums_at.setdefault(max(addends + [total]), []).append((addends, total))
+
+    def search(tokens: list[str], allow_gaps: bool, check_sums: bool) -> tuple[list[tuple[Read, ...]], bool]:
+        found: list[tuple[Read, ...]] = []
+        nodes = 0
+        complete = True
+        cells: list[Read] = []
+
+        def ok_sums(index: int) -> bool:
+            if not check_sums:
+                return True
+            for addends, total in sums_at.get(index, ()):
+                t = cells[total].value
+                parts = [cells[a].value for a in addends]
+                if t is None:
+                    continue
+                if all(p is None for p in parts):
+                    continue
+                if sum(p for p in parts if p is not None) != t:
+                    return False
+            return True
+
+        def dfs(ti: int, offset: int, gaps_left: int) -> None:
+            nonlocal nodes, complete
+            nodes += 1
+            if nodes > budget or len(found) >= limit:
+                complete = False
+                return
+            slot = len(cells)
+            if slot == n:
+                if ti == len(tokens):
+                    found.append(tuple(cells))
+                return
+            remaining_slots = n - slot
+            if ti == len(tokens):
+                if allow_gaps and gaps_left >= remaining_slots:
+                    cells.append(EMPTY)
+                    if ok_sums(slot):
+                        dfs(ti, 0, gaps_left - 1)
+                    cells.pop()
+                return
+            token = tokens[ti]
+            rest = token[offset:]
+            if allow_gaps and gaps_left > 0 and offset == 0:
+                cells.append(EMPTY)
+                if ok_sums(slot):
+                    dfs(ti, 0, gaps_left - 1)
+                cells.pop()
+            if offset == 0 and not _splittable(token):
+                read = parse_number(token, kind=kinds[slot], unit=units[slot])
+                cells.append(read)
+                if ok_sums(slot):
+                    dfs(ti + 1, 0, gaps_left)
+                cells.pop()
+                return
+            # Cut a number off the front of a digit run.
+            if rest[0] == "0":
+                lengths = [1]
+            else:
+                lengths = list(range(1, min(len(rest), MAX_DIGITS) + 1))
+            for length in lengths:
+                if length == len(rest):
+                    next_ti, next_offset = ti + 1, 0
+                else:
+                    next_ti, next_offset = ti, offset + length
+                    if n - slot - 1 < 1:
+                        continue
+                cells.append(Read(int(rest[:length]), "num"))
+                if ok_sums(slot):
+                    dfs(next_ti, next_offset, gaps_left)
+                cells.pop()
+                if not complete:
+                    return
+
+        dfs(0, 0, n if allow_gaps else 0)
+        return found, complete
+
+    # Exact readings first; then without trailing blank lines (a line dump's blank lines
+    # before a heading are not cells); only then with vanished empty cells; row sums are
+    # dropped last, for rows that break them in print.
+    trimmed = list(row.tokens)
+    while trimmed and trimmed[-1] == "":
+        trimmed.pop()
+    for check_sums in (True, False):
+        for tokens, gaps in ((row.tokens, False), (trimmed, False), (trimmed, True)):
+            if gaps and row.truncated:
+                continue
+            found, complete = search(tokens, gaps, check_sums)
+            if found:
+                return found, complete
+    return [], True
+
+
+# --- choosing readings across rows -------------------------------------------------------
+
+
+def _column_relations(template: Template) -> list[Relation]:
+    return [r for r in template.relations if r.along == "column"]
+
+
+def _relation_holds(values: dict[str, Optional[Number]], relation: Relation, column: str) -> Optional[bool]:
+    table = relation.table
+    left = [values.get(f"{table}/{k}/{column}") for k in relation.left]
+    right = [values.get(f"{table}/{k}/{column}") for k in relation.right]
+    if all(v is None for v in left) or all(v is None for v in right):
+        return None
+    return sum(v for v in left if v is not None) == sum(v for v in right if v is not None)
+
+
+@dataclass
+class _RowState:
+    row: AlignedRow
+    options: list[tuple[Read, ...]]
+    complete: bool
+    basis: str | None = None
+
+
+def _prose_evidence(body: str, template: Template) -> dict[str, set[Number]]:
+    """Numbers that part 一 states next to a part 二 row and column term."""
+    evidence: dict[str, set[Number]] = {}
+    clauses = re.split(r"[，。；;！？\n]", fold(body))
+    for block in template.disclosure:
+        for row in block.rows:
+            for column in block.columns:
+                if not row.prose or not column.prose:
+                    continue
+                for clause in clauses:
+                    if any(w in clause for w in row.prose) and any(w in clause for w in column.prose):
+                        for m in re.finditer(r"(\d+(?:\.\d+)?)\s*(?:件|个|项|条|万元)", clause):
+                            evidence.setdefault(f"disclosure/{row.key}/{column.key}", set()).add(_to_number(m.group(1)))
+    return evidence
+
+
+def repair(
+    rows: list[AlignedRow], template: Template, body: str = ""
+) -> tuple[dict[str, Cell], list[RowReadings], list[Issue]]:
+    """Turn aligned rows into cells; return the cells by key, open readings and issues."""
+    issues: list[Issue] = []
+    states: list[_RowState] = []
+    for row in rows:
+        if not row.glued:
+            options = [tuple(parse_number(t, kind=k, unit=u) for t, k, u in zip(row.tokens, row.kinds, row.units))]
+            states.append(_RowState(row, options, True))
+            continue
+        options, complete = readings(row)
+        if not options:
+            issues.append(Issue(rule="unreadable-row", severity="warning", message=f"{row.label or row.table!r}: no reading of {row.raw!r} fills its {len(row.keys)} cells", cells=[k for k in row.keys if k]))
+        if not complete:
+            issues.append(Issue(rule="search-limit", severity="warning", message=f"{row.label or row.table!r}: the readings of {row.raw!r} were not all enumerated (search budget)", cells=[k for k in row.keys if k]))
+        states.append(_RowState(row, options, complete))
+
+    evidence = _prose_evidence(body, template) if body else {}
+    for state in states:
+        if state.row.table != "disclosure" or len(state.options) < 2:
+            continue
+        keyed = [k for k in state.row.keys if k in evidence]
+        if not keyed:
+            continue
+        narrowed = [
+            o for o in state.options
+            if all(o[i].value in evidence[k] for i, k in enumerate(state.row.keys) if k in evidence)
+        ]
+        if narrowed and len(narrowed) < len(state.options):
+            state.options = narrowed
+            state.basis = "prose: " + "; ".join(f"{k.split('/', 1)[1]} = {sorted(evidence[k])}" for k in keyed)
+
+    chosen = _choose_across_rows(states, template)
+    cells: dict[str, Cell] = {}
+    open_readings: list[RowReadings] = []
+    for state, (options, basis) in zip(states, chosen):
+        row = state.row
+        if not options:
+            for key, token in itertools.zip_longest(row.keys, row.tokens[: len(row.keys)]):
+                if key:
+                    cells[key] = Cell(raw=row.raw, state=CellState.AMBIGUOUS if row.tokens else CellState.ABSENT)
+            continue
+        first = options[0]
+        glued_raw = row.raw
+        narrowed = basis or state.basis
+        for i, key in enumerate(row.keys):
+            if key is None:
+                continue
+            values = list(dict.fromkeys(o[i].value for o in options))
+            read = first[i]
+            unit = row.units[i] if row.units and read.value is not None else None
+            if not row.glued:
+                state_ = {"num": CellState.PRINTED, "empty": CellState.EMPTY, "dash": CellState.DASH, "text": CellState.EMPTY}[read.how]
+                cells[key] = Cell(value=read.value, raw=row.tokens[i] if i < len(row.tokens) else None, state=state_, unit=unit)
+                if read.how == "text":
+                    issues.append(Issue(rule="unreadable-cell", severity="warning", message=f"{key}: {row.tokens[i]!r} is not a number", cells=[key]))
+                continue
+            if len(values) > 1 or not state.complete:
+                cells[key] = Cell(value=read.value, raw=glued_raw, state=CellState.AMBIGUOUS, unit=unit, alternatives=values[1:])
+                continue
+            if read.how in ("empty", "dash"):
+                cells[key] = Cell(raw=glued_raw, state=CellState.EMPTY if read.how == "empty" else CellState.DASH)
+                continue
+            if read.how == "text":
+                cells[key] = Cell(raw=glued_raw, state=CellState.EMPTY)
+                continue
+            single_token = len(row.tokens) == len(row.keys) and all(not _splittable(t) for t in row.tokens)
+            if single_token:
+                cells[key] = Cell(value=read.value, raw=row.tokens[i], state=CellState.PRINTED, unit=unit)
+            elif len(state.options) > 1:
+                cells[key] = Cell(value=read.value, raw=glued_raw, state=CellState.RESOLVED, unit=unit, basis=narrowed)
+            else:
+                cells[key] = Cell(value=read.value, raw=glued_raw, state=CellState.SPLIT, unit=unit, basis=state.basis)
+        if len(options) > 1 or not state.complete:
+            keys = [k for k in row.keys]
+            open_readings.append(
+                RowReadings(
+                    table=row.table,
+                    cells=[k or "" for k in keys],
+                    raw=glued_raw,
+                    readings=[[c.value for c in o] for o in options],
+                    basis=narrowed,
+                )
+            )
+            issues.append(
+                Issue(
+                    rule="ambiguous", severity="warning",
+                    message=f"{row.label or row.table!r}: {len(options)} readings of {glued_raw!r} remain" + ("" if state.complete else " (search incomplete)"),
+                    cells=[k for k in row.keys if k],
+                )
+            )
+    return cells, open_readings, issues
+
+
+def _choose_across_rows(states: list[_RowState], template: Template) -> list[tuple[list[tuple[Read, ...]], str | None]]:
+    """For requests rows with several readings, keep the joint choices under which R1/R2
+    hold; when none does, keep each row's own readings (the text's own support)."""
+    result: list[tuple[list[tuple[Read, ...]], str | None]] = [(s.options, None) for s in states]
+    open_ = [i for i, s in enumerate(states) if s.row.table == "requests" and len(s.options) > 1]
+    if not open_:
+        return result
+    fixed: dict[str, Optional[Number]] = {}
+    for s in states:
+        if s.row.table == "requests" and len(s.options) == 1:
+            for key, read in zip(s.row.keys, s.options[0]):
+                if key:
+                    fixed[key] = read.value
+    relations = _column_relations(template)
+    columns = [c.key for c in template.requests_columns]
+    consistent: list[tuple[int, ...]] = []
+    tried = 0
+    for combo in itertools.product(*(range(len(states[i].options)) for i in open_)):
+        tried += 1
+        if tried > MAX_COMBINATIONS:
+            break
+        values = dict(fixed)
+        for i, choice in zip(open_, combo):
+            for key, read in zip(states[i].row.keys, states[i].options[choice]):
+                if key:
+                    values[key] = read.value
+        if all(_relation_holds(values, r, c) is not False for r in relations for c in columns):
+            consistent.append(combo)
+            if len(consistent) >= MAX_READINGS:
+                break
+    if not consistent:
+        return result
+    used = {r.id for r in relations}
+    for position, i in enumerate(open_):
+        picked = list(dict.fromkeys(combo[position] for combo in consistent))
+        result[i] = ([states[i].options[p] for p in picked], "+".join(sorted(used)))
+    return result

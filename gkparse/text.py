@@ -1,0 +1,250 @@
+"""Text dump → :class:`~gkparse.document.Page`.
+
+Text dumps lose the table structure: cells sit one per line, on pipe rows, or glued on a
+single line (``…国家秘密00000002.其他法律…``). Rows are found by the template's label stems,
+in template order, on a compact copy of the text (folded, no whitespace) that maps back
+to the original; what lies between two labels is the row's raw value text, tokenised
+here and split into cells later by :mod:`gkparse.repair`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .document import LabeledRow, Page, TableRows
+from .normalize import compact_with_map, label_key
+from .templates import Column, Row, Template
+
+__all__ = ["read_text", "tokenize"]
+
+_CAPTION = re.compile(r"第二十条第?\(([一二三四五六七八九十]+)\)项")
+_VALUE_CHARS = set("0123456789/|-—–.+")
+_TOKEN = re.compile(r"[-+−]?\d[\d,]*(?:\.\d+)?(?:万元|元)?|[/／]+|[—–]+|-{1,3}|无")
+_PART4 = re.compile(r"四、(?:(?!结转)[^0-9五]){0,40}?(?:行政复议|行政诉讼)")
+_PART5 = re.compile(r"五、[^。]{0,30}?(?:问题|改进)")
+_PART3 = re.compile(r"三、收到和处理")
+_APPEAL_HEADER_STEMS = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉", "行政复议", "行政诉讼")
+
+
+@dataclass
+class _Compact:
+    text: str
+    compact: str
+    index: list[int]
+
+    def original(self, start: int, end: int) -> str:
+        """Original text between compact positions ``start`` and ``end``."""
+        if start >= end:
+            return ""
+        o_start = self.index[start] if start < len(self.index) else len(self.text)
+        o_end = self.index[end - 1] + 1 if end - 1 < len(self.index) else len(self.text)
+        return self.text[o_start:o_end]
+
+    def original_between(self, start: int, end: int) -> str:
+        """Original text from after compact char ``start - 1`` up to compact char ``end``
+        (keeps the whitespace around the span, which carries empty cells)."""
+        o_start = self.index[start - 1] + 1 if 0 < start <= len(self.index) else (0 if start == 0 else len(self.text))
+        o_end = self.index[end] if end < len(self.index) else len(self.text)
+        return self.text[o_start:o_end]
+
+
+def tokenize(region: str, *, baseline: int = 1) -> list[str]:
+    """Raw value tokens of a row's value text; ``""`` marks an empty cell.
+
+    Pipe rows: one token per cell between pipes (trailing empty padding dropped).
+    Line dumps: a run of newlines longer than ``baseline`` holds empty cells.
+
+    >>> tokenize(" | 58 | 7 |  | 66 | ||")
+    ['58', '7', '', '66']
+    >>> tokenize("\\n\\n569\\n\\n\\n368\\n\\n", baseline=2)
+    ['569', '', '368']
+    >>> tokenize("713000074")
+    ['713000074']
+    """
+    if "|" in region:
+        pieces = region.split("|")[1:]
+        if pieces and not pieces[-1].strip():
+            pieces = pieces[:-1]  # the tail before the next label
+        tokens: list[str] = []
+        for piece in pieces:
+            found = _TOKEN.findall(piece)
+            if found:
+                tokens.extend(found)
+            elif not piece.strip():
+                tokens.append("")
+            else:
+                break  # label text of the next row inside this row's span
+        while tokens and tokens[-1] == "":
+            tokens.pop()
+        return tokens
+    tokens = []
+    position = 0
+    for match in _TOKEN.finditer(region):
+        gap = region[position:match.start()]
+        tokens.extend([""] * max(0, gap.count("\n") - baseline))
+        tokens.append(match.group())
+        position = match.end()
+    if tokens:
+        tokens.extend([""] * max(0, region[position:].count("\n") - baseline))
+    return tokens
+
+
+def _baseline(text: str) -> int:
+    """The newline count that separates two cells in a one-cell-per-line dump."""
+    runs = Counter(len(m.group()) for m in re.finditer(r"\n(?:[ \t\u3000]*\n)*", text) if m.group())
+    if not runs:
+        return 1
+    newline_runs = Counter()
+    for run_text, in ((m.group(),) for m in re.finditer(r"(?:\n[ \t\u3000]*)+", text)):
+        newline_runs[run_text.count("\n")] += 1
+    return newline_runs.most_common(1)[0][0] if newline_runs else 1
+
+
+def _find_stem(c: _Compact, stems: tuple[str, ...], start: int, end: int) -> tuple[int, int] | None:
+    best: tuple[int, int] | None = None
+    for stem in stems:
+        key = label_key(stem)
+        pos = c.compact.find(key, start, end)
+        if pos != -1 and (best is None or pos < best[0]):
+            best = (pos, pos + len(key))
+    return best
+
+
+def _label_start(c: _Compact, stem_start: int, floor: int, number: int | None) -> int:
+    """Walk back from a stem over label characters, taking a glued leaf number ``N.`` and
+    any group label (``(四)无法提供``) in front of it."""
+    i = stem_start
+    while i > floor and c.compact[i - 1] not in _VALUE_CHARS:
+        i -= 1
+    if (
+        number is not None
+        and i - 2 >= floor
+        and c.compact[i - 1] in ".、"
+        and c.compact[i - 2] == str(number)
+    ):
+        i -= 2
+        while i > floor and c.compact[i - 1] not in _VALUE_CHARS:
+            i -= 1
+    return i
+
+
+def _label_end(c: _Compact, stem_end: int, ceiling: int) -> int:
+    i = stem_end
+    while i < ceiling and c.compact[i] not in _VALUE_CHARS:
+        i += 1
+    return i
+
+
+@dataclass
+class _Hit:
+    row: Row
+    start: int  # label start
+    stem_end: int
+    end: int = 0  # label end
+
+
+def _stems_in(c: _Compact, rows: tuple[Row, ...], start: int, end: int) -> list[_Hit]:
+    """Each row's first stem match after the previous row's, in template order."""
+    hits: list[_Hit] = []
+    cursor = start
+    for row in rows:
+        found = _find_stem(c, row.stems, cursor, end)
+        if found is not None:
+            hits.append(_Hit(row, found[0], found[1]))
+            cursor = found[1]
+    return hits
+
+
+def _extend_labels(c: _Compact, hits: list[_Hit], floor: int, end: int) -> None:
+    for i, hit in enumerate(hits):
+        hit.start = _label_start(c, hit.start, hits[i - 1].stem_end if i else floor, hit.row.number)
+    for i, hit in enumerate(hits):
+        ceiling = hits[i + 1].start if i + 1 < len(hits) else end
+        hit.end = _label_end(c, hit.stem_end, ceiling)
+
+
+def _region_rows(c: _Compact, hits: list[_Hit], end: int, baseline: int) -> list[LabeledRow]:
+    rows = []
+    for i, hit in enumerate(hits):
+        stop = hits[i + 1].start if i + 1 < len(hits) else end
+        region = c.original_between(hit.end, stop)
+        rows.append(
+            LabeledRow(
+                c.original(hit.start, hit.end), tokenize(region, baseline=baseline), glued=True,
+                key=hit.row.key, truncated=stop >= len(c.compact),
+            )
+        )
+    return rows
+
+
+def _header_columns(c: _Compact, columns: tuple[Column, ...], start: int, end: int) -> tuple[list[str], int]:
+    """The header labels between ``start`` and ``end`` in order, and where the last ends."""
+    found: list[tuple[int, int, Column]] = []
+    for column in columns:
+        hit = _find_stem(c, column.stems, start, end)
+        if hit is not None:
+            found.append((hit[0], hit[1], column))
+    found.sort(key=lambda f: f[0])
+    kept: list[tuple[int, int, Column]] = []
+    for item in found:  # overlapping matches name one header: keep the first
+        if kept and item[0] < kept[-1][1]:
+            continue
+        kept.append(item)
+    return [c.original(s, e) for s, e, _ in kept], (kept[-1][1] if kept else start)
+
+
+def read_text(text: str, template: Template | None) -> Page:
+    """Read a text dump into a :class:`Page`; tables only when ``template`` is known."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    page = Page(form="text", body=text)
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    page.meta_lines = lines[:60]
+    page.title_candidates = lines[:12]
+    if template is None:
+        return page
+    compact, index = compact_with_map(text)
+    c = _Compact(text, compact, index)
+    baseline = _baseline(text)
+
+    requests_first = _find_stem(c, template.requests_rows[0].stems, 0, len(compact))
+    requests_anchor = requests_first[0] if requests_first else len(compact)
+    part3 = _PART3.search(compact, 0, requests_anchor)
+    note = compact.find("本列数据的勾稽关系", 0, requests_anchor)
+    disclosure_end = min(x for x in (part3.start() if part3 else None, note if note != -1 else None, requests_anchor) if x is not None)
+
+    # Part 二: captioned sub-tables.
+    captions = [m for m in _CAPTION.finditer(compact, 0, disclosure_end)]
+    for i, caption in enumerate(captions):
+        seg_end = captions[i + 1].start() if i + 1 < len(captions) else disclosure_end
+        hits = _stems_in(c, template.disclosure_rows, caption.end(), seg_end)
+        header_end = hits[0].start if hits else seg_end
+        columns, header_stop = _header_columns(c, template.disclosure_columns, caption.end(), header_end)
+        _extend_labels(c, hits, header_stop, seg_end)
+        page.tables.append(
+            TableRows("disclosure", _region_rows(c, hits, seg_end, baseline), columns or None, c.original(caption.start(), caption.end()))
+        )
+
+    # Part 三: rows in template order up to the part 四 heading.
+    part4 = _PART4.search(compact, requests_anchor)
+    requests_end = part4.start() if part4 else len(compact)
+    if requests_first:
+        hits = _stems_in(c, template.requests_rows, requests_anchor, requests_end)
+        _extend_labels(c, hits, requests_anchor, requests_end)
+        page.tables.append(TableRows("requests", _region_rows(c, hits, requests_end, baseline)))
+
+    # Part 四: the header labels, then one run of 15 values.
+    if part4:
+        part5 = _PART5.search(compact, part4.end())
+        appeals_end = part5.start() if part5 else len(compact)
+        last_label = part4.end()
+        for stem in _APPEAL_HEADER_STEMS:
+            pos = compact.rfind(stem, part4.end(), appeals_end)
+            if pos != -1:
+                last_label = max(last_label, pos + len(stem))
+        region = c.original_between(last_label, appeals_end)
+        tokens = tokenize(region, baseline=baseline)
+        if tokens:
+            page.tables.append(TableRows("appeals", [LabeledRow("", tokens, glued=True)]))
+    return page
