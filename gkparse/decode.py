@@ -72,7 +72,10 @@ def sniff_binary(data: bytes) -> str | None:
         if head.startswith(magic):
             return name
     sample = data[:4096]
-    if sample.count(b"\x00") > len(sample) // 10 and not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    control = sum(1 for b in sample if b < 9 or 13 < b < 32 and b != 27)
+    if control > len(sample) // 20:  # text pages carry almost no control bytes
         return "binary"
     return None
 

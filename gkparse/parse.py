@@ -135,10 +135,12 @@ def parse_text(text: str, *, form: str | None = None, source: str | None = None)
         prose=Prose(overview=prose.overview, problems=prose.problems, other=prose.other),
     )
     if detection.template is None:
-        rule = {"pre-2019": "pre-2019", "unknown-template": "unknown-template"}.get(detection.kind, "not-a-report")
+        rule = "pre-2019" if detection.kind == "pre-2019" else "not-a-report"
         report.issues.append(Issue(rule=rule, severity="error", message=detection.reason))
         return report
     _fill_tables(report, page, detection.template)
+    if detection.kind == "unknown-template":
+        report.issues.insert(0, Issue(rule="unknown-template", severity="warning", message=detection.reason))
     return report
 
 

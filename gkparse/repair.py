@@ -184,14 +184,16 @@ def readings(row: AlignedRow, *, budget: int = NODE_BUDGET, limit: int = MAX_REA
         dfs(0, 0, n if allow_gaps else 0)
         return found, complete
 
-    # Exact readings first; then without trailing blank lines (a line dump's blank lines
-    # before a heading are not cells); only then with vanished empty cells; row sums are
-    # dropped last, for rows that break them in print.
+    # Blank lines around a row's values are often layout, not cells: read without them
+    # first, then with them; only then with vanished empty cells; row sums are dropped
+    # last, for rows that break them in print.
     trimmed = list(row.tokens)
     while trimmed and trimmed[-1] == "":
         trimmed.pop()
+    while trimmed and trimmed[0] == "":
+        trimmed.pop(0)
     for check_sums in (True, False):
-        for tokens, gaps in ((row.tokens, False), (trimmed, False), (trimmed, True)):
+        for tokens, gaps in ((trimmed, False), (row.tokens, False), (trimmed, True)):
             if gaps and row.truncated:
                 continue
             found, complete = search(tokens, gaps, check_sums)
@@ -222,12 +224,16 @@ class _RowState:
     options: list[tuple[Read, ...]]
     complete: bool
     basis: str | None = None
+    initial: int = 0  # readings before prose or relations narrowed them
+
+    def __post_init__(self) -> None:
+        self.initial = len(self.options)
 
 
 def _prose_evidence(body: str, template: Template) -> dict[str, set[Number]]:
     """Numbers that part 一 states next to a part 二 row and column term."""
     evidence: dict[str, set[Number]] = {}
-    clauses = re.split(r"[，。；;！？\n]", fold(body))
+    clauses = re.split(r"[，,。；;！!？?\n]", fold(body))
     for block in template.disclosure:
         for row in block.rows:
             for column in block.columns:
@@ -310,7 +316,7 @@ def repair(
             single_token = len(row.tokens) == len(row.keys) and all(not _splittable(t) for t in row.tokens)
             if single_token:
                 cells[key] = Cell(value=read.value, raw=row.tokens[i], state=CellState.PRINTED, unit=unit)
-            elif len(state.options) > 1:
+            elif state.initial > 1:
                 cells[key] = Cell(value=read.value, raw=glued_raw, state=CellState.RESOLVED, unit=unit, basis=narrowed)
             else:
                 cells[key] = Cell(value=read.value, raw=glued_raw, state=CellState.SPLIT, unit=unit, basis=state.basis)

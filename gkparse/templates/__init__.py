@@ -70,7 +70,12 @@ def detect(text: str, *, year: int | None = None) -> Detection:
         )
     post = [cue for cue in POST_2019_CUES if cue in key]
     if post:
-        return Detection("unknown-template", None, f"post-2019 request table ({', '.join(post)}) but part 二 unrecognised")
+        # Parts 三 and 四 are shared by both templates but for the (六) leaves.
+        fallback = TEMPLATE_2021 if "逾期不补正" in key else TEMPLATE_2019
+        return Detection(
+            "unknown-template", fallback,
+            f"post-2019 request table ({', '.join(post)}) but part 二 unrecognised; parts 三/四 read with the {fallback.name} rows",
+        )
     pre = [cue for cue in PRE_2019_CUES if cue in key]
     if pre and (year is None or year <= 2018):
         return Detection("pre-2019", None, f"pre-2019 report labels ({', '.join(pre[:3])})")
