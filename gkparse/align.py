@@ -139,8 +139,13 @@ def align(page: Page, template: Template) -> tuple[list[AlignedRow], list[Issue]
         if any(k is None for k in fresh) and not any(fresh):
             return
         tokens = list(row.tokens)
-        while len(tokens) > len(fresh) and tokens and tokens[-1] == "":
-            tokens.pop()  # trailing padding cells
+        if len(tokens) > len(fresh):
+            while len(tokens) > len(fresh) and tokens[-1] == "":
+                tokens.pop()  # trailing padding cells
+            if row.glued and tokens and tokens[-1] == "" and any(tokens):
+                # The empty markers run on past the row's width: the dump moved the empty
+                # cells to the end, so their positions say nothing. Let the repairer place them.
+                tokens = [t for t in tokens if t]
         aligned.append(
             AlignedRow(
                 table, fresh, tokens, row.glued, row.label, row.truncated,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Optional, Union
 
@@ -41,11 +41,14 @@ class Read:
     """One cell in one reading: its value and how it appears (num, empty, dash)."""
 
     value: Optional[Number]
-    how: str  # "num" | "empty" | "dash" | "text"
+    how: str  # "num" | "empty" | "dash" | "text" | "absent"
+    raw: str = ""  # the token the cell was read from
+    split: bool = False  # cut out of a token that held several cells
 
 
 EMPTY = Read(None, "empty")
 DASH = Read(None, "dash")
+CUT = Read(None, "absent")  # past the end of a truncated document
 
 
 def _to_number(text: str) -> Number:
@@ -56,8 +59,8 @@ def _to_number(text: str) -> Number:
 def parse_number(token: str, *, kind: str = "count", unit: str | None = None) -> Read:
     """Read one cell's text.
 
-    >>> parse_number("52023"), parse_number("/"), parse_number("")
-    (Read(value=52023, how='num'), Read(value=None, how='dash'), Read(value=None, how='empty'))
+    >>> [(r.value, r.how) for r in (parse_number("52023"), parse_number("/"), parse_number(""))]
+    [(52023, 'num'), (None, 'dash'), (None, 'empty')]
     >>> parse_number("160.5964万元", kind="amount", unit="元").value
     1605964
     >>> parse_number("-417", kind="signed").value
@@ -141,6 +144,9 @@ def readings(row: AlignedRow, *, budget: int = NODE_BUDGET, limit: int = MAX_REA
                     found.append(tuple(cells))
                 return
             remaining_slots = n - slot
+            if ti == len(tokens) and row.truncated and slot > 0:
+                found.append(tuple(cells) + (CUT,) * remaining_slots)
+                return
             if ti == len(tokens):
                 if allow_gaps and gaps_left >= remaining_slots:
                     cells.append(EMPTY)
@@ -156,7 +162,7 @@ def readings(row: AlignedRow, *, budget: int = NODE_BUDGET, limit: int = MAX_REA
                     dfs(ti, 0, gaps_left - 1)
                 cells.pop()
             if offset == 0 and not _splittable(token):
-                read = parse_number(token, kind=kinds[slot], unit=units[slot])
+                read = replace(parse_number(token, kind=kinds[slot], unit=units[slot]), raw=token)
                 cells.append(read)
                 if ok_sums(slot):
                     dfs(ti + 1, 0, gaps_left)
@@ -174,7 +180,7 @@ def readings(row: AlignedRow, *, budget: int = NODE_BUDGET, limit: int = MAX_REA
                     next_ti, next_offset = ti, offset + length
                     if n - slot - 1 < 1:
                         continue
-                cells.append(Read(int(rest[:length]), "num"))
+                cells.append(Read(int(rest[:length]), "num", token, split=length < len(token)))
                 if ok_sums(slot):
                     dfs(next_ti, next_offset, gaps_left)
                 cells.pop()
@@ -307,19 +313,21 @@ def repair(
             if len(values) > 1 or not state.complete:
                 cells[key] = Cell(value=read.value, raw=glued_raw, state=CellState.AMBIGUOUS, unit=unit, alternatives=values[1:])
                 continue
+            if read.how == "absent":
+                cells[key] = Cell(state=CellState.ABSENT)
+                continue
             if read.how in ("empty", "dash"):
                 cells[key] = Cell(raw=glued_raw, state=CellState.EMPTY if read.how == "empty" else CellState.DASH)
                 continue
             if read.how == "text":
                 cells[key] = Cell(raw=glued_raw, state=CellState.EMPTY)
                 continue
-            single_token = len(row.tokens) == len(row.keys) and all(not _splittable(t) for t in row.tokens)
-            if single_token:
-                cells[key] = Cell(value=read.value, raw=row.tokens[i], state=CellState.PRINTED, unit=unit)
+            if not read.split and state.initial == 1:
+                cells[key] = Cell(value=read.value, raw=read.raw, state=CellState.PRINTED, unit=unit)
             elif state.initial > 1:
-                cells[key] = Cell(value=read.value, raw=glued_raw, state=CellState.RESOLVED, unit=unit, basis=narrowed)
+                cells[key] = Cell(value=read.value, raw=read.raw, state=CellState.RESOLVED, unit=unit, basis=narrowed)
             else:
-                cells[key] = Cell(value=read.value, raw=glued_raw, state=CellState.SPLIT, unit=unit, basis=state.basis)
+                cells[key] = Cell(value=read.value, raw=read.raw, state=CellState.SPLIT, unit=unit, basis=state.basis)
         if len(options) > 1 or not state.complete:
             keys = [k for k in row.keys]
             open_readings.append(
@@ -357,11 +365,12 @@ def _choose_across_rows(states: list[_RowState], template: Template) -> list[tup
     relations = _column_relations(template)
     columns = [c.key for c in template.requests_columns]
     consistent: list[tuple[int, ...]] = []
-    tried = 0
+    space = 1
+    for i in open_:
+        space *= len(states[i].options)
+    if space > MAX_COMBINATIONS:
+        return result  # too many joint choices to rule any out: rows keep their own readings
     for combo in itertools.product(*(range(len(states[i].options)) for i in open_)):
-        tried += 1
-        if tried > MAX_COMBINATIONS:
-            break
         values = dict(fixed)
         for i, choice in zip(open_, combo):
             for key, read in zip(states[i].row.keys, states[i].options[choice]):
@@ -369,8 +378,6 @@ def _choose_across_rows(states: list[_RowState], template: Template) -> list[tup
                     values[key] = read.value
         if all(_relation_holds(values, r, c) is not False for r in relations for c in columns):
             consistent.append(combo)
-            if len(consistent) >= MAX_READINGS:
-                break
     if not consistent:
         return result
     used = {r.id for r in relations}

@@ -53,11 +53,12 @@ class _Compact:
 def tokenize(region: str, *, baseline: int = 1) -> list[str]:
     """Raw value tokens of a row's value text; ``""`` marks an empty cell.
 
-    Pipe rows: one token per cell between pipes (trailing empty padding dropped).
+    Pipe rows: one token per cell between pipes (padding past the row's cells is dropped
+    later, when the row's width is known).
     Line dumps: a run of newlines longer than ``baseline`` holds empty cells.
 
     >>> tokenize(" | 58 | 7 |  | 66 | ||")
-    ['58', '7', '', '66']
+    ['58', '7', '', '66', '', '']
     >>> tokenize("\\n\\n569\\n\\n\\n368\\n\\n", baseline=2)
     ['569', '', '368']
     >>> tokenize("713000074")
@@ -76,8 +77,6 @@ def tokenize(region: str, *, baseline: int = 1) -> list[str]:
                 tokens.append("")
             else:
                 break  # label text of the next row inside this row's span
-        while tokens and tokens[-1] == "":
-            tokens.pop()
         return tokens
     tokens = []
     position = 0

@@ -75,7 +75,7 @@ def test_sixty_digit_run_is_bounded() -> None:
 def test_seed_row_provenance() -> None:
     report = gkparse.parse(FIXTURES / "pingyang_amr_2020.txt")
     cell = report.requests.new.commercial
-    assert (cell.value, cell.state, cell.raw) == (0, CellState.SPLIT, "4 00000 4")
+    assert (cell.value, cell.state, cell.raw) == (0, CellState.SPLIT, "00000")
 
 
 def test_relation_choice_is_recorded() -> None:
