@@ -48,8 +48,9 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
-from gkparse.errors import GkparseError
-from gkparse.profiles import (
+from .decode import decode_bytes
+from .errors import GkparseError
+from .profiles import (
     ATTACHMENT_EXTENSIONS,
     GENERIC,
     LOOKALIKE_TEXT_PATTERNS,
@@ -87,6 +88,8 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+# A library stays silent unless the application configures logging.
+log.addHandler(logging.NullHandler())
 
 DEFAULT_DELAY = 1.0
 DEFAULT_TIMEOUT = 30.0
@@ -290,34 +293,21 @@ def is_report_title(text: str) -> bool:
     return _mentions_report(text) and lookalike_reason(text) is None
 
 
-_BOM = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)
-
-
 def decode_html(data: bytes) -> str:
-    """Decode a page: BOM, then the ``<meta>`` charset (any gb* label read as gb18030),
-    then UTF-8, then gb18030 with replacement characters.
+    """Decode a fetched page for link discovery, never failing.
 
-    HTTP ``Content-Type`` charsets are ignored on purpose: government servers often send
-    a default that disagrees with the page.
+    Uses :func:`gkparse.decode.decode_bytes` (BOM, then the ``<meta>`` charset with any
+    gb* label read as gb18030, then UTF-8, then detection) so the crawler reads pages as
+    the parser will; bytes it rejects (empty, binary, undecodable) are read as gb18030
+    with replacement characters. HTTP ``Content-Type`` charsets are not passed on:
+    government servers often send a default that contradicts the page.
 
     >>> decode_html('<meta charset="gb2312">年报'.encode("gbk"))[-2:]
     '年报'
     """
-    for bom, encoding in _BOM:
-        if data.startswith(bom):
-            return data[len(bom):].decode(encoding, errors="replace")
-    m = _META_CHARSET.search(data[:4096])
-    if m:
-        label = m.group(1).decode("ascii", "replace").lower()
-        encoding = "gb18030" if label.startswith("gb") or label in ("x-gbk", "cp936") else label
-        try:
-            return data.decode(encoding)
-        except (LookupError, UnicodeDecodeError):
-            pass  # a wrong declaration: fall through to the guesses below
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
+        return decode_bytes(data).text
+    except GkparseError:
         return data.decode("gb18030", errors="replace")
 
 
@@ -336,7 +326,7 @@ def _base_url(doc: etree._Element, page_url: str) -> str:
     for base in doc.iter("base"):
         href = (base.get("href") or "").strip()
         if href:
-            return urljoin(page_url, href)
+            return urljoin(page_url, str(href))
     return page_url
 
 
@@ -433,6 +423,8 @@ def discover_links(html: str, page_url: str, profile: SiteProfile | None = None)
     pagination = [p for prof in profiles for p in prof.pagination_patterns]
     column = [p for prof in profiles for p in prof.report_link_patterns]
 
+    found: dict[str, list[str]] = {}  # candidate report URL -> link texts
+
     def add_page(url: str) -> None:
         if url not in seen:
             seen.add(url)
@@ -459,13 +451,8 @@ def discover_links(html: str, page_url: str, profile: SiteProfile | None = None)
             candidate = title_year(plain) is not None or not _is_index_like(url)
         else:
             candidate = _matches_any(column, url) and not _is_index_like(url)
-        if not candidate:
-            continue
-        seen.add(url)
-        if lookalike_reason(plain):
-            result.lookalikes.append((url, text))
-        else:
-            result.reports.append((url, text))
+        if candidate:
+            found.setdefault(url, []).append(text)
 
     for pattern in profile.page_count_patterns:
         for m in re.finditer(pattern, html):
@@ -476,6 +463,17 @@ def discover_links(html: str, page_url: str, profile: SiteProfile | None = None)
                     n=n, prefix=groups.get("prefix") or "index", ext=groups.get("ext") or "html"
                 )
                 add_page(normalize_url(urljoin(page_url, name)))
+
+    for url, texts in found.items():
+        if url in seen:  # turned out to be a list page
+            continue
+        # The same report is often linked twice (title and "查看", or an image): keep
+        # the text that names the report and its year.
+        text = max(texts, key=lambda t: (_mentions_report(t), title_year(t) is not None, len(t)))
+        if lookalike_reason(text):
+            result.lookalikes.append((url, text))
+        else:
+            result.reports.append((url, text))
     return result
 
 
@@ -534,16 +532,16 @@ def attachment_links(html: str, page_url: str, profile: SiteProfile | None = Non
     return out
 
 
-def _page_is_report(html: str) -> bool:
-    """A page whose title or main heading names one year's report (a column page's
-    title names no year)."""
+def _page_is_report(html: str, *, dated: bool = True) -> bool:
+    """A page whose title or main heading names a report; with ``dated``, one year's
+    report (a column page's title names no year)."""
     doc = _parse_html(html)
     if doc is None:
         return False
     titles = [str(t) for t in doc.xpath("//meta[@name='ArticleTitle']/@content")]
     for tag in ("title", "h1", "h2"):
         titles += [el.text_content() for el in list(doc.iter(tag))[:3]]
-    return any(is_report_title(t) and title_year(t) is not None for t in titles)
+    return any(is_report_title(t) and (not dated or title_year(t) is not None) for t in titles)
 
 
 def _is_html(content_type: str, body: bytes) -> bool:
@@ -593,6 +591,10 @@ class _Fetched:
     @property
     def url(self) -> str:
         return self.final.url
+
+    @property
+    def not_modified(self) -> bool:
+        return self.final.status == 304
 
     @property
     def html(self) -> str | None:
@@ -710,21 +712,21 @@ class _Crawler:
             return self.robots[host]
         parser = urllib.robotparser.RobotFileParser(host + "/robots.txt")
         why = ""
+        rules: list[str] = []  # none: everything allowed
         try:
             hops = self._follow(host + "/robots.txt", max_bytes=_ROBOTS_MAX_BYTES)
             status = hops[-1].status
             if 200 <= status < 300:
-                parser.parse(hops[-1].body.decode("utf-8", errors="replace").splitlines())
-            elif status in (401, 403):
-                parser.disallow_all, why = True, f"robots.txt answered HTTP {status}"
-            elif 400 <= status < 500:
-                parser.allow_all = True  # no robots.txt: everything allowed
-            else:
-                parser.disallow_all, why = True, f"robots.txt unavailable (HTTP {status})"
+                rules = hops[-1].body.decode("utf-8", errors="replace").splitlines()
+            elif status in (401, 403) or status >= 500 or status in _REDIRECT_STATUSES:
+                # A guarded or broken robots.txt: keep out, as urllib.robotparser does.
+                why = f"robots.txt unavailable (HTTP {status})"
         except FetchError as exc:
             # Like the big crawlers: an unreachable robots.txt means "keep out for now".
-            parser.disallow_all, why = True, f"robots.txt unavailable ({exc.reason})"
-        parser.modified()  # can_fetch() answers False until the parser has a timestamp
+            why = f"robots.txt unavailable ({exc.reason})"
+        if why:
+            rules = ["User-agent: *", "Disallow: /"]
+        parser.parse(rules)  # also stamps the parser, without which can_fetch() says no
         self.robots[host] = (parser, why)
         return parser, why
 
@@ -790,8 +792,12 @@ class _Crawler:
             except httpx.HTTPError as exc:
                 entry.error = _describe(exc)
                 raise FetchError(entry.error, source=url) from None
+            except (httpx.InvalidURL, UnicodeError) as exc:  # e.g. a host IDNA rejects
+                entry.error = f"invalid URL ({exc})"
+                raise FetchError(entry.error, source=url) from None
             else:
                 entry.status = exchange.status
+                log.info("GET %s -> %s (%d bytes)", url, exchange.status, len(exchange.body))
                 if exchange.status < 500 or attempt + 1 == attempts:
                     return exchange
                 retry_after = exchange.header("retry-after")
@@ -832,22 +838,25 @@ class _Crawler:
                 return hops
             if len(hops) > self.max_redirects:
                 raise FetchError(f"more than {self.max_redirects} redirects", source=url)
-            target = normalize_url(urljoin(current, location))
+            try:
+                target = normalize_url(urljoin(current, location))
+            except FetchError:
+                raise FetchError(f"redirect to an unusable URL: {location}", source=url) from None
             if target in (hop.url for hop in hops):
                 raise FetchError(f"redirect loop at {target}", source=url)
             if robots and target in self.fetched:
                 raise _AlreadyFetched(target)
             current = target
 
-    def fetch(self, url: str, *, conditional: bool = False) -> _Fetched | None:
-        """Fetch a page: a 2xx response, or None for 304 Not Modified (only when
-        ``conditional``). Raises FetchError for anything else."""
+    def fetch(self, url: str, *, conditional: bool = False) -> _Fetched:
+        """Fetch a page: a 2xx response, or (only when ``conditional``) a 304 Not
+        Modified. Raises FetchError for anything else."""
         hops = self._follow(url, conditional=conditional, robots=True)
         for hop in hops:
             self.fetched.add(hop.url)
         final = hops[-1]
         if final.status == 304 and conditional:
-            return None
+            return _Fetched(hops)
         if not 200 <= final.status < 300:
             reason = f"HTTP {final.status} {final.reason}".strip()
             if final.status >= 500 and self.retries:
@@ -899,6 +908,8 @@ class _Crawler:
         self.result.failures.append(Failure(url=url, reason=exc.reason, status=exc.status))
 
     def _unchanged(self, fetched: _Fetched) -> bool:
+        if fetched.not_modified:
+            return True
         previous = self.previous.get(fetched.url)
         return bool(previous and previous.digest and previous.digest == _payload_digest(fetched.final.body))
 
@@ -923,9 +934,13 @@ class _Crawler:
         except FetchError as exc:
             self._fail(url, exc)
             return
-        assert fetched is not None
         html = fetched.html
         if html is None or _page_is_report(html):
+            self.report(url, fetched)
+            return
+        links = discover_links(html, fetched.url)
+        if not (links.reports or links.lookalikes or links.pages) and _page_is_report(html, dated=False):
+            # An undated report title and nothing to follow: the page is the report.
             self.report(url, fetched)
         else:
             self.column(fetched, html)
@@ -951,13 +966,16 @@ class _Crawler:
                 except FetchError as exc:
                     self._fail(page_url, exc)
                     continue
-                assert got is not None
                 fetched, html = got, got.html or ""
             pages += 1
             self.result.list_pages.append(fetched.url)
             if self.keep_list_pages:
                 self.write(fetched)
             links = discover_links(html, fetched.url)
+            log.debug(
+                "%s: %d report links, %d look-alikes, %d pages",
+                fetched.url, len(links.reports), len(links.lookalikes), len(links.pages),
+            )
             for url in links.pages:
                 if url not in self.seen:
                     self.seen.add(url)
@@ -994,9 +1012,6 @@ class _Crawler:
             except FetchError as exc:
                 self._fail(url, exc)
                 return
-            if fetched is None:
-                self.result.unchanged.append(url)
-                return
         if self._unchanged(fetched):
             self.result.unchanged.append(fetched.url)
             return
@@ -1016,8 +1031,8 @@ class _Crawler:
             except FetchError as exc:
                 self._fail(link, exc)
                 continue
-            if got is None or self._unchanged(got):
-                self.result.unchanged.append(link if got is None else got.url)
+            if self._unchanged(got):
+                self.result.unchanged.append(got.url)
                 continue
             self.write(got)
             self.result.attachments.append(got.url)

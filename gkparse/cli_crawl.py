@@ -1,0 +1,171 @@
+"""The ``gkparse crawl`` command: collect annual reports into a WARC file.
+
+Registered by :mod:`gkparse.cli` with ``cli.add_command(crawl_command, "crawl")``.
+Exit status: 0 when nothing failed, 1 when some URL failed (the WARC is still written)
+or ``--parse`` could not run, 2 for usage errors.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+
+import click
+
+from .crawl import (
+    DEFAULT_DELAY,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_PAGES,
+    DEFAULT_MAX_REDIRECTS,
+    DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT,
+    CrawlResult,
+    crawl,
+)
+from .errors import GkparseError
+
+__all__ = ["crawl_command"]
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _summary(result: CrawlResult) -> str:
+    c = result.counts
+    parts = [
+        _plural(c["list_pages"], "list page"),
+        _plural(c["reports"], "report"),
+        _plural(c["attachments"], "attachment"),
+    ]
+    if c["unchanged"]:
+        parts.append(f"{c['unchanged']} unchanged")
+    if c["skipped"]:
+        parts.append(f"{c['skipped']} skipped")
+    parts.append(_plural(c["failures"], "failure"))
+    return (
+        f"crawled {', '.join(parts)} in {_plural(c['requests'], 'request')}; "
+        f"wrote {_plural(c['records'], 'record')} to {result.warc_path}"
+    )
+
+
+def _default_output(warc: Path) -> Path:
+    name = warc.name
+    for suffix in (".warc.gz", ".warc", ".gz"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    return warc.with_name(name + ".jsonl")
+
+
+class _EchoHandler(logging.Handler):
+    """Log lines to whatever stderr is current (click.echo), not the one at setup."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(self.format(record), err=True)
+
+
+def _enable_logging(verbose: int) -> None:
+    logger = logging.getLogger("gkparse.crawl")
+    logger.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
+    # One handler even when the command runs several times in a process (tests).
+    if not any(isinstance(h, _EchoHandler) for h in logger.handlers):
+        handler = _EchoHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+        logger.addHandler(handler)
+
+
+@click.command("crawl")
+@click.argument("urls", nargs=-1, required=True, metavar="URL...")
+@click.option("--warc", "warc_path", required=True,
+              type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="WARC file to write (gzipped unless the name ends in .warc).")
+@click.option("--max-pages", type=click.IntRange(min=1), default=DEFAULT_MAX_PAGES, show_default=True,
+              help="List pages to read per report column.")
+@click.option("--since", type=click.IntRange(1980, 2100), default=None, metavar="YEAR",
+              help="Skip reports whose link text names an earlier year.")
+@click.option("--delay", type=click.FloatRange(min=0), default=DEFAULT_DELAY, show_default=True,
+              help="Seconds between requests to one host (robots.txt Crawl-delay wins if longer).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_TIMEOUT,
+              show_default=True, help="Seconds to wait for a connection or for data.")
+@click.option("--retries", type=click.IntRange(min=0), default=DEFAULT_RETRIES, show_default=True,
+              help="Retries after timeouts, network errors and 5xx (exponential backoff).")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
+              help="Largest response accepted.")
+@click.option("--max-redirects", type=click.IntRange(min=0), default=DEFAULT_MAX_REDIRECTS,
+              show_default=True, help="Redirects followed per URL.")
+@click.option("--previous", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="WARC of an earlier crawl: unchanged reports are skipped (repeatable).")
+@click.option("--no-attachments", is_flag=True, help="Do not fetch PDF/Word/Excel attachments.")
+@click.option("--keep-list-pages", is_flag=True, help="Archive the list pages too.")
+@click.option("--parse", "parse_after", is_flag=True, help="Parse the WARC after crawling.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="With --parse: output file [default: the WARC name with .jsonl].")
+@click.option("-v", "--verbose", count=True, help="Log fetches to stderr (-vv for more).")
+def crawl_command(
+    urls: tuple[str, ...],
+    warc_path: Path,
+    max_pages: int,
+    since: int | None,
+    delay: float,
+    timeout: float,
+    retries: int,
+    max_bytes: int,
+    max_redirects: int,
+    previous: tuple[Path, ...],
+    no_attachments: bool,
+    keep_list_pages: bool,
+    parse_after: bool,
+    output: Path | None,
+    verbose: int,
+) -> None:
+    """Collect annual reports from report columns or report URLs into a WARC file.
+
+    Each URL is a report column (年报栏目 list page; its pages and report links are
+    followed) or a single report. robots.txt is obeyed. Convert the result with
+    `gkparse convert OUT.warc.gz -o reports.jsonl`, or pass --parse.
+    """
+    if verbose:
+        _enable_logging(verbose)
+    try:
+        result = crawl(
+            urls,
+            warc_path,
+            max_pages=max_pages,
+            since=since,
+            delay=delay,
+            timeout=timeout,
+            retries=retries,
+            max_bytes=max_bytes,
+            max_redirects=max_redirects,
+            previous=list(previous),
+            attachments=not no_attachments,
+            keep_list_pages=keep_list_pages,
+        )
+    except GkparseError as exc:
+        raise click.ClickException(str(exc)) from None
+
+    for failure in result.failures:
+        click.echo(f"failed: {failure.url}: {failure.reason}", err=True)
+    click.echo(_summary(result), err=True)
+
+    status = 0 if result.ok else 1
+    if parse_after:
+        out = output or _default_output(warc_path)
+        try:
+            batch = importlib.import_module("gkparse.batch")  # written separately; may be missing
+        except ImportError:
+            batch = None
+        convert = getattr(batch, "convert_paths", None)
+        if convert is None:
+            click.echo(
+                "--parse: gkparse.batch is not available in this install; convert the WARC with "
+                f"`gkparse convert {warc_path} -o {out}`",
+                err=True,
+            )
+            click.get_current_context().exit(1)
+        convert([warc_path], out)
+        click.echo(f"parsed {warc_path} into {out}", err=True)
+    if status:
+        click.get_current_context().exit(status)
