@@ -39,7 +39,11 @@ _BINARY_MAGIC = (
 
 @dataclass(frozen=True)
 class Decoded:
-    """Decoded text, the codec used and how it was chosen (bom, meta, utf-8, detected)."""
+    """Decoded text, the codec used and how it was chosen.
+
+    ``method`` is one of ``bom``, ``meta``, ``declared`` (a charset given by the caller),
+    ``utf-8``, ``utf-8-over-meta`` (a GB label on bytes that are valid UTF-8) or ``detected``.
+    """
 
     text: str
     encoding: str
@@ -108,6 +112,10 @@ def decode_bytes(data: bytes, *, source: str | None = None, declared: str | None
     if declared:
         candidates.append((normalise_encoding(declared), "declared"))
     for codec, method in candidates:
+        if codec == "gb18030" and _is_multibyte_utf8(data):
+            # Valid UTF-8 with Chinese text is never meaningful GBK: the label is stale
+            # (a CMS template copied from an older site), the bytes are UTF-8.
+            return Decoded(data.decode("utf-8"), "utf-8", "utf-8-over-meta")
         try:
             return Decoded(data.decode(codec), codec, method)
         except (UnicodeDecodeError, LookupError):
@@ -117,6 +125,16 @@ def decode_bytes(data: bytes, *, source: str | None = None, declared: str | None
     except UnicodeDecodeError:
         pass
     return _detect(data, source)
+
+
+def _is_multibyte_utf8(data: bytes) -> bool:
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _detect(data: bytes, source: str | None) -> Decoded:

@@ -25,6 +25,13 @@ def test_gb2312_declared_page_with_gbk_only_characters() -> None:
     assert (decoded.encoding, decoded.method) == ("gb18030", "meta")
 
 
+def test_utf8_page_with_a_stale_gb2312_label() -> None:
+    data = '<meta charset="gb2312"><p>朱镕基 规章</p>'.encode("utf-8")
+    decoded = decode_bytes(data)
+    assert "朱镕基 规章" in decoded.text
+    assert decoded.method == "utf-8-over-meta"
+
+
 def test_bom_wins_over_meta() -> None:
     data = b"\xef\xbb\xbf" + '<meta charset="gbk"><p>规章</p>'.encode("utf-8")
     assert decode_bytes(data).method == "bom"
