@@ -17,7 +17,7 @@ from .document import LabeledRow, Page, TableKind, TableRows
 from .errors import NotAReportError
 from .normalize import label_key
 from .profiles import body_xpaths
-from .tablegrid import GridCell, cell_text, expand_table
+from .tablegrid import GridCell, expand_table
 from .templates import TEMPLATES
 
 __all__ = ["read_html", "looks_like_html"]
@@ -50,7 +50,8 @@ def looks_like_html(text: str) -> bool:
     (True, False)
     """
     head = text[:4096]
-    return len(_HTML_HINT.findall(head)) >= 1 and head.lstrip()[:1] == "<" or len(_HTML_HINT.findall(head)) >= 3
+    tags = len(_HTML_HINT.findall(head))
+    return (tags >= 1 and head.lstrip()[:1] == "<") or tags >= 3
 
 
 def _parse_tree(text: str, source: str | None) -> etree._Element:

@@ -277,12 +277,12 @@ def repair(
         keyed = [k for k in state.row.keys if k in evidence]
         if not keyed:
             continue
-        narrowed = [
+        agreeing = [
             o for o in state.options
             if all(o[i].value in evidence[k] for i, k in enumerate(state.row.keys) if k in evidence)
         ]
-        if narrowed and len(narrowed) < len(state.options):
-            state.options = narrowed
+        if agreeing and len(agreeing) < len(state.options):
+            state.options = agreeing
             state.basis = "prose: " + "; ".join(f"{k.split('/', 1)[1]} = {sorted(evidence[k])}" for k in keyed)
 
     chosen = _choose_across_rows(states, template)
@@ -291,7 +291,8 @@ def repair(
     for state, (options, basis) in zip(states, chosen):
         row = state.row
         if not options:
-            for key, token in itertools.zip_longest(row.keys, row.tokens[: len(row.keys)]):
+            # No reading fits: the values are unknown, so no cell may look certain.
+            for key in row.keys:
                 if key:
                     cells[key] = Cell(raw=row.raw, state=CellState.AMBIGUOUS if row.tokens else CellState.ABSENT)
             continue
