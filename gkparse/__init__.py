@@ -1,9 +1,14 @@
 """gkparse: Chinese government information-disclosure annual reports as typed, checked data.
 
 >>> import gkparse
->>> report = gkparse.parse("fixtures/pingyang_amr_2020.txt")  # doctest: +SKIP
->>> report.requests.new.natural_person.value  # doctest: +SKIP
+>>> from importlib.resources import files
+>>> report = gkparse.parse(files("gkparse") / "examples" / "pingyang_amr_2020.txt")
+>>> report.agency, report.year, report.template
+('平阳县市场监督管理局', 2020, '2019')
+>>> report.requests.new.natural_person.value
 4
+>>> [issue.rule for issue in report.issues]
+['R2', 'R2']
 """
 
 from .checks import check_years
