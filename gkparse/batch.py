@@ -7,9 +7,10 @@ never stops the batch: it becomes an *error record* in the JSON Lines output::
 
     {"error": {"type": "NotAReportError", "reason": "..."}, "source": "...", "report_id": "<sha256>"}
 
->>> stats = convert(["fixtures/pingyang_amr_2020.txt"], "out.jsonl", workers=1)  # doctest: +SKIP
->>> stats.parsed  # doctest: +SKIP
-1
+From Python::
+
+    stats = convert(["fixtures/pingyang_amr_2020.txt"], "out.jsonl", workers=1)
+    stats.parsed  # 1
 """
 
 from __future__ import annotations

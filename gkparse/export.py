@@ -4,9 +4,11 @@ One row per cell (``cell_rows``) and one row per issue (``issue_rows``), ready f
 pandas, a spreadsheet or a database:
 
 >>> import gkparse
->>> report = gkparse.parse("fixtures/pingyang_amr_2020.txt")  # doctest: +SKIP
->>> [r["value"] for r in cell_rows(report) if r["table"] == "requests"][:1]  # doctest: +SKIP
-[4]
+>>> from importlib.resources import files
+>>> report = gkparse.parse(files("gkparse") / "examples" / "pingyang_amr_2020.txt")
+>>> first = next(r for r in cell_rows(report) if r["table"] == "requests")
+>>> first["row"], first["column"], first["value"], first["state"]
+('new', 'natural_person', 4, 'printed')
 
 Writers: :class:`JsonlWriter` (one full report per line), :class:`CsvWriter` (stdlib csv,
 UTF-8, header row) and :class:`ParquetWriter` (needs pyarrow: ``pip install gkparse[parquet]``).
