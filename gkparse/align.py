@@ -33,6 +33,7 @@ class AlignedRow:
     glued: bool
     label: str = ""
     truncated: bool = False
+    splittable: bool = True
     kinds: list[str] = field(default_factory=list)
     units: list[str | None] = field(default_factory=list)
     sums: list[tuple[str, list[int], int]] = field(default_factory=list)
@@ -148,7 +149,7 @@ def align(page: Page, template: Template) -> tuple[list[AlignedRow], list[Issue]
                 tokens = [t for t in tokens if t]
         aligned.append(
             AlignedRow(
-                table, fresh, tokens, row.glued, row.label, row.truncated,
+                table, fresh, tokens, row.glued, row.label, row.truncated, row.glued and row.splittable,
                 kinds=[c.kind if c else "count" for c in columns],
                 units=[c.unit if c else None for c in columns],
                 sums=_row_sums(template, table, fresh),

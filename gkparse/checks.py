@@ -9,12 +9,34 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Optional
 
-from .model import Cell, Issue, Report
+from .model import Cell, CellState, Issue, Report
 from .templates import TEMPLATES, Relation, Template
 
 __all__ = ["check_relations", "check_years"]
 
 Lookup = Callable[[str], Optional[Cell]]
+
+
+_MAX_SUMS = 4096  # distinct partial sums tracked when ambiguous cells are involved
+
+
+def _candidates(cell: Cell | None) -> list[float | None]:
+    if cell is None:
+        return [None]
+    if cell.state is CellState.AMBIGUOUS:
+        return list(dict.fromkeys([cell.value, *cell.alternatives]))
+    return [cell.value]
+
+
+def _possible_sums(cells: list[Cell | None]) -> set[float] | None:
+    """Every sum the cells can take over their readings (empty = 0); None past the cap."""
+    sums: set[float] = {0}
+    for cell in cells:
+        options = {v or 0 for v in _candidates(cell)}
+        sums = {s + o for s in sums for o in options}
+        if len(sums) > _MAX_SUMS:
+            return None
+    return sums
 
 
 def _assess(relation: Relation, keys_left: list[str], keys_right: list[str], lookup: Lookup, where: str) -> Issue | None:
@@ -26,6 +48,13 @@ def _assess(relation: Relation, keys_left: list[str], keys_right: list[str], loo
     expected = sum(c.value for _, c in right if c is not None and c.value is not None)
     if abs(actual - expected) < 1e-9:
         return None
+    if any(c is not None and c.state is CellState.AMBIGUOUS for _, c in left + right):
+        # The values shown are one reading among several: the relation is broken only
+        # if no reading satisfies it (and undecided if there are too many to tell).
+        lefts = _possible_sums([c for _, c in left])
+        rights = _possible_sums([c for _, c in right])
+        if lefts is None or rights is None or lefts & rights:
+            return None
     empties = [k for k, c in left + right if c is None or c.value is None]
     return Issue(
         rule=relation.id,

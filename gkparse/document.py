@@ -28,6 +28,7 @@ class LabeledRow:
     glued: bool = False
     key: str | None = None  # set when the reader already matched the row to a template row
     truncated: bool = False  # the document ends inside this row: its tokens are a prefix
+    splittable: bool = True  # False when the text separates every cell (pipe rows): no gluing
 
 
 @dataclass

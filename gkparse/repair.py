@@ -98,7 +98,7 @@ def readings(row: AlignedRow, *, budget: int = NODE_BUDGET, limit: int = MAX_REA
     """Every reading of ``row`` that fills its cells exactly and keeps its row sums.
 
     Returns the readings (at most ``limit``) and whether the search was complete.
-    Vanished empty cells are tried only when no exact reading exists.
+    Digit runs are split only in rows whose text may glue cells (``row.splittable``).
 
     >>> from gkparse.align import AlignedRow
     >>> r = AlignedRow("requests", ["a", "b", "c"], ["213"], True, sums=[("R3", [0, 1], 2)])
@@ -112,7 +112,11 @@ def readings(row: AlignedRow, *, budget: int = NODE_BUDGET, limit: int = MAX_REA
     for _, addends, total in row.sums:
         sums_at.setdefault(max(addends + [total]), []).append((addends, total))
 
-    def search(tokens: list[str], allow_gaps: bool, check_sums: bool) -> tuple[list[tuple[Read, ...]], bool]:
+    def search(
+        tokens: list[str], allow_gaps: bool, check_sums: bool, assessed: bool = False
+    ) -> tuple[list[tuple[Read, ...]], bool]:
+        """DFS over the cuts of ``tokens``; ``assessed`` keeps only readings on which
+        every row sum can be assessed (and holds)."""
         found: list[tuple[Read, ...]] = []
         nodes = 0
         complete = True
@@ -124,9 +128,9 @@ def readings(row: AlignedRow, *, budget: int = NODE_BUDGET, limit: int = MAX_REA
             for addends, total in sums_at.get(index, ()):
                 t = cells[total].value
                 parts = [cells[a].value for a in addends]
-                if t is None:
-                    continue
-                if all(p is None for p in parts):
+                if t is None or all(p is None for p in parts):
+                    if assessed:
+                        return False
                     continue
                 if sum(p for p in parts if p is not None) != t:
                     return False
@@ -156,12 +160,12 @@ def readings(row: AlignedRow, *, budget: int = NODE_BUDGET, limit: int = MAX_REA
                 return
             token = tokens[ti]
             rest = token[offset:]
-            if allow_gaps and gaps_left > 0 and offset == 0:
+            if allow_gaps and gaps_left > 0:
                 cells.append(EMPTY)
                 if ok_sums(slot):
-                    dfs(ti, 0, gaps_left - 1)
+                    dfs(ti, offset, gaps_left - 1)
                 cells.pop()
-            if offset == 0 and not _splittable(token):
+            if offset == 0 and not (row.splittable and _splittable(token)):
                 read = replace(parse_number(token, kind=kinds[slot], unit=units[slot]), raw=token)
                 cells.append(read)
                 if ok_sums(slot):
@@ -198,14 +202,58 @@ def readings(row: AlignedRow, *, budget: int = NODE_BUDGET, limit: int = MAX_REA
         trimmed.pop()
     while trimmed and trimmed[0] == "":
         trimmed.pop(0)
-    for check_sums in (True, False):
-        for tokens, gaps in ((trimmed, False), (row.tokens, False), (trimmed, True)):
-            if gaps and row.truncated:
-                continue
-            found, complete = search(tokens, gaps, check_sums)
-            if found:
-                return found, complete
-    return [], True
+    splits = row.splittable and any(_splittable(t) for t in row.tokens)
+    if not splits and len(row.tokens) == n:
+        # One token per cell and nothing glued: the row is read as printed, sums or not.
+        return search(row.tokens, False, False)
+
+    def _sums_hold(reading: tuple[Read, ...]) -> bool:
+        return all(
+            reading[total].value is None
+            or all(reading[a].value is None for a in addends)
+            or sum(reading[a].value or 0 for a in addends) == reading[total].value
+            for _, addends, total in row.sums
+        )
+
+    complete = True
+
+    def gather(token_lists: list[list[str]], gaps: bool, check_sums: bool, assessed: bool = False) -> list[tuple[Read, ...]]:
+        nonlocal complete
+        out: list[tuple[Read, ...]] = []
+        for tokens in token_lists:
+            found, done = search(tokens, gaps, check_sums, assessed)
+            complete = complete and done
+            out.extend(r for r in found if r not in out)
+        return out
+
+    # Blank lines around a row's values may be layout or empty cells: both are read. A
+    # reading on which every row sum is assessed and holds is strong evidence; readings
+    # that leave a sum unassessed (an empty total) are weak, and never settle a row alone
+    # while other readings stand. Vanished empty cells are a last resort.
+    token_lists = [trimmed] if trimmed == row.tokens else [trimmed, row.tokens]
+    values_only = [t for t in row.tokens if t]
+    if not row.sums:
+        exact = gather(token_lists, False, False)
+        if exact or row.truncated:
+            return exact[:limit], complete
+        return gather([values_only], True, False)[:limit], complete
+    best = gather(token_lists, False, True, assessed=True)
+    if best:
+        return best[:limit], complete
+    if not row.truncated:
+        best = gather([values_only], True, True, assessed=True)
+        if best:
+            return best[:limit], complete
+    # Nothing satisfies the sums on assessable terms: keep what the text itself supports,
+    # including readings that break a sum (the checks report the broken relation).
+    weak = gather(token_lists, False, False)
+    if weak and row.splittable and any(_splittable(t) for t in row.tokens) and not any(_sums_hold(r) for r in weak):
+        # A split row that breaks its own sum may be a wrong split or moved blank lines:
+        # the readings with the blanks re-placed stand beside it.
+        weak += [r for r in gather([values_only], True, True) if r not in weak]
+    if weak or row.truncated:
+        return weak[:limit], complete
+    return gather([values_only], True, False)[:limit], complete
 
 
 # --- choosing readings across rows -------------------------------------------------------

@@ -50,33 +50,39 @@ class _Compact:
         return self.text[o_start:o_end]
 
 
-def tokenize(region: str, *, baseline: int = 1) -> list[str]:
+def tokenize(region: str, *, baseline: int = 1, row_per_line: bool = False) -> list[str]:
     """Raw value tokens of a row's value text; ``""`` marks an empty cell.
 
     Pipe rows: one token per cell between pipes (padding past the row's cells is dropped
-    later, when the row's width is known).
+    later, when the row's width is known). With ``row_per_line`` (``| a | 1 | 2 |`` lines)
+    the line break between two pipes ends a row; otherwise (one ``x |`` cell per line) a
+    bare ``|`` line is an empty cell.
     Line dumps: a run of newlines longer than ``baseline`` holds empty cells.
 
     >>> tokenize(" | 58 | 7 |  | 66 | ||")
     ['58', '7', '', '66', '', '']
+    >>> tokenize(" | 569 | 368 |\\n| ", row_per_line=True)
+    ['569', '368']
     >>> tokenize("\\n\\n569\\n\\n\\n368\\n\\n", baseline=2)
     ['569', '', '368']
     >>> tokenize("713000074")
     ['713000074']
     """
     if "|" in region:
+        if row_per_line:
+            region = re.sub(r"\|[ \t\u3000]*\n[ \t\u3000\n]*\|", "|", region)
         pieces = region.split("|")[1:]
         if pieces and not pieces[-1].strip():
             pieces = pieces[:-1]  # the tail before the next label
         tokens: list[str] = []
         for piece in pieces:
-            found = _TOKEN.findall(piece)
-            if found:
-                tokens.extend(found)
-            elif not piece.strip():
+            words = piece.split()
+            if not words:
                 tokens.append("")
+            elif all(_TOKEN.fullmatch(w) for w in words):
+                tokens.extend(words)
             else:
-                break  # label text of the next row inside this row's span
+                break  # label text (a group label, the next row's label) ends the values
         return tokens
     tokens = []
     position = 0
@@ -99,6 +105,20 @@ def _baseline(text: str) -> int:
     """
     runs = Counter(m.group().count("\n") for m in re.finditer(r"(?:\n[ \t\u3000]*)+", text))
     return runs.most_common(1)[0][0] if runs else 1
+
+
+def _pipe_rows(text: str) -> bool:
+    """Whether pipe-separated text puts a whole row on each line (``| label | 1 | 2 |``)
+    rather than one cell per line (``1 |``)."""
+    wide = narrow = 0
+    for line in text.split("\n"):
+        if "|" not in line or not line.replace("|", "").strip():
+            continue
+        if line.count("|") >= 3:
+            wide += 1
+        else:
+            narrow += 1
+    return wide > narrow
 
 
 def _find_stem(c: _Compact, stems: tuple[str, ...], start: int, end: int) -> tuple[int, int] | None:
@@ -164,15 +184,15 @@ def _extend_labels(c: _Compact, hits: list[_Hit], floor: int, end: int) -> None:
         hit.end = _label_end(c, hit.stem_end, ceiling)
 
 
-def _region_rows(c: _Compact, hits: list[_Hit], end: int, baseline: int) -> list[LabeledRow]:
+def _region_rows(c: _Compact, hits: list[_Hit], end: int, baseline: int, row_per_line: bool) -> list[LabeledRow]:
     rows = []
     for i, hit in enumerate(hits):
         stop = hits[i + 1].start if i + 1 < len(hits) else end
         region = c.original_between(hit.end, stop)
         rows.append(
             LabeledRow(
-                c.original(hit.start, hit.end), tokenize(region, baseline=baseline), glued=True,
-                key=hit.row.key, truncated=stop >= len(c.compact),
+                c.original(hit.start, hit.end), tokenize(region, baseline=baseline, row_per_line=row_per_line), glued=True,
+                key=hit.row.key, truncated=stop >= len(c.compact), splittable="|" not in region,
             )
         )
     return rows
@@ -206,6 +226,7 @@ def read_text(text: str, template: Template | None) -> Page:
     compact, index = compact_with_map(text)
     c = _Compact(text, compact, index)
     baseline = _baseline(text)
+    row_per_line = _pipe_rows(text)
 
     requests_first = _find_stem(c, template.requests_rows[0].stems, 0, len(compact))
     requests_anchor = requests_first[0] if requests_first else len(compact)
@@ -222,7 +243,7 @@ def read_text(text: str, template: Template | None) -> Page:
         columns, header_stop = _header_columns(c, template.disclosure_columns, caption.end(), header_end)
         _extend_labels(c, hits, header_stop, seg_end)
         page.tables.append(
-            TableRows("disclosure", _region_rows(c, hits, seg_end, baseline), columns or None, c.original(caption.start(), caption.end()))
+            TableRows("disclosure", _region_rows(c, hits, seg_end, baseline, row_per_line), columns or None, c.original(caption.start(), caption.end()))
         )
 
     # Part 三: rows in template order up to the part 四 heading.
@@ -231,7 +252,7 @@ def read_text(text: str, template: Template | None) -> Page:
     if requests_first:
         hits = _stems_in(c, template.requests_rows, requests_anchor, requests_end)
         _extend_labels(c, hits, requests_anchor, requests_end)
-        page.tables.append(TableRows("requests", _region_rows(c, hits, requests_end, baseline)))
+        page.tables.append(TableRows("requests", _region_rows(c, hits, requests_end, baseline, row_per_line)))
 
     # Part 四: the header labels, then one run of 15 values.
     if part4:
@@ -243,7 +264,9 @@ def read_text(text: str, template: Template | None) -> Page:
             if pos != -1:
                 last_label = max(last_label, pos + len(stem))
         region = c.original_between(last_label, appeals_end)
-        tokens = tokenize(region, baseline=baseline)
+        tokens = tokenize(region, baseline=baseline, row_per_line=row_per_line)
         if tokens:
-            page.tables.append(TableRows("appeals", [LabeledRow("", tokens, glued=True)]))
+            page.tables.append(
+                TableRows("appeals", [LabeledRow("", tokens, glued=True, splittable="|" not in region)])
+            )
     return page

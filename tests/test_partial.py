@@ -57,4 +57,6 @@ def test_moved_empty_cells_are_not_given_positions() -> None:
     """A dump that moves empty cells to the row's end loses their positions: ambiguous, not guessed."""
     report = gkparse.parse(PARTIAL / "yueyang_nanhu_bureau_2019.txt")
     cells = report.requests.new
-    assert all(c.state is CellState.AMBIGUOUS for c in (cells.natural_person, cells.commercial, cells.total))
+    assert all(c.state is CellState.AMBIGUOUS for c in (cells.natural_person, cells.commercial, cells.other_org))
+    # "3 3" in a row whose total must be the sum: every reading that assesses R3 has total 3.
+    assert (cells.total.value, cells.total.state) == (3, CellState.RESOLVED)

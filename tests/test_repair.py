@@ -153,3 +153,59 @@ def test_generated_tables_round_trip(template_name: str, style: str, data: st.Da
     """Render a consistent table in a glue style and parse it back: every cell is either the
     original value or marked ambiguous with the original among its alternatives."""
     _check(template_name, data.draw(consistent_table(template_name)), style)
+
+
+# --- regressions found by the glue-robustness benchmark ---------------------------------
+
+
+def test_pipe_cells_are_never_split() -> None:
+    """A pipe row separates every cell: a multi-digit cell is one number, and dropped empty
+    cells make the row ambiguous rather than splitting digits to fill it."""
+    row = AlignedRow("requests", [f"k{i}" for i in range(7)], ["252", "12", "1"], True, splittable=False, sums=R3)
+    found, _ = readings(row)
+    assert found and all({c.value for c in r} <= {252, 12, 1, None} for r in found)
+    assert len(found) > 1
+
+
+def test_blank_lines_moved_by_the_dump_stay_open() -> None:
+    """'258 12 ∅ ∅ ∅ ∅ 11' breaks R3 as printed; '11' may be two glued cells with the blank
+    lines moved: several readings, none certain."""
+    row = AlignedRow("requests", [f"k{i}" for i in range(7)], ["258", "12", "", "", "", "", "11"], True, sums=R3)
+    found, _ = readings(row)
+    assert len(found) > 1
+
+
+def test_vanished_empties_inside_a_glued_run() -> None:
+    """'1818' in a one-line dump: 18 and 18 with five empty cells between, in any order."""
+    found = values(["1818"])
+    assert [None, None, None, None, None, 18, 18] in found
+    assert [18, None, None, None, None, None, 18] in found
+    assert all(r[6] == 18 for r in found)
+
+
+def test_group_label_in_a_pipe_row_is_not_a_value() -> None:
+    report = gkparse.parse(
+        "某局2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+        "| 一、本年新收政府信息公开申请数量 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |\n"
+        "| 8.属于行政查询事项 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n"
+        "| （四）无法提供 | 1.本机关不掌握相关政府信息 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |\n"
+    )
+    assert report.requests.withheld.administrative_query.total.state is CellState.PRINTED
+    assert report.requests.unavailable.not_held.natural_person.value == 1
+
+
+def test_relations_are_not_reported_broken_on_an_unchosen_reading() -> None:
+    """A relation over ambiguous cells is broken only if no reading satisfies it."""
+    from gkparse.checks import check_relations
+    from gkparse.model import Cell
+
+    cells = {
+        "appeals/review/upheld": Cell(value=1, state=CellState.AMBIGUOUS, alternatives=[2]),
+        "appeals/review/corrected": Cell(value=0, state=CellState.PRINTED),
+        "appeals/review/other": Cell(value=0, state=CellState.PRINTED),
+        "appeals/review/pending": Cell(value=0, state=CellState.PRINTED),
+        "appeals/review/total": Cell(value=2, state=CellState.PRINTED),
+    }
+    assert [i for i in check_relations(TEMPLATE_2021, cells.get) if i.rule == "R4"] == []
+    cells["appeals/review/total"] = Cell(value=5, state=CellState.PRINTED)
+    assert [i.rule for i in check_relations(TEMPLATE_2021, cells.get)] == ["R4"]
