@@ -29,6 +29,7 @@ _BODY_MARKERS = (
     "第二十条", "申请人情况", "本年新收", "总体情况", "主动公开政府信息情况", "行政复议",
     "存在的主要问题", "其他需要报告",
 )
+_NO_SPACE = {ord(c): None for c in " \t\r\n\u3000\u00a0"}
 _SKIP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "svg", "select", "button")
 _BLOCK = {
     "p", "div", "br", "li", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "section",
@@ -78,19 +79,32 @@ def _parse_tree(text: str, source: str | None) -> etree._Element:
 
 
 def _marker_score(text: str) -> int:
-    key = label_key(text)
+    key = text.translate(_NO_SPACE)
     return sum(marker in key for marker in _BODY_MARKERS)
 
 
+def _ancestor_form(xpath: str) -> str:
+    """``//*[p]`` → ``ancestor-or-self::*[p]``: the same test, on an anchor's ancestors only."""
+    return "ancestor-or-self::" + xpath[2:] if xpath.startswith("//") else xpath
+
+
+# Compiled once. Body candidates are looked for among the ancestors of the first report
+# table (a short axis) and over the whole page only when the page has no such table.
+_BODY_XPATHS = tuple(etree.XPath(x) for x in body_xpaths())
+_BODY_ANCESTOR_XPATHS = tuple(etree.XPath(_ancestor_form(x)) for x in body_xpaths())
+_REPORT_TABLE = etree.XPath(
+    "(//table[contains(., '第二十条') or contains(., '申请人情况') or contains(., '本年新收')])[1]"
+)
+
+
 def _find_body(root: etree._Element) -> etree._Element:
+    anchor = _REPORT_TABLE(root)
+    xpaths = _BODY_ANCESTOR_XPATHS if anchor else _BODY_XPATHS
+    start = anchor[0] if anchor else root
     best: tuple[int, int, etree._Element] | None = None
     seen: set[int] = set()
-    for xpath in body_xpaths():
-        try:
-            found = root.xpath(xpath)
-        except etree.XPathError:
-            continue
-        for element in found:
+    for xpath in xpaths:
+        for element in xpath(start):
             if id(element) in seen or not isinstance(element.tag, str):
                 continue
             seen.add(id(element))
@@ -108,41 +122,25 @@ def _find_body(root: etree._Element) -> etree._Element:
     return body if body is not None else root
 
 
-def _lines(element: etree._Element, *, skip_tables: bool) -> list[str]:
-    """The element's visible text as lines: block elements and table rows break lines."""
-    out: list[str] = []
-    current: list[str] = []
-
-    def flush() -> None:
-        line = " ".join("".join(current).split())
-        if line:
-            out.append(line)
-        current.clear()
-
-    def walk(node: etree._Element) -> None:
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if tag == "table" and skip_tables:
-            flush()
-            return
-        if tag in _BLOCK:
-            flush()
-        if node.text and tag:
-            current.append(node.text)
-        for child in node:
-            walk(child)
-            if child.tail:
-                current.append(child.tail)
-        if tag in _CELL:
-            current.append(" ")
-        if tag in _BLOCK:
-            flush()
-
-    walk(element)
-    flush()
-    return out
+def _mark_breaks(root: etree._Element) -> None:
+    """Give block elements and cells a line break / space in their tail, so that lxml's C
+    text serialiser yields the page's visible lines (much faster than a Python walk)."""
+    for element in root.iter(*_BLOCK):
+        element.tail = "\n" + (element.tail or "")
+        if element.tag in ("br", "hr"):
+            continue
+        element.text = "\n" + (element.text or "")
+    for cell in root.iter(*_CELL):
+        cell.tail = " " + (cell.tail or "")
 
 
-def _title_candidates(root: etree._Element, body: etree._Element) -> list[str]:
+def _lines(element: etree._Element) -> list[str]:
+    """The element's visible text as lines (after :func:`_mark_breaks`)."""
+    text = etree.tostring(element, method="text", encoding="unicode", with_tail=False)
+    return [line for line in (" ".join(raw.split()) for raw in text.split("\n")) if line]
+
+
+def _title_candidates(root: etree._Element, body_lines: list[str]) -> list[str]:
     found: list[str] = []
     for name in ("ArticleTitle", "articletitle", "title", "og:title", "DC.Title"):
         for value in root.xpath(f"//meta[@name='{name}' or @property='{name}']/@content"):
@@ -153,7 +151,7 @@ def _title_candidates(root: etree._Element, body: etree._Element) -> list[str]:
     if title is not None and title.text:
         found.append(title.text)
         found.extend(re.split(r"\s*[_|｜]\s*|\s+-\s+", title.text))
-    found.extend(_lines(body, skip_tables=True)[:6])
+    found.extend(body_lines[:6])
     return [" ".join(t.split()) for t in found if t and t.strip()]
 
 
@@ -307,8 +305,13 @@ def read_html(text: str, *, source: str | None = None) -> Page:
     root = _parse_tree(text, source)
     body = _find_body(root)
     page = Page(form="html")
-    page.body = "\n".join(_lines(body, skip_tables=True))
-    page.title_candidates = _title_candidates(root, body)
-    page.meta_lines = _lines(root, skip_tables=False)
+    _mark_breaks(root)
+    page.meta_lines = _lines(root)
     page.tables = _tables(body)
+    for table in list(body.iter("table")):
+        if table.getparent() is not None:
+            table.drop_tree()  # keeps its tail text
+    body_lines = _lines(body)
+    page.body = "\n".join(body_lines)
+    page.title_candidates = _title_candidates(root, body_lines)
     return page

@@ -6,6 +6,7 @@ quote marks removed and traditional characters folded to simplified ones.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 __all__ = ["fold", "label_key", "compact_with_map"]
@@ -21,6 +22,7 @@ _TRADITIONAL = (
 _FOLD_TABLE = {ord(_TRADITIONAL[i]): _TRADITIONAL[i + 1] for i in range(0, len(_TRADITIONAL) - 1, 2)}
 _FOLD_TABLE[ord("穩")] = "稳"
 _DROP = set(" \t\r\n\u3000\u00a0\u200b\ufeff\"'“”‘’「」『』")
+_KEY_TABLE = {**_FOLD_TABLE, **{ord(ch): None for ch in _DROP}}
 
 
 def fold(text: str) -> str:
@@ -32,6 +34,11 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_FOLD_TABLE)
 
 
+@functools.lru_cache(maxsize=8192)
+def _short_key(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).translate(_KEY_TABLE)
+
+
 def label_key(text: str) -> str:
     """The comparison form of a label: folded, without whitespace or quotes.
 
@@ -40,7 +47,9 @@ def label_key(text: str) -> str:
     >>> label_key("商业\\n企业")
     '商业企业'
     """
-    return "".join(ch for ch in fold(text) if ch not in _DROP)
+    if len(text) <= 64:  # labels and stems repeat across pages: remember them
+        return _short_key(text)
+    return unicodedata.normalize("NFKC", text).translate(_KEY_TABLE)
 
 
 def compact_with_map(text: str) -> tuple[str, list[int]]:

@@ -287,16 +287,17 @@ class _RowState:
 def _prose_evidence(body: str, template: Template) -> dict[str, set[Number]]:
     """Numbers that part 一 states next to a part 二 row and column term."""
     evidence: dict[str, set[Number]] = {}
-    clauses = re.split(r"[，,。；;！!？?\n]", fold(body))
-    for block in template.disclosure:
-        for row in block.rows:
-            for column in block.columns:
-                if not row.prose or not column.prose:
-                    continue
-                for clause in clauses:
-                    if any(w in clause for w in row.prose) and any(w in clause for w in column.prose):
-                        for m in re.finditer(r"(\d+(?:\.\d+)?)\s*(?:件|个|项|条|万元)", clause):
-                            evidence.setdefault(f"disclosure/{row.key}/{column.key}", set()).add(_to_number(m.group(1)))
+    pairs = [
+        (row, column) for block in template.disclosure for row in block.rows for column in block.columns
+        if row.prose and column.prose
+    ]
+    for clause in re.split(r"[，,。；;！!？?\n]", fold(body)):
+        numbers = re.findall(r"(\d+(?:\.\d+)?)\s*(?:件|个|项|条|万元)", clause)
+        if not numbers:
+            continue
+        for row, column in pairs:
+            if any(w in clause for w in row.prose) and any(w in clause for w in column.prose):
+                evidence.setdefault(f"disclosure/{row.key}/{column.key}", set()).update(_to_number(n) for n in numbers)
     return evidence
 
 
@@ -318,10 +319,12 @@ def repair(
             issues.append(Issue(rule="search-limit", severity="warning", message=f"{row.label or row.table!r}: the readings of {row.raw!r} were not all enumerated (search budget)", cells=[k for k in row.keys if k]))
         states.append(_RowState(row, options, complete))
 
-    evidence = _prose_evidence(body, template) if body else {}
+    evidence: dict[str, set[Number]] | None = None  # read from the prose only when needed
     for state in states:
         if state.row.table != "disclosure" or len(state.options) < 2:
             continue
+        if evidence is None:
+            evidence = _prose_evidence(body, template) if body else {}
         keyed = [k for k in state.row.keys if k in evidence]
         if not keyed:
             continue
