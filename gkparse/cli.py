@@ -224,3 +224,7 @@ try:
     main.add_command(crawl_command, "crawl")
 except ImportError:
     pass
+
+
+if __name__ == "__main__":
+    main()

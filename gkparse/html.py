@@ -17,7 +17,7 @@ from .document import LabeledRow, Page, TableKind, TableRows
 from .errors import NotAReportError
 from .normalize import label_key
 from .profiles import body_xpaths
-from .tablegrid import GridCell, expand_table
+from .tablegrid import GridCell, cell_text, expand_table
 from .templates import TEMPLATES
 
 __all__ = ["read_html", "looks_like_html"]
@@ -132,6 +132,16 @@ def _mark_breaks(root: etree._Element) -> None:
         element.text = "\n" + (element.text or "")
     for cell in root.iter(*_CELL):
         cell.tail = " " + (cell.tail or "")
+
+
+_STRING = etree.XPath("string()")
+
+
+def _marked_cell_text(cell: etree._Element) -> str:
+    """A cell's text once :func:`_mark_breaks` has run (nested tables: the general reader)."""
+    if cell.find(".//table") is not None:
+        return cell_text(cell)
+    return " ".join(_STRING(cell).split())
 
 
 def _lines(element: etree._Element) -> list[str]:
@@ -280,7 +290,7 @@ def _tables(body: etree._Element) -> list[TableRows]:
             parts.append(_segment_to_rows(current, segment, caption))
 
     for table in tables:
-        grid = expand_table(table)
+        grid = expand_table(table, _marked_cell_text)
         for row in grid:
             texts = [slot.text for slot in row if slot.origin]
             if not any(texts):

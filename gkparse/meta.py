@@ -29,6 +29,11 @@ _LABEL_RE = re.compile(
     "|".join(f"(?P<l{i}>" + r"[ \t\u3000]*".join(map(re.escape, label)) + ")" for i, (label, _) in enumerate(_LABELS))
     + r"[ \t\u3000]*[:：]?"
 )
+# Cheap first test for a line that may hold a label (the full pattern is slow on prose).
+_LABEL_HINT = re.compile(
+    "索|主题|分类|发布|发文|日期|文号|字号|公开方式|公开形式|标[ \t\u3000]*题|名[ \t\u3000]*称|来源|时间|栏目"
+    "|链接|时效|有[ \t\u3000]*效|关键词|点击|浏览|公开目录|公开范围|公开时限|成文|生成|印发"
+)
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 _TITLE = re.compile(
     r"^(?P<pre>.*?)(?P<y>(?:19|20)\d{2})\s*年度?\s*(?P<post>.*?)(?:政府|政务)?(?:信息)?公开(?:工作)?(?:年度)?(?:工作)?(?:情况)?(?:的)?(?:年度)?报告$"
@@ -63,7 +68,7 @@ def read_meta(lines: list[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     extra: dict[str, str] = {}
     for line in lines:
-        if len(line) > 240:
+        if len(line) > 240 or not _LABEL_HINT.search(line):
             continue
         matches = list(_LABEL_RE.finditer(line))
         for i, m in enumerate(matches):

@@ -8,6 +8,8 @@ import warnings
 from pathlib import Path
 from typing import Union
 
+from pydantic import BaseModel
+
 from . import html as html_reader
 from . import text as text_reader
 from .align import align
@@ -15,6 +17,7 @@ from .checks import check_relations
 from .decode import decode_bytes
 from .errors import EmptyInputError, ErrorLevel, GkparseError, GkparseWarning, NotAReportError, ReportIssueError
 from .meta import agency_from_title, find_signature, find_title, read_meta, report_year, split_prose
+from .document import Page
 from .model import Cell, CellState, Issue, Meta, Prose, Report, Signature, Source, new_table
 from .repair import repair
 from .templates import Template, detect
@@ -144,29 +147,31 @@ def parse_text(text: str, *, form: str | None = None, source: str | None = None)
     return report
 
 
-def _fill_tables(report: Report, page, template: Template) -> None:  # type: ignore[no-untyped-def]
+def _fill_tables(report: Report, page: Page, template: Template) -> None:
     aligned, issues = align(page, template)
     cells, open_readings, repair_issues = repair(aligned, template, page.body)
     present = {t.kind for t in page.tables}
-    for table in ("disclosure", "requests", "appeals"):
+    for number, table in zip("二三四", ("disclosure", "requests", "appeals")):
         if table in present:
             setattr(report, table, new_table(table, template))
         else:
-            issues.append(Issue(rule="missing-table", severity="error", message=f"no {table} table (part {'二三四'[('disclosure', 'requests', 'appeals').index(table)]}) found"))
+            issues.append(Issue(rule="missing-table", severity="error", message=f"no {table} table (part {number}) found"))
+    placed: dict[str, Cell] = {}
     for key, cell in cells.items():
         try:
             target_row = _row_model(report, key)
-        except KeyError:
+        except (KeyError, AttributeError):
             continue
         setattr(target_row, key.rsplit("/", 1)[1], cell)
+        placed[key] = cell
     report.readings = open_readings
     issues.extend(repair_issues)
-    issues.extend(_missing(report, template))
-    issues.extend(check_relations(template, lambda k: _lookup(report, k)))
+    issues.extend(_missing(report, template, placed))
+    issues.extend(check_relations(template, placed.get))
     report.issues = issues
 
 
-def _row_model(report: Report, key: str):  # type: ignore[no-untyped-def]
+def _row_model(report: Report, key: str) -> BaseModel:
     table_name, row_key, _ = key.split("/")
     node = getattr(report, table_name)
     if node is None:
@@ -176,27 +181,29 @@ def _row_model(report: Report, key: str):  # type: ignore[no-untyped-def]
     return node
 
 
-def _lookup(report: Report, key: str) -> Cell | None:
-    try:
-        return report.cell(key)
-    except KeyError:
-        return None
+def _missing(report: Report, template: Template, placed: dict[str, Cell]) -> list[Issue]:
+    """Rows and cells the template has and the document does not."""
 
+    def absent(key: str) -> bool:
+        cell = placed.get(key)
+        return cell is None or cell.state is CellState.ABSENT
 
-def _missing(report: Report, template: Template) -> list[Issue]:
     issues = []
-    for table, rows in (("requests", template.requests_rows), ("appeals", template.appeals_rows)):
+    for table, rows, columns in (
+        ("requests", template.requests_rows, template.requests_columns),
+        ("appeals", template.appeals_rows, template.appeals_columns),
+    ):
         if getattr(report, table) is None:
             continue
         missing_rows = []
         missing_cells = []
         for row in rows:
-            keys = [f"{table}/{row.key}/{c.key}" for c in (template.requests_columns if table == "requests" else template.appeals_columns)]
-            absent = [k for k in keys if report.cell(k).state is CellState.ABSENT]
-            if len(absent) == len(keys):
+            keys = [f"{table}/{row.key}/{c.key}" for c in columns]
+            gone = [k for k in keys if absent(k)]
+            if len(gone) == len(keys):
                 missing_rows.append(f"{table}/{row.key}")
-            elif absent:
-                missing_cells.extend(absent)
+            else:
+                missing_cells.extend(gone)
         if missing_rows:
             issues.append(Issue(rule="missing-row", severity="error", message=f"{len(missing_rows)} {table} rows not found: {', '.join(missing_rows)}", cells=missing_rows))
         if missing_cells:
@@ -205,12 +212,11 @@ def _missing(report: Report, template: Template) -> list[Issue]:
         missing = []
         for block in template.disclosure:
             for row in block.rows:
-                for column in block.columns:
-                    key = f"disclosure/{row.key}/{column.key}"
-                    if report.cell(key).state is CellState.ABSENT and not any(
-                        report.cell(f"disclosure/{row.key}/{c.key}").state is not CellState.ABSENT for c in template.disclosure_columns
-                    ):
-                        missing.append(key)
+                # A row printed with other columns than the template's (the seed's 3-column
+                # 第(九)项) is not missing; a row not printed at all is.
+                if any(not absent(f"disclosure/{row.key}/{c.key}") for c in template.disclosure_columns):
+                    continue
+                missing.extend(f"disclosure/{row.key}/{c.key}" for c in block.columns)
         if missing:
             issues.append(Issue(rule="missing-cells", severity="warning", message=f"{len(missing)} disclosure cells not found", cells=missing))
     return issues

@@ -9,6 +9,7 @@ inside cells.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from lxml import etree
@@ -46,7 +47,16 @@ def parse_span(value: str | None, limit: int) -> int:
 
 
 def cell_text(cell: etree._Element) -> str:
-    """The visible text of a cell, with block breaks as single spaces, nested tables left out."""
+    """The visible text of a cell, with block breaks as single spaces, nested tables left out.
+
+    Block elements inside the cell get a space before and after them (whitespace only), so
+    that lxml's C serialiser can produce the text.
+    """
+    if not any(True for _ in cell.iterdescendants("table")):
+        for block in cell.iterdescendants(*_BLOCK_TAGS):
+            block.tail = " " + (block.tail or "")
+            block.text = " " + (block.text or "")
+        return " ".join(etree.tostring(cell, method="text", encoding="unicode", with_tail=False).split())
     parts: list[str] = []
 
     def walk(node: etree._Element) -> None:
@@ -83,10 +93,11 @@ def _rows(table: etree._Element) -> list[etree._Element]:
     return rows
 
 
-def expand_table(table: etree._Element) -> list[list[GridCell]]:
+def expand_table(table: etree._Element, text_of: Callable[[etree._Element], str] = cell_text) -> list[list[GridCell]]:
     """Expand ``table`` into a grid: one list per row, every row of the same width.
 
-    A slot not covered by any cell (a short row) is an empty non-origin slot.
+    A slot not covered by any cell (a short row) is an empty non-origin slot. ``text_of``
+    reads a cell's text (a faster reader may be given when line breaks are already marked).
     """
     rows = _rows(table)
     grid: dict[tuple[int, int], GridCell] = {}
@@ -105,7 +116,7 @@ def expand_table(table: etree._Element) -> list[list[GridCell]]:
             if rowspan == 0:  # "to the end of the row group"
                 rowspan = len(rows) - r
             rowspan = max(1, min(rowspan, len(rows) - r))
-            text = cell_text(cell)
+            text = text_of(cell)
             for dr in range(rowspan):
                 for dc in range(colspan):
                     # An earlier rowspan may already hold this slot (overlapping spans): keep it.
