@@ -218,12 +218,9 @@ def schema_command() -> None:
     click.echo(json.dumps(Report.model_json_schema(), ensure_ascii=False, indent=1))
 
 
-try:
-    from .cli_crawl import crawl_command
+from .cli_crawl import crawl_command  # noqa: E402  (registered after main is defined)
 
-    main.add_command(crawl_command, "crawl")
-except ImportError:
-    pass
+main.add_command(crawl_command, "crawl")
 
 
 if __name__ == "__main__":
