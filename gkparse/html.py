@@ -264,10 +264,13 @@ def _names_value_column(text: str) -> bool:
     return any(stem in key for stem in ("行政复议", "结果维持", "维持", "行政诉讼"))
 
 
-def _start_of(texts: list[str], current: TableKind | None) -> TableKind | None:
+def _start_of(texts: list[str], current: TableKind | None, fresh: bool) -> TableKind | None:
+    """The part a row starts, if any; ``fresh`` says the current part has no rows yet."""
     key = label_key(" ".join(texts))
     if any(s in key for s in _DISCLOSURE_START):
         return "disclosure"
+    if key.startswith("信息内容") and (current != "disclosure" or not fresh):
+        return "disclosure"  # a part 二 sub-table printed without its 第二十条 caption row
     if current != "requests" and any(s in key for s in _REQUESTS_START):
         return "requests"
     if current != "appeals" and any(s in key for s in _APPEALS_START) and "申请" not in key:
@@ -295,12 +298,13 @@ def _tables(body: etree._Element) -> list[TableRows]:
             texts = [slot.text for slot in row if slot.origin]
             if not any(texts):
                 continue
-            start = _start_of(texts, current)
+            start = _start_of(texts, current, fresh=not segment)
             if start is not None:
                 close()
                 current, segment = start, []
-                caption = " ".join(t for t in texts if t) if start == "disclosure" else None
-                if start == "disclosure":
+                is_caption = start == "disclosure" and not label_key(texts[0]).startswith("信息内容")
+                caption = " ".join(t for t in texts if t) if is_caption else None
+                if is_caption:
                     continue  # the caption row is not part of the grid
             if current is not None:
                 segment.append(row)

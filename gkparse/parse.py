@@ -103,9 +103,7 @@ def parse_text(text: str, *, form: str | None = None, source: str | None = None)
     is_html = html_reader.looks_like_html(text) if form is None else form == "html"
     if is_html:
         page = html_reader.read_html(text, source=source)
-        labels = page.body + "\n" + "\n".join(
-            " ".join([t.caption or "", *(t.columns or []), *(r.label for r in t.rows)]) for t in page.tables
-        )
+        labels = "\n".join(page.meta_lines)  # the whole page's text, tables included
     else:
         page = text_reader.read_text(text, None)
         labels = text
