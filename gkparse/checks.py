@@ -74,28 +74,22 @@ def check_relations(template: Template, lookup: Lookup) -> list[Issue]:
     columns = {"requests": [c.key for c in template.requests_columns], "appeals": [c.key for c in template.appeals_columns]}
     for relation in template.relations:
         t = relation.table
-        if relation.along == "column":
-            for column in columns[t]:
-                issue = _assess(
-                    relation,
-                    [f"{t}/{k}/{column}" for k in relation.left],
-                    [f"{t}/{k}/{column}" for k in relation.right],
-                    lookup,
-                    f"{t}/{column}",
-                )
-                if issue:
-                    issues.append(issue)
-        else:
-            for row in rows[t]:
-                issue = _assess(
-                    relation,
-                    [f"{t}/{row}/{k}" for k in relation.left],
-                    [f"{t}/{row}/{k}" for k in relation.right],
-                    lookup,
-                    f"{t}/{row}",
-                )
-                if issue:
-                    issues.append(issue)
+        # A column relation names rows and holds in every column; a row relation the reverse.
+        along_column = relation.along == "column"
+
+        def key(name: str, other: str) -> str:
+            return f"{t}/{name}/{other}" if along_column else f"{t}/{other}/{name}"  # noqa: B023
+
+        for other in columns[t] if along_column else rows[t]:
+            issue = _assess(
+                relation,
+                [key(k, other) for k in relation.left],
+                [key(k, other) for k in relation.right],
+                lookup,
+                f"{t}/{other}",
+            )
+            if issue:
+                issues.append(issue)
     return issues
 
 
