@@ -27,7 +27,7 @@ __all__ = ["parse_number", "readings", "repair", "MAX_DIGITS", "NODE_BUDGET"]
 
 Number = Union[int, float]
 MAX_DIGITS = 9  #: a count cell longer than this is not a plausible reading
-NODE_BUDGET = 200_000  #: search nodes per row before giving up on finding more readings
+NODE_BUDGET = 50_000  #: search nodes per search before giving up on finding more readings
 MAX_READINGS = 64  #: readings kept per row
 MAX_COMBINATIONS = 200_000  #: joint assignments tried across rows
 
@@ -136,6 +136,15 @@ def readings(row: AlignedRow, *, budget: int = NODE_BUDGET, limit: int = MAX_REA
                     return False
             return True
 
+        def forced_total(slot: int) -> int | None:
+            """The value a total cell must take, when ``slot`` is one and its addends are read."""
+            for addends, total in sums_at.get(slot, ()):
+                if total == slot and all(a < slot for a in addends):
+                    parts = [cells[a].value for a in addends]
+                    if any(v is not None for v in parts):
+                        return int(sum(v for v in parts if v is not None))
+            return None
+
         def dfs(ti: int, offset: int, gaps_left: int) -> None:
             nonlocal nodes, complete
             nodes += 1
@@ -177,6 +186,10 @@ def readings(row: AlignedRow, *, budget: int = NODE_BUDGET, limit: int = MAX_REA
                 lengths = [1]
             else:
                 lengths = list(range(1, min(len(rest), MAX_DIGITS) + 1))
+                needed = forced_total(slot) if check_sums else None
+                if needed is not None:
+                    # The sum of the addends fixes the total: only its own length can match.
+                    lengths = [len(str(needed))] if len(str(needed)) in lengths else []
             for length in lengths:
                 if length == len(rest):
                     next_ti, next_offset = ti + 1, 0
