@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .document import LabeledRow, Page, TableKind, TableRows
+from .document import LabeledRow, Page, TableKind, TableRows, blank_range, is_blank
 from .model import Issue
 from .normalize import label_key
 from .templates import Column, Row, Template
@@ -40,7 +40,13 @@ class AlignedRow:
 
     @property
     def raw(self) -> str:
-        return " ".join(t if t else "∅" for t in self.tokens)
+        def show(token: str) -> str:
+            span = blank_range(token)
+            if span is None:
+                return token
+            return "∅" if span == (1, 1) else f"∅{{{span[0]},{span[1]}}}"
+
+        return " ".join(map(show, self.tokens))
 
 
 def _best(label: str, candidates: tuple[Row, ...] | tuple[Column, ...]) -> Row | Column | None:
@@ -141,12 +147,12 @@ def align(page: Page, template: Template) -> tuple[list[AlignedRow], list[Issue]
             return
         tokens = list(row.tokens)
         if len(tokens) > len(fresh):
-            while len(tokens) > len(fresh) and tokens[-1] == "":
+            while len(tokens) > len(fresh) and is_blank(tokens[-1]):
                 tokens.pop()  # trailing padding cells
-            if row.glued and tokens and tokens[-1] == "" and any(tokens):
+            if row.glued and tokens and is_blank(tokens[-1]) and not all(map(is_blank, tokens)):
                 # The empty markers run on past the row's width: the dump moved the empty
                 # cells to the end, so their positions say nothing. Let the repairer place them.
-                tokens = [t for t in tokens if t]
+                tokens = [t for t in tokens if not is_blank(t)]
         aligned.append(
             AlignedRow(
                 table, fresh, tokens, row.glued, row.label, row.truncated, row.glued and row.splittable,

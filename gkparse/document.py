@@ -9,9 +9,35 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-__all__ = ["LabeledRow", "TableRows", "Page", "TableKind"]
+__all__ = ["LabeledRow", "TableRows", "Page", "TableKind", "blank_run", "blank_range", "is_blank"]
 
 TableKind = Literal["disclosure", "requests", "appeals"]
+
+_RUN = "\x00"
+
+
+def blank_run(low: int, high: int) -> str:
+    """A token standing for ``low`` to ``high`` empty cells (a line dump's blank lines,
+    whose count per empty cell varies between dumpers).
+
+    >>> blank_range(blank_run(1, 2))
+    (1, 2)
+    """
+    return "" if (low, high) == (1, 1) else f"{_RUN}{low}-{high}"
+
+
+def blank_range(token: str) -> tuple[int, int] | None:
+    """How many empty cells a token stands for: ``(1, 1)`` for ``""``, None for a value."""
+    if token == "":
+        return (1, 1)
+    if token.startswith(_RUN):
+        low, high = token[1:].split("-")
+        return int(low), int(high)
+    return None
+
+
+def is_blank(token: str) -> bool:
+    return token == "" or token.startswith(_RUN)
 
 
 @dataclass
@@ -19,8 +45,8 @@ class LabeledRow:
     """A table row as read: its label text and its raw value tokens, in order.
 
     With ``glued=False`` (HTML) each token is exactly one cell, ``""`` being an empty cell.
-    With ``glued=True`` (text) a token may hold several glued cells and empty cells may
-    have vanished.
+    With ``glued=True`` (text) a token may hold several glued cells, empty cells may have
+    vanished, and a :func:`blank_run` token may stand for a range of empty cells.
     """
 
     label: str

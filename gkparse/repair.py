@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Optional, Union
 
 from .align import AlignedRow
+from .document import blank_range, is_blank
 from .model import Cell, CellState, Issue, RowReadings
 from .normalize import fold
 from .templates import Relation, Template
@@ -92,6 +93,11 @@ def parse_number(token: str, *, kind: str = "count", unit: str | None = None) ->
 
 def _splittable(token: str) -> bool:
     return token.isdigit() and len(token) > 1
+
+
+def _ranked(found: list[tuple[Read, ...]]) -> list[tuple[Read, ...]]:
+    """Readings with the fewest cut digit runs first (the one shown for ambiguous cells)."""
+    return sorted(found, key=lambda reading: sum(cell.split for cell in reading))
 
 
 def readings(row: AlignedRow, *, budget: int = NODE_BUDGET, limit: int = MAX_READINGS) -> tuple[list[tuple[Read, ...]], bool]:
@@ -169,6 +175,20 @@ def readings(row: AlignedRow, *, budget: int = NODE_BUDGET, limit: int = MAX_REA
                 return
             token = tokens[ti]
             rest = token[offset:]
+            span = blank_range(token) if offset == 0 else None
+            if span is not None and span != (1, 1):
+                # A run of blank lines standing for low..high empty cells.
+                for count in range(span[0], min(span[1], remaining_slots) + 1):
+                    added = 0
+                    while added < count:
+                        cells.append(EMPTY)
+                        added += 1
+                        if not ok_sums(slot + added - 1):
+                            break
+                    else:
+                        dfs(ti + 1, 0, gaps_left)
+                    del cells[len(cells) - added:]
+                return
             if allow_gaps and gaps_left > 0:
                 cells.append(EMPTY)
                 if ok_sums(slot):
@@ -211,12 +231,13 @@ def readings(row: AlignedRow, *, budget: int = NODE_BUDGET, limit: int = MAX_REA
     # first, then with them; only then with vanished empty cells; row sums are dropped
     # last, for rows that break them in print.
     trimmed = list(row.tokens)
-    while trimmed and trimmed[-1] == "":
+    while trimmed and is_blank(trimmed[-1]):
         trimmed.pop()
-    while trimmed and trimmed[0] == "":
+    while trimmed and is_blank(trimmed[0]):
         trimmed.pop(0)
     splits = row.splittable and any(_splittable(t) for t in row.tokens)
-    if not splits and len(row.tokens) == n:
+    runs = any(is_blank(t) and t != "" for t in row.tokens)
+    if not splits and not runs and len(row.tokens) == n:
         # One token per cell and nothing glued: the row is read as printed, sums or not.
         return search(row.tokens, False, False)
 
@@ -244,19 +265,23 @@ def readings(row: AlignedRow, *, budget: int = NODE_BUDGET, limit: int = MAX_REA
     # that leave a sum unassessed (an empty total) are weak, and never settle a row alone
     # while other readings stand. Vanished empty cells are a last resort.
     token_lists = [trimmed] if trimmed == row.tokens else [trimmed, row.tokens]
-    values_only = [t for t in row.tokens if t]
+    values_only = [t for t in row.tokens if not is_blank(t)]
     if not row.sums:
         exact = gather(token_lists, False, False)
         if exact or row.truncated:
-            return exact[:limit], complete
-        return gather([values_only], True, False)[:limit], complete
+            return _ranked(exact)[:limit], complete
+        return _ranked(gather([values_only], True, False))[:limit], complete
     best = gather(token_lists, False, True, assessed=True)
+    if best and row.splittable and len(row.tokens) == 1:
+        # A whole row glued into one run ("098600986") keeps no trace of empty cells:
+        # readings with vanished empties are as good as the exact ones.
+        best += [r for r in gather([values_only], True, True, assessed=True) if r not in best]
     if best:
-        return best[:limit], complete
+        return _ranked(best)[:limit], complete
     if not row.truncated:
         best = gather([values_only], True, True, assessed=True)
         if best:
-            return best[:limit], complete
+            return _ranked(best)[:limit], complete
     # Nothing satisfies the sums on assessable terms: keep what the text itself supports,
     # including readings that break a sum (the checks report the broken relation).
     weak = gather(token_lists, False, False)
@@ -265,8 +290,8 @@ def readings(row: AlignedRow, *, budget: int = NODE_BUDGET, limit: int = MAX_REA
         # the readings with the blanks re-placed stand beside it.
         weak += [r for r in gather([values_only], True, True) if r not in weak]
     if weak or row.truncated:
-        return weak[:limit], complete
-    return gather([values_only], True, False)[:limit], complete
+        return _ranked(weak)[:limit], complete
+    return _ranked(gather([values_only], True, False))[:limit], complete
 
 
 # --- choosing readings across rows -------------------------------------------------------

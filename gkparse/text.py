@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .document import LabeledRow, Page, TableRows
+from .document import LabeledRow, Page, TableRows, blank_range, blank_run
 from .normalize import compact_with_map, label_key
 from .templates import Column, Row, Template
 
@@ -50,14 +50,15 @@ class _Compact:
         return self.text[o_start:o_end]
 
 
-def tokenize(region: str, *, baseline: int = 1, row_per_line: bool = False) -> list[str]:
+def tokenize(region: str, *, baseline: int = 1, row_per_line: bool = False, exact_blanks: bool = True) -> list[str]:
     """Raw value tokens of a row's value text; ``""`` marks an empty cell.
 
     Pipe rows: one token per cell between pipes (padding past the row's cells is dropped
     later, when the row's width is known). With ``row_per_line`` (``| a | 1 | 2 |`` lines)
     the line break between two pipes ends a row; otherwise (one ``x |`` cell per line) a
     bare ``|`` line is an empty cell.
-    Line dumps: a run of newlines longer than ``baseline`` holds empty cells.
+    Line dumps: a run of newlines longer than ``baseline`` holds empty cells, one per extra
+    newline with ``exact_blanks``, else a range (see :func:`_blank_lines`).
 
     >>> tokenize(" | 58 | 7 |  | 66 | ||")
     ['58', '7', '', '66', '', '']
@@ -65,6 +66,8 @@ def tokenize(region: str, *, baseline: int = 1, row_per_line: bool = False) -> l
     ['569', '368']
     >>> tokenize("\\n\\n569\\n\\n\\n368\\n\\n", baseline=2)
     ['569', '', '368']
+    >>> blank_range(tokenize("1\\n\\n\\n\\n2", baseline=2, exact_blanks=False)[1])
+    (1, 2)
     >>> tokenize("713000074")
     ['713000074']
     """
@@ -87,13 +90,37 @@ def tokenize(region: str, *, baseline: int = 1, row_per_line: bool = False) -> l
     tokens = []
     position = 0
     for match in _TOKEN.finditer(region):
-        gap = region[position:match.start()]
-        tokens.extend([""] * max(0, gap.count("\n") - baseline))
+        _blank_lines(tokens, region[position:match.start()].count("\n") - baseline, exact_blanks)
         tokens.append(match.group())
         position = match.end()
     if tokens:
-        tokens.extend([""] * max(0, region[position:].count("\n") - baseline))
+        _blank_lines(tokens, region[position:].count("\n") - baseline, exact_blanks)
     return tokens
+
+
+def _blank_lines(tokens: list[str], extra: int, exact: bool) -> None:
+    """``extra`` newlines beyond the separator hold empty cells: one per newline in some
+    dumps (``"a\\n\\n\\nb"``), one per blank paragraph in others (``"a\\n\\n\\n\\nb"``).
+    Unless the document showed which (``exact``), the count is a range."""
+    if extra > 0:
+        tokens.append(blank_run(extra, extra) if exact else blank_run((extra + 1) // 2, extra))
+
+
+_VALUE_GAP = re.compile(r"(?m)^[ \t]*[-\d./]+[ \t]*\n((?:[ \t\u3000]*\n)+)(?=[ \t]*[-\d./]+[ \t]*$)")
+
+
+def _exact_blanks(text: str, baseline: int) -> bool:
+    """Whether the dump writes one newline per empty cell: an odd number of extra
+    newlines between two value lines cannot be blank paragraphs.
+
+    >>> _exact_blanks("569\\n\\n\\n368", 2), _exact_blanks("1\\n\\n\\n\\n2", 2)
+    (True, False)
+    """
+    for m in _VALUE_GAP.finditer(text):
+        extra = m.group(1).count("\n") + 1 - baseline
+        if extra > 0 and extra % 2 == 1:
+            return True
+    return False
 
 
 def _baseline(text: str) -> int:
@@ -184,14 +211,26 @@ def _extend_labels(c: _Compact, hits: list[_Hit], floor: int, end: int) -> None:
         hit.end = _label_end(c, hit.stem_end, ceiling)
 
 
-def _region_rows(c: _Compact, hits: list[_Hit], end: int, baseline: int, row_per_line: bool) -> list[LabeledRow]:
+@dataclass(frozen=True)
+class _Layout:
+    """How this dump lays out cells (see :func:`tokenize`)."""
+
+    baseline: int
+    row_per_line: bool
+    exact_blanks: bool
+
+    def tokens(self, region: str) -> list[str]:
+        return tokenize(region, baseline=self.baseline, row_per_line=self.row_per_line, exact_blanks=self.exact_blanks)
+
+
+def _region_rows(c: _Compact, hits: list[_Hit], end: int, layout: _Layout) -> list[LabeledRow]:
     rows = []
     for i, hit in enumerate(hits):
         stop = hits[i + 1].start if i + 1 < len(hits) else end
         region = c.original_between(hit.end, stop)
         rows.append(
             LabeledRow(
-                c.original(hit.start, hit.end), tokenize(region, baseline=baseline, row_per_line=row_per_line), glued=True,
+                c.original(hit.start, hit.end), layout.tokens(region), glued=True,
                 key=hit.row.key, truncated=stop >= len(c.compact), splittable="|" not in region,
             )
         )
@@ -226,7 +265,7 @@ def read_text(text: str, template: Template | None) -> Page:
     compact, index = compact_with_map(text)
     c = _Compact(text, compact, index)
     baseline = _baseline(text)
-    row_per_line = _pipe_rows(text)
+    layout = _Layout(baseline, _pipe_rows(text), _exact_blanks(text, baseline))
 
     requests_first = _find_stem(c, template.requests_rows[0].stems, 0, len(compact))
     requests_anchor = requests_first[0] if requests_first else len(compact)
@@ -243,7 +282,7 @@ def read_text(text: str, template: Template | None) -> Page:
         columns, header_stop = _header_columns(c, template.disclosure_columns, caption.end(), header_end)
         _extend_labels(c, hits, header_stop, seg_end)
         page.tables.append(
-            TableRows("disclosure", _region_rows(c, hits, seg_end, baseline, row_per_line), columns or None, c.original(caption.start(), caption.end()))
+            TableRows("disclosure", _region_rows(c, hits, seg_end, layout), columns or None, c.original(caption.start(), caption.end()))
         )
 
     # Part 三: rows in template order up to the part 四 heading.
@@ -252,7 +291,7 @@ def read_text(text: str, template: Template | None) -> Page:
     if requests_first:
         hits = _stems_in(c, template.requests_rows, requests_anchor, requests_end)
         _extend_labels(c, hits, requests_anchor, requests_end)
-        page.tables.append(TableRows("requests", _region_rows(c, hits, requests_end, baseline, row_per_line)))
+        page.tables.append(TableRows("requests", _region_rows(c, hits, requests_end, layout)))
 
     # Part 四: the header labels, then one run of 15 values.
     if part4:
@@ -264,7 +303,7 @@ def read_text(text: str, template: Template | None) -> Page:
             if pos != -1:
                 last_label = max(last_label, pos + len(stem))
         region = c.original_between(last_label, appeals_end)
-        tokens = tokenize(region, baseline=baseline, row_per_line=row_per_line)
+        tokens = layout.tokens(region)
         if tokens:
             page.tables.append(
                 TableRows("appeals", [LabeledRow("", tokens, glued=True, splittable="|" not in region)])
