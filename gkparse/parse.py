@@ -115,7 +115,8 @@ def parse_text(text: str, *, form: str | None = None, source: str | None = None)
     detection = detect(labels, year=year)
     if not is_html and detection.template is not None:
         page = text_reader.read_text(text, detection.template)
-    if detection.kind == "not-a-report" and not page.tables:
+    if detection.kind == "not-a-report" and not page.tables and not _about_reports(page.title_candidates):
+        # Nothing here is about an annual report at all: an input error, not a report.
         raise NotAReportError(f"no annual report found ({detection.reason})", source=source)
 
     signature = find_signature(page.body)
@@ -143,6 +144,15 @@ def parse_text(text: str, *, form: str | None = None, source: str | None = None)
     if detection.kind == "unknown-template":
         report.issues.insert(0, Issue(rule="unknown-template", severity="warning", message=detection.reason))
     return report
+
+
+_REPORT_WORDS = ("年度报告", "年报", "信息公开工作报告")
+
+
+def _about_reports(candidates: list[str]) -> bool:
+    """A look-alike (a notice about compiling reports, a 解读 page) names reports in its
+    title: it is recognised and reported as not a report, rather than rejected as input."""
+    return any(word in candidate for candidate in candidates[:8] for word in _REPORT_WORDS)
 
 
 def _fill_tables(report: Report, page: Page, template: Template) -> None:

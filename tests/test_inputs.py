@@ -62,7 +62,7 @@ def test_gbk_report_page_parses(tmp_path: Path) -> None:
         (gzip.compress(b"<html></html>"), gkparse.BinaryInputError),
         (bytes(range(256)) * 20, gkparse.BinaryInputError),
         ("<html><body><p>今日天气晴，气温十五度。</p></body></html>".encode("utf-8"), gkparse.NotAReportError),
-        ("这是一段与年度报告无关的文字。".encode("utf-8"), gkparse.NotAReportError),
+        ("这是一段与政务公开无关的文字，讲的是天气。".encode("utf-8"), gkparse.NotAReportError),
     ],
     ids=["empty", "whitespace", "pdf", "gzip", "binary", "html-not-a-report", "text-not-a-report"],
 )
@@ -72,6 +72,17 @@ def test_bad_input_raises_a_clear_gkparse_error(data: bytes, error: type[Excepti
     assert isinstance(info.value, gkparse.GkparseError)
     assert isinstance(info.value, ValueError)
     assert str(info.value).startswith("input.bin: ")
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["关于做好2023年政府信息公开工作年度报告编制发布工作的通知", "文字解读：某某区2023年政府信息公开工作年度报告"],
+)
+def test_look_alike_pages_say_they_are_not_reports(title: str) -> None:
+    html = f"<html><head><title>{title}</title></head><body><h1>{title}</h1><p>各单位：请按时发布。</p></body></html>"
+    report = gkparse.parse(html)
+    assert report.template is None and report.title is None
+    assert [i.rule for i in report.issues] == ["not-a-report"]
 
 
 def test_undecodable_bytes() -> None:
