@@ -7,6 +7,8 @@ with any whitespace between their characters (``索 引 号``).
 from __future__ import annotations
 
 import re
+
+import regex
 from dataclasses import dataclass, field
 
 from .normalize import fold
@@ -37,6 +39,11 @@ _LABEL_HINT = re.compile(
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 _TITLE = re.compile(
     r"^(?P<pre>.*?)(?P<y>(?:19|20)\d{2})\s*年度?\s*(?P<post>.*?)(?:政府|政务)?(?:信息)?公开(?:工作)?(?:年度)?(?:工作)?(?:情况)?(?:的)?(?:年度)?报告$"
+)
+# \p{Han} (the regex module) also covers the extension blocks that rare place and
+# personal-name characters in agency names come from; [\u4e00-\u9fff] would not.
+_AGENCY_AND_DATE = regex.compile(
+    r"([\p{Han}（）()]{3,40}?)\s+((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$"
 )
 _TITLE_LOOSE = re.compile(r"(?:19|20)\d{2}\s*年度?.{0,40}?(?:信息公开|政务公开).{0,12}?报\s*告|(?:信息公开|政务公开).{0,12}?(?:年度)?报告")
 _TITLE_LABEL = re.compile(r"^\s*(?:标\s*题|名\s*称|信息名称)\s*[:：]\s*")
@@ -166,7 +173,7 @@ def find_signature(body: str) -> Signature:
             if i > 0 and len(lines[i - 1]) <= 40 and not re.search(r"[。；;，,:：]", lines[i - 1]):
                 agency = lines[i - 1]
             return Signature(agency, date)
-        m = re.search(r"([\u4e00-\u9fff（）()]{3,40}?)\s+((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$", line)
+        m = _AGENCY_AND_DATE.search(line)
         if m and i == len(lines) - 1 and not re.search(r"[。；;，,]", m.group(1)):
             return Signature(m.group(1), iso_date(m.group(2)))
     return Signature()

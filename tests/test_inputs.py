@@ -174,3 +174,10 @@ def test_part_two_without_captions() -> None:
     assert report.disclosure.normative_documents.in_force.value == 9
     assert report.disclosure.licensing.decisions.value == 17
     assert {i.rule for i in report.issues} >= {"missing-table"}
+
+
+def test_signature_with_an_extension_block_character() -> None:
+    from gkparse.meta import find_signature
+
+    found = find_signature("六、其他需要报告的事项\n无。\n𠮷野县人民政府办公室 2021年1月8日")
+    assert (found.agency, found.date) == ("𠮷野县人民政府办公室", "2021-01-08")
