@@ -30,6 +30,7 @@ Number = Union[int, float]
 MAX_DIGITS = 9  #: a count cell longer than this is not a plausible reading
 NODE_BUDGET = 50_000  #: search nodes per search before giving up on finding more readings
 MAX_READINGS = 64  #: readings kept per row
+MAX_VANISHED = 2  #: empty cells a one-run row may have lost beside an exact reading
 MAX_COMBINATIONS = 200_000  #: joint assignments tried across rows
 
 _DASH = re.compile(r"^(?:[/／\\]+|[-—–－─]+|无|—+)$")
@@ -45,11 +46,13 @@ class Read:
     how: str  # "num" | "empty" | "dash" | "text" | "absent"
     raw: str = ""  # the token the cell was read from
     split: bool = False  # cut out of a token that held several cells
+    assumed: bool = False  # an empty cell the text shows no trace of (vanished)
 
 
 EMPTY = Read(None, "empty")
 DASH = Read(None, "dash")
 CUT = Read(None, "absent")  # past the end of a truncated document
+VANISHED = Read(None, "empty", assumed=True)
 
 
 def _to_number(text: str) -> Number:
@@ -96,8 +99,9 @@ def _splittable(token: str) -> bool:
 
 
 def _ranked(found: list[tuple[Read, ...]]) -> list[tuple[Read, ...]]:
-    """Readings with the fewest cut digit runs first (the one shown for ambiguous cells)."""
-    return sorted(found, key=lambda reading: sum(cell.split for cell in reading))
+    """Readings that assume the fewest vanished cells, then cut the fewest digit runs,
+    first (the first is the value shown for an ambiguous cell)."""
+    return sorted(found, key=lambda r: (sum(c.assumed for c in r), sum(c.split for c in r)))
 
 
 def readings(row: AlignedRow, *, budget: int = NODE_BUDGET, limit: int = MAX_READINGS) -> tuple[list[tuple[Read, ...]], bool]:
@@ -114,12 +118,17 @@ def readings(row: AlignedRow, *, budget: int = NODE_BUDGET, limit: int = MAX_REA
     n = len(row.keys)
     kinds = row.kinds or ["count"] * n
     units = row.units or [None] * n
+    totals = {total for _, _, total in row.sums}
+    groups_of: dict[int, list[tuple[list[int], int]]] = {}
+    for _, addends, total in row.sums:
+        for a in addends:
+            groups_of.setdefault(a, []).append((addends, total))
     sums_at: dict[int, list[tuple[list[int], int]]] = {}
     for _, addends, total in row.sums:
         sums_at.setdefault(max(addends + [total]), []).append((addends, total))
 
     def search(
-        tokens: list[str], allow_gaps: bool, check_sums: bool, assessed: bool = False
+        tokens: list[str], allow_gaps: bool, check_sums: bool, assessed: bool = False, max_gaps: int = n
     ) -> tuple[list[tuple[Read, ...]], bool]:
         """DFS over the cuts of ``tokens``; ``assessed`` keeps only readings on which
         every row sum can be assessed (and holds)."""
@@ -127,6 +136,19 @@ def readings(row: AlignedRow, *, budget: int = NODE_BUDGET, limit: int = MAX_REA
         nodes = 0
         complete = True
         cells: list[Read] = []
+        digits_after = [sum(len(t) for t in tokens[i + 1:] if not is_blank(t)) for i in range(len(tokens))]
+
+        def outgrows(slot: int, digits_left: int) -> bool:
+            """A group's addends already sum to more digits than are left for its total
+            (only when the total must be a number, i.e. the sum must be assessed)."""
+            if not assessed:
+                return False
+            for addends, total in groups_of.get(slot, ()):
+                if total > slot:
+                    partial = sum(cells[a].value or 0 for a in addends if a <= slot)
+                    if len(str(partial)) > digits_left:
+                        return True
+            return False
 
         def ok_sums(index: int) -> bool:
             if not check_sums:
@@ -168,7 +190,7 @@ def readings(row: AlignedRow, *, budget: int = NODE_BUDGET, limit: int = MAX_REA
                 return
             if ti == len(tokens):
                 if allow_gaps and gaps_left >= remaining_slots:
-                    cells.append(EMPTY)
+                    cells.append(VANISHED)
                     if ok_sums(slot):
                         dfs(ti, 0, gaps_left - 1)
                     cells.pop()
@@ -189,8 +211,8 @@ def readings(row: AlignedRow, *, budget: int = NODE_BUDGET, limit: int = MAX_REA
                         dfs(ti + 1, 0, gaps_left)
                     del cells[len(cells) - added:]
                 return
-            if allow_gaps and gaps_left > 0:
-                cells.append(EMPTY)
+            if allow_gaps and gaps_left > 0 and not (assessed and slot in totals):
+                cells.append(VANISHED)
                 if ok_sums(slot):
                     dfs(ti, offset, gaps_left - 1)
                 cells.pop()
@@ -218,13 +240,13 @@ def readings(row: AlignedRow, *, budget: int = NODE_BUDGET, limit: int = MAX_REA
                     if n - slot - 1 < 1:
                         continue
                 cells.append(Read(int(rest[:length]), "num", token, split=length < len(token)))
-                if ok_sums(slot):
+                if ok_sums(slot) and not outgrows(slot, len(rest) - length + digits_after[ti]):
                     dfs(next_ti, next_offset, gaps_left)
                 cells.pop()
                 if not complete:
                     return
 
-        dfs(0, 0, n if allow_gaps else 0)
+        dfs(0, 0, max_gaps if allow_gaps else 0)
         return found, complete
 
     # Blank lines around a row's values are often layout, not cells: read without them
@@ -251,11 +273,13 @@ def readings(row: AlignedRow, *, budget: int = NODE_BUDGET, limit: int = MAX_REA
 
     complete = True
 
-    def gather(token_lists: list[list[str]], gaps: bool, check_sums: bool, assessed: bool = False) -> list[tuple[Read, ...]]:
+    def gather(
+        token_lists: list[list[str]], gaps: bool, check_sums: bool, assessed: bool = False, max_gaps: int = n
+    ) -> list[tuple[Read, ...]]:
         nonlocal complete
         out: list[tuple[Read, ...]] = []
         for tokens in token_lists:
-            found, done = search(tokens, gaps, check_sums, assessed)
+            found, done = search(tokens, gaps, check_sums, assessed, max_gaps)
             complete = complete and done
             out.extend(r for r in found if r not in out)
         return out
@@ -274,8 +298,10 @@ def readings(row: AlignedRow, *, budget: int = NODE_BUDGET, limit: int = MAX_REA
     best = gather(token_lists, False, True, assessed=True)
     if best and row.splittable and len(row.tokens) == 1:
         # A whole row glued into one run ("098600986") keeps no trace of empty cells:
-        # readings with vanished empties are as good as the exact ones.
-        best += [r for r in gather([values_only], True, True, assessed=True) if r not in best]
+        # readings with up to MAX_VANISHED vanished empties stand beside the exact ones.
+        extra = gather([values_only], True, True, assessed=True, max_gaps=MAX_VANISHED)
+        best = _ranked(best) + _ranked([r for r in extra if r not in best])
+        return best[:limit], complete
     if best:
         return _ranked(best)[:limit], complete
     if not row.truncated:
