@@ -137,16 +137,19 @@ def readings(row: AlignedRow, *, budget: int = NODE_BUDGET, limit: int = MAX_REA
         complete = True
         cells: list[Read] = []
         digits_after = [sum(len(t) for t in tokens[i + 1:] if not is_blank(t)) for i in range(len(tokens))]
+        blanks_after = [sum((blank_range(t) or (0, 0))[1] for t in tokens[i + 1:]) for i in range(len(tokens))]
 
-        def outgrows(slot: int, digits_left: int) -> bool:
-            """A group's addends already sum to more digits than are left for its total
-            (only when the total must be a number, i.e. the sum must be assessed)."""
+        def outgrows(slot: int, digits_left: int, free_cells: int) -> bool:
+            """A group's addends already sum to more digits than can be left for its total
+            once every other cell still to fill takes a digit (only when the total must be
+            a number, i.e. the sum must be assessed)."""
             if not assessed:
                 return False
+            others = max(0, n - slot - 2 - free_cells)  # cells still needing a digit, but the total
             for addends, total in groups_of.get(slot, ()):
                 if total > slot:
                     partial = sum(cells[a].value or 0 for a in addends if a <= slot)
-                    if len(str(partial)) > digits_left:
+                    if len(str(partial)) > digits_left - others:
                         return True
             return False
 
@@ -240,7 +243,9 @@ def readings(row: AlignedRow, *, budget: int = NODE_BUDGET, limit: int = MAX_REA
                     if n - slot - 1 < 1:
                         continue
                 cells.append(Read(int(rest[:length]), "num", token, split=length < len(token)))
-                if ok_sums(slot) and not outgrows(slot, len(rest) - length + digits_after[ti]):
+                if ok_sums(slot) and not outgrows(
+                    slot, len(rest) - length + digits_after[ti], gaps_left + blanks_after[ti]
+                ):
                     dfs(next_ti, next_offset, gaps_left)
                 cells.pop()
                 if not complete:
