@@ -1005,18 +1005,9 @@ class _Crawler:
         if fetched is None:
             if url in self.fetched:
                 return
-            try:
-                fetched = self.fetch(url, conditional=True)
-            except _AlreadyFetched:
-                return
-            except FetchError as exc:
-                self._fail(url, exc)
-                return
-        if self._unchanged(fetched):
-            self.result.unchanged.append(fetched.url)
+            fetched = self._fetch_or_record(url)
+        if fetched is None or not self._archive(fetched, self.result.reports):
             return
-        self.write(fetched)
-        self.result.reports.append(fetched.url)
         html = fetched.html
         if not self.attachments or html is None:
             return
@@ -1024,18 +1015,28 @@ class _Crawler:
             if link in self.seen or link in self.fetched:
                 continue
             self.seen.add(link)
-            try:
-                got = self.fetch(link, conditional=True)
-            except _AlreadyFetched:
-                continue
-            except FetchError as exc:
-                self._fail(link, exc)
-                continue
-            if self._unchanged(got):
-                self.result.unchanged.append(got.url)
-                continue
-            self.write(got)
-            self.result.attachments.append(got.url)
+            got = self._fetch_or_record(link)
+            if got is not None:
+                self._archive(got, self.result.attachments)
+
+    def _fetch_or_record(self, url: str) -> _Fetched | None:
+        """A conditional fetch; a failure is recorded and gives None, as does a repeat."""
+        try:
+            return self.fetch(url, conditional=True)
+        except _AlreadyFetched:
+            return None
+        except FetchError as exc:
+            self._fail(url, exc)
+            return None
+
+    def _archive(self, fetched: _Fetched, into: list[str]) -> bool:
+        """Write a fetched page unless it is unchanged since the previous crawl."""
+        if self._unchanged(fetched):
+            self.result.unchanged.append(fetched.url)
+            return False
+        self.write(fetched)
+        into.append(fetched.url)
+        return True
 
 
 def _describe(exc: httpx.HTTPError) -> str:
