@@ -105,7 +105,7 @@ def parse_text(text: str, *, form: str | None = None, source: str | None = None)
         page = html_reader.read_html(text, source=source)
         labels = "\n".join(page.meta_lines)  # the whole page's text, tables included
     else:
-        page = text_reader.read_text(text, None)
+        page = text_reader.read_text(text)
         labels = text
     title = find_title(page.title_candidates)
     meta_fields = read_meta(page.meta_lines)
@@ -114,7 +114,7 @@ def parse_text(text: str, *, form: str | None = None, source: str | None = None)
     year = report_year(title, page.body)
     detection = detect(labels, year=year)
     if not is_html and detection.template is not None:
-        page = text_reader.read_text(text, detection.template)
+        text_reader.read_tables(page, detection.template)
     if detection.kind == "not-a-report" and not page.tables and not _about_reports(page.title_candidates):
         # Nothing here is about an annual report at all: an input error, not a report.
         raise NotAReportError(f"no annual report found ({detection.reason})", source=source)

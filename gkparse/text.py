@@ -17,7 +17,7 @@ from .document import LabeledRow, Page, TableRows, blank_range, blank_run
 from .normalize import compact_with_map, label_key
 from .templates import Column, Row, Template
 
-__all__ = ["read_text", "tokenize"]
+__all__ = ["read_text", "read_tables", "tokenize"]
 
 _CAPTION = re.compile(r"第二十条第?\(([一二三四五六七八九十]+)\)项")
 _VALUE_CHARS = set("0123456789/|-—–.+")
@@ -253,15 +253,20 @@ def _header_columns(c: _Compact, columns: tuple[Column, ...], start: int, end: i
     return [c.original(s, e) for s, e, _ in kept], (kept[-1][1] if kept else start)
 
 
-def read_text(text: str, template: Template | None) -> Page:
-    """Read a text dump into a :class:`Page`; tables only when ``template`` is known."""
+def read_text(text: str) -> Page:
+    """Read a text dump into a :class:`Page` without its tables (see :func:`read_tables`):
+    the template is recognised from the text first."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     page = Page(form="text", body=text)
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     page.meta_lines = lines[:60]
     page.title_candidates = lines[:12]
-    if template is None:
-        return page
+    return page
+
+
+def read_tables(page: Page, template: Template) -> None:
+    """Find ``template``'s tables in the page's text and add their rows to ``page``."""
+    text = page.body
     compact, index = compact_with_map(text)
     c = _Compact(text, compact, index)
     baseline = _baseline(text)
@@ -308,4 +313,3 @@ def read_text(text: str, template: Template | None) -> Page:
             page.tables.append(
                 TableRows("appeals", [LabeledRow("", tokens, glued=True, splittable="|" not in region)])
             )
-    return page
