@@ -14,7 +14,7 @@ from typing import Any, Optional
 
 import click
 
-from .batch import FORMATS, RELATION_RULES, Result, Stats, convert
+from .batch import FORMATS, Result, Stats, convert
 from .errors import GkparseError
 from .model import CellState, Report
 

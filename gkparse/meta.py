@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 import regex
-from dataclasses import dataclass, field
 
+from .model import Prose, Signature
 from .normalize import fold
 
 __all__ = ["read_meta", "find_title", "agency_from_title", "report_year", "find_signature", "split_prose", "iso_date"]
@@ -156,12 +156,6 @@ def report_year(title: str | None, body: str) -> int | None:
     return None
 
 
-@dataclass
-class Signature:
-    agency: str | None = None
-    date: str | None = None
-
-
 def find_signature(body: str) -> Signature:
     """The closing 落款 (agency line, then a date line) among the last lines of the body."""
     lines = [line.strip() for line in body.strip().split("\n") if line.strip()][-8:]
@@ -172,49 +166,39 @@ def find_signature(body: str) -> Signature:
             agency = None
             if i > 0 and len(lines[i - 1]) <= 40 and not re.search(r"[。；;，,:：]", lines[i - 1]):
                 agency = lines[i - 1]
-            return Signature(agency, date)
+            return Signature(agency=agency, date=date)
         m = _AGENCY_AND_DATE.search(line)
         if m and i == len(lines) - 1 and not re.search(r"[。；;，,]", m.group(1)):
-            return Signature(m.group(1), iso_date(m.group(2)))
+            return Signature(agency=m.group(1), date=iso_date(m.group(2)))
     return Signature()
 
 
-_HEADINGS = (
+_HEADINGS = tuple((name, re.compile(pattern)) for name, pattern in (
     ("overview", r"一\s*[、.．]\s*(?:\S{0,10}?)(?:总体情况|概述|总体)"),
     ("part2", r"二\s*[、.．]\s*主动公开"),
     ("part3", r"三\s*[、.．]\s*收到和处理"),
     ("part4", r"四\s*[、.．]\s*(?:\S{0,12}?)(?:行政复议|行政诉讼)"),
     ("problems", r"五\s*[、.．]\s*[^\n。]{0,24}?(?:问题(?:[及和与]?(?:其)?(?:改进|整改)(?:情况|措施|计划)?)?|改进(?:情况|措施))"),
     ("other", r"六\s*[、.．]\s*(?:其他需要报告的事项|其他报告事项|其他需报告的事项|其他事项|其他)"),
-)
+))
 
 
-@dataclass
-class Parts:
-    overview: str | None = None
-    problems: str | None = None
-    other: str | None = None
-    found: list[str] = field(default_factory=list)
-
-
-def split_prose(body: str, signature: Signature | None = None) -> Parts:
+def split_prose(body: str, signature: Signature | None = None) -> Prose:
     """Cut the body at the six part headings; return the prose of parts 一, 五 and 六."""
     positions: dict[str, tuple[int, int]] = {}
     cursor = 0
     for name, pattern in _HEADINGS:
-        m = re.compile(pattern).search(body, cursor)
+        m = pattern.search(body, cursor)
         if m:
             positions[name] = (m.start(), m.end())
             cursor = m.end()
-    order = [name for name, _ in _HEADINGS if name in positions]
-    parts = Parts(found=order)
+    starts = sorted(start for start, _ in positions.values())
 
     def text_of(name: str) -> str | None:
         if name not in positions:
             return None
         start = positions[name][1]
-        later = [positions[n][0] for n in order if positions[n][0] > start]
-        end = min(later) if later else len(body)
+        end = next((s for s in starts if s > start), len(body))
         chunk = body[start:end].strip()
         if name == "other" and signature and signature.agency:
             tail = chunk.rfind(signature.agency)
@@ -222,7 +206,4 @@ def split_prose(body: str, signature: Signature | None = None) -> Parts:
                 chunk = chunk[:tail].strip()
         return chunk or None
 
-    parts.overview = text_of("overview")
-    parts.problems = text_of("problems")
-    parts.other = text_of("other")
-    return parts
+    return Prose(overview=text_of("overview"), problems=text_of("problems"), other=text_of("other"))

@@ -18,7 +18,7 @@ from .decode import decode_bytes
 from .errors import EmptyInputError, ErrorLevel, GkparseError, GkparseWarning, NotAReportError, ReportIssueError
 from .meta import agency_from_title, find_signature, find_title, read_meta, report_year, split_prose
 from .document import Page
-from .model import Cell, CellState, Issue, Meta, Prose, Report, Signature, Source, new_table
+from .model import Cell, CellState, Issue, Meta, Report, Source, new_table
 from .repair import repair
 from .templates import Template, detect
 
@@ -132,9 +132,9 @@ def parse_text(text: str, *, form: str | None = None, source: str | None = None)
         year=year,
         template=detection.template.name if detection.template else None,
         meta=Meta(**meta_fields, extra=extra),
-        signature=Signature(agency=signature.agency, date=signature.date),
+        signature=signature,
         source=Source(form="html" if is_html else "text"),
-        prose=Prose(overview=prose.overview, problems=prose.problems, other=prose.other),
+        prose=prose,
     )
     if detection.template is None:
         rule = "pre-2019" if detection.kind == "pre-2019" else "not-a-report"
