@@ -289,9 +289,14 @@ def readings(row: AlignedRow, *, budget: int = NODE_BUDGET, limit: int = MAX_REA
         nonlocal complete
         out: list[tuple[Read, ...]] = []
         for tokens in token_lists:
-            found, done = search(tokens, gaps, check_sums, assessed, max_gaps)
-            complete = complete and done
-            out.extend(r for r in found if r not in out)
+            # Vanished cells are assumed a few at a time, so that when the readings
+            # overflow the cap, those assuming fewer vanished cells are the ones kept.
+            for allowed in range(1, max_gaps + 1) if gaps else (0,):
+                found, done = search(tokens, gaps, check_sums, assessed, allowed)
+                out.extend(r for r in found if r not in out)
+                if len(out) >= limit or not done:
+                    complete = False
+                    break
         return out
 
     # Blank lines around a row's values may be layout or empty cells: both are read. A
