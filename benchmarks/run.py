@@ -34,8 +34,8 @@ import pydantic
 import render
 
 import gkparse
-from gkparse.checks import violations
-from gkparse.decode import decode_bytes
+from tests.support import violations
+from gkparse.read.decode import decode_bytes
 from gkparse.model import CellState
 
 FIXTURES = ROOT / "fixtures"

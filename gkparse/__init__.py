@@ -11,7 +11,7 @@
 ['R2', 'R2']
 """
 
-from .checks import check_years
+from .checks.relations import check_years
 from .errors import (
     BinaryInputError,
     DecodeError,
@@ -22,8 +22,8 @@ from .errors import (
     NotAReportError,
     ReportIssueError,
 )
-from .model import Cell, CellState, Issue, Report, RowReadings
-from .parse import parse, parse_text
+from .model.report import Cell, CellState, Issue, Report, RowReadings
+from .api import parse, parse_text
 from .templates import TEMPLATES, detect
 
 __version__ = "0.1.0"

@@ -9,19 +9,14 @@ from __future__ import annotations
 import functools
 import unicodedata
 
+from .vocabulary import LABEL_NOISE, TRADITIONAL_PAIRS
+
 __all__ = ["fold", "label_key", "compact_with_map"]
 
-# Traditional characters met in report labels (mirror sites, Hong Kong-style fonts).
-_TRADITIONAL = (
-    "規规範范條条項项製制發发數数請请開开處处結结轉转總总計计舉举報报訴诉復复議议維维糾纠審审"
-    "務务過过執执詢询關关現现補补確确認认獲获費费權权護护險险穩穩機机構构會会業业與与學学無无"
-    "屬属國国內内類类許许強强罰罚購购採采額额廢废決决負负責责問问題题況况進进號号錄录單单為为"
-    "並并據据準准際际資资訊讯應应對对經经濟济變变門门觀观點点線线體体區区縣县鄉乡鎮镇員员際际"
-    "產产務务辦办聯联網网頁页統统導导戶户檔档權权適适證证鑑鉴續续屆届達达"
-)
-_FOLD_TABLE = {ord(_TRADITIONAL[i]): _TRADITIONAL[i + 1] for i in range(0, len(_TRADITIONAL) - 1, 2)}
-_FOLD_TABLE[ord("穩")] = "稳"
-_DROP = set(" \t\r\n\u3000\u00a0\u200b\ufeff\"'“”‘’「」『』")
+_FOLD_TABLE = {
+    ord(TRADITIONAL_PAIRS[i]): TRADITIONAL_PAIRS[i + 1] for i in range(0, len(TRADITIONAL_PAIRS) - 1, 2)
+}
+_DROP = set(LABEL_NOISE)
 _KEY_TABLE = {**_FOLD_TABLE, **{ord(ch): None for ch in _DROP}}
 
 

@@ -13,7 +13,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 import gkparse
-from gkparse.batch import Stats, convert, expand_inputs, iter_jobs, looks_like_report, read_resume
+from gkparse.batch.convert import Stats, convert, expand_inputs, iter_jobs, looks_like_report, read_resume
 from gkparse.export import CELL_COLUMNS, cell_rows, issue_rows
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

@@ -142,7 +142,7 @@ def test_schema():
 
 def test_crawl_registered():
     try:
-        import gkparse.cli_crawl  # noqa: F401
+        import gkparse.cli.crawl  # noqa: F401
     except ImportError:
         return
     assert "crawl" in main.commands

@@ -25,7 +25,7 @@ import pytest
 from click.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
 
-from gkparse.cli_crawl import crawl_command
+from gkparse.cli.crawl import crawl_command
 from gkparse.crawl import (
     CrawlError,
     CrawlResult,
@@ -40,7 +40,7 @@ from gkparse.crawl import (
     title_year,
 )
 from gkparse.errors import GkparseError
-from gkparse.profiles import GENERIC, PROFILES, body_xpaths, choose_profile
+from gkparse.read.profiles import GENERIC, PROFILES, body_xpaths, choose_profile
 
 SITE_DIR = Path(__file__).parent / "crawl_site"
 

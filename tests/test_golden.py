@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import gkparse
-from gkparse.checks import violations
+from tests.support import violations
 from gkparse.model import CellState
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import gkparse
-from gkparse.decode import decode_bytes
+from gkparse.read.decode import decode_bytes
 from gkparse.model import Report
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -177,7 +177,7 @@ def test_part_two_without_captions() -> None:
 
 
 def test_signature_with_an_extension_block_character() -> None:
-    from gkparse.meta import find_signature
+    from gkparse.read.meta import find_signature
 
     found = find_signature("六、其他需要报告的事项\n无。\n𠮷野县人民政府办公室 2021年1月8日")
     assert (found.agency, found.date) == ("𠮷野县人民政府办公室", "2021-01-08")

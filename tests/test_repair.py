@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import gkparse
-from gkparse.align import AlignedRow
+from gkparse.cells.align import AlignedRow
 from gkparse.model import CellState
-from gkparse.repair import readings
+from gkparse.cells.repair import readings
 from gkparse.templates import TEMPLATE_2019, TEMPLATE_2021
 
 from benchmarks.render import STYLES, render  # the glue styles the benchmarks measure too

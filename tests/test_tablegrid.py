@@ -5,7 +5,7 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from gkparse.tablegrid import expand_table
+from gkparse.read.tablegrid import expand_table
 
 
 def grid(markup: str) -> list[list[str]]:

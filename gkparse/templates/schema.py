@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple, Optional, Union
 
 __all__ = [
+    "Key",
+    "TableKind",
+    "TABLE_KINDS",
+    "sums_agree",
+    "SUM_TOLERANCE",
     "Column",
     "Row",
     "DisclosureBlock",
@@ -16,6 +22,55 @@ __all__ = [
 ]
 
 ValueKind = Literal["count", "signed", "amount"]
+TableKind = Literal["disclosure", "requests", "appeals"]
+#: The report's tables, in report order (parts 二, 三, 四).
+TABLE_KINDS: tuple[TableKind, ...] = ("disclosure", "requests", "appeals")
+Number = Union[int, float]
+
+#: Two sums of amounts printed with two decimals agree when they differ by less than
+#: this (float addition of 9116.36-like values leaves ~1e-12 of noise, never more).
+SUM_TOLERANCE = 1e-6
+
+
+class Key(NamedTuple):
+    """The canonical address of one cell: ``requests/withheld.state_secret/total``.
+
+    >>> str(Key("requests", "withheld.state_secret", "total"))
+    'requests/withheld.state_secret/total'
+    >>> Key.parse("appeals/review/upheld").row
+    'review'
+    """
+
+    table: TableKind
+    row: str
+    column: str
+
+    def __str__(self) -> str:
+        return f"{self.table}/{self.row}/{self.column}"
+
+    @classmethod
+    def parse(cls, text: str) -> Key:
+        """The key written ``table/row/column``; ``KeyError`` for anything else."""
+        parts = text.split("/")
+        if len(parts) != 3 or parts[0] not in TABLE_KINDS:
+            raise KeyError(f"{text!r} is not a table/row/column address")
+        return cls(parts[0], parts[1], parts[2])  # type: ignore[arg-type]
+
+
+def sums_agree(left: Iterable[Optional[Number]], right: Iterable[Optional[Number]]) -> Optional[bool]:
+    """The one rule for whether a sum relation holds: ``sum(left) == sum(right)``.
+
+    None (not assessable) when every cell of either side is blank; otherwise blanks count
+    as 0 and the sums are compared within :data:`SUM_TOLERANCE`.
+
+    >>> sums_agree([3], [1, 2]), sums_agree([3], [1, None]), sums_agree([None], [1, 2])
+    (True, False, None)
+    """
+    left = list(left)
+    right = list(right)
+    if all(v is None for v in left) or all(v is None for v in right):
+        return None
+    return abs(sum(v for v in left if v is not None) - sum(v for v in right if v is not None)) < SUM_TOLERANCE
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .document import LabeledRow, Page, TableRows, blank_run
-from .normalize import compact_with_map, label_key
-from .templates import Column, Row, Template
+from .page import LabeledRow, Page, TableRows, blank_run
+from ..normalize import compact_with_map, label_key
+from ..templates import Column, Row, Template
 
 __all__ = ["read_text", "read_tables", "tokenize"]
 
@@ -66,7 +66,7 @@ def tokenize(region: str, *, baseline: int = 1, row_per_line: bool = False, exac
     ['569', '368']
     >>> tokenize("\\n\\n569\\n\\n\\n368\\n\\n", baseline=2)
     ['569', '', '368']
-    >>> from gkparse.document import blank_range
+    >>> from gkparse.read.page import blank_range
     >>> blank_range(tokenize("1\\n\\n\\n\\n2", baseline=2, exact_blanks=False)[1])
     (1, 2)
     >>> tokenize("713000074")

@@ -10,16 +10,16 @@ from typing import Union
 
 from pydantic import BaseModel
 
-from . import html as html_reader
-from . import text as text_reader
-from .align import align
-from .checks import check_relations
-from .decode import decode_bytes
+from .read import html as html_reader
+from .read import text as text_reader
+from .cells.align import align
+from .checks.relations import check_relations
+from .read.decode import decode_bytes
 from .errors import EmptyInputError, ErrorLevel, GkparseError, GkparseWarning, NotAReportError, ReportIssueError
-from .meta import agency_from_title, find_signature, find_title, read_meta, report_year, split_prose
-from .document import Page
-from .model import Cell, CellState, Issue, Meta, Report, Source, new_table
-from .repair import repair
+from .read.meta import agency_from_title, find_signature, find_title, read_meta, report_year, split_prose
+from .read.page import Page
+from .model.report import Cell, CellState, Issue, Meta, Report, Source, new_table
+from .cells.repair import repair
 from .templates import Template, detect
 
 __all__ = ["parse", "parse_text"]

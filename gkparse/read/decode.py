@@ -11,7 +11,7 @@ import codecs
 import re
 from dataclasses import dataclass
 
-from .errors import BinaryInputError, DecodeError, EmptyInputError
+from ..errors import BinaryInputError, DecodeError, EmptyInputError
 
 __all__ = ["Decoded", "decode_bytes", "normalise_encoding", "sniff_binary"]
 

@@ -19,10 +19,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Optional, Union
 
 from .align import AlignedRow
-from .document import blank_range, is_blank
-from .model import Cell, CellState, Issue, RowReadings
-from .normalize import fold
-from .templates import Relation, Template
+from ..read.page import blank_range, is_blank
+from ..model.report import Cell, CellState, Issue, RowReadings
+from ..normalize import fold
+from ..templates import Relation, Template
 
 __all__ = ["parse_number", "readings", "repair", "MAX_DIGITS", "NODE_BUDGET"]
 
@@ -115,7 +115,7 @@ def readings(row: AlignedRow, *, budget: int = NODE_BUDGET, limit: int = MAX_REA
     Returns the readings (at most ``limit``) and whether the search was complete.
     Digit runs are split only in rows whose text may glue cells (``row.splittable``).
 
-    >>> from gkparse.align import AlignedRow
+    >>> from gkparse.cells.align import AlignedRow
     >>> r = AlignedRow("requests", ["a", "b", "c"], ["213"], True, sums=[("R3", [0, 1], 2)])
     >>> [[c.value for c in reading] for reading in readings(r)[0]]
     [[2, 1, 3]]

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from .templates import TEMPLATE_2019, TEMPLATE_2021, TEMPLATES, Column, Row, Template
+from ..templates import TEMPLATE_2019, TEMPLATE_2021, TEMPLATES, Column, Row, Template
 
 __all__ = [
     "CellState",
@@ -39,7 +39,8 @@ class CellState(str, enum.Enum):
     RESOLVED = "resolved"  #: split out of glued digits; several readings, one chosen by relations or prose
     AMBIGUOUS = "ambiguous"  #: several readings remain; ``value`` is one, ``alternatives`` the others
     EMPTY = "empty"  #: the cell is there but blank
-    DASH = "dash"  #: the cell holds a dash, ``/`` or ``无``
+    DASH = "dash"  #: the cell holds a dash or a word for "none"
+    UNREADABLE = "unreadable"  #: the cell holds text that is not a number; ``raw`` keeps it
     ABSENT = "absent"  #: the document does not have this cell at all
 
 

@@ -13,12 +13,12 @@ import re
 import lxml.html
 from lxml import etree
 
-from .document import LabeledRow, Page, TableKind, TableRows
-from .errors import NotAReportError
-from .normalize import label_key
+from .page import LabeledRow, Page, TableKind, TableRows
+from ..errors import NotAReportError
+from ..normalize import label_key
 from .profiles import body_xpaths
 from .tablegrid import GridCell, cell_text, expand_table
-from .templates import TEMPLATES
+from ..templates import TEMPLATES
 
 __all__ = ["read_html", "looks_like_html"]
 

@@ -14,9 +14,9 @@ from typing import Any, Optional
 
 import click
 
-from .batch import FORMATS, Result, Stats, convert
-from .errors import GkparseError
-from .model import CellState, Report
+from ..batch.convert import FORMATS, Result, Stats, convert
+from ..errors import GkparseError
+from ..model.report import CellState, Report
 
 __all__ = ["main"]
 
@@ -100,7 +100,7 @@ def parse_command(file: str, as_json: bool) -> None:
       gkparse parse fixtures/pingyang_amr_2020.txt
       gkparse parse fixtures/shanghai_govoffice_2019.html --json | jq .requests.new
     """
-    from .parse import parse
+    from ..api import parse
 
     try:
         if file == "-":
@@ -218,7 +218,7 @@ def schema_command() -> None:
     click.echo(json.dumps(Report.model_json_schema(), ensure_ascii=False, indent=1))
 
 
-from .cli_crawl import crawl_command  # noqa: E402  (registered after main is defined)
+from .crawl import crawl_command  # noqa: E402  (registered after main is defined)
 
 main.add_command(crawl_command, "crawl")
 

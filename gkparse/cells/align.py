@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .document import LabeledRow, Page, TableKind, TableRows, blank_range, is_blank
-from .model import Issue
-from .normalize import label_key
-from .templates import Column, Row, Template
+from ..read.page import LabeledRow, Page, TableKind, TableRows, blank_range, is_blank
+from ..model.report import Issue
+from ..normalize import label_key
+from ..templates import Column, Row, Template
 
 __all__ = ["AlignedRow", "align"]
 

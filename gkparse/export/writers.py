@@ -20,8 +20,8 @@ import csv
 import io
 from typing import IO, Any, Iterable, Optional
 
-from .errors import GkparseError
-from .model import Report
+from ..errors import GkparseError
+from ..model.report import Report
 
 __all__ = [
     "CELL_COLUMNS",

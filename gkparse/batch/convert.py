@@ -30,8 +30,8 @@ from functools import partial
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Iterator, Optional
 
-from .errors import GkparseError
-from .export import CELL_COLUMNS, ISSUE_COLUMNS, CsvWriter, JsonlWriter, ParquetWriter, cell_rows, issue_rows
+from ..errors import GkparseError
+from ..export.writers import CELL_COLUMNS, ISSUE_COLUMNS, CsvWriter, JsonlWriter, ParquetWriter, cell_rows, issue_rows
 
 __all__ = [
     "Job",
@@ -285,7 +285,7 @@ def error_line(source: str, report_id: str, type_: str, reason: str) -> str:
 
 def process_job(job: Job, rows: bool = False) -> Result:
     """Parse one job; never raises. ``rows`` adds the cell and issue rows to the result."""
-    from .parse import parse
+    from ..api import parse
 
     report_id = job.report_id
     error = job.error
@@ -406,7 +406,7 @@ def convert(
     if resume and out == "-":
         raise GkparseError("--resume needs an output file, not stdout")
     if fmt == "cells-parquet":
-        from .export import _require_pyarrow
+        from ..export.writers import _require_pyarrow
 
         _require_pyarrow()
     inputs = list(inputs)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Optional
 
-from .model import Cell, CellState, Issue, Report
-from .templates import TEMPLATES, Relation, Template
+from ..model.report import Cell, CellState, Issue, Report
+from ..templates import TEMPLATES, Relation, Template
 
 __all__ = ["check_relations", "check_years"]
 
@@ -136,7 +136,3 @@ def check_years(previous: Report, current: Report) -> list[Issue]:
                     ))
     return issues
 
-
-def violations(issues: Iterable[Issue]) -> list[str]:
-    """``"R2 requests/natural_person"`` style names of the relation issues."""
-    return sorted({i.message.split(":")[0] for i in issues if i.rule in ("R1", "R2", "R3", "R4")})

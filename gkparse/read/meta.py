@@ -10,8 +10,8 @@ import re
 
 import regex
 
-from .model import Prose, Signature
-from .normalize import fold
+from ..model.report import Prose, Signature
+from ..normalize import fold
 
 __all__ = ["read_meta", "find_title", "agency_from_title", "report_year", "find_signature", "split_prose", "iso_date"]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from .crawl import (
+from ..crawl.crawler import (
     DEFAULT_DELAY,
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_PAGES,
@@ -23,7 +23,7 @@ from .crawl import (
     CrawlResult,
     crawl,
 )
-from .errors import GkparseError
+from ..errors import GkparseError
 
 __all__ = ["crawl_command"]
 

@@ -48,9 +48,9 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
-from .decode import decode_bytes
-from .errors import GkparseError
-from .profiles import (
+from ..read.decode import decode_bytes
+from ..errors import GkparseError
+from ..read.profiles import (
     ATTACHMENT_EXTENSIONS,
     GENERIC,
     LOOKALIKE_TEXT_PATTERNS,

@@ -1,0 +1,6 @@
+"""The ``gkparse`` command line."""
+
+from __future__ import annotations
+from .main import main
+
+__all__ = ["main"]

@@ -1,0 +1,147 @@
+"""The one cell grammar: how the text of a table cell reads as a number, a blank or a dash.
+
+Every reader, the repair, the crawler and batch read cell text through this module, so
+that ``2件`` means 2 everywhere. The words it knows (units, multipliers, dashes) live in
+:mod:`gkparse.vocabulary`; this module holds the rules:
+
+- digits, ASCII or full-width (NFKC), with optional thousands separators (``1,268``);
+- a sign, only where the column is signed (本年增/减) or for ``-0``/``+0``;
+- a decimal part (amounts; a decimal in a count column is kept as printed);
+- a multiplier (万, 亿) and a unit (元 for amounts; 件, 个, 项, … for counts), scaled to
+  the column's unit (``45.6万`` in a 万元 column is 45.6, in a 元 column 456000);
+- a dash (``/ - — － 无``) is a dash, blank text is empty, invisible characters are dropped;
+- anything else is *text*: it keeps its raw form and is never read as blank.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Literal, Optional, Union
+
+from . import vocabulary as vocab
+
+__all__ = ["Number", "CellText", "read_cell", "is_value", "TOKEN", "to_number"]
+
+Number = Union[int, float]
+How = Literal["num", "empty", "dash", "text"]
+
+_INVISIBLE = {ord(ch): None for ch in vocab.INVISIBLE_CHARACTERS}
+_SPACES = re.compile(r"\s+")
+_MULTIPLIERS = "|".join(map(re.escape, vocab.MULTIPLIERS))
+_UNITS = "|".join(map(re.escape, sorted((*vocab.MONEY_UNITS, *vocab.COUNT_UNITS), key=len, reverse=True)))
+_NUMBER = re.compile(
+    rf"^(?P<sign>[-+]?)(?P<int>\d{{1,3}}(?:,\d{{3}})+|\d+)(?P<frac>\.\d+)?"
+    rf"(?P<mult>{_MULTIPLIERS})?(?P<unit>{_UNITS})?$"
+)
+_DASH = re.compile(
+    "^(?:" + "|".join(f"(?:{re.escape(d)})+" for d in vocab.DASHES) + "|" + "|".join(map(re.escape, vocab.DASH_WORDS)) + ")$"
+)
+
+#: A value token in a text dump, where cells may be glued (``713000074``) or spaced:
+#: a number (with its multiplier and money unit) or a dash. Counting units are left to
+#: the label text, since in a glued dump a digit before a unit may belong to a label.
+TOKEN = re.compile(
+    rf"[-+−]?\d[\d,]*(?:\.\d+)?(?:(?:{_MULTIPLIERS})?(?:{'|'.join(map(re.escape, vocab.MONEY_UNITS))}))?"
+    r"|[/／]+|[—–－]+|-{1,3}|" + "|".join(map(re.escape, vocab.DASH_WORDS))
+)
+
+
+@dataclass(frozen=True)
+class CellText:
+    """What one cell's text says: a ``value`` and ``how`` it reads.
+
+    ``how`` is ``num`` (``value`` is the number), ``empty`` (blank), ``dash`` (``/``,
+    ``—``, ``无``: printed as "none") or ``text`` (not a number: ``value`` is None and the
+    caller must keep the raw text and say so).
+    """
+
+    value: Optional[Number]
+    how: How
+
+
+EMPTY = CellText(None, "empty")
+DASH = CellText(None, "dash")
+TEXT = CellText(None, "text")
+
+
+def to_number(value: Decimal) -> Number:
+    """An ``int`` when the decimal is whole, else a ``float``.
+
+    >>> to_number(Decimal("4.0")), to_number(Decimal("9116.36"))
+    (4, 9116.36)
+    """
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def clean(text: str) -> str:
+    """NFKC, invisible characters and whitespace dropped, unicode minus signs as ``-``.
+
+    >>> clean("２\\u200b１７ ")
+    '217'
+    """
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    for minus in vocab.MINUS_SIGNS:
+        text = text.replace(minus, "-")
+    return _SPACES.sub("", text)
+
+
+def read_cell(text: str, *, kind: str = "count", unit: str | None = None) -> CellText:
+    """Read one cell's text under its column's ``kind`` (count, signed, amount) and ``unit``.
+
+    >>> [(r.value, r.how) for r in (read_cell("52023"), read_cell("/"), read_cell(""), read_cell("无"))]
+    [(52023, 'num'), (None, 'dash'), (None, 'empty'), (None, 'dash')]
+    >>> read_cell("1,268件").value, read_cell("４起").value, read_cell("2件").value
+    (1268, 4, 2)
+    >>> read_cell("160.5964万元", kind="amount", unit="元").value
+    1605964
+    >>> read_cell("45.6万", kind="amount", unit="万元").value
+    45.6
+    >>> read_cell("-417", kind="signed").value, read_cell("-417").how
+    (-417, 'text')
+    >>> read_cell("12,34").how, read_cell("约20").how, read_cell("5元").how
+    ('text', 'text', 'text')
+    """
+    compact = clean(text)
+    if not compact:
+        return EMPTY
+    if _DASH.match(compact):
+        return DASH
+    match = _NUMBER.match(compact)
+    if match is None:
+        return TEXT
+    sign, digits, frac, mult, suffix = match.group("sign", "int", "frac", "mult", "unit")
+    try:
+        value = Decimal(digits.replace(",", "") + (frac or ""))
+    except InvalidOperation:  # pragma: no cover - the pattern admits only digits
+        return TEXT
+    if sign == "-" and value != 0:
+        if kind != "signed":
+            return TEXT
+        value = -value
+    if mult:
+        value *= vocab.MULTIPLIERS[mult]
+    if suffix in vocab.MONEY_UNITS:
+        if kind != "amount":
+            return TEXT  # money in a count column is not this column's number
+        value *= vocab.MONEY_UNITS[suffix]
+        value /= vocab.MONEY_UNITS.get(unit or "", 1)
+    elif mult and kind == "amount" and unit:
+        # "45.6万" in a money column: 万 of the base money unit (元).
+        value /= vocab.MONEY_UNITS.get(unit, 1)
+    return CellText(to_number(value), "num")
+
+
+def is_value(text: str) -> bool:
+    """Whether ``text`` is a cell value (a number of any column kind, or a dash).
+
+    >>> is_value("1,268件"), is_value("—"), is_value("-3"), is_value("规章"), is_value("")
+    (True, True, True, False, False)
+    """
+    return read_cell(text, kind="amount" if _has_money(text) else "signed").how in ("num", "dash")
+
+
+def _has_money(text: str) -> bool:
+    return any(unit in text for unit in vocab.MONEY_UNITS)
