@@ -15,7 +15,7 @@ from .read import text as text_reader
 from .cells.align import align
 from .checks.relations import check_relations
 from .read.decode import decode_bytes
-from .errors import EmptyInputError, ErrorLevel, GkparseError, GkparseWarning, NotAReportError, ReportIssueError
+from .errors import EmptyInputError, ErrorLevel, GkparseError, GkparseWarning, InputNotFoundError, NotAReportError, ReportIssueError
 from .read.meta import agency_from_title, find_signature, find_title, read_meta, report_year, split_prose
 from .read.page import Page
 from .model.report import Cell, CellState, Issue, Meta, Report, Source, new_table
@@ -24,63 +24,70 @@ from .templates import Template, detect
 
 __all__ = ["parse", "parse_text"]
 
-Input = Union[str, bytes, os.PathLike]
+Input = Union[bytes, str, os.PathLike]
+
+#: A path this long is certainly a document passed by mistake (Linux's PATH_MAX is 4096).
+_MAX_PATH_CHARS = 4096
 
 
-def _load(source: Input) -> tuple[bytes | None, str | None, str | None]:
-    """(bytes, text, path) from what the caller passed."""
-    if isinstance(source, bytes):
-        return source, None, None
-    if isinstance(source, os.PathLike):
-        path = Path(source)
+def _read(source: Input) -> tuple[bytes, str]:
+    """The bytes of ``source`` and the name errors give it. ``bytes`` are the document;
+    a ``str`` or path-like is always a path (never guessed to be document text)."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source), "<bytes>"
+    if isinstance(source, (str, os.PathLike)):
+        name = os.fspath(source)
+        if not isinstance(name, str):
+            name = os.fsdecode(name)
+        shown = name if len(name) <= 80 else name[:77] + "..."
+        if len(name) > _MAX_PATH_CHARS or "\n" in name or name.lstrip().startswith("<"):
+            raise InputNotFoundError(
+                "parse() takes a path or bytes; this str looks like a document: pass it to parse_text()",
+                source=shown,
+            )
         try:
-            return path.read_bytes(), None, str(path)
+            return Path(name).read_bytes(), name
+        except FileNotFoundError:
+            raise InputNotFoundError("no such file", source=shown) from None
         except OSError as exc:
-            raise GkparseError(f"cannot read the file: {exc.strerror}", source=str(path)) from None
-    if isinstance(source, str):
-        # A short single-line string naming an existing file is a path; anything else is the document.
-        if "\n" not in source and len(source) < 4096 and not source.lstrip().startswith("<"):
-            path = Path(source)
-            try:
-                if path.is_file():
-                    return path.read_bytes(), None, str(path)
-            except OSError:
-                pass
-        return None, source, None
-    raise TypeError(f"parse() takes a path, str or bytes, not {type(source).__name__}")
+            raise GkparseError(f"cannot read the file: {exc.strerror}", source=shown) from None
+    raise TypeError(f"parse() takes a path or bytes, not {type(source).__name__}; use parse_text() for a str document")
 
 
 def parse(
     source: Input,
     *,
     errors: ErrorLevel | str = ErrorLevel.COLLECT,
-    path: str | None = None,
+    origin: str | None = None,
     form: str | None = None,
     encoding: str | None = None,
+    captured: str | None = None,
+    sha256: str | None = None,
 ) -> Report:
-    """Parse one report page (HTML or text) into a :class:`~gkparse.model.Report`.
+    """Parse one report (an HTML page or a text dump) into a :class:`~gkparse.model.Report`.
 
-    ``source`` is a path, the document as ``str``, or its raw ``bytes`` (decoded here).
-    ``form`` forces ``"html"`` or ``"text"`` (default: detected). ``encoding`` is a charset
-    from outside the document (an HTTP header). ``errors`` sets what happens to issues
-    (see :class:`~gkparse.errors.ErrorLevel`). Raises :class:`~gkparse.errors.GkparseError`
-    for input that holds no report.
+    ``source`` is a path (``str`` or path-like) or the document's raw ``bytes`` (decoded
+    here); document *text* goes to :func:`parse_text`. ``origin`` names the input in the
+    report and in errors (default: the path). ``form`` forces ``"html"`` or ``"text"``
+    (default: detected). ``encoding`` is a charset from outside the document (an HTTP
+    header). ``captured`` is the capture date of an archived copy (WARC-Date);
+    ``sha256`` the input's digest when the caller already has it. ``errors`` sets what
+    happens to issues (see :class:`~gkparse.errors.ErrorLevel`).
+
+    Raises :class:`~gkparse.errors.InputNotFoundError` for a path that does not exist and
+    another :class:`~gkparse.errors.GkparseError` for input that holds no report.
     """
     level = ErrorLevel(errors)
-    data, text, file_path = _load(source)
-    where = path or file_path
-    digest = hashlib.sha256(data if data is not None else text.encode("utf-8")).hexdigest()  # type: ignore[union-attr]
-    if data is not None:
-        decoded = decode_bytes(data, source=where, declared=encoding)
-        text, enc, method = decoded.text, decoded.encoding, decoded.method
-    else:
-        enc, method = None, "str"
-    assert text is not None
-    if not text.strip():
+    data, name = _read(source)
+    where = origin or (None if name == "<bytes>" else name)
+    digest = sha256 or hashlib.sha256(data).hexdigest()
+    decoded = decode_bytes(data, source=where, declared=encoding)
+    if not decoded.text.strip():
         raise EmptyInputError("the input is empty", source=where)
-    report = parse_text(text, form=form, source=where)
+    report = _parse_decoded(decoded.text, form=form, origin=where)
     report.source = Source(
-        path=where, sha256=digest, form=report.source.form, encoding=enc, encoding_method=method
+        path=where, sha256=digest, form=report.source.form, encoding=decoded.encoding,
+        encoding_method=decoded.method, date=captured,
     )
     return _apply_level(report, level)
 
@@ -98,8 +105,28 @@ def _apply_level(report: Report, level: ErrorLevel) -> Report:
     return report
 
 
-def parse_text(text: str, *, form: str | None = None, source: str | None = None) -> Report:
-    """Parse decoded text (HTML or a text dump); see :func:`parse`."""
+def parse_text(
+    text: str, *, errors: ErrorLevel | str = ErrorLevel.COLLECT, origin: str | None = None, form: str | None = None
+) -> Report:
+    """Parse a document already decoded to ``str`` (HTML or a text dump); see :func:`parse`.
+
+    Raises :class:`~gkparse.errors.EmptyInputError` for blank text and
+    :class:`~gkparse.errors.NotAReportError` for text that is about no report at all.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"parse_text() takes a str document, not {type(text).__name__}; use parse() for paths and bytes")
+    if not text.strip():
+        raise EmptyInputError("the input is empty", source=origin)
+    report = _parse_decoded(text, form=form, origin=origin)
+    report.source = Source(
+        path=origin, sha256=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
+        form=report.source.form, encoding=None, encoding_method="str",
+    )
+    return _apply_level(report, ErrorLevel(errors))
+
+
+def _parse_decoded(text: str, *, form: str | None, origin: str | None) -> Report:
+    source = origin
     is_html = html_reader.looks_like_html(text) if form is None else form == "html"
     if is_html:
         page = html_reader.read_html(text, source=source)

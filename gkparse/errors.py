@@ -10,6 +10,9 @@ import enum
 
 __all__ = [
     "GkparseError",
+    "InputNotFoundError",
+    "CrawlError",
+    "FetchError",
     "DecodeError",
     "EmptyInputError",
     "BinaryInputError",
@@ -29,6 +32,22 @@ class GkparseError(ValueError):
         self.source = source
         self.reason = message
         super().__init__(f"{source}: {message}" if source else message)
+
+
+class InputNotFoundError(GkparseError):
+    """A path given as input names no file (or a document was passed where a path belongs)."""
+
+
+class CrawlError(GkparseError):
+    """A crawl cannot start: bad arguments or an unreadable ``previous`` WARC."""
+
+
+class FetchError(CrawlError):
+    """One URL could not be fetched; recorded as a failure, never raised by ``crawl``."""
+
+    def __init__(self, message: str, *, source: str | None = None, status: int | None = None) -> None:
+        super().__init__(message, source=source)
+        self.status = status
 
 
 class DecodeError(GkparseError):

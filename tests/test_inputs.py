@@ -68,7 +68,7 @@ def test_gbk_report_page_parses(tmp_path: Path) -> None:
 )
 def test_bad_input_raises_a_clear_gkparse_error(data: bytes, error: type[Exception]) -> None:
     with pytest.raises(error) as info:
-        gkparse.parse(data, path="input.bin")
+        gkparse.parse(data, origin="input.bin")
     assert isinstance(info.value, gkparse.GkparseError)
     assert isinstance(info.value, ValueError)
     assert str(info.value).startswith("input.bin: ")
@@ -80,7 +80,7 @@ def test_bad_input_raises_a_clear_gkparse_error(data: bytes, error: type[Excepti
 )
 def test_look_alike_pages_say_they_are_not_reports(title: str) -> None:
     html = f"<html><head><title>{title}</title></head><body><h1>{title}</h1><p>各单位：请按时发布。</p></body></html>"
-    report = gkparse.parse(html)
+    report = gkparse.parse_text(html)
     assert report.template is None and report.title is None
     assert [i.rule for i in report.issues] == ["not-a-report"]
 
@@ -100,7 +100,7 @@ def test_pre_2019_report_is_recognised_not_misparsed() -> None:
         "某某县2015年政府信息公开工作年度报告\n一、概述\n二、主动公开政府信息情况\n"
         "三、依申请公开政府信息情况\n四、政府信息公开的收费及减免情况\n五、因政府信息公开申请行政复议、提起行政诉讼的情况\n"
     )
-    report = gkparse.parse(text)
+    report = gkparse.parse_text(text)
     assert report.template is None
     assert report.year == 2015
     assert [i.rule for i in report.issues] == ["pre-2019"]
@@ -127,7 +127,7 @@ def test_path_str_and_bytes_give_the_same_report() -> None:
     by_path = gkparse.parse(path)
     by_str_path = gkparse.parse(str(path))
     by_bytes = gkparse.parse(path.read_bytes())
-    by_text = gkparse.parse(path.read_text("utf-8"))
+    by_text = gkparse.parse_text(path.read_text("utf-8"))
     assert by_path.values() == by_str_path.values() == by_bytes.values() == by_text.values()
     assert by_path.source.sha256 == by_bytes.source.sha256
 
@@ -169,7 +169,7 @@ def test_part_two_without_captions() -> None:
         '<tr><td>信息内容</td><td colspan="3">本年处理决定数量</td></tr>'
         '<tr><td>行政许可</td><td colspan="3">17</td></tr></table></div>'
     )
-    report = gkparse.parse(html)
+    report = gkparse.parse_text(html)
     assert report.template == "2021"
     assert report.disclosure.normative_documents.in_force.value == 9
     assert report.disclosure.licensing.decisions.value == 17

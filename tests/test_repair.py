@@ -15,7 +15,7 @@ from gkparse.model import CellState
 from gkparse.cells.repair import readings
 from gkparse.templates import TEMPLATE_2019, TEMPLATE_2021
 
-from benchmarks.render import STYLES, render  # the glue styles the benchmarks measure too
+from tests.support.render import STYLES, render  # the glue styles the benchmarks measure too
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 R3 = [("R3", [0, 1, 2, 3, 4, 5], 6)]
@@ -60,7 +60,7 @@ def test_no_leading_zeros() -> None:
 def test_sixty_digit_run_is_bounded() -> None:
     run = "1234567890" * 6
     start = time.process_time()
-    report = gkparse.parse(
+    report = gkparse.parse_text(
         "某某局2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
         f"一、本年新收政府信息公开申请数量 {run}\n二、上年结转政府信息公开申请数量 0000000\n"
         "四、政府信息公开行政复议、行政诉讼情况 结果维持 总计 000000000000000\n"
@@ -140,7 +140,7 @@ def consistent_table(draw: st.DrawFn, template_name: str) -> dict[str, object]:
 
 def _check(template_name: str, cells: dict[str, object], style: str) -> None:
     text = render({"template": template_name, "agency": "某某县交通运输局", "year": 2023, "cells": cells}, style)
-    report = gkparse.parse(text)
+    report = gkparse.parse_text(text)
     assert report.template == template_name
     for key, expected in cells.items():
         cell = report.cell(key)
@@ -189,7 +189,7 @@ def test_vanished_empties_inside_a_glued_run() -> None:
 
 
 def test_group_label_in_a_pipe_row_is_not_a_value() -> None:
-    report = gkparse.parse(
+    report = gkparse.parse_text(
         "某局2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
         "| 一、本年新收政府信息公开申请数量 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |\n"
         "| 8.属于行政查询事项 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n"

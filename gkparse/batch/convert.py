@@ -291,7 +291,7 @@ def process_job(job: Job, rows: bool = False) -> Result:
     error = job.error
     if error is None:
         try:
-            report = parse(job.data, path=job.source, encoding=job.encoding)
+            report = parse(job.data, origin=job.source, encoding=job.encoding)
             report.source.date = job.date
         except GkparseError as exc:
             error = (type(exc).__name__, exc.reason)

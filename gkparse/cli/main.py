@@ -104,7 +104,7 @@ def parse_command(file: str, as_json: bool) -> None:
 
     try:
         if file == "-":
-            report = parse(sys.stdin.buffer.read(), path="-")
+            report = parse(sys.stdin.buffer.read(), origin="-")
         else:
             report = parse(Path(file))
     except GkparseError as exc:

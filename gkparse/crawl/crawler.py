@@ -49,7 +49,7 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
 from ..read.decode import decode_bytes
-from ..errors import GkparseError
+from ..errors import CrawlError, FetchError, GkparseError
 from ..read.profiles import (
     ATTACHMENT_EXTENSIONS,
     GENERIC,
@@ -105,19 +105,6 @@ _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # Transient transport problems; UnsupportedProtocol and the like are not retried.
 _RETRYABLE = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 _ACCEPT = "text/html,application/xhtml+xml,application/pdf;q=0.9,*/*;q=0.8"
-
-
-class CrawlError(GkparseError):
-    """The crawl cannot start: bad arguments or an unreadable ``previous`` WARC."""
-
-
-class FetchError(CrawlError):
-    """One URL could not be fetched; recorded as a :class:`Failure`, never raised by
-    :func:`crawl`."""
-
-    def __init__(self, message: str, *, source: str | None = None, status: int | None = None):
-        super().__init__(message, source=source)
-        self.status = status
 
 
 @dataclass
