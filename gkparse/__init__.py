@@ -9,43 +9,65 @@
 4
 >>> [issue.rule for issue in report.issues]
 ['R2', 'R2']
+
+The pipeline, one folder a stage: ``read/`` (bytes → a page with table rows) →
+``cells/`` (rows → typed, repaired cells) → ``checks/`` → ``model/``; then ``export/``,
+``batch/``, ``crawl/`` and ``cli/``. ``templates/`` and :mod:`gkparse.vocabulary` hold
+what the stages know about reports, as data.
 """
 
-from .checks.relations import check_years
+from .api import parse, parse_text
+from .batch import convert
+from .checks import check_years
+from .crawler import crawl
 from .errors import (
     BinaryInputError,
+    CrawlError,
     DecodeError,
     EmptyInputError,
     ErrorLevel,
+    FetchError,
     GkparseError,
     GkparseWarning,
+    InputNotFoundError,
     NotAReportError,
     ReportIssueError,
 )
-from .model.report import Cell, CellState, Issue, Report, RowReadings
-from .api import parse, parse_text
-from .templates import TEMPLATES, detect
+from .export import cell_rows, issue_rows
+from .model import Cell, CellState, Issue, Report, RowReadings
+from .templates import TEMPLATES, Detection, Key, Template, detect, register
 
 __version__ = "0.1.0"
 
 __all__ = [
     "parse",
     "parse_text",
+    "convert",
+    "crawl",
+    "cell_rows",
+    "issue_rows",
     "check_years",
     "detect",
+    "register",
     "Report",
     "Cell",
     "CellState",
     "Issue",
     "RowReadings",
+    "Key",
+    "Template",
+    "Detection",
     "TEMPLATES",
     "ErrorLevel",
     "GkparseError",
     "GkparseWarning",
+    "InputNotFoundError",
     "DecodeError",
     "EmptyInputError",
     "BinaryInputError",
     "NotAReportError",
     "ReportIssueError",
+    "CrawlError",
+    "FetchError",
     "__version__",
 ]

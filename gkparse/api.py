@@ -1,4 +1,9 @@
-"""The pipeline: bytes → text → page → table rows → aligned → repaired → checked report."""
+"""The public entry points and the pipeline they run.
+
+bytes → :mod:`read` (decode, then the HTML or text reader: a page with table rows) →
+template detection → :mod:`cells` (align rows to keys, read and repair cells) →
+:mod:`checks` (completeness, relations) → the :class:`~gkparse.model.Report`.
+"""
 
 from __future__ import annotations
 
@@ -8,19 +13,20 @@ import warnings
 from pathlib import Path
 from typing import Union
 
-from pydantic import BaseModel
-
+from . import vocabulary as vocab
+from .cells.align import align
+from .cells.repair import repair
+from .checks.completeness import check_completeness
+from .checks.relations import check_relations
+from .errors import EmptyInputError, ErrorLevel, GkparseError, GkparseWarning, InputNotFoundError, NotAReportError, ReportIssueError
+from .model import Cell, Issue, Report, Source, new_table
+from .model.tables import row_of
 from .read import html as html_reader
 from .read import text as text_reader
-from .cells.align import align
-from .checks.relations import check_relations
 from .read.decode import decode_bytes
-from .errors import EmptyInputError, ErrorLevel, GkparseError, GkparseWarning, InputNotFoundError, NotAReportError, ReportIssueError
 from .read.meta import agency_from_title, find_signature, find_title, read_meta, report_year, split_prose
 from .read.page import Page
-from .model.report import Cell, CellState, Issue, Meta, Report, Source, new_table
-from .cells.repair import repair
-from .templates import Template, detect
+from .templates import TABLE_KINDS, Key, Template, detect
 
 __all__ = ["parse", "parse_text"]
 
@@ -28,6 +34,8 @@ Input = Union[bytes, str, os.PathLike]
 
 #: A path this long is certainly a document passed by mistake (Linux's PATH_MAX is 4096).
 _MAX_PATH_CHARS = 4096
+#: How much of a document passed as a path an error message shows.
+_PREVIEW_CHARS = 60
 
 
 def _read(source: Input) -> tuple[bytes, str]:
@@ -39,18 +47,18 @@ def _read(source: Input) -> tuple[bytes, str]:
         name = os.fspath(source)
         if not isinstance(name, str):
             name = os.fsdecode(name)
-        shown = name if len(name) <= 80 else name[:77] + "..."
         if len(name) > _MAX_PATH_CHARS or "\n" in name or name.lstrip().startswith("<"):
+            preview = name if len(name) <= _PREVIEW_CHARS else name[: _PREVIEW_CHARS - 3] + "..."
             raise InputNotFoundError(
                 "parse() takes a path or bytes; this str looks like a document: pass it to parse_text()",
-                source=shown,
+                source=repr(preview),
             )
         try:
             return Path(name).read_bytes(), name
         except FileNotFoundError:
-            raise InputNotFoundError("no such file", source=shown) from None
+            raise InputNotFoundError("no such file", source=name) from None
         except OSError as exc:
-            raise GkparseError(f"cannot read the file: {exc.strerror}", source=shown) from None
+            raise GkparseError(f"cannot read the file: {exc.strerror}", source=name) from None
     raise TypeError(f"parse() takes a path or bytes, not {type(source).__name__}; use parse_text() for a str document")
 
 
@@ -126,39 +134,36 @@ def parse_text(
 
 
 def _parse_decoded(text: str, *, form: str | None, origin: str | None) -> Report:
-    source = origin
+    """The pipeline on decoded text: read → detect → (text: tables) → cells → checks → report."""
     is_html = html_reader.looks_like_html(text) if form is None else form == "html"
     if is_html:
-        page = html_reader.read_html(text, source=source)
+        page = html_reader.read_html(text, source=origin)
         labels = "\n".join(page.meta_lines)  # the whole page's text, tables included
     else:
         page = text_reader.read_text(text)
         labels = text
     title = find_title(page.title_candidates)
-    meta_fields = read_meta(page.meta_lines)
-    if title is None and meta_fields.get("title"):
-        title = find_title([meta_fields["title"]]) or meta_fields["title"]
+    fields = read_meta(page.meta_lines)
+    if title is None and fields.title:
+        title = find_title([fields.title]) or fields.title
     year = report_year(title, page.body)
     detection = detect(labels, year=year)
     if not is_html and detection.template is not None:
+        # A text dump has no table structure: its rows are found by the template's labels.
         text_reader.read_tables(page, detection.template)
     if detection.kind == "not-a-report" and not page.tables and not _about_reports(page.title_candidates):
         # Nothing here is about an annual report at all: an input error, not a report.
-        raise NotAReportError(f"no annual report found ({detection.reason})", source=source)
+        raise NotAReportError(f"no annual report found ({detection.reason})", source=origin)
 
     signature = find_signature(page.body)
     prose = split_prose(page.body, signature)
     agency = (agency_from_title(title) if title else None) or signature.agency
-    extra = {}
-    if "__extra__" in meta_fields:
-        extra = dict(item.split("\x1e", 1) for item in meta_fields.pop("__extra__").split("\x1f"))
-    meta_fields.pop("title", None)
     report = Report(
         title=title,
         agency=agency,
         year=year,
         template=detection.template.name if detection.template else None,
-        meta=Meta(**meta_fields, extra=extra),
+        meta=fields.meta(),
         signature=signature,
         source=Source(form="html" if is_html else "text"),
         prose=prose,
@@ -173,85 +178,39 @@ def _parse_decoded(text: str, *, form: str | None, origin: str | None) -> Report
     return report
 
 
-_REPORT_WORDS = ("年度报告", "年报", "信息公开工作报告")
+#: Title candidates looked at for report words: the page's first headings and lines.
+_TITLE_LINES = 8
 
 
 def _about_reports(candidates: list[str]) -> bool:
     """A look-alike (a notice about compiling reports, a 解读 page) names reports in its
     title: it is recognised and reported as not a report, rather than rejected as input."""
-    return any(word in candidate for candidate in candidates[:8] for word in _REPORT_WORDS)
+    return any(word in candidate for candidate in candidates[:_TITLE_LINES] for word in vocab.REPORT_WORDS)
 
 
 def _fill_tables(report: Report, page: Page, template: Template) -> None:
     aligned, issues = align(page, template)
     cells, open_readings, repair_issues = repair(aligned, template, page.body)
     present = {t.kind for t in page.tables}
-    for number, table in zip("二三四", ("disclosure", "requests", "appeals")):
-        if table in present:
-            setattr(report, table, new_table(table, template))
+    for kind in TABLE_KINDS:
+        if kind in present:
+            setattr(report, kind, new_table(kind, template))
         else:
-            issues.append(Issue(rule="missing-table", severity="error", message=f"no {table} table (part {number}) found"))
-    placed: dict[str, Cell] = {}
+            issues.append(Issue(
+                rule="missing-table", severity="error", where=kind,
+                message=f"no {kind} table (part {vocab.PART_NUMERALS[kind]}) found",
+            ))
+    placed: dict[Key, Cell] = {}
     for key, cell in cells.items():
-        try:
-            target_row = _row_model(report, key)
-        except (KeyError, AttributeError):
+        address = key if isinstance(key, Key) else Key.parse(key)
+        table = getattr(report, address.table)
+        row = row_of(table, address.row) if table is not None else None
+        if row is None or not isinstance(getattr(row, address.column, None), Cell):
             continue
-        setattr(target_row, key.rsplit("/", 1)[1], cell)
-        placed[key] = cell
+        setattr(row, address.column, cell)
+        placed[address] = cell
     report.readings = open_readings
     issues.extend(repair_issues)
-    issues.extend(_missing(report, template, placed))
+    issues.extend(check_completeness(template, placed, present))
     issues.extend(check_relations(template, placed.get))
     report.issues = issues
-
-
-def _row_model(report: Report, key: str) -> BaseModel:
-    table_name, row_key, _ = key.split("/")
-    node = getattr(report, table_name)
-    if node is None:
-        raise KeyError(key)
-    for part in row_key.split("."):
-        node = getattr(node, part)
-    return node
-
-
-def _missing(report: Report, template: Template, placed: dict[str, Cell]) -> list[Issue]:
-    """Rows and cells the template has and the document does not."""
-
-    def absent(key: str) -> bool:
-        cell = placed.get(key)
-        return cell is None or cell.state is CellState.ABSENT
-
-    issues = []
-    for table, rows, columns in (
-        ("requests", template.requests_rows, template.requests_columns),
-        ("appeals", template.appeals_rows, template.appeals_columns),
-    ):
-        if getattr(report, table) is None:
-            continue
-        missing_rows = []
-        missing_cells = []
-        for row in rows:
-            keys = [f"{table}/{row.key}/{c.key}" for c in columns]
-            gone = [k for k in keys if absent(k)]
-            if len(gone) == len(keys):
-                missing_rows.append(f"{table}/{row.key}")
-            else:
-                missing_cells.extend(gone)
-        if missing_rows:
-            issues.append(Issue(rule="missing-row", severity="error", message=f"{len(missing_rows)} {table} rows not found: {', '.join(missing_rows)}", cells=missing_rows))
-        if missing_cells:
-            issues.append(Issue(rule="missing-cells", severity="warning", message=f"{len(missing_cells)} {table} cells not found", cells=missing_cells))
-    if report.disclosure is not None:
-        missing = []
-        for block in template.disclosure:
-            for row in block.rows:
-                # A row printed with other columns than the template's (the seed's 3-column
-                # 第(九)项) is not missing; a row not printed at all is.
-                if any(not absent(f"disclosure/{row.key}/{c.key}") for c in template.disclosure_columns):
-                    continue
-                missing.extend(f"disclosure/{row.key}/{c.key}" for c in block.columns)
-        if missing:
-            issues.append(Issue(rule="missing-cells", severity="warning", message=f"{len(missing)} disclosure cells not found", cells=missing))
-    return issues

@@ -16,12 +16,12 @@ that ``2件`` means 2 everywhere. The words it knows (units, multipliers, dashes
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Literal, Optional, Union
 
 from . import vocabulary as vocab
+from .normalize import fold
 
 __all__ = ["Number", "CellText", "read_cell", "is_value", "TOKEN", "to_number"]
 
@@ -77,12 +77,13 @@ def to_number(value: Decimal) -> Number:
 
 
 def clean(text: str) -> str:
-    """NFKC, invisible characters and whitespace dropped, unicode minus signs as ``-``.
+    """NFKC and traditional → simplified (as labels are folded), invisible characters and
+    whitespace dropped, unicode minus signs as ``-``.
 
-    >>> clean("２\\u200b１７ ")
-    '217'
+    >>> clean("２\\u200b１７ "), clean("無")
+    ('217', '无')
     """
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    text = fold(text).translate(_INVISIBLE)
     for minus in vocab.MINUS_SIGNS:
         text = text.replace(minus, "-")
     return _SPACES.sub("", text)

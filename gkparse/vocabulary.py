@@ -52,6 +52,7 @@ __all__ = [
     "AGENCY_AND_DATE",
     "SIGNATURE_DATE",
     "PROSE_HEADINGS",
+    "PROSE_TITLES",
     "PROSE_CLAUSE_BREAKS",
     "NEXT_PAGE_TEXTS",
     "BODY_MARKERS",
@@ -243,7 +244,9 @@ META_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("document_no", ("发布文号", "发文字号", "文号")),
     ("disclosure", ("公开方式", "公开形式")),
     ("title", ("标题", "名称", "信息名称")),
-    ("extra", ("有效性", "有 效 性", "公文时效", "时效", "关键词", "栏目", "原文链接", "公开范围", "公开时限", "浏览次数", "点击数", "字号")),
+    ("extra", (
+        "有效性", "有 效 性", "公文时效", "时效", "关键词", "栏目", "原文链接", "公开范围", "公开时限", "浏览次数", "点击数", "字号",
+    )),
 )
 #: The name each metadata field is shown under (the model's field titles).
 META_FIELD_TITLES = {
@@ -298,3 +301,25 @@ BODY_MARKERS = (
 )
 #: Words a report's bytes hold (UTF-8 or GB18030) that a cheap pre-filter looks for.
 REPORT_BYTE_MARKERS = ("信息公开", "年度报告", "申请人情况", "第二十条", "政府信息")
+
+# --- report parts -----------------------------------------------------------------------
+
+#: The titles of the prose parts (一, 五, 六) as the template prints them.
+PROSE_TITLES = {
+    "overview": "一、总体情况",
+    "problems": "五、存在的主要问题及改进情况",
+    "other": "六、其他需要报告的事项",
+}
+
+# --- cells (appended by the cells stage) ---
+
+#: The numerals of part 二's sub-table items (一 … 十): in a caption the template's caption
+#: pattern does not match (a bare ``（五）``), the first one names the block.
+CAPTION_ITEM_NUMERALS = "一二三四五六七八九十"
+#: Part 三 column headers that are subtotals of other columns (the 2021 template prints
+#: 法人或其他组织 over five applicant columns; some sites add a 小计): not cells of their own.
+SUBTOTAL_HEADERS = ("法人或其他组织", "小计", "法人或其他组织小计")
+#: A header ending with this is a subtotal too (商业企业小计, …).
+SUBTOTAL_SUFFIX = "小计"
+
+__all__ += ["CAPTION_ITEM_NUMERALS", "SUBTOTAL_HEADERS", "SUBTOTAL_SUFFIX"]

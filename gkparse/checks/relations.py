@@ -1,26 +1,51 @@
-"""Consistency relations (勾稽关系) R1–R4 on a report's cells, and R5/R6 across years.
+"""Relations (勾稽关系): R1–R4 within a report, R5/R6 between consecutive years.
 
-A relation whose total is empty, or whose addends are all empty, is not assessable and
-yields nothing; otherwise empty addends count as 0 and the issue says which did.
+Every relation is template data (:class:`~gkparse.templates.Relation`,
+:class:`~gkparse.templates.CrossYearRelation`) and every sum is judged by the one rule,
+:func:`gkparse.templates.sums_agree`: not assessable when a side is all blank, otherwise
+blanks count as 0 and the issue says which did. A broken relation is reported, never fixed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from typing import Optional
 
-from ..model.report import Cell, CellState, Issue, Report
-from ..templates import TEMPLATES, Relation, Template
+from ..model import Cell, CellState, Issue, Number, Report
+from ..templates import TEMPLATES, CrossYearRelation, Key, Relation, Template, sums_agree
 
-__all__ = ["check_relations", "check_years"]
+__all__ = ["check_relations", "check_years", "instances", "MAX_SUMS"]
 
-Lookup = Callable[[str], Optional[Cell]]
+Lookup = Callable[[Key], Optional[Cell]]
+
+#: Distinct partial sums tracked when ambiguous cells are involved; past it a relation is
+#: left undecided rather than searched (a row of 7 cells with 64 readings each stays under it).
+MAX_SUMS = 4096
 
 
-_MAX_SUMS = 4096  # distinct partial sums tracked when ambiguous cells are involved
+def instances(template: Template, relation: Relation | CrossYearRelation) -> Iterator[tuple[str, list[Key], list[Key]]]:
+    """Each place a relation holds: ``(where, left keys, right keys)``.
+
+    A column relation names rows and holds in every column (``where`` is
+    ``table/column``); a row relation names columns and holds in every row.
+    """
+    table = template.table(relation.table)
+    along_column = relation.along == "column"
+    others = [c.key for c in table.columns] if along_column else [r.key for r in table.rows]
+    scope = getattr(relation, "scope", ())
+    for other in others:
+        if scope and other not in scope:
+            continue
+
+        def key(name: str, other: str = other) -> Key:
+            return Key(table.kind, name, other) if along_column else Key(table.kind, other, name)
+
+        left = [key(t if isinstance(t, str) else t.name) for t in relation.left]
+        right = [key(t if isinstance(t, str) else t.name) for t in relation.right]
+        yield f"{table.kind}/{other}", left, right
 
 
-def _candidates(cell: Cell | None) -> list[float | None]:
+def _candidates(cell: Cell | None) -> list[Optional[Number]]:
     if cell is None:
         return [None]
     if cell.state is CellState.AMBIGUOUS:
@@ -28,73 +53,60 @@ def _candidates(cell: Cell | None) -> list[float | None]:
     return [cell.value]
 
 
-def _possible_sums(cells: list[Cell | None]) -> set[float] | None:
-    """Every sum the cells can take over their readings (empty = 0); None past the cap."""
-    sums: set[float] = {0}
+def _possible_sums(cells: list[Cell | None]) -> set[Number] | None:
+    """Every sum the cells can take over their readings (blank = 0); None past the cap."""
+    sums: set[Number] = {0}
     for cell in cells:
         options = {v or 0 for v in _candidates(cell)}
         sums = {s + o for s in sums for o in options}
-        if len(sums) > _MAX_SUMS:
+        if len(sums) > MAX_SUMS:
             return None
     return sums
 
 
-def _assess(relation: Relation, keys_left: list[str], keys_right: list[str], lookup: Lookup, where: str) -> Issue | None:
-    left = [(k, lookup(k)) for k in keys_left]
-    right = [(k, lookup(k)) for k in keys_right]
-    if all(c is None or c.value is None for _, c in left) or all(c is None or c.value is None for _, c in right):
+def _assess(relation: Relation, where: str, left_keys: list[Key], right_keys: list[Key], lookup: Lookup) -> Issue | None:
+    left = [lookup(k) for k in left_keys]
+    right = [lookup(k) for k in right_keys]
+    holds = sums_agree([c.value if c else None for c in left], [c.value if c else None for c in right])
+    if holds is not False:
         return None
-    actual = sum(c.value for _, c in left if c is not None and c.value is not None)
-    expected = sum(c.value for _, c in right if c is not None and c.value is not None)
-    if abs(actual - expected) < 1e-9:
-        return None
-    if any(c is not None and c.state is CellState.AMBIGUOUS for _, c in left + right):
+    if any(c is not None and c.state is CellState.AMBIGUOUS for c in left + right):
         # The values shown are one reading among several: the relation is broken only
         # if no reading satisfies it (and undecided if there are too many to tell).
-        lefts = _possible_sums([c for _, c in left])
-        rights = _possible_sums([c for _, c in right])
+        lefts = _possible_sums(left)
+        rights = _possible_sums(right)
         if lefts is None or rights is None or lefts & rights:
             return None
-    empties = [k for k, c in left + right if c is None or c.value is None]
+    actual = sum(c.value for c in left if c is not None and c.value is not None)
+    expected = sum(c.value for c in right if c is not None and c.value is not None)
+    keys = left_keys + right_keys
     return Issue(
         rule=relation.id,
         severity="error",
+        where=where,
         message=f"{relation.id} {where}: {' + '.join(relation.left)} = {actual}, but {expected} expected ({relation.text})",
-        cells=keys_left + keys_right,
+        cells=[str(k) for k in keys],
         expected=expected,
         actual=actual,
-        empty_as_zero=empties,
+        empty_as_zero=[str(k) for k, c in zip(keys, left + right) if c is None or c.value is None],
     )
 
 
 def check_relations(template: Template, lookup: Lookup) -> list[Issue]:
-    """Evaluate the template's R1–R4 with ``lookup(key) -> Cell | None``."""
+    """Evaluate the template's within-report relations with ``lookup(key) -> Cell | None``."""
     issues: list[Issue] = []
-    rows = {"requests": [r.key for r in template.requests_rows], "appeals": [r.key for r in template.appeals_rows]}
-    columns = {"requests": [c.key for c in template.requests_columns], "appeals": [c.key for c in template.appeals_columns]}
     for relation in template.relations:
-        t = relation.table
-        # A column relation names rows and holds in every column; a row relation the reverse.
-        along_column = relation.along == "column"
-
-        def key(name: str, other: str) -> str:
-            return f"{t}/{name}/{other}" if along_column else f"{t}/{other}/{name}"  # noqa: B023
-
-        for other in columns[t] if along_column else rows[t]:
-            issue = _assess(
-                relation,
-                [key(k, other) for k in relation.left],
-                [key(k, other) for k in relation.right],
-                lookup,
-                f"{t}/{other}",
-            )
+        for where, left, right in instances(template, relation):
+            issue = _assess(relation, where, left, right, lookup)
             if issue:
                 issues.append(issue)
     return issues
 
 
 def check_years(previous: Report, current: Report) -> list[Issue]:
-    """Cross-year relations (R5, R6) between two reports of the same agency (warnings)."""
+    """Cross-year relations (R5, R6 of ``current``'s template) between two reports of the
+    same agency in consecutive years, as warnings on ``current``. A term either report
+    does not have (another template, a blank cell) leaves that place unassessed."""
     issues: list[Issue] = []
     if previous.year is None or current.year is None or current.year != previous.year + 1:
         return issues
@@ -102,37 +114,28 @@ def check_years(previous: Report, current: Report) -> list[Issue]:
     if template is None or previous.template is None:
         return issues
 
-    def value(report: Report, key: str) -> Optional[float]:
+    def value(report: Report, key: Key) -> Optional[Number]:
         try:
             return report.cell(key).value
         except KeyError:
             return None
 
     for relation in template.cross_year:
-        if relation.id == "R5":
-            for column in template.requests_columns:
-                now = value(current, f"requests/carried_over/{column.key}")
-                before = value(previous, f"requests/carried_forward/{column.key}")
-                if now is not None and before is not None and now != before:
-                    issues.append(Issue(
-                        rule="R5", severity="warning",
-                        message=f"R5 requests/{column.key}: carried_over {now} in {current.year}, carried_forward {before} in {previous.year}",
-                        cells=[f"requests/carried_over/{column.key}"], expected=before, actual=now,
-                    ))
-        elif relation.id == "R6" and previous.template == "2021":
-            for row in ("rules", "normative_documents"):
-                now = value(current, f"disclosure/{row}/in_force")
-                before = value(previous, f"disclosure/{row}/in_force")
-                issued = value(current, f"disclosure/{row}/issued")
-                repealed = value(current, f"disclosure/{row}/repealed")
-                if None in (now, before, issued, repealed):
-                    continue
-                expected = before + issued - repealed  # type: ignore[operator]
-                if now != expected:
-                    issues.append(Issue(
-                        rule="R6", severity="warning",
-                        message=f"R6 disclosure/{row}: in_force {now}, but {before} + {issued} - {repealed} = {expected} expected",
-                        cells=[f"disclosure/{row}/in_force"], expected=expected, actual=now,
-                    ))
+        for where, left_keys, right_keys in instances(template, relation):
+            sides = []
+            for terms, keys in ((relation.left, left_keys), (relation.right, right_keys)):
+                side = []
+                for term, key in zip(terms, keys):
+                    found = value(previous if term.year == -1 else current, key)
+                    side.append(None if found is None else term.sign * found)
+                sides.append(side)
+            left, right = sides
+            if None in left or None in right or sums_agree(left, right) is not False:
+                continue
+            now, expected = sum(left), sum(right)  # type: ignore[arg-type]
+            issues.append(Issue(
+                rule=relation.id, severity="warning", where=where,
+                message=f"{relation.id} {where}: {now} in {current.year}, but {expected} expected from {previous.year} ({relation.text})",
+                cells=[str(k) for k in left_keys], expected=expected, actual=now,
+            ))
     return issues
-

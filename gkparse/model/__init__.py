@@ -1,6 +1,27 @@
-"""The typed report model (Pydantic v2): cells, issues, tables generated from the templates, the report."""
+"""The typed report model (Pydantic v2): cells and issues, table models generated from
+the template data, and the report. Every stage produces these types; :mod:`gkparse.api`
+assembles the report at the end of the pipeline.
+"""
 
 from __future__ import annotations
-from .report import CellState, Cell, Issue, RowReadings, Meta, Signature, Source, Prose, Report, Number
 
-__all__ = ["CellState", "Cell", "Issue", "RowReadings", "Meta", "Signature", "Source", "Prose", "Report", "Number"]
+from .cells import Cell, CellState, Issue, Number, RowReadings, Severity
+from .report import Meta, Prose, Report, Signature, Source
+from .tables import TableModel, new_table, table_model
+
+__all__ = [
+    "Cell",
+    "CellState",
+    "Issue",
+    "Number",
+    "RowReadings",
+    "Severity",
+    "Meta",
+    "Prose",
+    "Report",
+    "Signature",
+    "Source",
+    "TableModel",
+    "new_table",
+    "table_model",
+]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..errors import BinaryInputError, DecodeError, EmptyInputError
 
-__all__ = ["Decoded", "decode_bytes", "normalise_encoding", "sniff_binary"]
+__all__ = ["Decoded", "decode_bytes", "normalize_encoding", "sniff_binary"]
 
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE
@@ -37,6 +37,15 @@ _BINARY_MAGIC = (
 )
 
 
+#: Text pages carry almost no control bytes: past this share of a sample, it is binary.
+MAX_CONTROL_SHARE = 0.05
+#: A fallback codec is believed only if nearly all it decodes is printable (a wrong codec
+#: on Chinese bytes yields private-use and control characters).
+MIN_PRINTABLE_SHARE = 0.95
+#: Bytes looked at for a byte-order mark, a binary signature and a <meta> charset.
+SNIFF_BYTES = 4096
+
+
 @dataclass(frozen=True)
 class Decoded:
     """Decoded text, the codec used and how it was chosen.
@@ -50,10 +59,10 @@ class Decoded:
     method: str
 
 
-def normalise_encoding(label: str) -> str:
+def normalize_encoding(label: str) -> str:
     """The codec to use for a declared charset label.
 
-    >>> normalise_encoding("GB2312"), normalise_encoding("gbk"), normalise_encoding("UTF8")
+    >>> normalize_encoding("GB2312"), normalize_encoding("gbk"), normalize_encoding("UTF8")
     ('gb18030', 'gb18030', 'utf-8')
     """
     name = label.strip().lower()
@@ -75,11 +84,11 @@ def sniff_binary(data: bytes) -> str | None:
     for magic, name in _BINARY_MAGIC:
         if head.startswith(magic):
             return name
-    sample = data[:4096]
+    sample = data[:SNIFF_BYTES]
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return None
     control = sum(1 for b in sample if b < 9 or 13 < b < 32 and b != 27)
-    if control > len(sample) // 20:  # text pages carry almost no control bytes
+    if control > len(sample) * MAX_CONTROL_SHARE:
         return "binary"
     return None
 
@@ -100,17 +109,18 @@ def decode_bytes(data: bytes, *, source: str | None = None, declared: str | None
             try:
                 return Decoded(data[len(bom):].decode(codec), codec, "bom")
             except UnicodeDecodeError as exc:
-                raise DecodeError(f"bytes do not match their {codec} byte-order mark ({exc.reason} at byte {exc.start})", source=source) from None
+                reason = f"bytes do not match their {codec} byte-order mark ({exc.reason} at byte {exc.start})"
+                raise DecodeError(reason, source=source) from None
     kind = sniff_binary(data)
     if kind is not None:
         raise BinaryInputError(f"the input is {kind} data, not an HTML or text page", source=source)
-    head = data[:4096]
+    head = data[:SNIFF_BYTES]
     candidates: list[tuple[str, str]] = []
     match = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
     if match:
-        candidates.append((normalise_encoding(match.group(1).decode("ascii", "replace")), "meta"))
+        candidates.append((normalize_encoding(match.group(1).decode("ascii", "replace")), "meta"))
     if declared:
-        candidates.append((normalise_encoding(declared), "declared"))
+        candidates.append((normalize_encoding(declared), "declared"))
     for codec, method in candidates:
         if codec == "gb18030" and _is_multibyte_utf8(data):
             # Valid UTF-8 with Chinese text is never meaningful GBK: the label is stale
@@ -167,4 +177,4 @@ def _looks_textual(text: str) -> bool:
     if not sample:
         return False
     printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in sample)
-    return printable / len(sample) > 0.95
+    return printable / len(sample) > MIN_PRINTABLE_SHARE

@@ -13,22 +13,19 @@ import re
 import lxml.html
 from lxml import etree
 
-from .page import LabeledRow, Page, TableKind, TableRows
-from ..errors import NotAReportError
+from .. import vocabulary as vocab
+from ..errors import EmptyInputError
+from ..grammar import is_value
 from ..normalize import label_key
+from ..templates import TEMPLATES, TableKind
+from .page import LabeledRow, Page, TableRows
 from .profiles import body_xpaths
 from .tablegrid import GridCell, cell_text, expand_table
-from ..templates import TEMPLATES
 
 __all__ = ["read_html", "looks_like_html"]
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _HTML_HINT = re.compile(r"<(?:!doctype|html|head|body|table|p|div|meta|span|td|tr|br)\b", re.IGNORECASE)
-_NUMERIC = re.compile(r"^[-+−]?\d[\d,，]*(?:\.\d+)?\s*(?:万元|元|件|个|项|条|次)?$|^[/／\-—–－]+$|^无$")
-_BODY_MARKERS = (
-    "第二十条", "申请人情况", "本年新收", "总体情况", "主动公开政府信息情况", "行政复议",
-    "存在的主要问题", "其他需要报告",
-)
 _NO_SPACE = {ord(c): None for c in " \t\r\n\u3000\u00a0"}
 _SKIP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "svg", "select", "button")
 _BLOCK = {
@@ -38,10 +35,52 @@ _BLOCK = {
 }
 _CELL = {"td", "th"}
 
-# Stems that mark the first row of each part inside a table.
-_REQUESTS_START = ("本列数据的勾稽关系", "申请人情况", "本年新收")
-_DISCLOSURE_START = ("第二十条",)
-_APPEALS_START = ("行政复议",)
+#: How much of a document is looked at to tell markup from a text dump.
+SNIFF_CHARS = 4096
+#: Label stems shorter than this match inside unrelated words (其他, 总计) when deciding
+#: whether a table row is a data row.
+MIN_ROW_STEM = 3
+#: A title printed in the body is among its first lines.
+TITLE_BODY_LINES = 6
+#: Body candidates need at least this many report markers to beat the page's <body>.
+MIN_BODY_MARKERS = 2
+
+
+class _Cues:
+    """What the registered templates print that locates the report's tables in a page.
+
+    Built once per set of registered templates (a template registered later is seen)."""
+
+    def __init__(self) -> None:
+        self.key: tuple[int, ...] = ()
+
+    def refresh(self) -> _Cues:
+        key = tuple(id(t) for t in TEMPLATES.values())
+        if key == self.key:
+            return self
+        self.key = key
+        tables = [t.table(kind) for t in TEMPLATES.values() for kind in ("disclosure", "requests", "appeals")]
+
+        def union(kind: str, attr: str) -> tuple[str, ...]:
+            return tuple(dict.fromkeys(label_key(x) for t in tables if t.kind == kind for x in getattr(t, attr)))
+
+        self.starts = {kind: union(kind, "starts") for kind in ("disclosure", "requests", "appeals")}
+        self.appeals_excludes = union("appeals", "start_excludes")
+        self.value_headers = union("appeals", "value_header_stems")
+        self.header_first = tuple(dict.fromkeys(label_key(t.header_first) for t in tables if t.header_first))
+        self.row_stems = {
+            kind: tuple(dict.fromkeys(s for t in tables if t.kind == kind for row in t.rows for s in row.stems if len(s) >= MIN_ROW_STEM))
+            for kind in ("disclosure", "requests")
+        }
+        self.row_stems["appeals"] = ()
+        anchors = [x for x in self.starts["disclosure"] + self.starts["requests"]]
+        self.report_table = etree.XPath(
+            "(//table[" + " or ".join(f"contains(., '{a}')" for a in anchors) + "])[1]"
+        )
+        return self
+
+
+_CUES = _Cues()
 
 
 def looks_like_html(text: str) -> bool:
@@ -50,7 +89,7 @@ def looks_like_html(text: str) -> bool:
     >>> looks_like_html("<p>一、总体情况</p>"), looks_like_html("一、总体情况\\n规章 0 0 0")
     (True, False)
     """
-    head = text[:4096]
+    head = text[:SNIFF_CHARS]
     tags = len(_HTML_HINT.findall(head))
     return (tags >= 1 and head.lstrip()[:1] == "<") or tags >= 3
 
@@ -68,7 +107,7 @@ def _parse_tree(text: str, source: str | None) -> etree._Element:
         try:
             root = lxml.html.document_fromstring(repaired)
         except (etree.ParserError, ValueError):
-            raise NotAReportError("the HTML has no content", source=source) from None
+            raise EmptyInputError("the HTML has no content", source=source) from None
     for bad in root.xpath("//" + " | //".join(_SKIP_TAGS)):
         bad.drop_tree()
     for comment in root.xpath("//comment()"):
@@ -80,7 +119,7 @@ def _parse_tree(text: str, source: str | None) -> etree._Element:
 
 def _marker_score(text: str) -> int:
     key = text.translate(_NO_SPACE)
-    return sum(marker in key for marker in _BODY_MARKERS)
+    return sum(marker in key for marker in vocab.BODY_MARKERS)
 
 
 def _ancestor_form(xpath: str) -> str:
@@ -92,13 +131,10 @@ def _ancestor_form(xpath: str) -> str:
 # table (a short axis) and over the whole page only when the page has no such table.
 _BODY_XPATHS = tuple(etree.XPath(x) for x in body_xpaths())
 _BODY_ANCESTOR_XPATHS = tuple(etree.XPath(_ancestor_form(x)) for x in body_xpaths())
-_REPORT_TABLE = etree.XPath(
-    "(//table[contains(., '第二十条') or contains(., '申请人情况') or contains(., '本年新收')])[1]"
-)
 
 
 def _find_body(root: etree._Element) -> etree._Element:
-    anchor = _REPORT_TABLE(root)
+    anchor = _CUES.refresh().report_table(root)
     xpaths = _BODY_ANCESTOR_XPATHS if anchor else _BODY_XPATHS
     start = anchor[0] if anchor else root
     best: tuple[int, int, etree._Element] | None = None
@@ -116,7 +152,7 @@ def _find_body(root: etree._Element) -> etree._Element:
             rank = (score, -len(text))
             if best is None or rank > best[:2]:
                 best = (score, -len(text), element)
-    if best is not None and best[0] >= 2:
+    if best is not None and best[0] >= MIN_BODY_MARKERS:
         return best[2]
     body = root.find("body")
     return body if body is not None else root
@@ -161,7 +197,7 @@ def _title_candidates(root: etree._Element, body_lines: list[str]) -> list[str]:
     if title is not None and title.text:
         found.append(title.text)
         found.extend(re.split(r"\s*[_|｜]\s*|\s+-\s+", title.text))
-    found.extend(body_lines[:6])
+    found.extend(body_lines[:TITLE_BODY_LINES])
     return [" ".join(t.split()) for t in found if t and t.strip()]
 
 
@@ -169,25 +205,10 @@ def _title_candidates(root: etree._Element, body_lines: list[str]) -> list[str]:
 
 
 def _is_data_row(texts: list[str], row_stems: tuple[str, ...]) -> bool:
-    if any(_NUMERIC.match(t) for t in texts if t):
+    if any(is_value(t) for t in texts if t):
         return True
     key = label_key(" ".join(texts))
     return any(stem in key for stem in row_stems)
-
-
-def _row_stems(kind: TableKind) -> tuple[str, ...]:
-    stems: list[str] = []
-    for template in TEMPLATES.values():
-        rows = {
-            "disclosure": template.disclosure_rows,
-            "requests": template.requests_rows,
-            "appeals": (),
-        }[kind]
-        stems.extend(s for row in rows for s in row.stems if len(s) >= 3)
-    return tuple(dict.fromkeys(stems))
-
-
-_ROW_STEMS = {kind: _row_stems(kind) for kind in ("disclosure", "requests", "appeals")}
 
 
 def _segment_to_rows(kind: TableKind, grid: list[list[GridCell]], caption: str | None) -> TableRows:
@@ -196,7 +217,7 @@ def _segment_to_rows(kind: TableKind, grid: list[list[GridCell]], caption: str |
     header_count = 0
     for row in grid:
         texts = [slot.text for slot in row if slot.origin]
-        if _is_data_row(texts, _ROW_STEMS[kind]):
+        if _is_data_row(texts, _CUES.row_stems[kind]):
             break
         header_count += 1
     header, data = grid[:header_count], grid[header_count:]
@@ -230,7 +251,7 @@ def _segment_to_rows(kind: TableKind, grid: list[list[GridCell]], caption: str |
         label_cols = 0
         for row in data:
             n = 0
-            while n < len(row) and row[n].text and not _NUMERIC.match(row[n].text):
+            while n < len(row) and row[n].text and not is_value(row[n].text):
                 n += 1
             label_cols = max(label_cols, n)
         groups = [[c] for c in range(label_cols, width)]
@@ -261,19 +282,24 @@ def _segment_to_rows(kind: TableKind, grid: list[list[GridCell]], caption: str |
 
 def _names_value_column(text: str) -> bool:
     key = label_key(text)
-    return any(stem in key for stem in ("行政复议", "结果维持", "维持", "行政诉讼"))
+    return any(stem in key for stem in _CUES.value_headers)
 
 
 def _start_of(texts: list[str], current: TableKind | None, fresh: bool) -> TableKind | None:
     """The part a row starts, if any; ``fresh`` says the current part has no rows yet."""
     key = label_key(" ".join(texts))
-    if any(s in key for s in _DISCLOSURE_START):
+    cues = _CUES
+    if any(s in key for s in cues.starts["disclosure"]):
         return "disclosure"
-    if key.startswith("信息内容") and (current != "disclosure" or not fresh):
-        return "disclosure"  # a part 二 sub-table printed without its 第二十条 caption row
-    if current != "requests" and any(s in key for s in _REQUESTS_START):
+    if key.startswith(cues.header_first) and (current != "disclosure" or not fresh):
+        return "disclosure"  # a part 二 sub-table printed without its caption row
+    if current != "requests" and any(s in key for s in cues.starts["requests"]):
         return "requests"
-    if current != "appeals" and any(s in key for s in _APPEALS_START) and "申请" not in key:
+    if (
+        current != "appeals"
+        and any(s in key for s in cues.starts["appeals"])
+        and not any(s in key for s in cues.appeals_excludes)
+    ):
         return "appeals"
     return None
 
@@ -302,7 +328,7 @@ def _tables(body: etree._Element) -> list[TableRows]:
             if start is not None:
                 close()
                 current, segment = start, []
-                is_caption = start == "disclosure" and not label_key(texts[0]).startswith("信息内容")
+                is_caption = start == "disclosure" and not label_key(texts[0]).startswith(_CUES.header_first)
                 caption = " ".join(t for t in texts if t) if is_caption else None
                 if is_caption:
                     continue  # the caption row is not part of the grid
@@ -316,6 +342,7 @@ def _tables(body: etree._Element) -> list[TableRows]:
 
 def read_html(text: str, *, source: str | None = None) -> Page:
     """Read decoded HTML into a :class:`Page`."""
+    _CUES.refresh()
     root = _parse_tree(text, source)
     body = _find_body(root)
     page = Page(form="html")

@@ -1,6 +1,6 @@
 """The meeting point of the HTML and text readers: a page and its table rows.
 
-Both :mod:`gkparse.html` and :mod:`gkparse.text` turn a document into a :class:`Page`;
+Both :mod:`gkparse.read.html` and :mod:`gkparse.read.text` turn a document into a :class:`Page`;
 everything after that (alignment, repair, checks, the model) is shared.
 """
 
@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ..templates.schema import TableKind
+
 __all__ = ["LabeledRow", "TableRows", "Page", "TableKind", "blank_run", "blank_range", "is_blank"]
 
-TableKind = Literal["disclosure", "requests", "appeals"]
 
 _RUN = "\x00"
 
@@ -81,9 +82,7 @@ class Page:
     """
 
     form: Literal["html", "text"]
-    title: str | None = None
     title_candidates: list[str] = field(default_factory=list)
     meta_lines: list[str] = field(default_factory=list)
     body: str = ""
     tables: list[TableRows] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)

@@ -1,9 +1,10 @@
 """Site profiles of the common government CMS families, as data.
 
 A profile says how to recognise a site family's pages, where the article body sits
-(read by :mod:`gkparse.html` to cut the report out of the site chrome) and how its
-report columns link to reports and to further list pages (read by :mod:`gkparse.crawl`).
-The generic profile comes last and matches every page.
+(read by :mod:`gkparse.read.html` to cut the report out of the site chrome) and how its
+report columns link to reports and to further list pages (read by :mod:`gkparse.crawler`).
+The generic profile comes last and matches every page. What link texts name a report or
+a look-alike is not a site's business: those words are in :mod:`gkparse.vocabulary`.
 
 >>> choose_profile("https://www.example.gov.cn/zfxxgk/zfxxgknb/202403/t20240308_87885.htm").name
 'trs'
@@ -16,55 +17,15 @@ The generic profile comes last and matches every page.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 __all__ = [
-    "SiteProfile",
-    "PROFILES",
     "GENERIC",
+    "PROFILES",
+    "SiteProfile",
     "body_xpaths",
     "choose_profile",
-    "REPORT_TEXT_PATTERNS",
-    "LOOKALIKE_TEXT_PATTERNS",
-    "NEXT_PAGE_TEXTS",
-    "ATTACHMENT_EXTENSIONS",
 ]
-
-#: Link texts (or titles) that name an annual report.
-REPORT_TEXT_PATTERNS: tuple[str, ...] = (
-    r"年度报告",
-    r"年报",
-    r"信息公开.{0,8}工作.{0,4}报告",
-)
-
-#: Link texts that mention annual reports but are not one: notices about compiling them,
-#: the reporting rules, interpretations, templates, and other kinds of 年报.
-LOOKALIKE_TEXT_PATTERNS: tuple[str, ...] = (
-    r"通知",
-    r"(?:报告|年报)制度",
-    r"解读",
-    r"图解",
-    r"范文",
-    r"模板",
-    r"样本",
-    r"样表",
-    r"(?:报告|年报)的?(?:编制|撰写|填报|报送|格式)",
-    r"编制(?:发布|工作|要求)",
-    r"参考格式",
-    r"征求意见",
-    r"培训",
-    r"统计年报",
-    r"企业年报",
-    r"年报公示",
-)
-
-#: Anchor texts of "next page" links.
-NEXT_PAGE_TEXTS: tuple[str, ...] = ("下一页", "下页", "后一页", "下一頁", ">", ">>", "›", "»")
-
-#: File extensions of report attachments.
-ATTACHMENT_EXTENSIONS: tuple[str, ...] = (
-    ".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".ofd",
-)
 
 
 @dataclass(frozen=True)
@@ -93,7 +54,6 @@ class SiteProfile:
     report_link_patterns: tuple[str, ...] = ()
     pagination_patterns: tuple[str, ...] = ()
     notes: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
     html_markers: tuple[str, ...] = ()
     article_url_patterns: tuple[str, ...] = ()
     page_count_patterns: tuple[str, ...] = ()
@@ -115,14 +75,16 @@ PROFILES: tuple[SiteProfile, ...] = (
         article_url_patterns=(r"/t\d{8}_\d+(?:_\w+)?\.s?html?$",),
         pagination_patterns=(r"/index_\d+\.s?html?$",),
         page_count_patterns=(
-            r"createPageHTML\s*\(\s*(?P<count>\d+)\s*,\s*\d+\s*,\s*[\"'](?P<prefix>\w+)[\"']"
-            r"\s*,\s*[\"'](?P<ext>\w+)[\"']",
+            (
+                r"createPageHTML\s*\(\s*(?P<count>\d+)\s*,\s*\d+\s*,\s*[\"'](?P<prefix>\w+)[\"']"
+                r"\s*,\s*[\"'](?P<ext>\w+)[\"']"
+            ),
         ),
         page_url_template="{prefix}_{n}.{ext}",
     ),
     SiteProfile(
         name="hanweb",
-        notes="Hanweb (大汉) pages: art/2021/1/28/art_1229_123.html, body in #zoom; list "
+        notes="Hanweb pages: art/2021/1/28/art_1229_123.html, body in #zoom; list "
         "pages col/col1229/index.html keep their records in a <script> datastore",
         url_patterns=(r"/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html$", r"/col/col\d+/"),
         body_xpaths=("//*[@id='zoom']", "//*[@id='Zoom']", "//*[@class='zoom']"),
@@ -144,9 +106,11 @@ PROFILES: tuple[SiteProfile, ...] = (
         notes="any other site: common article-body containers",
         body_xpaths=(
             "//*[@id='zoom' or @id='Zoom' or @id='content' or @id='Content' or @id='article']",
-            "//*[contains(@class,'article-content') or contains(@class,'art_con')"
-            " or contains(@class,'view-content') or contains(@class,'TRS_Editor')"
-            " or contains(@class,'content') or contains(@class,'article')]",
+            (
+                "//*[contains(@class,'article-content') or contains(@class,'art_con')"
+                " or contains(@class,'view-content') or contains(@class,'TRS_Editor')"
+                " or contains(@class,'content') or contains(@class,'article')]"
+            ),
             "//article",
         ),
         report_link_patterns=(r"zfxxgknb", r"xxgknb", r"ndbg", r"gknb"),
@@ -169,10 +133,10 @@ def choose_profile(url: str, html: str | None = None) -> SiteProfile:
     """The profile whose ``url_patterns`` match ``url``, else whose ``html_markers`` match
     ``html``, else :data:`GENERIC`."""
     for profile in PROFILES:
-        if any(re.search(p, url, re.I) for p in profile.url_patterns):
+        if any(re.search(p, url, re.IGNORECASE) for p in profile.url_patterns):
             return profile
     if html:
         for profile in PROFILES:
-            if any(re.search(p, html, re.I) for p in profile.html_markers):
+            if any(re.search(p, html, re.IGNORECASE) for p in profile.html_markers):
                 return profile
     return GENERIC

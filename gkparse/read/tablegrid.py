@@ -17,6 +17,8 @@ from lxml import etree
 __all__ = ["GridCell", "expand_table", "cell_text", "parse_span"]
 
 _SPAN = re.compile(r"\s*(\d+)")
+#: The caps the WHATWG HTML standard puts on colspan and rowspan ("rules for parsing
+#: non-negative integers", then clamped), so a span bomb expands no wider than a browser's.
 MAX_COLSPAN = 1000
 MAX_ROWSPAN = 65534
 _BLOCK_TAGS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"}
@@ -29,7 +31,6 @@ class GridCell:
     text: str
     origin: bool
     cell_id: int
-    is_header: bool = False
 
 
 def parse_span(value: str | None, limit: int) -> int:
@@ -122,7 +123,7 @@ def expand_table(table: etree._Element, text_of: Callable[[etree._Element], str]
                     # An earlier rowspan may already hold this slot (overlapping spans): keep it.
                     grid.setdefault(
                         (r + dr, c + dc),
-                        GridCell(text, dr == 0 and dc == 0, next_id, tag == "th"),
+                        GridCell(text, dr == 0 and dc == 0, next_id),
                     )
             next_id += 1
             c += colspan

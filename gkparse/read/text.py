@@ -9,23 +9,31 @@ here and split into cells later by :mod:`gkparse.repair`.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .page import LabeledRow, Page, TableRows, blank_run
+from .. import vocabulary as vocab
+from ..grammar import TOKEN as _TOKEN
 from ..normalize import compact_with_map, label_key
 from ..templates import Column, Row, Template
+from .page import LabeledRow, Page, TableRows, blank_run
 
 __all__ = ["read_text", "read_tables", "tokenize"]
 
-_CAPTION = re.compile(r"第二十条第?\(([一二三四五六七八九十]+)\)项")
 _VALUE_CHARS = set("0123456789/|-—–.+")
-_TOKEN = re.compile(r"[-+−]?\d[\d,]*(?:\.\d+)?(?:万元|元)?|[/／]+|[—–]+|-{1,3}|无")
-_PART4 = re.compile(r"四、(?:(?!结转)[^0-9五]){0,40}?(?:行政复议|行政诉讼)")
-_PART5 = re.compile(r"五、[^。]{0,30}?(?:问题|改进)")
-_PART3 = re.compile(r"三、收到和处理")
-_APPEAL_HEADER_STEMS = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉", "行政复议", "行政诉讼")
+#: A text dump's metadata block sits in its first lines; a report's body starts after.
+META_LINES = 60
+#: The title is among the first non-blank lines of a dump.
+TITLE_LINES = 12
+_PROBLEMS_HEADING = dict(vocab.PROSE_HEADINGS)["problems"]
+
+
+@functools.lru_cache(maxsize=64)
+def _pattern(text: str) -> re.Pattern[str]:
+    """A template's heading or caption pattern, compiled once."""
+    return re.compile(text)
 
 
 @dataclass
@@ -260,8 +268,8 @@ def read_text(text: str) -> Page:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     page = Page(form="text", body=text)
     lines = [line.strip() for line in text.split("\n") if line.strip()]
-    page.meta_lines = lines[:60]
-    page.title_candidates = lines[:12]
+    page.meta_lines = lines[:META_LINES]
+    page.title_candidates = lines[:TITLE_LINES]
     return page
 
 
@@ -273,38 +281,40 @@ def read_tables(page: Page, template: Template) -> None:
     baseline = _baseline(text)
     layout = _Layout(baseline, _pipe_rows(text), _exact_blanks(text, baseline))
 
-    requests_first = _find_stem(c, template.requests_rows[0].stems, 0, len(compact))
+    disclosure, requests, appeals = (template.table(kind) for kind in ("disclosure", "requests", "appeals"))
+    requests_first = _find_stem(c, requests.rows[0].stems, 0, len(compact))
     requests_anchor = requests_first[0] if requests_first else len(compact)
-    part3 = _PART3.search(compact, 0, requests_anchor)
-    note = compact.find("本列数据的勾稽关系", 0, requests_anchor)
+    part3 = _pattern(requests.heading).search(compact, 0, requests_anchor)
+    # The note above part 三's table ends part 二 even where the heading is lost.
+    note = compact.find(label_key(requests.note), 0, requests_anchor) if requests.note else -1
     disclosure_end = min(x for x in (part3.start() if part3 else None, note if note != -1 else None, requests_anchor) if x is not None)
 
     # Part 二: captioned sub-tables.
-    captions = [m for m in _CAPTION.finditer(compact, 0, disclosure_end)]
+    captions = [m for m in _pattern(disclosure.caption).finditer(compact, 0, disclosure_end)]
     for i, caption in enumerate(captions):
         seg_end = captions[i + 1].start() if i + 1 < len(captions) else disclosure_end
-        hits = _stems_in(c, template.disclosure_rows, caption.end(), seg_end)
+        hits = _stems_in(c, disclosure.rows, caption.end(), seg_end)
         header_end = hits[0].start if hits else seg_end
-        columns, header_stop = _header_columns(c, template.disclosure_columns, caption.end(), header_end)
+        columns, header_stop = _header_columns(c, disclosure.columns, caption.end(), header_end)
         _extend_labels(c, hits, header_stop, seg_end)
         page.tables.append(
             TableRows("disclosure", _region_rows(c, hits, seg_end, layout), columns or None, c.original(caption.start(), caption.end()))
         )
 
     # Part 三: rows in template order up to the part 四 heading.
-    part4 = _PART4.search(compact, requests_anchor)
+    part4 = _pattern(appeals.heading).search(compact, requests_anchor)
     requests_end = part4.start() if part4 else len(compact)
     if requests_first:
-        hits = _stems_in(c, template.requests_rows, requests_anchor, requests_end)
+        hits = _stems_in(c, requests.rows, requests_anchor, requests_end)
         _extend_labels(c, hits, requests_anchor, requests_end)
         page.tables.append(TableRows("requests", _region_rows(c, hits, requests_end, layout)))
 
     # Part 四: the header labels, then one run of 15 values.
     if part4:
-        part5 = _PART5.search(compact, part4.end())
+        part5 = _PROBLEMS_HEADING.search(compact, part4.end())
         appeals_end = part5.start() if part5 else len(compact)
         last_label = part4.end()
-        for stem in _APPEAL_HEADER_STEMS:
+        for stem in appeals.header_stems:
             pos = compact.rfind(stem, part4.end(), appeals_end)
             if pos != -1:
                 last_label = max(last_label, pos + len(stem))

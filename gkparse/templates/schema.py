@@ -15,8 +15,10 @@ __all__ = [
     "Column",
     "Row",
     "DisclosureBlock",
+    "Table",
     "Relation",
     "CrossYearRelation",
+    "Term",
     "Template",
     "ValueKind",
 ]
@@ -108,12 +110,52 @@ class Row:
 
 @dataclass(frozen=True)
 class DisclosureBlock:
-    """One captioned sub-table of part 二 (第二十条第(X)项)."""
+    """One captioned sub-table of part 二 (第二十条第(X)项): its ``item`` numeral, caption,
+    rows and the columns the template prints for them."""
 
     item: str
     caption: str
     rows: tuple[Row, ...]
     columns: tuple[Column, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """One of the report's tables as a template prints it.
+
+    ``title`` is the part heading as printed (the model's title for the table);
+    ``heading`` a pattern that finds the part heading in text (compared on folded text
+    without whitespace). ``starts`` are label stems of the rows that open the table
+    inside an HTML table (a caption row, the applicant header, the first group), and
+    ``start_excludes`` words that stop such a row from opening it. ``header_stems`` are
+    the header labels that stand before the values in a text dump of the table (part 四),
+    ``value_header_stems`` header texts that name a value column rather than a label
+    column. ``blocks`` are part 二's captioned sub-tables; ``caption`` the pattern of
+    their captions, whose group 1 is the block's ``item`` numeral; ``header_first`` the
+    first header cell of a sub-table printed without its caption row; ``note`` a remark
+    printed between the part heading and the table (it ends the part before it).
+    """
+
+    kind: TableKind
+    title: str
+    heading: str
+    rows: tuple[Row, ...]
+    columns: tuple[Column, ...]
+    starts: tuple[str, ...] = ()
+    start_excludes: tuple[str, ...] = ()
+    header_stems: tuple[str, ...] = ()
+    value_header_stems: tuple[str, ...] = ()
+    blocks: tuple[DisclosureBlock, ...] = ()
+    caption: str = ""
+    header_first: str = ""
+    note: str = ""
+
+    def row(self, key: str) -> Row:
+        """The row with canonical ``key``; ``KeyError`` if the table has none."""
+        for row in self.rows:
+            if row.key == key:
+                return row
+        raise KeyError(f"{self.kind} has no row {key!r}")
 
 
 @dataclass(frozen=True)
@@ -125,7 +167,7 @@ class Relation:
     """
 
     id: str
-    table: Literal["requests", "appeals"]
+    table: TableKind
     along: Literal["column", "row"]
     left: tuple[str, ...]
     right: tuple[str, ...]
@@ -133,39 +175,108 @@ class Relation:
 
 
 @dataclass(frozen=True)
+class Term:
+    """One term of a cross-year relation: a row (or column) ``name`` of this year's
+    report (``year=0``) or the previous year's (``year=-1``), added with ``sign``."""
+
+    name: str
+    year: Literal[0, -1] = 0
+    sign: Literal[1, -1] = 1
+
+
+@dataclass(frozen=True)
 class CrossYearRelation:
-    """A relation between two reports of the same agency in consecutive years (a warning)."""
+    """``sum(left) == sum(right)`` between two reports of one agency in consecutive years.
+
+    Like :class:`Relation`, ``along="column"`` names rows and the relation holds in each
+    column, ``along="row"`` names columns and it holds in each row; ``scope`` limits the
+    other axis (empty: all of the table's). It is assessed only where every term is a
+    number in both reports, and a break is a warning on the later report.
+    """
 
     id: str
     text: str
-    table: str
-    current: tuple[str, ...]
-    previous: tuple[str, ...]
-    tolerance: float = 0.0
+    table: TableKind
+    along: Literal["column", "row"]
+    left: tuple[Term, ...]
+    right: tuple[Term, ...]
+    scope: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Template:
-    """Everything gkparse knows about one State Council template."""
+    """Everything gkparse knows about one State Council template revision, as data.
 
-    name: Literal["2019", "2021"]
+    ``name`` is the revision's id (``"2021"``), ``notice`` the State Council notice that
+    issued it. Detection: ``cues`` are labels only this revision prints (the template
+    with most cues present wins); on a tie, the revisions whose ``tie_break`` labels are
+    present win, then those that have none. ``tables`` are its three tables, in report
+    order; ``relations`` hold within a report, ``cross_year`` between consecutive years.
+    """
+
+    name: str
     notice: str
     cues: tuple[str, ...]
-    disclosure: tuple[DisclosureBlock, ...]
-    disclosure_columns: tuple[Column, ...]
-    requests_rows: tuple[Row, ...]
-    requests_columns: tuple[Column, ...]
-    appeals_rows: tuple[Row, ...]
-    appeals_columns: tuple[Column, ...]
+    tables: tuple[Table, ...]
     relations: tuple[Relation, ...]
     cross_year: tuple[CrossYearRelation, ...] = field(default=())
+    tie_break: tuple[str, ...] = ()
+
+    def table(self, kind: str) -> Table:
+        """The table of ``kind`` (disclosure, requests, appeals); ``KeyError`` if none."""
+        for table in self.tables:
+            if table.kind == kind:
+                return table
+        raise KeyError(f"template {self.name} has no {kind} table")
+
+    def key_space(self) -> Iterator[tuple[Key, bool]]:
+        """Every cell address of the template, in template order, and whether the
+        template declares it (a part 二 row has every disclosure column, but the template
+        prints only its block's).
+
+        >>> from gkparse.templates import TEMPLATES
+        >>> keys = [k for k, declared in TEMPLATES["2021"].key_space() if declared]
+        >>> len(keys), str(keys[0])
+        (200, 'disclosure/rules/issued')
+        """
+        for table in self.tables:
+            if table.blocks:
+                for block in table.blocks:
+                    declared = {c.key for c in block.columns}
+                    for row in block.rows:
+                        for column in table.columns:
+                            yield Key(table.kind, row.key, column.key), column.key in declared
+                continue
+            for row in table.rows:
+                for column in table.columns:
+                    yield Key(table.kind, row.key, column.key), True
+
+    # Shorthands for the tables' parts, used throughout the readers and the cells.
+
+    @property
+    def disclosure(self) -> tuple[DisclosureBlock, ...]:
+        return self.table("disclosure").blocks
 
     @property
     def disclosure_rows(self) -> tuple[Row, ...]:
-        return tuple(row for block in self.disclosure for row in block.rows)
+        return self.table("disclosure").rows
 
-    def disclosure_column(self, key: str) -> Column:
-        return next(c for c in self.disclosure_columns if c.key == key)
+    @property
+    def disclosure_columns(self) -> tuple[Column, ...]:
+        return self.table("disclosure").columns
 
-    def block_of(self, row_key: str) -> DisclosureBlock:
-        return next(b for b in self.disclosure if any(r.key == row_key for r in b.rows))
+    @property
+    def requests_rows(self) -> tuple[Row, ...]:
+        return self.table("requests").rows
+
+    @property
+    def requests_columns(self) -> tuple[Column, ...]:
+        return self.table("requests").columns
+
+    @property
+    def appeals_rows(self) -> tuple[Row, ...]:
+        return self.table("appeals").rows
+
+    @property
+    def appeals_columns(self) -> tuple[Column, ...]:
+        return self.table("appeals").columns

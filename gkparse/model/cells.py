@@ -1,0 +1,76 @@
+"""A cell, its state, an issue, and the open readings of a glued row."""
+
+from __future__ import annotations
+
+import enum
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..grammar import Number
+
+__all__ = ["CellState", "Cell", "Issue", "RowReadings", "Severity", "Number"]
+
+
+class CellState(str, enum.Enum):
+    """How a cell's value was obtained. Only ``printed``, ``split`` and ``resolved`` are certain."""
+
+    PRINTED = "printed"  #: one number, read as printed in its own cell
+    SPLIT = "split"  #: split out of glued digits; the only reading of the text
+    RESOLVED = "resolved"  #: split out of glued digits; several readings, one chosen by relations or prose
+    AMBIGUOUS = "ambiguous"  #: several readings remain; ``value`` is one, ``alternatives`` the others
+    EMPTY = "empty"  #: the cell is there but blank
+    DASH = "dash"  #: the cell holds a dash or a word for "none"
+    UNREADABLE = "unreadable"  #: the cell holds text that is not a number; ``raw`` keeps it
+    ABSENT = "absent"  #: the document does not have this cell at all
+
+
+class Cell(BaseModel):
+    """One numeric cell: its value, the raw text it came from and how sure we are."""
+
+    model_config = ConfigDict(frozen=False)
+
+    value: Optional[Number] = Field(None, description="The number; None when empty, a dash, unreadable or absent.")
+    raw: Optional[str] = Field(None, description="The text the value was read from (a whole glued run for split cells).")
+    state: CellState = Field(CellState.ABSENT, description="How the value was obtained.")
+    alternatives: list[Optional[Number]] = Field(
+        default_factory=list, description="Other values this cell takes in the readings still standing (ambiguous cells)."
+    )
+    unit: Optional[str] = Field(None, description="Unit of an amount (the column's money unit); None for counts.")
+    basis: Optional[str] = Field(None, description="What settled a resolved cell: relation ids or prose evidence.")
+
+    @property
+    def certain(self) -> bool:
+        """True when the value can be used without review."""
+        return self.state in (CellState.PRINTED, CellState.SPLIT, CellState.RESOLVED)
+
+
+Severity = Literal["error", "warning", "info"]
+
+
+class Issue(BaseModel):
+    """A problem found in the document: a broken relation (``R1``–``R6``) or a parse problem."""
+
+    rule: str = Field(description="R1–R6 for relations; missing-table, missing-row, unmatched-row, ambiguous, … for parse problems.")
+    severity: Severity = "error"
+    message: str
+    where: Optional[str] = Field(
+        None, description="Where the issue sits: a table/row or table/column the relation was assessed in (requests/natural_person)."
+    )
+    cells: list[str] = Field(default_factory=list, description="Canonical keys of the cells involved.")
+    expected: Optional[Number] = Field(None, description="For relations: the value the left side should have (sum of the right side).")
+    actual: Optional[Number] = Field(None, description="For relations: the value the left side has.")
+    empty_as_zero: list[str] = Field(default_factory=list, description="Empty cells counted as 0 to assess the relation.")
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.severity}: {self.message}"
+
+
+class RowReadings(BaseModel):
+    """The readings of one glued row (or run of rows) that are still standing."""
+
+    table: str
+    cells: list[str] = Field(description="Canonical keys, in reading order.")
+    raw: str = Field(description="The text the row was read from.")
+    readings: list[list[Optional[Number]]] = Field(description="Each reading gives one value per cell; the first is the one reported.")
+    basis: Optional[str] = None

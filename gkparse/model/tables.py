@@ -1,0 +1,112 @@
+"""Table models, generated from the template data.
+
+Each registered template gets one model per table (``Disclosure2021``, ``Requests2021``,
+``Appeals2021``, named ``{Table}{template}``), whose fields are exactly the canonical keys
+of ``docs/keys.md``: ``report.requests.withheld.state_secret.natural_person`` is the cell
+``requests/withheld.state_secret/natural_person``. Dotted row keys become nested groups.
+Models are built on first use, so a template registered at run time gets its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from ..templates import TEMPLATES, Column, Key, Row, TableKind, Template
+from .cells import Cell
+
+__all__ = ["TableModel", "table_model", "new_table", "row_of"]
+
+
+class TableModel(BaseModel):
+    """Base of every generated table model: the template it follows, then its rows."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    template: str = Field(description="The template revision the table follows.")
+
+
+_MODELS: dict[tuple[str, TableKind, int], type[TableModel]] = {}
+
+
+def _row_model(name: str, columns: tuple[Column, ...], doc: str) -> type[BaseModel]:
+    fields: dict[str, Any] = {
+        c.key: (Cell, Field(default_factory=Cell, title=c.label, description=c.label + (f" (unit {c.unit})" if c.unit else "")))
+        for c in columns
+    }
+    return create_model(name, __doc__=doc, __config__=ConfigDict(extra="forbid"), **fields)  # type: ignore[call-overload, no-any-return]
+
+
+def _build(template: Template, kind: TableKind) -> type[TableModel]:
+    table = template.table(kind)
+    title = kind.capitalize()
+    row_model = _row_model(
+        f"{title}Row{template.name}", table.columns,
+        f"One row of {table.title} ({template.name} template); columns a row lacks are absent.",
+    )
+    fields: dict[str, Any] = {}
+    groups: dict[str, list[Row]] = {}
+    for row in table.rows:
+        if "." in row.key:
+            groups.setdefault(row.key.split(".")[0], []).append(row)
+        else:
+            fields[row.key] = (row_model, Field(default_factory=row_model, title=row.label))
+    for group, leaves in groups.items():
+        group_model = create_model(  # type: ignore[call-overload]
+            f"{title}{template.name}_{group}",
+            __doc__=f"Group {leaves[0].group}",
+            __config__=ConfigDict(extra="forbid"),
+            **{
+                leaf.key.split(".", 1)[1]: (row_model, Field(default_factory=row_model, title=leaf.label))
+                for leaf in leaves
+            },
+        )
+        fields[group] = (group_model, Field(default_factory=group_model, title=leaves[0].group))
+    # Template order: a group sits where its first leaf sits.
+    order = list(dict.fromkeys(r.key.split(".")[0] for r in table.rows))
+    ordered = {k: fields[k] for k in order}
+    return create_model(  # type: ignore[call-overload, no-any-return]
+        f"{title}{template.name}",
+        __base__=TableModel,
+        __doc__=f"{table.title} ({template.name} template, {len(table.rows)} rows)",
+        template=(str, Field(template.name, description="The template revision the table follows.")),
+        **ordered,
+    )
+
+
+def table_model(template: Template | str, kind: TableKind) -> type[TableModel]:
+    """The model of table ``kind`` under ``template`` (a registered name or the data).
+
+    Raises ``KeyError`` for a template name that is not registered.
+    """
+    if isinstance(template, str):
+        template = TEMPLATES[template]
+    # Keyed by identity too: re-registering a name with other data gets new models.
+    cache_key = (template.name, kind, id(template))
+    model = _MODELS.get(cache_key)
+    if model is None:
+        model = _MODELS[cache_key] = _build(template, kind)
+    return model
+
+
+def new_table(kind: TableKind, template: Template) -> TableModel:
+    """An empty table (every cell absent) of ``kind`` under ``template``."""
+    return table_model(template, kind)(template=template.name)
+
+
+def row_of(table: BaseModel, row_key: str) -> BaseModel | None:
+    """The row model at ``row_key`` (``withheld.state_secret``) in a table, or None."""
+    node: Any = table
+    for part in row_key.split("."):
+        node = getattr(node, part, None)
+        if not isinstance(node, BaseModel):
+            return None
+    return node  # type: ignore[no-any-return]
+
+
+def cell_at(table: BaseModel, key: Key) -> Cell | None:
+    """The cell at ``key`` in a table, or None when the table's template has no such cell."""
+    row = row_of(table, key.row)
+    found = getattr(row, key.column, None) if row is not None else None
+    return found if isinstance(found, Cell) else None
