@@ -1,45 +1,77 @@
-"""Table rows → aligned rows: each token sequence paired with the cell addresses it fills.
+"""Table rows → aligned rows: each token sequence paired with the cells it fills.
 
-Rows are matched to template rows by label stems (the longest stem wins), columns by
-their header labels, so an extra 法人或其他组织 subtotal column, a missing column or the
-seed's three-column 第(九)项 map to the right keys instead of shifting.
+The only place where labels become canonical keys. Rows are matched to template rows by
+label stems (the longest stem wins), columns by their header labels, so an extra
+法人或其他组织 subtotal column, a missing column or the seed's three-column 第(九)项 map
+to the right keys instead of shifting.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple, TypeVar
 
-from ..read.page import LabeledRow, Page, TableKind, TableRows, blank_range, is_blank
-from ..model.report import Issue
+from .. import vocabulary as vocab
+from ..model import Issue
 from ..normalize import label_key
+from ..read.page import LabeledRow, Page, TableKind, TableRows, blank_range, is_blank
 from ..templates import Column, Row, Template
+from ..templates.schema import Key, ValueKind
 
-__all__ = ["AlignedRow", "align"]
+__all__ = ["AlignedRow", "ColumnSpec", "RowSum", "align"]
 
-_CAPTION_ITEMS = "一二三四五六七八九十"
+_SUBTOTALS = tuple(label_key(h) for h in vocab.SUBTOTAL_HEADERS)
+_SUBTOTAL_SUFFIX = label_key(vocab.SUBTOTAL_SUFFIX)
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One value position of a table line: the cell it fills and how its text reads.
+
+    ``key`` is None for a column gkparse does not keep (a subtotal) or a cell an earlier
+    line already filled; ``kind`` and ``unit`` still say how its text reads.
+    """
+
+    key: Key | None
+    kind: ValueKind = "count"
+    unit: str | None = None
+
+
+class RowSum(NamedTuple):
+    """A sum that holds inside one line: ``tokens[total] == sum(tokens[addends])`` (R3, R4)."""
+
+    relation: str
+    addends: list[int]
+    total: int
 
 
 @dataclass
 class AlignedRow:
-    """Tokens of one table line and the cells they fill, with the sums that hold inside it.
-
-    ``keys[i]`` is the address of the i-th cell (None for a column gkparse does not keep,
-    such as a subtotal). ``sums`` are ``(relation id, addend indexes, total index)``.
-    """
+    """Tokens of one table line and the cells they fill, with the sums that hold inside it."""
 
     table: TableKind
-    keys: list[str | None]
+    columns: list[ColumnSpec]
     tokens: list[str]
     glued: bool
     label: str = ""
     truncated: bool = False
     splittable: bool = True
-    kinds: list[str] = field(default_factory=list)
-    units: list[str | None] = field(default_factory=list)
-    sums: list[tuple[str, list[int], int]] = field(default_factory=list)
+    sums: list[RowSum] = field(default_factory=list)
+
+    @property
+    def keys(self) -> list[Key | None]:
+        return [c.key for c in self.columns]
 
     @property
     def raw(self) -> str:
+        r"""The tokens as one string, blank tokens shown as ``∅`` (``∅{1,2}`` for a run).
+
+        >>> AlignedRow("requests", [], ["4", "", "\x001-2", "7"], True).raw
+        '4 ∅ ∅{1,2} 7'
+        """
+
         def show(token: str) -> str:
             span = blank_range(token)
             if span is None:
@@ -49,7 +81,16 @@ class AlignedRow:
         return " ".join(map(show, self.tokens))
 
 
-def _best(label: str, candidates: tuple[Row, ...] | tuple[Column, ...]) -> Row | Column | None:
+_Item = TypeVar("_Item", Row, Column)
+
+
+def _best(label: str, candidates: Sequence[_Item]) -> _Item | None:
+    """The candidate with the longest stem inside ``label``.
+
+    >>> from gkparse.templates import TEMPLATES
+    >>> _best("其中：法律服务机构", TEMPLATES["2021"].requests_columns).key
+    'legal_services'
+    """
     key = label_key(label)
     best = None
     best_len = 0
@@ -67,36 +108,53 @@ def _leaf(header: str) -> str:
 
 def _subtotal(header: str) -> bool:
     leaf = label_key(_leaf(header))
-    return leaf in ("法人或其他组织", "小计", "法人或其他组织小计") or leaf.endswith("小计")
+    return leaf in _SUBTOTALS or leaf.endswith(_SUBTOTAL_SUFFIX)
+
+
+def _caption_item(caption: str, template: Template) -> str | None:
+    """The block numeral a part 二 caption names: the template's caption pattern, else the
+    first caption numeral (a bare ``（五）``).
+
+    >>> from gkparse.templates import TEMPLATES
+    >>> _caption_item("第二十条第（六）项", TEMPLATES["2021"]), _caption_item("（五）", TEMPLATES["2021"])
+    ('六', '五')
+    """
+    match = re.search(template.table("disclosure").caption, label_key(caption))
+    if match:
+        return match.group(1)
+    return next((ch for ch in caption if ch in vocab.CAPTION_ITEM_NUMERALS), None)
 
 
 def _disclosure_columns(table: TableRows, template: Template, issues: list[Issue]) -> list[Column | None]:
     if table.columns is None:
-        item = next((ch for ch in (table.caption or "") if ch in _CAPTION_ITEMS), None)
+        item = _caption_item(table.caption or "", template)
         block = next((b for b in template.disclosure if b.item == item), None)
         return list(block.columns) if block else []
+    part = vocab.PART_NUMERALS["disclosure"]
     columns: list[Column | None] = []
     for header in table.columns:
         column = _best(header, template.disclosure_columns)
         if column is None:
-            issues.append(Issue(rule="unknown-column", severity="info", message=f"part 二 column {header!r} is not a template column; its cells are not kept"))
-        columns.append(column)  # type: ignore[arg-type]
+            message = f"part {part} column {header!r} is not a template column; its cells are not kept"
+            issues.append(Issue(rule="unknown-column", severity="info", message=message))
+        columns.append(column)
     return columns
 
 
 def _request_columns(table: TableRows, template: Template, issues: list[Issue]) -> list[Column | None]:
     if table.columns is None:
         return list(template.requests_columns)
+    part = vocab.PART_NUMERALS["requests"]
     columns: list[Column | None] = []
     for header in table.columns:
         if _subtotal(header):
-            issues.append(Issue(rule="unknown-column", severity="info", message=f"part 三 subtotal column {header!r} is not kept"))
+            issues.append(Issue(rule="unknown-column", severity="info", message=f"part {part} subtotal column {header!r} is not kept"))
             columns.append(None)
             continue
         column = _best(_leaf(header), template.requests_columns)
         if column is None:
-            issues.append(Issue(rule="unknown-column", severity="info", message=f"part 三 column {header!r} is not a template column"))
-        columns.append(column)  # type: ignore[arg-type]
+            issues.append(Issue(rule="unknown-column", severity="info", message=f"part {part} column {header!r} is not a template column"))
+        columns.append(column)
     return columns
 
 
@@ -107,85 +165,101 @@ def _appeal_keys(table: TableRows, template: Template) -> list[tuple[Row, Column
     for header in table.columns:
         row = _best(header, template.appeals_rows)
         col = _best(_leaf(header), template.appeals_columns)
-        keys.append((row, col) if row is not None and col is not None else None)  # type: ignore[arg-type]
+        keys.append((row, col) if row is not None and col is not None else None)
     return keys
 
 
-def _row_sums(template: Template, table: TableKind, keys: list[str | None]) -> list[tuple[str, list[int], int]]:
+def _row_sums(template: Template, table: TableKind, keys: list[Key | None]) -> list[RowSum]:
+    """The row relations (R3, R4) whose total and addends all sit in ``keys``, rows in
+    the order they appear on the line.
+
+    >>> from gkparse.templates import TEMPLATES
+    >>> keys = [Key("appeals", "review", c) for c in ("upheld", "corrected", "other", "pending", "total")]
+    >>> _row_sums(TEMPLATES["2021"], "appeals", keys)
+    [RowSum(relation='R4', addends=[0, 1, 2, 3], total=4)]
+    """
     position = {k: i for i, k in enumerate(keys) if k}
+    first: dict[str, int] = {}
+    for k, i in position.items():
+        first.setdefault(k.row, i)
+    rows = sorted(first, key=first.__getitem__)
     sums = []
-    rows = {k.split("/")[1] for k in keys if k}
     for relation in template.relations:
         if relation.table != table or relation.along != "row":
             continue
-        for row in sorted(rows, key=lambda r: min(position[k] for k in position if k.split("/")[1] == r)):
-            total = position.get(f"{table}/{row}/{relation.left[0]}")
-            addends = [position.get(f"{table}/{row}/{c}") for c in relation.right]
+        for row in rows:
+            total = position.get(Key(table, row, relation.left[0]))
+            addends = [position.get(Key(table, row, c)) for c in relation.right]
             if total is not None and all(a is not None for a in addends):
-                sums.append((relation.id, [a for a in addends if a is not None], total))
+                sums.append(RowSum(relation.id, [a for a in addends if a is not None], total))
     return sums
 
 
 def _row_key(row: LabeledRow, candidates: tuple[Row, ...]) -> Row | None:
     if row.key is not None:
         return next((r for r in candidates if r.key == row.key), None)
-    return _best(row.label, candidates)  # type: ignore[return-value]
+    return _best(row.label, candidates)
+
+
+def _unmatched(part: str, row: LabeledRow) -> Issue:
+    return Issue(rule="unmatched-row", severity="warning", message=f"part {part} row {row.label!r} matches no template row")
+
+
+def _spec(key: Key | None, column: Column | None) -> ColumnSpec:
+    return ColumnSpec(key, column.kind, column.unit) if column else ColumnSpec(key)
 
 
 def align(page: Page, template: Template) -> tuple[list[AlignedRow], list[Issue]]:
     """Pair every token run of ``page`` with cell addresses of ``template``."""
     aligned: list[AlignedRow] = []
     issues: list[Issue] = []
-    seen: set[str] = set()
+    seen: set[Key] = set()
 
-    def add(table: TableKind, keys: list[str | None], columns: list[Column | None], row: LabeledRow) -> None:
+    def add(table: TableKind, keys: list[Key | None], columns: list[Column | None], row: LabeledRow) -> None:
+        # A cell filled by an earlier line keeps that line's value (a repeated row).
         fresh = [k if k not in seen else None for k in keys]
-        for k in fresh:
-            if k:
-                seen.add(k)
+        seen.update(k for k in fresh if k)
         if any(k is None for k in fresh) and not any(fresh):
             return
         tokens = list(row.tokens)
         if len(tokens) > len(fresh):
+            # Blank cells past the row's width are layout (a wider table's padding).
             while len(tokens) > len(fresh) and is_blank(tokens[-1]):
-                tokens.pop()  # trailing padding cells
+                tokens.pop()
             if row.glued and tokens and is_blank(tokens[-1]) and not all(map(is_blank, tokens)):
                 # The empty markers run on past the row's width: the dump moved the empty
                 # cells to the end, so their positions say nothing. Let the repairer place them.
                 tokens = [t for t in tokens if not is_blank(t)]
         aligned.append(
             AlignedRow(
-                table, fresh, tokens, row.glued, row.label, row.truncated, row.glued and row.splittable,
-                kinds=[c.kind if c else "count" for c in columns],
-                units=[c.unit if c else None for c in columns],
-                sums=_row_sums(template, table, fresh),
+                table, [_spec(k, c) for k, c in zip(fresh, columns)], tokens, row.glued, row.label,
+                row.truncated, row.glued and row.splittable, sums=_row_sums(template, table, fresh),
             )
         )
 
     for table in page.tables:
+        part = vocab.PART_NUMERALS[table.kind]
         if table.kind == "disclosure":
             columns = _disclosure_columns(table, template, issues)
             for row in table.rows:
                 found = _row_key(row, template.disclosure_rows)
                 if found is None:
-                    issues.append(Issue(rule="unmatched-row", severity="warning", message=f"part 二 row {row.label!r} matches no template row"))
+                    issues.append(_unmatched(part, row))
                     continue
-                keys = [f"disclosure/{found.key}/{c.key}" if c else None for c in columns]
-                add("disclosure", keys, columns, row)
+                add("disclosure", [Key("disclosure", found.key, c.key) if c else None for c in columns], columns, row)
         elif table.kind == "requests":
             columns = _request_columns(table, template, issues)
             for row in table.rows:
                 found = _row_key(row, template.requests_rows)
                 if found is None:
                     if row.label and any(t for t in row.tokens):
-                        issues.append(Issue(rule="unmatched-row", severity="warning", message=f"part 三 row {row.label!r} matches no template row"))
+                        issues.append(_unmatched(part, row))
                     continue
-                keys = [f"requests/{found.key}/{c.key}" if c else None for c in columns]
-                add("requests", keys, columns, row)
+                add("requests", [Key("requests", found.key, c.key) if c else None for c in columns], columns, row)
         else:
             pairs = _appeal_keys(table, template)
             columns = [p[1] if p else None for p in pairs]
-            keys = [f"appeals/{p[0].key}/{p[1].key}" if p else None for p in pairs]
+            keys: list[Key | None] = [Key("appeals", p[0].key, p[1].key) if p else None for p in pairs]
             for row in table.rows:
                 add("appeals", keys, columns, row)
     return aligned, issues

@@ -1,0 +1,173 @@
+"""Choosing among a row's readings with what the rest of the report says.
+
+Part 二 has no sums, but part 一 often states its numbers in prose ("本年制发规范性文件88件"):
+a reading that disagrees with them goes. Part 三's rows are chosen together, so that the
+column relations across rows (R1, R2) hold. Whatever is still open stays open.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .. import vocabulary as vocab
+from ..grammar import Number, to_number
+from ..normalize import fold
+from ..templates import Relation, Template
+from ..templates.schema import Key, sums_agree
+from .align import AlignedRow
+from .search import Reading
+
+__all__ = ["MAX_COMBINATIONS", "RowState", "choose_across_rows", "narrow_by_prose", "prose_evidence"]
+
+#: Joint assignments tried across part 三's open rows, which bounds the time per report.
+#: Past it no combination is ruled out and the rows keep their own readings: agreement is
+#: never claimed from a sample of the combinations (commit fc7fe7f).
+MAX_COMBINATIONS = 200_000
+
+_PROSE_NUMBER = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(?:" + "|".join(map(re.escape, sorted(vocab.PROSE_COUNT_UNITS, key=len, reverse=True))) + ")"
+)
+
+
+@dataclass
+class RowState:
+    """A row's readings while they are narrowed: ``initial`` counts them before any
+    narrowing, ``basis`` says what removed some (relation ids or ``prose: …``)."""
+
+    row: AlignedRow
+    options: list[Reading]
+    complete: bool
+    basis: str | None = None
+    initial: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.initial = len(self.options)
+
+
+def prose_evidence(text: str, template: Template) -> dict[Key, set[Number]]:
+    """Numbers that ``text`` states in one clause with a part 二 row word and column word.
+
+    >>> from gkparse.templates import TEMPLATES
+    >>> ev = prose_evidence("本年制发规范性文件88件，废止55件。", TEMPLATES["2021"])
+    >>> {str(k): v for k, v in ev.items()}
+    {'disclosure/normative_documents/issued': {88}}
+    """
+    evidence: dict[Key, set[Number]] = {}
+    pairs = [
+        (row, column) for block in template.disclosure for row in block.rows for column in block.columns
+        if row.prose and column.prose
+    ]
+    for clause in vocab.PROSE_CLAUSE_BREAKS.split(fold(text)):
+        numbers = _PROSE_NUMBER.findall(clause)
+        if not numbers:
+            continue
+        for row, column in pairs:
+            if any(w in clause for w in row.prose) and any(w in clause for w in column.prose):
+                evidence.setdefault(Key("disclosure", row.key, column.key), set()).update(
+                    to_number(Decimal(n)) for n in numbers
+                )
+    return evidence
+
+
+def narrow_by_prose(states: list[RowState], text: str, template: Template) -> None:
+    """Keep the readings of part 二's open rows that agree with the numbers ``text`` states,
+    when some but not all do."""
+    evidence: dict[Key, set[Number]] | None = None  # read from the text only when needed
+    for state in states:
+        if state.row.table != "disclosure" or len(state.options) < 2:
+            continue
+        if evidence is None:
+            evidence = prose_evidence(text, template) if text else {}
+        keys = state.row.keys
+        keyed = [k for k in keys if k in evidence]
+        if not keyed:
+            continue
+        agreeing = [
+            o for o in state.options
+            if all(o[i].value in evidence[k] for i, k in enumerate(keys) if k in evidence)
+        ]
+        if agreeing and len(agreeing) < len(state.options):
+            state.options = agreeing
+            state.basis = "prose: " + "; ".join(f"{k.row}/{k.column} = {sorted(evidence[k])}" for k in keyed)
+
+
+def _column_checks(template: Template) -> list[tuple[Relation, list[tuple[list[Key], list[Key]]]]]:
+    """Each part 三 column relation with the cell keys of its two sides, per column."""
+    columns = [c.key for c in template.requests_columns]
+    return [
+        (r, [([Key(r.table, k, c) for k in r.left], [Key(r.table, k, c) for k in r.right]) for c in columns])
+        for r in template.relations
+        if r.along == "column" and r.table == "requests"
+    ]
+
+
+def choose_across_rows(states: list[RowState], template: Template) -> None:
+    """Narrow part 三's open rows to the readings that take part in a joint choice under
+    which every column relation (R1, R2) holds; when no joint choice does, or there are
+    too many to try, each row keeps its own readings (the text's own support).
+
+    A narrowed row's ``basis`` names the fewest relations that remove the same readings.
+    """
+    open_ = [i for i, s in enumerate(states) if s.row.table == "requests" and len(s.options) > 1]
+    if not open_:
+        return
+    space = 1
+    for i in open_:
+        space *= len(states[i].options)
+    if space > MAX_COMBINATIONS:
+        return  # too many joint choices to rule any out: rows keep their own readings
+    fixed: dict[Key, Number | None] = {}
+    for s in states:
+        if s.row.table == "requests" and len(s.options) == 1:
+            for key, read in zip(s.row.keys, s.options[0]):
+                if key:
+                    fixed[key] = read.value
+    checks = _column_checks(template)
+    # Per open row and reading, the sets of relations broken by the joint choices that use
+    # it; a reading survives a set of relations if one of its choices breaks none of them.
+    broken: list[list[set[frozenset[str]]]] = [[set() for _ in states[i].options] for i in open_]
+    kept: list[dict[int, None]] = [{} for _ in open_]  # surviving readings, in first-use order
+    for combo in itertools.product(*(range(len(states[i].options)) for i in open_)):
+        values = dict(fixed)
+        for i, choice in zip(open_, combo):
+            for key, read in zip(states[i].row.keys, states[i].options[choice]):
+                if key:
+                    values[key] = read.value
+        fails = frozenset(
+            relation.id for relation, sides in checks
+            if any(sums_agree([values.get(k) for k in left], [values.get(k) for k in right]) is False for left, right in sides)
+        )
+        for position, choice in enumerate(combo):
+            broken[position][choice].add(fails)
+            if not fails:
+                kept[position].setdefault(choice)
+    if not kept[0]:
+        return
+    ids = sorted(r.id for r, _ in checks)
+    for position, i in enumerate(open_):
+        state = states[i]
+        picked = list(kept[position])
+        if len(picked) == len(state.options):
+            continue
+        state.options = [state.options[p] for p in picked]
+        state.basis = _basis(ids, broken[position], set(picked))
+
+
+def _basis(ids: list[str], broken: list[set[frozenset[str]]], survivors: set[int]) -> str:
+    """The fewest relations (first in id order) under which exactly ``survivors`` survive.
+
+    >>> _basis(["R1", "R2"], [{frozenset({"R2"})}, {frozenset()}], {1})
+    'R2'
+    >>> _basis(["R1", "R2"], [{frozenset({"R1"}), frozenset({"R2"})}, {frozenset()}], {1})
+    'R1+R2'
+    """
+    for size in range(1, len(ids) + 1):
+        for subset in itertools.combinations(ids, size):
+            relations = set(subset)
+            alive = {o for o, sets in enumerate(broken) if any(not (f & relations) for f in sets)}
+            if alive == survivors:
+                return "+".join(subset)
+    return "+".join(ids)  # pragma: no cover - the full set always reproduces the survivors

@@ -1,0 +1,94 @@
+"""The one policy from a row's remaining readings to cells and their states.
+
+Printed rows (one token per cell) and glued rows go through the same rules:
+
+=================================================  ==============
+what the readings say about a cell                 state
+=================================================  ==============
+no reading fills the row                           ambiguous (absent when the row has no text)
+the readings differ, or the search was cut off     ambiguous: one value, the others as alternatives
+past the end of a truncated document               absent
+blank / dash                                       empty / dash
+text that is not a number                          unreadable (raw kept, ``unreadable-cell`` issue)
+a whole token, the only reading                    printed
+a number, after readings were removed              resolved (``basis`` says by what)
+a number cut out of a token, the only reading      split
+=================================================  ==============
+"""
+
+from __future__ import annotations
+
+from ..model import Cell, CellState, Issue, RowReadings
+from ..templates.schema import Key
+from .choose import RowState
+from .search import Read
+
+__all__ = ["row_cells"]
+
+_BLANK_STATES = {"empty": CellState.EMPTY, "dash": CellState.DASH}
+
+
+def _raw(state: RowState, read: Read) -> str:
+    """The text a cell was read from. A blank or dash in a glued row has no text of its
+    own that can be trusted to be this cell's (a blank run stands for several cells, a
+    vanished one for none): it points at the row's text."""
+    if state.row.glued and read.how in _BLANK_STATES:
+        return state.row.raw
+    return read.raw
+
+
+def row_cells(state: RowState) -> tuple[dict[Key, Cell], RowReadings | None, list[Issue]]:
+    """The cells of one row by key, its readings if several remain, and the issues."""
+    row = state.row
+    name = row.label or row.table
+    cells: dict[Key, Cell] = {}
+    issues: list[Issue] = []
+    if not state.options:
+        # No reading fits: the values are unknown, so no cell may look certain.
+        for key in row.keys:
+            if key:
+                cells[key] = Cell(raw=row.raw, state=CellState.AMBIGUOUS if row.tokens else CellState.ABSENT)
+        return cells, None, issues
+    first = state.options[0]
+    open_ = len(state.options) > 1 or not state.complete
+    for i, (column, read) in enumerate(zip(row.columns, first)):
+        key = column.key
+        if key is None:
+            continue
+        values = list(dict.fromkeys(o[i].value for o in state.options))
+        # A blank, a dash and unreadable text are all "no value", but not the same reading.
+        readings_differ = len({(o[i].value, o[i].how) for o in state.options}) > 1
+        unit = column.unit if read.value is not None else None
+        if readings_differ or not state.complete:
+            cells[key] = Cell(value=read.value, raw=row.raw, state=CellState.AMBIGUOUS, unit=unit, alternatives=values[1:])
+        elif read.how == "absent":
+            cells[key] = Cell(state=CellState.ABSENT)
+        elif read.how in _BLANK_STATES:
+            cells[key] = Cell(raw=_raw(state, read), state=_BLANK_STATES[read.how])
+        elif read.how == "text":
+            cells[key] = Cell(raw=read.raw, state=CellState.UNREADABLE)
+            message = f"{key}: {read.raw!r} is not a number"
+            issues.append(Issue(rule="unreadable-cell", severity="warning", message=message, cells=[str(key)]))
+        elif not read.split and state.initial == 1:
+            cells[key] = Cell(value=read.value, raw=read.raw, state=CellState.PRINTED, unit=unit)
+        elif state.initial > 1:
+            cells[key] = Cell(value=read.value, raw=read.raw, state=CellState.RESOLVED, unit=unit, basis=state.basis)
+        else:
+            cells[key] = Cell(value=read.value, raw=read.raw, state=CellState.SPLIT, unit=unit, basis=state.basis)
+    if not open_:
+        return cells, None, issues
+    readings = RowReadings(
+        table=row.table,
+        cells=[str(k) if k else "" for k in row.keys],
+        raw=row.raw,
+        readings=[[c.value for c in o] for o in state.options],
+        basis=state.basis,
+    )
+    issues.append(
+        Issue(
+            rule="ambiguous", severity="warning",
+            message=f"{name!r}: {len(state.options)} readings of {row.raw!r} remain" + ("" if state.complete else " (search incomplete)"),
+            cells=[str(k) for k in row.keys if k],
+        )
+    )
+    return cells, readings, issues

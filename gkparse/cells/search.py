@@ -1,0 +1,437 @@
+"""The readings of one glued row: every way to cut its tokens into exactly its cells.
+
+A text dump may glue adjacent cells (``000003`` is six cells; ``713000074`` is 71, 3, 0,
+0, 0, 0, 74). A *reading* fills each cell of the row from the tokens, numbers without
+leading zeros, keeping the sums that hold inside the row (R3, R4). :class:`RowSearch`
+enumerates them depth-first in a fixed order with a node budget, so the search is bounded
+and deterministic; :data:`STRATEGIES` says which searches are tried, in which order, and
+when each one's readings are the answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from ..grammar import Number, read_cell
+from ..read.page import blank_range, is_blank
+from ..templates.schema import SUM_TOLERANCE as _SUM_TOLERANCE
+from ..templates.schema import sums_agree
+from .align import AlignedRow, ColumnSpec
+
+__all__ = [
+    "CUT",
+    "EMPTY",
+    "VANISHED",
+    "MAX_DIGITS",
+    "MAX_READINGS",
+    "MAX_VANISHED",
+    "NODE_BUDGET",
+    "STRATEGIES",
+    "Read",
+    "Reading",
+    "RowSearch",
+    "Strategy",
+    "read_token",
+    "readings",
+]
+
+#: A count cell cut out of a run is at most this long: a count of a billion or more is no
+#: plausible table cell, and longer cuts only multiply the readings of a long run.
+MAX_DIGITS = 9
+#: Search nodes per search: a synthetic 60-digit run then stops in about 0.5 s with no
+#: certain cell (unreadable-row, search-limit) instead of hanging (commit ae72da2).
+NODE_BUDGET = 50_000
+#: Readings kept per row; a row with more is marked incomplete (ambiguous, search-limit).
+#: The cross-row choice tries the product of the open rows' readings: a small cap keeps
+#: that product within MAX_COMBINATIONS for a few open rows.
+MAX_READINGS = 64
+#: Empty cells a whole-row run may have lost beside its exact readings: more let the
+#: vanished readings crowd the exact one out of the kept readings, and made one-line
+#: dumps about 5x slower.
+MAX_VANISHED = 2
+
+How = Literal["num", "empty", "dash", "text", "absent"]
+
+
+@dataclass(frozen=True)
+class Read:
+    """One cell in one reading: its value and how it appears in the text.
+
+    ``how`` is the cell grammar's reading (num, empty, dash, text) or ``absent`` (past the
+    end of a truncated document). ``raw`` is the token the cell was read from; ``split``
+    says the token held several cells; ``assumed`` marks an empty cell the text shows no
+    trace of (a vanished empty).
+    """
+
+    value: Number | None
+    how: How
+    raw: str = ""
+    split: bool = False
+    assumed: bool = False
+
+
+Reading = tuple[Read, ...]
+
+EMPTY = Read(None, "empty")
+CUT = Read(None, "absent")
+VANISHED = Read(None, "empty", assumed=True)
+
+
+def read_token(token: str, column: ColumnSpec) -> Read:
+    """One token read whole as one cell, by the cell grammar.
+
+    >>> read_token("1,268件", ColumnSpec(None)), read_token("规章", ColumnSpec(None)).how
+    (Read(value=1268, how='num', raw='1,268件', split=False, assumed=False), 'text')
+    """
+    text = read_cell(token, kind=column.kind, unit=column.unit)
+    return Read(text.value, text.how, token)
+
+
+def _splittable(token: str) -> bool:
+    return token.isdigit() and len(token) > 1
+
+
+def _ranked(found: list[Reading]) -> list[Reading]:
+    """Readings that assume the fewest vanished cells, then cut the fewest digit runs, then
+    cut them most evenly (``5845546`` as 58/45/546 before 5/8/45546), first: the first is
+    the value shown for an ambiguous cell. Order only; it never settles a cell."""
+
+    def unevenness(reading: Reading) -> int:
+        return sum(len(str(c.value)) ** 2 for c in reading if c.split)
+
+    return sorted(found, key=lambda r: (sum(c.assumed for c in r), sum(c.split for c in r), unevenness(r)))
+
+
+def _trimmed(tokens: list[str]) -> list[str]:
+    """``tokens`` without the blank tokens at either end.
+
+    >>> _trimmed(["", "4", "", "3", ""])
+    ['4', '', '3']
+    """
+    start, end = 0, len(tokens)
+    while end > start and is_blank(tokens[end - 1]):
+        end -= 1
+    while start < end and is_blank(tokens[start]):
+        start += 1
+    return tokens[start:end]
+
+
+class RowSearch:
+    """The reading search of one row: its sum indexes, the DFS and its memoised passes.
+
+    ``complete`` turns False once any pass hit the node budget or the readings cap.
+    """
+
+    def __init__(self, row: AlignedRow, *, budget: int = NODE_BUDGET, limit: int = MAX_READINGS) -> None:
+        self.row = row
+        self.budget = budget
+        self.limit = limit
+        self.n = len(row.columns)
+        self.complete = True
+        self.totals = {s.total for s in row.sums}
+        # Per addend position, the sums it takes part in (for the outgrown pruning); per
+        # position, the sums whose last cell it is (they can be tested once it is filled).
+        self.groups_of: dict[int, list[tuple[list[int], int]]] = {}
+        self.sums_at: dict[int, list[tuple[list[int], int]]] = {}
+        for _, addends, total in row.sums:
+            for a in addends:
+                self.groups_of.setdefault(a, []).append((addends, total))
+            self.sums_at.setdefault(max(addends + [total]), []).append((addends, total))
+        trimmed = _trimmed(row.tokens)
+        # Blank lines around a row's values may be layout or empty cells: both are read,
+        # without them first.
+        self.token_lists = [trimmed] if trimmed == row.tokens else [trimmed, row.tokens]
+        self.values_only = [t for t in row.tokens if not is_blank(t)]
+        self.splits = row.splittable and any(_splittable(t) for t in row.tokens)
+        self.runs = any(is_blank(t) and t != "" for t in row.tokens)
+        self._strong: list[Reading] | None = None
+        self._weak: list[Reading] | None = None
+        # State of the pass in progress (set by run()).
+        self._cells: list[Read] = []
+        self._found: list[Reading] = []
+        self._nodes = 0
+        self._done = True
+        self._tokens: list[str] = []
+        self._check_sums = False
+        self._assessed = False
+        self._allow_gaps = False
+        self._digits_after: list[int] = []
+        self._blanks_after: list[int] = []
+
+    # --- one pass ---------------------------------------------------------------------
+
+    def run(
+        self, tokens: list[str], *, gaps: bool, check_sums: bool, assessed: bool = False, max_gaps: int | None = None
+    ) -> tuple[list[Reading], bool]:
+        """One DFS over the cuts of ``tokens``: the readings found and whether it finished.
+
+        ``gaps`` allows up to ``max_gaps`` vanished empty cells; ``check_sums`` keeps the
+        row sums; ``assessed`` keeps only readings on which every row sum can be assessed.
+        """
+        self._tokens = tokens
+        self._check_sums = check_sums
+        self._assessed = assessed
+        self._allow_gaps = gaps
+        self._cells = []
+        self._found = []
+        self._nodes = 0
+        self._done = True
+        self._digits_after = [sum(len(t) for t in tokens[i + 1:] if not is_blank(t)) for i in range(len(tokens))]
+        self._blanks_after = [sum((blank_range(t) or (0, 0))[1] for t in tokens[i + 1:]) for i in range(len(tokens))]
+        self._dfs(0, 0, (self.n if max_gaps is None else max_gaps) if gaps else 0)
+        return self._found, self._done
+
+    def _sums_ok(self, index: int) -> bool:
+        """The row sums completed at ``index`` hold (or cannot be assessed, unless the pass
+        wants every sum assessed). The rule is :func:`sums_agree`'s, inlined: this runs at
+        every node of the search."""
+        if not self._check_sums:
+            return True
+        cells = self._cells
+        for addends, total in self.sums_at.get(index, ()):
+            t = cells[total].value
+            parts = [cells[a].value for a in addends]
+            if t is None or all(p is None for p in parts):
+                if self._assessed:
+                    return False
+                continue
+            if abs(sum(p for p in parts if p is not None) - t) >= _SUM_TOLERANCE:
+                return False
+        return True
+
+    def _prune_outgrown(self, slot: int, digits_left: int, free_cells: int) -> bool:
+        """A group's addends already sum to more digits than can be left for its total
+        once every other cell still to fill takes a digit (only when the total must be a
+        number, i.e. the sum must be assessed)."""
+        if not self._assessed:
+            return False
+        others = max(0, self.n - slot - 2 - free_cells)  # cells still needing a digit, but the total
+        for addends, total in self.groups_of.get(slot, ()):
+            if total > slot:
+                partial = sum(self._cells[a].value or 0 for a in addends if a <= slot)
+                if len(str(partial)) > digits_left - others:
+                    return True
+        return False
+
+    def _forced_total(self, slot: int) -> int | None:
+        """The value a total cell must take, when ``slot`` is one and its addends are read."""
+        for addends, total in self.sums_at.get(slot, ()):
+            if total == slot and all(a < slot for a in addends):
+                parts = [self._cells[a].value for a in addends]
+                if any(v is not None for v in parts):
+                    return int(sum(v for v in parts if v is not None))
+        return None
+
+    def _dfs(self, ti: int, offset: int, gaps_left: int) -> None:
+        self._nodes += 1
+        if self._nodes > self.budget or len(self._found) >= self.limit:
+            self._done = False
+            return
+        cells, tokens, n = self._cells, self._tokens, self.n
+        slot = len(cells)
+        if slot == n:
+            if ti == len(tokens):
+                self._found.append(tuple(cells))
+            return
+        remaining_slots = n - slot
+        if ti == len(tokens):
+            if self.row.truncated and slot > 0:
+                self._found.append(tuple(cells) + (CUT,) * remaining_slots)
+            elif self._allow_gaps and gaps_left >= remaining_slots:
+                cells.append(VANISHED)
+                if self._sums_ok(slot):
+                    self._dfs(ti, 0, gaps_left - 1)
+                cells.pop()
+            return
+        token = tokens[ti]
+        rest = token[offset:]
+        span = blank_range(token) if offset == 0 else None
+        if span is not None and span != (1, 1):
+            # A run of blank lines standing for low..high empty cells.
+            for count in range(span[0], min(span[1], remaining_slots) + 1):
+                added = 0
+                while added < count:
+                    cells.append(EMPTY)
+                    added += 1
+                    if not self._sums_ok(slot + added - 1):
+                        break
+                else:
+                    self._dfs(ti + 1, 0, gaps_left)
+                del cells[len(cells) - added:]
+            return
+        if self._allow_gaps and gaps_left > 0 and not (self._assessed and slot in self.totals):
+            cells.append(VANISHED)
+            if self._sums_ok(slot):
+                self._dfs(ti, offset, gaps_left - 1)
+            cells.pop()
+        if offset == 0 and not (self.row.splittable and _splittable(token)):
+            cells.append(read_token(token, self.row.columns[slot]))
+            if self._sums_ok(slot):
+                self._dfs(ti + 1, 0, gaps_left)
+            cells.pop()
+            return
+        # Numbers have no leading zeros, so a 0 at the front of a run is a cell of its own.
+        if rest[0] == "0":
+            lengths = [1]
+        else:
+            lengths = list(range(1, min(len(rest), MAX_DIGITS) + 1))
+            needed = self._forced_total(slot) if self._check_sums else None
+            if needed is not None:
+                # The sum of the addends fixes the total: only its own length can match.
+                lengths = [len(str(needed))] if len(str(needed)) in lengths else []
+        for length in lengths:
+            if length == len(rest):
+                next_ti, next_offset = ti + 1, 0
+            else:
+                next_ti, next_offset = ti, offset + length
+                if n - slot - 1 < 1:
+                    continue
+            cells.append(Read(int(rest[:length]), "num", token, split=length < len(token)))
+            if self._sums_ok(slot) and not self._prune_outgrown(
+                slot, len(rest) - length + self._digits_after[ti], gaps_left + self._blanks_after[ti]
+            ):
+                self._dfs(next_ti, next_offset, gaps_left)
+            cells.pop()
+            if not self._done:
+                return
+
+    # --- passes over token lists ----------------------------------------------------------
+
+    def gather(
+        self, token_lists: Sequence[list[str]], *, gaps: bool, check_sums: bool, assessed: bool = False,
+        max_gaps: int | None = None,
+    ) -> list[Reading]:
+        """The distinct readings of each token list in turn, stopping at the cap."""
+        out: list[Reading] = []
+        for tokens in token_lists:
+            # Vanished cells are assumed a few at a time, so that when the readings
+            # overflow the cap, those assuming fewer vanished cells are the ones kept.
+            for allowed in range(1, (self.n if max_gaps is None else max_gaps) + 1) if gaps else (0,):
+                found, done = self.run(tokens, gaps=gaps, check_sums=check_sums, assessed=assessed, max_gaps=allowed)
+                out.extend(r for r in found if r not in out)
+                if len(out) >= self.limit or not done:
+                    self.complete = False
+                    break
+        return out
+
+    @property
+    def strong(self) -> list[Reading]:
+        """Readings of the tokens (blanks trimmed, then as printed) on which every row sum
+        is assessed and holds: strong evidence."""
+        if self._strong is None:
+            self._strong = self.gather(self.token_lists, gaps=False, check_sums=True, assessed=True)
+        return self._strong
+
+    @property
+    def weak(self) -> list[Reading]:
+        """Readings of the tokens, row sums unchecked: what the text itself supports."""
+        if self._weak is None:
+            self._weak = self.gather(self.token_lists, gaps=False, check_sums=False)
+        return self._weak
+
+    def breaks_own_sums(self) -> bool:
+        """A split row whose every weak reading breaks a row sum."""
+        return bool(self.weak) and self.splits and not any(self._holds(r) for r in self.weak)
+
+    def _holds(self, reading: Reading) -> bool:
+        return all(
+            sums_agree((reading[total].value,), [reading[a].value for a in addends]) is not False
+            for _, addends, total in self.row.sums
+        )
+
+    def readings(self) -> list[Reading]:
+        """The readings of the first strategy of :data:`STRATEGIES` that applies."""
+        for strategy in STRATEGIES:
+            found = strategy(self)
+            if found is not None:
+                return found[: self.limit]
+        raise AssertionError("the last strategy always applies")  # pragma: no cover
+
+
+Strategy = Callable[[RowSearch], list[Reading] | None]
+
+
+def as_printed(s: RowSearch) -> list[Reading] | None:
+    """One token per cell, nothing glued and no blank runs: the row as printed, sums or not."""
+    if s.splits or s.runs or len(s.row.tokens) != s.n:
+        return None
+    found, done = s.run(s.row.tokens, gaps=False, check_sums=False)
+    s.complete = s.complete and done
+    return found
+
+
+def unsummed(s: RowSearch) -> list[Reading] | None:
+    """A row with no sums inside it (part 二): every reading of its tokens, if any."""
+    if s.row.sums:
+        return None
+    exact = s.gather(s.token_lists, gaps=False, check_sums=False)
+    return _ranked(exact) if exact or s.row.truncated else None
+
+
+def one_run(s: RowSearch) -> list[Reading] | None:
+    """A whole row glued into one run ("098600986") keeps no trace of its empty cells: its
+    exact readings, then those with up to MAX_VANISHED vanished empties."""
+    if not (s.row.sums and s.strong and s.row.splittable and len(s.row.tokens) == 1):
+        return None
+    extra = s.gather([s.values_only], gaps=True, check_sums=True, assessed=True, max_gaps=MAX_VANISHED)
+    return _ranked(s.strong) + _ranked([r for r in extra if r not in s.strong])
+
+
+def exact(s: RowSearch) -> list[Reading] | None:
+    """Readings with blank lines read as layout (trimmed), then as empty cells (untrimmed),
+    on which every row sum is assessed and holds."""
+    return _ranked(s.strong) if s.row.sums and s.strong else None
+
+
+def vanished(s: RowSearch) -> list[Reading] | None:
+    """No exact reading: the values alone with vanished empty cells, every row sum assessed
+    and holding (not for a truncated row, whose missing cells are cut off, not empty)."""
+    if not s.row.sums or s.row.truncated:
+        return None
+    found = s.gather([s.values_only], gaps=True, check_sums=True, assessed=True)
+    return _ranked(found) if found else None
+
+
+def weak(s: RowSearch) -> list[Reading] | None:
+    """Nothing satisfies the sums on assessable terms: what the text itself supports,
+    including readings that break a sum (the checks report the broken relation)."""
+    if not s.row.sums or s.breaks_own_sums() or not (s.weak or s.row.truncated):
+        return None
+    return _ranked(s.weak)
+
+
+def weak_replaced(s: RowSearch) -> list[Reading] | None:
+    """A split row that breaks its own sum may be a wrong split or moved blank lines: the
+    weak readings, and beside them the readings with the blanks re-placed."""
+    if not (s.row.sums and s.breaks_own_sums()):
+        return None
+    replaced = s.gather([s.values_only], gaps=True, check_sums=True)
+    return _ranked(s.weak + [r for r in replaced if r not in s.weak])
+
+
+def last_resort(s: RowSearch) -> list[Reading] | None:
+    """Nothing else reads: the values alone with vanished empty cells, sums unchecked."""
+    return _ranked(s.gather([s.values_only], gaps=True, check_sums=False))
+
+
+#: The strategy ladder, most to least trusted: the first strategy that returns readings
+#: answers. A row without sums goes from ``unsummed`` straight to ``last_resort``.
+STRATEGIES: tuple[Strategy, ...] = (as_printed, unsummed, one_run, exact, vanished, weak, weak_replaced, last_resort)
+
+
+def readings(row: AlignedRow, *, budget: int = NODE_BUDGET, limit: int = MAX_READINGS) -> tuple[list[Reading], bool]:
+    """Every reading of ``row`` that fills its cells exactly and keeps its row sums.
+
+    Returns the readings (at most ``limit``) and whether the search was complete.
+    Digit runs are split only in rows whose text may glue cells (``row.splittable``).
+
+    >>> from gkparse.cells.align import AlignedRow, ColumnSpec, RowSum
+    >>> r = AlignedRow("requests", [ColumnSpec(None)] * 3, ["213"], True, sums=[RowSum("R3", [0, 1], 2)])
+    >>> [[c.value for c in reading] for reading in readings(r)[0]]
+    [[2, 1, 3]]
+    """
+    search = RowSearch(row, budget=budget, limit=limit)
+    found = search.readings()
+    return found, search.complete
