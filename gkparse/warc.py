@@ -14,7 +14,7 @@ import base64
 import hashlib
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from os import PathLike
@@ -71,8 +71,14 @@ class ArchiveRecord:
         return next((v for k, v in self.headers if k.lower() == name), "")
 
     def payload(self) -> bytes:
-        """The response body (transfer and content encodings removed by warcio)."""
-        return bytes(self._record.content_stream().read())
+        """The response body (transfer and content encodings removed by warcio).
+
+        Raises :class:`TruncatedArchiveError` when the archive ends inside the record:
+        a half body is never handed out as a whole one.
+        """
+        body = bytes(self._record.content_stream().read())
+        _drain(self._record, self.uri)
+        return body
 
 
 def charset_of(content_type: Optional[str]) -> Optional[str]:
@@ -181,9 +187,12 @@ class Validators:
     digest: str = ""
 
 
-def read_validators(paths: Sequence[str | PathLike[str]]) -> dict[str, Validators]:
-    """Validators of the 2xx responses in older WARCs, by target URI (later files and
-    records win). Raises :class:`GkparseError` naming a file that cannot be read."""
+def read_validators(
+    paths: Sequence[str | PathLike[str]], *, key: Callable[[str], Optional[str]] | None = None
+) -> dict[str, Validators]:
+    """Validators of the 2xx responses in older WARCs, by target URI, or by ``key(uri)``
+    (a record whose key is None is left out); later files and records win. Raises
+    :class:`GkparseError` naming a file that cannot be read."""
     out: dict[str, Validators] = {}
     for path in paths:
         try:
@@ -194,7 +203,10 @@ def read_validators(paths: Sequence[str | PathLike[str]]) -> dict[str, Validator
                     if not record.http_headers.get_statuscode().startswith("2"):
                         continue
                     uri = record.rec_headers.get_header("WARC-Target-URI") or ""
-                    out[uri] = Validators(
+                    name = key(uri) if key is not None else uri
+                    if name is None:
+                        continue
+                    out[name] = Validators(
                         etag=record.http_headers.get_header("ETag") or "",
                         last_modified=record.http_headers.get_header("Last-Modified") or "",
                         digest=record.rec_headers.get_header("WARC-Payload-Digest") or "",

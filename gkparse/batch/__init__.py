@@ -1,6 +1,31 @@
-"""Batch conversion of files, folders and WARC archives to JSON Lines and tidy tables."""
+"""Batch conversion of files, folders and WARC archives to JSON Lines and tidy tables.
+
+:mod:`.sources` (inputs → jobs), :mod:`.run` (job → result; executors), :mod:`.convert`
+(the whole batch, resume). The output formats live in :mod:`gkparse.export.writers`.
+"""
 
 from __future__ import annotations
-from .convert import Job, Result, Stats, FORMATS, ARCHIVE_SUFFIXES, DOCUMENT_SUFFIXES, format_for, expand_inputs, iter_jobs, process_job, run_jobs, read_resume, convert, convert_paths
 
-__all__ = ["Job", "Result", "Stats", "FORMATS", "ARCHIVE_SUFFIXES", "DOCUMENT_SUFFIXES", "format_for", "expand_inputs", "iter_jobs", "process_job", "run_jobs", "read_resume", "convert", "convert_paths"]
+from .convert import Stats, convert, read_resume
+from .run import ErrorInfo, ErrorRecord, Executor, ProcessExecutor, Result, SerialExecutor, process_job
+from .sources import ARCHIVE_SUFFIXES, DOCUMENT_SUFFIXES, Job, expand_inputs, iter_archive, iter_jobs, looks_like_report
+
+__all__ = [
+    "convert",
+    "Stats",
+    "read_resume",
+    "Job",
+    "expand_inputs",
+    "iter_jobs",
+    "iter_archive",
+    "looks_like_report",
+    "ARCHIVE_SUFFIXES",
+    "DOCUMENT_SUFFIXES",
+    "Result",
+    "process_job",
+    "ErrorInfo",
+    "ErrorRecord",
+    "Executor",
+    "SerialExecutor",
+    "ProcessExecutor",
+]

@@ -1,19 +1,20 @@
 """The ``gkparse crawl`` command: collect annual reports into a WARC file.
 
-Registered by :mod:`gkparse.cli` with ``cli.add_command(crawl_command, "crawl")``.
-Exit status: 0 when nothing failed, 1 when some URL failed (the WARC is still written)
-or ``--parse`` could not run, 2 for usage errors.
+Registered by :mod:`gkparse.cli.main`. Exit status: 0 when nothing failed; 1 when some URL
+failed (the WARC is still written), or with ``--parse`` when the conversion could not run
+or some report in the WARC could not be parsed; 2 for usage errors.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from pathlib import Path
+from typing import Any
 
 import click
 
-from ..crawl.crawler import (
+from ..batch import Result, Stats, convert
+from ..crawler import (
     DEFAULT_DELAY,
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_PAGES,
@@ -27,12 +28,17 @@ from ..errors import GkparseError
 
 __all__ = ["crawl_command"]
 
+# Exit status when something failed: a URL, or with --parse a report or the conversion.
+_FAILED = 1
+# Years accepted by --since: any plausible report year; the range only catches typos (203).
+_SINCE_YEARS = (1980, 2100)
+
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _summary(result: CrawlResult) -> str:
+def _crawl_summary(result: CrawlResult) -> str:
     c = result.counts
     parts = [
         _plural(c["list_pages"], "list page"),
@@ -67,7 +73,7 @@ class _EchoHandler(logging.Handler):
 
 
 def _enable_logging(verbose: int) -> None:
-    logger = logging.getLogger("gkparse.crawl")
+    logger = logging.getLogger("gkparse.crawler")
     logger.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
     # One handler even when the command runs several times in a process (tests).
     if not any(isinstance(h, _EchoHandler) for h in logger.handlers):
@@ -81,9 +87,11 @@ def _enable_logging(verbose: int) -> None:
 @click.option("--warc", "warc_path", required=True,
               type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="WARC file to write (gzipped unless the name ends in .warc).")
+# The options below up to --keep-list-pages are crawl()'s keywords (CrawlSettings fields)
+# under the same names, passed through as **settings.
 @click.option("--max-pages", type=click.IntRange(min=1), default=DEFAULT_MAX_PAGES, show_default=True,
               help="List pages to read per report column.")
-@click.option("--since", type=click.IntRange(1980, 2100), default=None, metavar="YEAR",
+@click.option("--since", type=click.IntRange(*_SINCE_YEARS), default=None, metavar="YEAR",
               help="Skip reports whose link text names an earlier year.")
 @click.option("--delay", type=click.FloatRange(min=0), default=DEFAULT_DELAY, show_default=True,
               help="Seconds between requests to one host (robots.txt Crawl-delay wins if longer).")
@@ -95,77 +103,71 @@ def _enable_logging(verbose: int) -> None:
               help="Largest response accepted.")
 @click.option("--max-redirects", type=click.IntRange(min=0), default=DEFAULT_MAX_REDIRECTS,
               show_default=True, help="Redirects followed per URL.")
+@click.option("--keep-list-pages", is_flag=True, help="Archive the list pages too.")
 @click.option("--previous", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="WARC of an earlier crawl: unchanged reports are skipped (repeatable).")
 @click.option("--no-attachments", is_flag=True, help="Do not fetch PDF/Word/Excel attachments.")
-@click.option("--keep-list-pages", is_flag=True, help="Archive the list pages too.")
-@click.option("--parse", "parse_after", is_flag=True, help="Parse the WARC after crawling.")
+@click.option("--parse", "parse_after", is_flag=True,
+              help="Parse the WARC after crawling, as `gkparse convert` does.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="With --parse: output file [default: the WARC name with .jsonl].")
+@click.option("-j", "--workers", type=click.IntRange(min=1), default=None,
+              help="With --parse: parallel worker processes [default: number of CPUs]; 1 parses in-process.")
 @click.option("-v", "--verbose", count=True, help="Log fetches to stderr (-vv for more).")
 def crawl_command(
     urls: tuple[str, ...],
     warc_path: Path,
-    max_pages: int,
-    since: int | None,
-    delay: float,
-    timeout: float,
-    retries: int,
-    max_bytes: int,
-    max_redirects: int,
     previous: tuple[Path, ...],
     no_attachments: bool,
-    keep_list_pages: bool,
     parse_after: bool,
     output: Path | None,
+    workers: int | None,
     verbose: int,
+    **settings: Any,
 ) -> None:
     """Collect annual reports from report columns or report URLs into a WARC file.
 
     Each URL is a report column (年报栏目 list page; its pages and report links are
     followed) or a single report. robots.txt is obeyed. Convert the result with
     `gkparse convert OUT.warc.gz -o reports.jsonl`, or pass --parse.
+
+    \b
+    Exit status: 0 nothing failed, 1 some URL failed (the WARC is still written) or,
+                 with --parse, some report could not be parsed, 2 usage error.
     """
     if verbose:
         _enable_logging(verbose)
     try:
-        result = crawl(
-            urls,
-            warc_path,
-            max_pages=max_pages,
-            since=since,
-            delay=delay,
-            timeout=timeout,
-            retries=retries,
-            max_bytes=max_bytes,
-            max_redirects=max_redirects,
-            previous=list(previous),
-            attachments=not no_attachments,
-            keep_list_pages=keep_list_pages,
-        )
+        result = crawl(urls, warc_path, previous=list(previous), attachments=not no_attachments, **settings)
     except GkparseError as exc:
         raise click.ClickException(str(exc)) from None
 
     for failure in result.failures:
         click.echo(f"failed: {failure.url}: {failure.reason}", err=True)
-    click.echo(_summary(result), err=True)
+    click.echo(_crawl_summary(result), err=True)
 
-    status = 0 if result.ok else 1
+    ok = result.ok
     if parse_after:
-        out = output or _default_output(warc_path)
-        try:
-            batch = importlib.import_module("gkparse.batch")  # written separately; may be missing
-        except ImportError:
-            batch = None
-        convert = getattr(batch, "convert_paths", None)
-        if convert is None:
-            click.echo(
-                "--parse: gkparse.batch is not available in this install; convert the WARC with "
-                f"`gkparse convert {warc_path} -o {out}`",
-                err=True,
-            )
-            click.get_current_context().exit(1)
-        convert([warc_path], out)
-        click.echo(f"parsed {warc_path} into {out}", err=True)
-    if status:
-        click.get_current_context().exit(status)
+        parsed_all = _parse(warc_path, output or _default_output(warc_path), workers)
+        ok = ok and parsed_all
+    if not ok:
+        click.get_current_context().exit(_FAILED)
+
+
+def _echo_parse_failure(result: Result, stats: Stats) -> None:
+    if not result.ok:
+        click.echo(f"failed to parse: {result.source}", err=True)
+
+
+def _parse(warc_path: Path, out: Path, workers: int | None) -> bool:
+    """Convert the crawled WARC into ``out``; True when every report in it parsed."""
+    try:
+        stats = convert([str(warc_path)], str(out), workers=workers, on_result=_echo_parse_failure)
+    except GkparseError as exc:
+        click.echo(f"--parse: {exc}", err=True)
+        return False
+    click.echo(
+        f"parsed {warc_path} into {out}: {stats.parsed} parsed, {stats.failed} failed, {stats.skipped} skipped",
+        err=True,
+    )
+    return not stats.failed

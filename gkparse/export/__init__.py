@@ -1,6 +1,32 @@
-"""Export: reports as tidy rows and the writers of each output format."""
+"""Export: reports as tidy rows (:mod:`.rows`) and the output formats of ``convert`` (:mod:`.writers`)."""
 
 from __future__ import annotations
-from .writers import CELL_COLUMNS, ISSUE_COLUMNS, cell_rows, issue_rows, JsonlWriter, CsvWriter, ParquetWriter, write_csv
 
-__all__ = ["CELL_COLUMNS", "ISSUE_COLUMNS", "cell_rows", "issue_rows", "JsonlWriter", "CsvWriter", "ParquetWriter", "write_csv"]
+from .rows import CELL_COLUMNS, ISSUE_COLUMNS, cell_rows, issue_rows
+from .writers import (
+    WRITERS,
+    CellsCsvWriter,
+    CellsParquetWriter,
+    Format,
+    IssuesCsvWriter,
+    JsonlWriter,
+    Writer,
+    format_for,
+    register,
+)
+
+__all__ = [
+    "CELL_COLUMNS",
+    "ISSUE_COLUMNS",
+    "cell_rows",
+    "issue_rows",
+    "Writer",
+    "Format",
+    "WRITERS",
+    "register",
+    "format_for",
+    "JsonlWriter",
+    "CellsCsvWriter",
+    "CellsParquetWriter",
+    "IssuesCsvWriter",
+]

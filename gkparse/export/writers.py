@@ -1,105 +1,160 @@
-"""Flat exports of reports: the tidy cell table, the issue table and their writers.
+"""Output formats of ``gkparse convert``: one :class:`Writer` class each, in a registry.
 
-One row per cell (``cell_rows``) and one row per issue (``issue_rows``), ready for
-pandas, a spreadsheet or a database:
+A writer opens on a path (and closes the file) or on a binary stream (and only flushes
+it), takes one batch result at a time with ``write(result)`` and finishes with
+``close()``. :data:`WRITERS` maps each format name to its writer class and the file
+suffixes that select it; :func:`format_for` reads it, and so does the CLI's ``--format``.
 
->>> import gkparse
->>> from importlib.resources import files
->>> report = gkparse.parse(files("gkparse") / "examples" / "pingyang_amr_2020.txt")
->>> first = next(r for r in cell_rows(report) if r["table"] == "requests")
->>> first["row"], first["column"], first["value"], first["state"]
-('new', 'natural_person', 4, 'printed')
+>>> sorted(WRITERS)
+['cells-csv', 'cells-parquet', 'jsonl']
+>>> format_for("reports.jsonl"), format_for("cells.CSV"), format_for("-"), format_for("x.txt", "jsonl")
+('jsonl', 'cells-csv', 'jsonl', 'jsonl')
 
-Writers: :class:`JsonlWriter` (one full report per line), :class:`CsvWriter` (stdlib csv,
-UTF-8, header row) and :class:`ParquetWriter` (needs pyarrow: ``pip install gkparse[parquet]``).
+A new format is one class registered with :func:`register`::
+
+    @register("issues-csv", suffixes=(".issues.csv",))
+    class IssueTableWriter(IssuesCsvWriter): ...
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from typing import IO, Any, Iterable, Optional
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import IO, TYPE_CHECKING, Any, ClassVar, Optional, Protocol, TypeVar, Union
 
 from ..errors import GkparseError
-from ..model.report import Report
+from .rows import CELL_COLUMNS, ISSUE_COLUMNS
+
+if TYPE_CHECKING:
+    from ..batch.run import Result
 
 __all__ = [
-    "CELL_COLUMNS",
-    "ISSUE_COLUMNS",
-    "cell_rows",
-    "issue_rows",
+    "Writer",
+    "Format",
+    "WRITERS",
+    "STDOUT",
+    "register",
+    "format_for",
     "JsonlWriter",
-    "CsvWriter",
-    "ParquetWriter",
-    "write_csv",
+    "CellsCsvWriter",
+    "CellsParquetWriter",
+    "IssuesCsvWriter",
+    "PARQUET_ROW_GROUP",
 ]
 
-CELL_COLUMNS = (
-    "report_id", "source", "date", "agency", "year", "template",
-    "table", "row", "column", "value", "unit", "raw", "state",
-)
-ISSUE_COLUMNS = ("report_id", "source", "rule", "severity", "message", "cells", "expected", "actual")
+#: The output name that means standard output (always JSON Lines unless a format is given).
+STDOUT = "-"
+#: Cell rows held before they are written as one Parquet row group: a few MB of memory,
+#: and groups large enough that readers scan them fast (about 250 reports of 200 cells).
+PARQUET_ROW_GROUP = 50_000
+
+Target = Union[str, "os.PathLike[str]", IO[bytes]]
 
 
-def cell_rows(report: Report) -> list[dict[str, Any]]:
-    """The tidy cell table of ``report``: one dict per cell, columns :data:`CELL_COLUMNS`."""
-    src = report.source
-    base = {
-        "report_id": src.sha256,
-        "source": src.path,
-        "date": src.date,
-        "agency": report.agency,
-        "year": report.year,
-        "template": report.template,
-    }
-    rows = []
-    for key, cell in report.cells():
-        table, row, column = key.split("/")
-        rows.append({
-            **base,
-            "table": table,
-            "row": row,
-            "column": column,
-            "value": cell.value,
-            "unit": cell.unit,
-            "raw": cell.raw,
-            "state": cell.state.value,
-        })
-    return rows
+class Writer(Protocol):
+    """One output format. ``needs_rows``: whether results must carry their cell and issue
+    rows (computed in the workers only when asked). ``appendable``: whether the output can
+    be appended to, which ``--resume`` needs."""
+
+    needs_rows: ClassVar[bool]
+    appendable: ClassVar[bool]
+
+    def __init__(self, target: Target, *, append: bool = False) -> None: ...
+
+    def write(self, result: Result) -> None: ...
+
+    def close(self) -> None: ...
 
 
-def issue_rows(report: Report) -> list[dict[str, Any]]:
-    """One dict per issue of ``report``, columns :data:`ISSUE_COLUMNS` (cells joined with ``;``)."""
-    return [
-        {
-            "report_id": report.source.sha256,
-            "source": report.source.path,
-            "rule": issue.rule,
-            "severity": issue.severity,
-            "message": issue.message,
-            "cells": ";".join(issue.cells),
-            "expected": issue.expected,
-            "actual": issue.actual,
-        }
-        for issue in report.issues
-    ]
+@dataclass(frozen=True)
+class Format:
+    """A registered output format: its name, writer class and the suffixes that select it."""
+
+    name: str
+    writer: type[Writer]
+    suffixes: tuple[str, ...]
 
 
-class JsonlWriter:
-    """Writes one JSON document per line to a binary stream; each line is written whole and flushed."""
+#: Every output format by name, in registration order.
+WRITERS: dict[str, Format] = {}
 
-    def __init__(self, stream: IO[bytes]) -> None:
-        self.stream = stream
+W = TypeVar("W", bound=type)
 
-    def write_line(self, line: str) -> None:
-        self.stream.write(line.encode("utf-8") + b"\n")
-        self.stream.flush()
+
+def register(name: str, *, suffixes: Sequence[str]) -> Callable[[W], W]:
+    """Class decorator: register a :class:`Writer` as format ``name``, chosen for output
+    files ending in one of ``suffixes`` (with the dot; matched case-insensitively)."""
+
+    lowered = tuple(s.lower() for s in suffixes)
+
+    def add(cls: W) -> W:
+        if name in WRITERS:
+            raise ValueError(f"output format {name!r} is already registered")
+        taken = {s: f.name for f in WRITERS.values() for s in f.suffixes}
+        for suffix in lowered:
+            if suffix in taken:
+                raise ValueError(f"suffix {suffix!r} already selects the format {taken[suffix]!r}")
+        WRITERS[name] = Format(name, cls, lowered)
+        return cls
+
+    return add
+
+
+def format_for(out: str, fmt: Optional[str] = None) -> str:
+    """The output format: ``fmt`` if given, else the one whose suffix ends OUT's name
+    (the longest match wins); ``-`` (stdout) is ``jsonl``.
+
+    Raises :class:`GkparseError` for an unknown ``fmt`` or a suffix no format claims,
+    naming it.
+    """
+    names = ", ".join(WRITERS)
+    if fmt:
+        if fmt not in WRITERS:
+            raise GkparseError(f"unknown format {fmt!r} (choose from {names})")
+        return fmt
+    if out == STDOUT:
+        return "jsonl"
+    lower = out.lower()
+    by_suffix = sorted(((s, f.name) for f in WRITERS.values() for s in f.suffixes), key=lambda p: -len(p[0]))
+    for suffix, name in by_suffix:
+        if lower.endswith(suffix):
+            return name
+    known = ", ".join(s for f in WRITERS.values() for s in f.suffixes)
+    suffix = PurePath(out).suffix
+    what = f"the suffix {suffix!r} names no output format" if suffix else "the name has no suffix"
+    raise GkparseError(f"{what}: use one of {known} or give a format ({names})", source=out)
+
+
+# --- writing to a path or a stream --------------------------------------------------------
+
+
+class _Output:
+    """Owns a file opened on a path, or borrows a stream (flushed, never closed)."""
+
+    def __init__(self, target: Target, *, append: bool) -> None:
+        if isinstance(target, (str, os.PathLike)):
+            self.stream: IO[bytes] = open(target, "ab" if append else "wb")
+            self._owned = True
+        else:
+            self.stream = target
+            self._owned = False
 
     def close(self) -> None:
         self.stream.flush()
+        if self._owned:
+            self.stream.close()
 
 
-class CsvWriter:
+def _no_append(fmt: str, append: bool) -> None:
+    if append:
+        raise GkparseError(f"the {fmt} output is written whole and cannot be appended to")
+
+
+class _CsvRows:
     """CSV with a header row (UTF-8, ``\\r\\n`` line ends as the csv module writes them)."""
 
     def __init__(self, stream: IO[bytes], columns: Iterable[str]) -> None:
@@ -118,27 +173,31 @@ class CsvWriter:
 
 def _require_pyarrow() -> Any:
     try:
-        import pyarrow  # noqa: F401
+        import pyarrow
         import pyarrow.parquet  # noqa: F401
     except ImportError:
         raise GkparseError("Parquet output needs pyarrow: install gkparse[parquet]") from None
     return pyarrow
 
 
-class ParquetWriter:
-    """Cell (or issue) rows to a Parquet file, written in row groups of ``batch`` rows."""
+#: Columns that hold numbers: Parquet stores them as float64 (counts and amounts share a column).
+_NUMBER_COLUMNS = ("value", "expected", "actual")
 
-    def __init__(self, stream: IO[bytes], columns: Iterable[str], batch: int = 50_000) -> None:
+
+class _ParquetRows:
+    """Rows to a Parquet file, written as a row group whenever ``batch`` rows are pending."""
+
+    def __init__(self, stream: IO[bytes], columns: Iterable[str], batch: Optional[int] = None) -> None:
         pa = _require_pyarrow()
         import pyarrow.parquet as pq
 
         self._pa = pa
         self.columns = list(columns)
-        types = {"year": pa.int64(), "value": pa.float64(), "expected": pa.float64(), "actual": pa.float64()}
+        types = {"year": pa.int64(), **{c: pa.float64() for c in _NUMBER_COLUMNS}}
         self.schema = pa.schema([(c, types.get(c, pa.string())) for c in self.columns])
         self._writer = pq.ParquetWriter(stream, self.schema)
         self._pending: list[dict[str, Any]] = []
-        self._batch = batch
+        self._batch = batch or PARQUET_ROW_GROUP
 
     def write_rows(self, rows: Iterable[dict[str, Any]]) -> None:
         self._pending.extend(rows)
@@ -159,16 +218,93 @@ class ParquetWriter:
 
 
 def _arrow_value(column: str, value: Any) -> Any:
-    if column in ("value", "expected", "actual") and value is not None:
+    if column in _NUMBER_COLUMNS and value is not None:
         return float(value)
     return value
 
 
-def write_csv(rows: Iterable[dict[str, Any]], path: str, columns: Optional[Iterable[str]] = None) -> None:
-    """Write ``rows`` to a UTF-8 CSV file at ``path`` (columns: ``columns`` or the first row's keys)."""
-    rows = list(rows)
-    cols = list(columns) if columns is not None else (list(rows[0]) if rows else [])
-    with open(path, "wb") as fh:
-        writer = CsvWriter(fh, cols)
-        writer.write_rows(rows)
-        writer.close()
+# --- the formats --------------------------------------------------------------------------
+
+
+@register("jsonl", suffixes=(".jsonl", ".ndjson", ".json"))
+class JsonlWriter:
+    """One full report (or error record) per line; each line is written whole and flushed,
+    so a killed run leaves at most one half line (which ``--resume`` drops)."""
+
+    needs_rows: ClassVar[bool] = False
+    appendable: ClassVar[bool] = True
+
+    def __init__(self, target: Target, *, append: bool = False) -> None:
+        self._out = _Output(target, append=append)
+
+    def write(self, result: Result) -> None:
+        self._out.stream.write(result.line.encode("utf-8") + b"\n")
+        self._out.stream.flush()
+
+    def close(self) -> None:
+        self._out.close()
+
+
+class _TableWriter:
+    """A table of rows taken from each parsed result; failed inputs add no row."""
+
+    needs_rows: ClassVar[bool] = True
+    appendable: ClassVar[bool] = False
+    format_name: ClassVar[str]
+    columns: ClassVar[tuple[str, ...]]
+
+    def __init__(self, target: Target, *, append: bool = False) -> None:
+        _no_append(self.format_name, append)
+        self._check()
+        self._out = _Output(target, append=False)
+        self._table = self._open_table(self._out.stream)
+
+    def _check(self) -> None:
+        """Fail before the output is created when a dependency is missing."""
+
+    def _open_table(self, stream: IO[bytes]) -> _CsvRows | _ParquetRows:
+        return _CsvRows(stream, self.columns)
+
+    def _rows(self, result: Result) -> list[dict[str, Any]]:
+        return result.cells
+
+    def write(self, result: Result) -> None:
+        if result.ok:
+            self._table.write_rows(self._rows(result))
+
+    def close(self) -> None:
+        self._table.close()
+        self._out.close()
+
+
+@register("cells-csv", suffixes=(".csv",))
+class CellsCsvWriter(_TableWriter):
+    """The tidy cell table as UTF-8 CSV, columns :data:`~gkparse.export.rows.CELL_COLUMNS`."""
+
+    format_name = "cells-csv"
+    columns = CELL_COLUMNS
+
+
+@register("cells-parquet", suffixes=(".parquet", ".pq"))
+class CellsParquetWriter(_TableWriter):
+    """The tidy cell table as Parquet (needs pyarrow: ``pip install gkparse[parquet]``)."""
+
+    format_name = "cells-parquet"
+    columns = CELL_COLUMNS
+
+    def _check(self) -> None:
+        _require_pyarrow()
+
+    def _open_table(self, stream: IO[bytes]) -> _CsvRows | _ParquetRows:
+        return _ParquetRows(stream, self.columns)
+
+
+class IssuesCsvWriter(_TableWriter):
+    """Every issue of every parsed report as UTF-8 CSV, columns
+    :data:`~gkparse.export.rows.ISSUE_COLUMNS` (``convert --issues``; not an output format)."""
+
+    format_name = "issues-csv"
+    columns = ISSUE_COLUMNS
+
+    def _rows(self, result: Result) -> list[dict[str, Any]]:
+        return result.issues
