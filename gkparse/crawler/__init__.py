@@ -1,6 +1,66 @@
-"""Crawling report columns of agency sites politely into WARC archives."""
+"""Crawling report columns of agency sites politely into WARC archives.
+
+The package in layers: :mod:`~gkparse.crawler.urls` (URL normal form and shapes),
+:mod:`~gkparse.crawler.links` (what a page links to), :mod:`~gkparse.crawler.fetcher`
+(robots.txt, delays, retries, redirects, size caps), :mod:`~gkparse.crawler.settings`
+(the options) and :mod:`~gkparse.crawler.walk` (the walk and :func:`crawl`).
+
+>>> normalize_url("HTTP://Www.Example.gov.cn:80/zfxxgknb/index.html#top")
+'http://www.example.gov.cn/zfxxgknb/index.html'
+>>> title_year("某某县交通运输局2023年政府信息公开工作年度报告")
+2023
+>>> is_report_title("关于做好2023年政府信息公开工作年度报告编制发布工作的通知")
+False
+"""
 
 from __future__ import annotations
-from .crawler import crawl, CrawlResult, Failure, Skipped, FetchLogEntry, ListLinks, CrawlError, FetchError, discover_links, attachment_links, normalize_url, title_year, is_report_title, lookalike_reason, decode_html, default_user_agent, DEFAULT_DELAY, DEFAULT_TIMEOUT, DEFAULT_RETRIES, DEFAULT_BACKOFF, DEFAULT_MAX_BYTES, DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_PAGES
 
-__all__ = ["crawl", "CrawlResult", "Failure", "Skipped", "FetchLogEntry", "ListLinks", "CrawlError", "FetchError", "discover_links", "attachment_links", "normalize_url", "title_year", "is_report_title", "lookalike_reason", "decode_html", "default_user_agent", "DEFAULT_DELAY", "DEFAULT_TIMEOUT", "DEFAULT_RETRIES", "DEFAULT_BACKOFF", "DEFAULT_MAX_BYTES", "DEFAULT_MAX_REDIRECTS", "DEFAULT_MAX_PAGES"]
+import logging
+
+from ..errors import CrawlError, FetchError
+from ..vocabulary import is_report_title, lookalike_reason, title_year
+from .fetcher import FetchLogEntry
+from .links import ListLinks, attachment_links, decode_html, discover_links
+from .settings import (
+    DEFAULT_BACKOFF,
+    DEFAULT_DELAY,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_PAGES,
+    DEFAULT_MAX_REDIRECTS,
+    DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT,
+    CrawlSettings,
+    default_user_agent,
+)
+from .urls import normalize_url
+from .walk import CrawlResult, Failure, Skipped, crawl
+
+__all__ = [
+    "DEFAULT_BACKOFF",
+    "DEFAULT_DELAY",
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_PAGES",
+    "DEFAULT_MAX_REDIRECTS",
+    "DEFAULT_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "CrawlError",
+    "CrawlResult",
+    "CrawlSettings",
+    "Failure",
+    "FetchError",
+    "FetchLogEntry",
+    "ListLinks",
+    "Skipped",
+    "attachment_links",
+    "crawl",
+    "decode_html",
+    "default_user_agent",
+    "discover_links",
+    "is_report_title",
+    "lookalike_reason",
+    "normalize_url",
+    "title_year",
+]
+
+# A library stays silent unless the application configures logging.
+logging.getLogger(__name__).addHandler(logging.NullHandler())

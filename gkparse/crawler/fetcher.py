@@ -1,0 +1,306 @@
+"""Polite HTTP: the :class:`Fetcher` obeys robots.txt, spaces requests to a host, retries
+transient failures with backoff, follows redirects by hand and caps response sizes.
+
+Every hop of a redirect chain comes back as a :class:`gkparse.warc.Exchange`, so the
+crawler can archive the chain as it happened. Every request sent (robots.txt and retries
+included) is logged as a :class:`FetchLogEntry`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import urllib.robotparser
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from urllib.parse import urljoin
+
+import httpx
+
+from ..errors import FetchError
+from ..warc import Exchange, Validators
+from .settings import CrawlSettings
+from .urls import host_of, normalize_url
+
+__all__ = ["AlreadyFetched", "FetchLogEntry", "Fetched", "Fetcher"]
+
+log = logging.getLogger(__name__)
+
+# robots.txt files are a few KiB; a bigger one is a misconfigured catch-all page.
+_ROBOTS_MAX_BYTES = 512 * 1024
+# A Retry-After longer than this is not worth waiting for inside one crawl.
+_MAX_RETRY_AFTER = 60.0
+# Bytes looked at to tell an HTML page served without an HTML Content-Type: the doctype
+# or first tag comes before any text.
+_SNIFF_BYTES = 1024
+_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# Transient transport problems; UnsupportedProtocol and the like are not retried.
+_RETRYABLE = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/pdf;q=0.9,*/*;q=0.8",
+    "Accept-Language": "zh-CN,zh;q=0.9",
+}
+_HTML_STARTS = (b"<!doctype", b"<html", b"<head", b"<meta", b"<body", b"<div", b"<!--")
+
+
+@dataclass
+class FetchLogEntry:
+    """One HTTP request sent (retries and robots.txt included). ``at`` is the injected
+    clock's time when the request started; ``status`` is None when no response came."""
+
+    url: str
+    at: float
+    status: int | None
+    error: str | None = None
+
+
+@dataclass
+class Fetched:
+    """A fetched URL: every hop of its redirect chain, the final response last."""
+
+    hops: list[Exchange]
+
+    @property
+    def final(self) -> Exchange:
+        return self.hops[-1]
+
+    @property
+    def url(self) -> str:
+        """The final (normalised) URL."""
+        return self.final.url
+
+    @property
+    def not_modified(self) -> bool:
+        return self.final.status == 304
+
+    @property
+    def is_html(self) -> bool:
+        """Whether the final body is an HTML page (by Content-Type, else by its start)."""
+        content_type = self.final.header("content-type").lower()
+        if "html" in content_type:
+            return True
+        if content_type and not content_type.startswith("text/"):
+            return False
+        head = self.final.body[:_SNIFF_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+        return head.startswith(_HTML_STARTS)
+
+
+class AlreadyFetched(Exception):
+    """A redirect led to a URL this fetcher already fetched."""
+
+
+def _describe(exc: httpx.HTTPError) -> str:
+    if isinstance(exc, httpx.TimeoutException):
+        return f"timed out ({type(exc).__name__})"
+    detail = str(exc) or type(exc).__name__
+    return f"{type(exc).__name__}: {detail}"
+
+
+def _raw_headers(pairs: list[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
+    return [(k.decode("latin-1"), v.decode("latin-1")) for k, v in pairs]
+
+
+class Fetcher:
+    """Fetches URLs one at a time, politely (see :class:`CrawlSettings` for the knobs).
+
+    ``validators`` (keyed by normalised URL) are sent as If-None-Match /
+    If-Modified-Since on conditional fetches. ``clock``/``sleep`` and the httpx
+    ``transport`` are injectable for tests. Call :meth:`close` when done.
+    """
+
+    def __init__(
+        self,
+        settings: CrawlSettings,
+        *,
+        validators: Mapping[str, Validators] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.settings = settings
+        self.validators = validators or {}
+        self.clock = clock
+        self.sleep = sleep
+        self.agent = settings.agent
+        self.client = httpx.Client(
+            timeout=httpx.Timeout(settings.timeout),
+            follow_redirects=False,  # followed by hand: cap, robots check and a record per hop
+            headers={"User-Agent": self.agent, **_HEADERS},
+            transport=transport,
+        )
+        self.log: list[FetchLogEntry] = []
+        self.fetched: set[str] = set()  # every URL a page response came from
+        self._last_request: dict[str, float] = {}
+        self._robots: dict[str, tuple[urllib.robotparser.RobotFileParser, str]] = {}
+
+    def close(self) -> None:
+        self.client.close()
+
+    # -- politeness -----------------------------------------------------------------
+
+    def _wait_for_host(self, host: str) -> None:
+        last = self._last_request.get(host)
+        if last is None:
+            return
+        crawl_delay = 0.0
+        if host in self._robots:
+            crawl_delay = float(self._robots[host][0].crawl_delay(self.agent) or 0.0)
+        wait = last + max(self.settings.delay, crawl_delay) - self.clock()
+        if wait > 0:
+            self.sleep(wait)
+
+    def _robots_for(self, url: str) -> tuple[urllib.robotparser.RobotFileParser, str]:
+        host = host_of(url)
+        if host in self._robots:
+            return self._robots[host]
+        parser = urllib.robotparser.RobotFileParser(host + "/robots.txt")
+        why = ""
+        rules: list[str] = []  # none: everything allowed
+        try:
+            hops = self._follow(host + "/robots.txt", max_bytes=_ROBOTS_MAX_BYTES)
+            status = hops[-1].status
+            if 200 <= status < 300:
+                rules = hops[-1].body.decode("utf-8", errors="replace").splitlines()
+            elif status in (401, 403) or status >= 500 or status in _REDIRECT_STATUSES:
+                # A guarded or broken robots.txt: keep out, as urllib.robotparser does.
+                why = f"robots.txt unavailable (HTTP {status})"
+        except FetchError as exc:
+            # Like the big crawlers: an unreachable robots.txt means "keep out for now".
+            why = f"robots.txt unavailable ({exc.reason})"
+        if why:
+            rules = ["User-agent: *", "Disallow: /"]
+        parser.parse(rules)  # also stamps the parser, without which can_fetch() says no
+        self._robots[host] = (parser, why)
+        return parser, why
+
+    def _check_robots(self, url: str, requested: str) -> None:
+        parser, why = self._robots_for(url)
+        if not parser.can_fetch(self.agent, url):
+            reason = why or "disallowed by robots.txt"
+            if url != requested:
+                reason = f"redirected to {url}: {reason}"
+            raise FetchError(reason, source=requested)
+
+    # -- HTTP -----------------------------------------------------------------------
+
+    def _request_once(self, url: str, headers: dict[str, str], max_bytes: int) -> Exchange:
+        with self.client.stream("GET", url, headers=headers) as response:
+            length = response.headers.get("content-length", "")
+            if length.isdigit() and int(length) > max_bytes:
+                raise FetchError(
+                    f"response too large ({length} bytes > {max_bytes})", source=url, status=response.status_code
+                )
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > max_bytes:
+                    raise FetchError(
+                        f"response too large (more than {max_bytes} bytes)", source=url, status=response.status_code
+                    )
+            return Exchange(
+                url=url,
+                request_headers=_raw_headers(response.request.headers.raw),
+                status=response.status_code,
+                reason=response.reason_phrase,
+                http_version=response.http_version,
+                headers=_raw_headers(response.headers.raw),
+                body=bytes(body),
+                date=datetime.now(timezone.utc),
+            )
+
+    def _request(self, url: str, headers: dict[str, str], max_bytes: int) -> Exchange:
+        """One URL, retried with exponential backoff on transport errors and 5xx."""
+        host = host_of(url)
+        attempts = self.settings.retries + 1
+        for attempt in range(attempts):
+            self._wait_for_host(host)
+            entry = FetchLogEntry(url=url, at=self.clock(), status=None)
+            self.log.append(entry)
+            pause = self.settings.backoff * 2**attempt
+            try:
+                exchange = self._request_once(url, headers, max_bytes)
+            except FetchError as exc:
+                entry.status, entry.error = exc.status, exc.reason
+                raise
+            except _RETRYABLE as exc:
+                entry.error = _describe(exc)
+                if attempt + 1 == attempts:
+                    raise FetchError(f"{entry.error} (after {attempts} attempts)", source=url) from None
+            except httpx.HTTPError as exc:
+                entry.error = _describe(exc)
+                raise FetchError(entry.error, source=url) from None
+            except (httpx.InvalidURL, UnicodeError) as exc:  # e.g. a host IDNA rejects
+                entry.error = f"invalid URL ({exc})"
+                raise FetchError(entry.error, source=url) from None
+            else:
+                entry.status = exchange.status
+                log.info("GET %s -> %s (%d bytes)", url, exchange.status, len(exchange.body))
+                if exchange.status < 500 or attempt + 1 == attempts:
+                    return exchange
+                retry_after = exchange.header("retry-after")
+                if retry_after.isdigit():
+                    pause = max(pause, min(float(retry_after), _MAX_RETRY_AFTER))
+            finally:
+                self._last_request[host] = self.clock()
+            log.info("retrying %s in %.1f s (%s)", url, pause, entry.error or entry.status)
+            self.sleep(pause)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _conditional_headers(self, url: str) -> dict[str, str]:
+        validators = self.validators.get(url)
+        headers: dict[str, str] = {}
+        if validators and validators.etag:
+            headers["If-None-Match"] = validators.etag
+        if validators and validators.last_modified:
+            headers["If-Modified-Since"] = validators.last_modified
+        return headers
+
+    def _follow(
+        self, url: str, *, conditional: bool = False, robots: bool = False, max_bytes: int | None = None
+    ) -> list[Exchange]:
+        """Fetch ``url`` following at most ``max_redirects`` redirects, checking robots.txt
+        and sending conditional headers per hop. Returns every hop."""
+        hops: list[Exchange] = []
+        current = url
+        while True:
+            if robots:
+                self._check_robots(current, url)
+            headers = self._conditional_headers(current) if conditional else {}
+            exchange = self._request(current, headers, max_bytes or self.settings.max_bytes)
+            hops.append(exchange)
+            location = exchange.header("location")
+            if exchange.status not in _REDIRECT_STATUSES or not location:
+                return hops
+            if len(hops) > self.settings.max_redirects:
+                raise FetchError(f"more than {self.settings.max_redirects} redirects", source=url)
+            try:
+                target = normalize_url(urljoin(current, location))
+            except FetchError:
+                raise FetchError(f"redirect to an unusable URL: {location}", source=url) from None
+            if target in (hop.url for hop in hops):
+                raise FetchError(f"redirect loop at {target}", source=url)
+            if robots and target in self.fetched:
+                raise AlreadyFetched(target)
+            current = target
+
+    def fetch(self, url: str, *, conditional: bool = False) -> Fetched:
+        """Fetch a page (``url`` normalised): a 2xx response, or (only when
+        ``conditional``) a 304 Not Modified.
+
+        Raises :class:`FetchError` for anything else, and :class:`AlreadyFetched` when a
+        redirect leads to a URL fetched before.
+        """
+        hops = self._follow(url, conditional=conditional, robots=True)
+        self.fetched.update(hop.url for hop in hops)
+        final = hops[-1]
+        if final.status == 304 and conditional:
+            return Fetched(hops)
+        if not 200 <= final.status < 300:
+            reason = f"HTTP {final.status} {final.reason}".strip()
+            if final.status >= 500 and self.settings.retries:
+                reason += f" (after {self.settings.retries + 1} attempts)"
+            if final.status in _REDIRECT_STATUSES:
+                reason = f"HTTP {final.status} without a Location header"
+            raise FetchError(reason, source=url, status=final.status)
+        return Fetched(hops)

@@ -1,0 +1,109 @@
+"""The options of a crawl, in one place: :class:`CrawlSettings` and its defaults.
+
+:func:`gkparse.crawler.crawl` takes them as keywords, the ``gkparse crawl`` command as
+options; the :class:`~gkparse.crawler.fetcher.Fetcher` and the crawler read them from here.
+
+>>> CrawlSettings(since=2021).max_pages
+20
+>>> CrawlSettings(delay=-1)
+Traceback (most recent call last):
+...
+gkparse.errors.CrawlError: delay must be at least 0, got -1
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import sys
+from dataclasses import dataclass
+
+from ..errors import CrawlError
+
+__all__ = [
+    "DEFAULT_BACKOFF",
+    "DEFAULT_DELAY",
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_PAGES",
+    "DEFAULT_MAX_REDIRECTS",
+    "DEFAULT_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "CrawlSettings",
+    "default_user_agent",
+]
+
+#: Seconds between two requests to one host: small county servers share one machine
+#: with the whole site, and one request a second is the usual polite rate.
+DEFAULT_DELAY = 1.0
+#: Seconds to wait for a connection or for the next bytes; slow government servers
+#: often need more than 10 s for a large PDF, and more than 30 s means a hung server.
+DEFAULT_TIMEOUT = 30.0
+#: Retries after a timeout, a network error or a 5xx: overloaded servers usually answer
+#: on the second or third try, and four tries at most keep a dead host from stalling the crawl.
+DEFAULT_RETRIES = 3
+#: First backoff in seconds; doubled on every retry (1, 2, 4 s).
+DEFAULT_BACKOFF = 1.0
+#: Largest response accepted: scanned report PDFs run to a few MiB, so 20 MiB keeps every
+#: report while refusing video and archive files linked as "attachments".
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+#: Redirects followed per URL: CMS migrations chain two or three, more is a loop.
+DEFAULT_MAX_REDIRECTS = 5
+#: List pages read per report column: a column lists 10-20 links a page and the yearly
+#: reports began in 2008, so 20 pages reach the oldest even among look-alikes, while a
+#: runaway pager (a whole news section mistaken for a column) stops early.
+DEFAULT_MAX_PAGES = 20
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("gkparse")
+    except importlib.metadata.PackageNotFoundError:
+        # Running from a source tree that was never installed.
+        return str(getattr(sys.modules.get("gkparse"), "__version__", "0+unknown"))
+
+
+def default_user_agent() -> str:
+    """The honest User-Agent sent with every request unless overridden.
+
+    >>> default_user_agent().startswith("gkparse/")
+    True
+    """
+    return f"gkparse/{_version()} (+https://pypi.org/project/gkparse/)"
+
+
+def software() -> str:
+    """``gkparse/<version>``, as named in the WARC's warcinfo record."""
+    return f"gkparse/{_version()}"
+
+
+@dataclass(frozen=True)
+class CrawlSettings:
+    """Every option of a crawl (see :func:`gkparse.crawler.crawl` for what each does).
+
+    Checked on construction: a value out of range raises :class:`CrawlError`.
+    """
+
+    max_pages: int = DEFAULT_MAX_PAGES
+    since: int | None = None
+    delay: float = DEFAULT_DELAY
+    timeout: float = DEFAULT_TIMEOUT
+    retries: int = DEFAULT_RETRIES
+    backoff: float = DEFAULT_BACKOFF
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_redirects: int = DEFAULT_MAX_REDIRECTS
+    attachments: bool = True
+    keep_list_pages: bool = False
+    user_agent: str | None = None
+
+    def __post_init__(self) -> None:
+        for name, low in (
+            ("max_pages", 1), ("delay", 0), ("timeout", 0), ("retries", 0),
+            ("backoff", 0), ("max_bytes", 1), ("max_redirects", 0),
+        ):
+            value = getattr(self, name)
+            if value < low:
+                raise CrawlError(f"{name} must be at least {low}, got {value}")
+
+    @property
+    def agent(self) -> str:
+        """The User-Agent sent: ``user_agent`` or :func:`default_user_agent`."""
+        return self.user_agent or default_user_agent()
