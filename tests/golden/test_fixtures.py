@@ -1,6 +1,11 @@
-"""Golden fixtures: every input beside an ``.expected.json`` must give its expected values.
+"""Golden fixtures: every input beside an ``.expected.json`` must give its expected values,
+cell states and issue rules.
 
-Run one fixture with ``GKPARSE_FIXTURE=pingyang_amr_2020.txt pytest tests/test_golden.py``.
+``cells`` and ``violations`` were read off the documents (see fixtures/SOURCES.tsv);
+``forms[input].states`` and ``forms[input].issues`` (non-relation rules) pin how each input
+form reads them and were reviewed when written (``python -m tests.support.golden`` prints
+them for a fixture after a deliberate change). Run one fixture with
+``GKPARSE_FIXTURE=pingyang_amr_2020.txt pytest tests/golden``.
 """
 
 from __future__ import annotations
@@ -12,10 +17,9 @@ from pathlib import Path
 import pytest
 
 import gkparse
-from tests.support import violations
 from gkparse.model import CellState
-
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+from tests.support import FIXTURES, violations
+from tests.support.golden import form_expectation
 
 
 def _cases() -> list[tuple[str, Path]]:
@@ -53,6 +57,8 @@ def test_fixture(name: str, expected_path: Path) -> None:
             silent.append((key, value, cell.value, cell.state.value, cell.raw))
     assert silent == []
     assert violations(report.issues) == sorted(expected["violations"])
+    form = expected["forms"][name]
+    assert form_expectation(report) == form
 
 
 @pytest.mark.parametrize("stem", ["pingtan_2022", "pingtan_2024", "pingtan_2025"])

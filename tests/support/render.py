@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gkparse.templates import TEMPLATES
+from gkparse.templates import TEMPLATES, Template
 
 STYLES = ("oneline", "percell", "pipe", "dropped")
 
@@ -45,11 +45,17 @@ class Text:
     parts: list[str]  # header labels / heading words (one pipe row in pipe styles)
 
 
+def template_of(expected: dict) -> Template:  # type: ignore[type-arg]
+    """The template an expected table follows: a registered name or the data itself."""
+    tpl = expected["template"]
+    return tpl if isinstance(tpl, Template) else TEMPLATES[tpl]
+
+
 def layout(expected: dict) -> list:  # type: ignore[type-arg]
     """The table as a list of Text / Row items, from the expected cells and the template labels."""
-    tpl = TEMPLATES[expected["template"]]
+    tpl = template_of(expected)
     cells = expected["cells"]
-    items: list = [Text(["二、主动公开政府信息情况"])]  # type: ignore[type-arg]
+    items: list = [Text([tpl.table("disclosure").title])]  # type: ignore[type-arg]
     col_by_key = {c.key: c for c in tpl.disclosure_columns}
     for block in tpl.disclosure:
         present = [
@@ -57,10 +63,10 @@ def layout(expected: dict) -> list:  # type: ignore[type-arg]
             if any(f"disclosure/{r.key}/{c.key}" in cells for r in block.rows)
         ] or list(block.columns)
         items.append(Text([fullwidth(block.caption)]))
-        items.append(Text(["信息内容"] + [fullwidth(col_by_key[c.key].label) for c in present]))
+        items.append(Text([tpl.table("disclosure").header_first] + [fullwidth(col_by_key[c.key].label) for c in present]))
         for r in block.rows:
             items.append(Row([fullwidth(r.label)], [cells.get(f"disclosure/{r.key}/{c.key}") for c in present]))
-    items.append(Text(["三、收到和处理政府信息公开申请情况"]))
+    items.append(Text([tpl.table("requests").title]))
     items.append(Text(["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"]))
     items.append(Text(list(REQUEST_HEADER)))
     seen_groups: set[str] = set()
@@ -73,7 +79,7 @@ def layout(expected: dict) -> list:  # type: ignore[type-arg]
             labels.append(fullwidth(r.group))
         labels.append(fullwidth(r.label))
         items.append(Row(labels, [cells.get(f"requests/{r.key}/{c.key}") for c in tpl.requests_columns]))
-    items.append(Text(["四、政府信息公开行政复议、行政诉讼情况"]))
+    items.append(Text([tpl.table("appeals").title]))
     heads = [fullwidth(c.label) for c in tpl.appeals_columns]
     items.append(Text(["行政复议", "行政诉讼"]))
     items.append(Text(heads + ["未经复议直接起诉", "复议后起诉"]))
@@ -151,3 +157,48 @@ DIGIT_RUN = re.compile(r"\d+")
 
 def longest_digit_run(text: str) -> int:
     return max((len(m) for m in DIGIT_RUN.findall(text)), default=0)
+
+
+def _cell(value, tag: str = "td", span: int = 1, rowspan: int = 1) -> str:  # type: ignore[no-untyped-def]
+    attrs = (f' colspan="{span}"' if span > 1 else "") + (f' rowspan="{rowspan}"' if rowspan > 1 else "")
+    return f"<{tag}{attrs}>{fmt(value) if not isinstance(value, str) else value}</{tag}>"
+
+
+def render_html(expected: dict) -> str:  # type: ignore[type-arg]
+    """The table as a CMS-style HTML page: part 二 as one captioned table per block, part 三
+    with a two-row applicant header, part 四 with its three-row header (as real pages print them)."""
+    tpl = template_of(expected)
+    cells = expected["cells"]
+    disclosure, requests, appeals = (tpl.table(k) for k in ("disclosure", "requests", "appeals"))
+    out = [f"<html><head><meta charset='utf-8'><title>{title(expected)}</title></head><body>",
+           f"<h1>{title(expected)}</h1><div class='content'>",
+           "<p>一、总体情况</p><p>本年度依法做好政府信息公开工作。</p>", f"<p>{disclosure.title}</p>"]
+    col_by_key = {c.key: c for c in disclosure.columns}
+    for block in disclosure.blocks:
+        present = [c for c in disclosure.columns if any(f"disclosure/{r.key}/{c.key}" in cells for r in block.rows)] or list(block.columns)
+        out.append("<table border='1'>")
+        out.append("<tr>" + _cell(fullwidth(block.caption), span=len(present) + 1) + "</tr>")
+        out.append("<tr>" + _cell(disclosure.header_first) + "".join(_cell(fullwidth(col_by_key[c.key].label)) for c in present) + "</tr>")
+        for r in block.rows:
+            out.append("<tr>" + _cell(r.label) + "".join(_cell(cells.get(f"disclosure/{r.key}/{c.key}")) for c in present) + "</tr>")
+        out.append("</table>")
+    out.append(f"<p>{requests.title}</p><table border='1'>")
+    head = requests.columns
+    out.append("<tr>" + _cell(REQUEST_HEADER[0], span=3, rowspan=2) + _cell(head[0].label, rowspan=2)
+               + _cell(REQUEST_HEADER[2], span=5) + _cell(head[-1].label, rowspan=2) + "</tr>")
+    out.append("<tr>" + "".join(_cell(c.label) for c in head[1:-1]) + "</tr>")
+    for r in requests.rows:
+        label = _cell(r.label, span=3) if r.group is None else _cell(r.group) + _cell(r.label, span=2)
+        out.append("<tr>" + label + "".join(_cell(cells.get(f"requests/{r.key}/{c.key}")) for c in head) + "</tr>")
+    out.append("</table>")
+    out.append(f"<p>{appeals.title}</p><table border='1'>")
+    cols = appeals.columns
+    review, direct, after = appeals.rows
+    litigation = direct.label.split("/")[0]
+    out.append("<tr>" + _cell(review.label, span=len(cols)) + _cell(litigation, span=2 * len(cols)) + "</tr>")
+    out.append("<tr>" + _cell("", span=len(cols)) + _cell(direct.label.split("/")[1], span=len(cols))
+               + _cell(after.label.split("/")[1], span=len(cols)) + "</tr>")
+    out.append("<tr>" + "".join(_cell(c.label) for c in cols) * 3 + "</tr>")
+    out.append("<tr>" + "".join(_cell(cells.get(f"appeals/{r.key}/{c.key}")) for r in appeals.rows for c in cols) + "</tr>")
+    out.append(f"</table><p>{CLOSING}</p><p>{CLOSING_TEXT}</p></div></body></html>")
+    return "\n".join(out)

@@ -9,12 +9,9 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+from tests.support import FIXTURES
 
 
-@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
 def test_sigkill_midway_then_resume(tmp_path: Path) -> None:
     inputs = tmp_path / "inputs"
     inputs.mkdir()

@@ -1,0 +1,240 @@
+"""A loopback copy of ``tests/crawl_site/`` for crawl tests, and helpers to crawl it.
+
+:func:`serve_site` serves the folder plus a few dynamic routes (see ``DYNAMIC``) on
+127.0.0.1 and logs every request; :func:`fast_crawl` crawls it with a fake clock, so
+delays and backoffs cost no time; :func:`responses` reads back the WARC written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.server
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from warcio.archiveiterator import ArchiveIterator
+
+from gkparse.crawler import CrawlResult, crawl
+
+SITE_DIR = Path(__file__).resolve().parent.parent / "crawl_site"
+
+COLUMN = "/zwgk/zfxxgknb/index.html"
+COLUMN_2 = "/zwgk/zfxxgknb/index_1.html"
+REPORT_2023 = "/zwgk/zfxxgknb/202403/t20240308_87885.htm"  # UTF-8, PDF attachment
+PDF_2023 = "/zwgk/zfxxgknb/202403/P020240308512345678901.pdf"
+REPORT_2022 = "/zwgk/zfxxgknb/202303/t20230315_60001.htm"  # GBK, XLS attachment
+XLS_2022 = "/files/P020230315_fb.xls"
+OLD_2021 = "/old/nb2021.htm"  # 301 → REPORT_2021
+REPORT_2021 = "/zwgk/zfxxgknb/202201/t20220125_70001.htm"
+REPORT_2020 = "/zwgk/zfxxgknb/202103/t20210320_50001.htm"  # 500 on the first request
+MISSING_2019 = "/zwgk/zfxxgknb/202003/t20200320_40001.htm"  # 404
+PRIVATE = "/private/t20240101_9.htm"  # robots.txt disallows
+LOOKALIKES = (
+    "/zwgk/zfxxgknb/202403/t20240310_87900.htm",
+    "/zwgk/zfxxgknb/202312/t20231201_80001.htm",
+    "/zwgk/zfxxgknb/202311/t20231120_79999.htm",
+    "/zwgk/zd/t20190101_1.htm",
+    "/zwgk/zfxxgknb/202303/t20230316_60002.htm",
+)
+GUIDE_PDF = "/files/guide.pdf"  # linked from a report page's footer, outside the body
+
+CONTENT_TYPES = {
+    ".html": "text/html",  # no charset on purpose: pages declare it in <meta>
+    ".htm": "text/html",
+    ".pdf": "application/pdf",
+    ".xls": "application/vnd.ms-excel",
+    ".txt": "text/plain",
+}
+LAST_MODIFIED = "Fri, 08 Mar 2024 02:30:00 GMT"
+
+# Dynamic routes: path -> what the handler does.
+DYNAMIC = {
+    OLD_2021: "301 to the 2021 report",
+    REPORT_2020: "500 on the first request, then the file",
+    "/slow.htm": "sleeps 1.5 s before answering",
+    "/always500.htm": "always 500",
+    "/huge.pdf": "5000 bytes with Content-Length",
+    "/stream-huge.pdf": "5000 bytes without Content-Length",
+    "/loop/N": "302 to /loop/N+1",
+}
+
+
+@dataclass
+class LoggedRequest:
+    path: str
+    headers: dict[str, str]
+    status: int = 0
+
+
+@dataclass
+class Site:
+    """A running fixture site: its base URL, files, request log and knobs."""
+
+    base: str
+    root: Path
+    requests: list[LoggedRequest] = field(default_factory=list)
+    #: path -> (status, body) served instead of the file
+    overrides: dict[str, tuple[int, bytes]] = field(default_factory=dict)
+    flaky_served: set[str] = field(default_factory=set)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def paths(self) -> list[str]:
+        with self.lock:
+            return [r.path for r in self.requests]
+
+    def count(self, path: str) -> int:
+        return self.paths().count(path)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.requests.clear()
+
+
+def _make_handler(site: Site) -> type[http.server.BaseHTTPRequestHandler]:
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
+            pass
+
+        def _send(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None,
+                  *, length: bool = True) -> None:
+            self.logged.status = status
+            self.send_response(status)
+            for key, value in (headers or {}).items():
+                self.send_header(key, value)
+            if length:
+                self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self) -> None:
+            path = unquote(urlsplit(self.path).path)
+            self.logged = LoggedRequest(path, dict(self.headers.items()))
+            with site.lock:
+                site.requests.append(self.logged)
+            try:
+                self._route(path)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up (timeout tests)
+
+        def _route(self, path: str) -> None:
+            if path in site.overrides:
+                status, body = site.overrides[path]
+                self._send(status, body, {"Content-Type": "text/plain"})
+                return
+            if path == OLD_2021:
+                self._send(301, b"moved", {"Location": REPORT_2021})
+                return
+            if path.startswith("/loop/"):
+                n = int(path.rsplit("/", 1)[1])
+                self._send(302, b"", {"Location": f"/loop/{n + 1}"})
+                return
+            if path == "/slow.htm":
+                time.sleep(1.5)
+                self._send(200, b"<html>late</html>", {"Content-Type": "text/html"})
+                return
+            if path == "/always500.htm":
+                self._send(500, b"server error", {"Content-Type": "text/plain"})
+                return
+            if path == "/huge.pdf":
+                self._send(200, b"%PDF" + b"0" * 4996, {"Content-Type": "application/pdf"})
+                return
+            if path == "/stream-huge.pdf":
+                # HTTP/1.0 without Content-Length: the body ends when the connection closes.
+                self._send(200, b"%PDF" + b"0" * 4996, {"Content-Type": "application/pdf"},
+                           length=False)
+                return
+            if path == REPORT_2020 and path not in site.flaky_served:
+                site.flaky_served.add(path)
+                self._send(500, b"try again", {"Content-Type": "text/plain"})
+                return
+            file = (site.root / path.lstrip("/")).resolve()
+            if not file.is_file() or site.root.resolve() not in file.parents:
+                self._send(404, b"not found", {"Content-Type": "text/html"})
+                return
+            body = file.read_bytes()
+            etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+            headers = {
+                "Content-Type": CONTENT_TYPES.get(file.suffix, "application/octet-stream"),
+                "ETag": etag,
+                "Last-Modified": LAST_MODIFIED,
+            }
+            if self.headers.get("If-None-Match") == etag:
+                self._send(304, b"", {"ETag": etag}, length=False)
+                return
+            self._send(200, body, headers)
+
+    return Handler
+
+
+@contextmanager
+def serve_site(tmp_path: Path) -> Iterator[Site]:
+    """Serve a copy of ``tests/crawl_site`` (editable by the test) on 127.0.0.1."""
+    root = tmp_path / "site"
+    shutil.copytree(SITE_DIR, root)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)
+    site = Site(base=f"http://127.0.0.1:{server.server_address[1]}", root=root)
+    server.RequestHandlerClass = _make_handler(site)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield site
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+class FakeClock:
+    """Clock and sleep for crawl(): sleeping advances the clock, nothing really waits."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def fast_crawl(site: Site, paths: list[str], warc: Path, **kwargs: Any) -> tuple[CrawlResult, FakeClock]:
+    """Crawl ``paths`` of ``site`` into ``warc`` with a fake clock; ``kwargs`` go to crawl()."""
+    fake = FakeClock()
+    options: dict[str, Any] = {"delay": 1.0, "timeout": 5.0, "backoff": 0.5, "clock": fake.clock, "sleep": fake.sleep}
+    options.update(kwargs)
+    result = crawl([site.url(p) for p in paths], warc, **options)
+    return result, fake
+
+
+def warc_records(path: Path) -> list[tuple[str, str, str | None, bytes]]:
+    """(record type, target URI, HTTP status, payload) of every record."""
+    out = []
+    with open(path, "rb") as fh:
+        for record in ArchiveIterator(fh):
+            status = None
+            if record.rec_type == "response" and record.http_headers:
+                status = record.http_headers.get_statuscode()
+            out.append((
+                record.rec_type,
+                record.rec_headers.get_header("WARC-Target-URI") or "",
+                status,
+                record.content_stream().read(),
+            ))
+    return out
+
+
+def responses(path: Path) -> dict[str, tuple[str | None, bytes]]:
+    return {uri: (status, body) for kind, uri, status, body in warc_records(path) if kind == "response"}

@@ -1,0 +1,100 @@
+"""Small WARC archives for the batch and CLI tests: reports, look-alikes and damaged files."""
+
+from __future__ import annotations
+
+import json
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from . import FIXTURES
+
+PINGYANG = FIXTURES / "pingyang_amr_2020.txt"
+SHANGHAI = FIXTURES / "shanghai_govoffice_2019.html"
+PINGTAN = FIXTURES / "pingtan_2022.page.html"
+#: The folder of 12 partial text reports.
+PARTIAL = FIXTURES / "partial"
+
+WEATHER = "<html><head><title>今日天气</title></head><body><p>晴，最高气温25度。</p></body></html>".encode()
+#: Mentions a marker, so it passes the pre-filter, but holds no report: an error record.
+NOT_A_REPORT = "<html><body><p>本站政府信息公开指南已更新，欢迎查阅。</p></body></html>".encode()
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n" + bytes(range(256)) * 8
+
+#: The sources of the jobs :func:`build_warc` gives, in order (the other 5 records are skipped).
+WARC_SOURCES = [
+    "http://example.gov.cn/pingyang.txt",
+    "http://example.gov.cn/shanghai.html",
+    "http://example.gov.cn/guide.html",
+    "http://example.gov.cn/pingyang-gbk.txt",
+]
+WARC_SKIPPED = 5
+
+
+def write_response(writer: WARCWriter, uri: str, payload: bytes, ctype: str | None = "text/html; charset=utf-8",
+                   status: str = "200 OK", date: str = "2024-05-01T10:00:00Z") -> None:
+    headers = [("Content-Type", ctype)] if ctype else []
+    http = StatusAndHeaders(status, headers, protocol="HTTP/1.1")
+    writer.write_record(writer.create_warc_record(
+        uri, "response", payload=BytesIO(payload), http_headers=http, warc_headers_dict={"WARC-Date": date},
+    ))
+
+
+def build_warc(path: Path) -> Path:
+    """A gzipped WARC: 3 reports (one GB18030), one non-report (an error record) and 5
+    records the pre-filter skips."""
+    with open(path, "wb") as fh:
+        w = WARCWriter(fh, gzip=True)
+        write_response(w, "http://example.gov.cn/pingyang.txt", PINGYANG.read_bytes(), "text/plain; charset=utf-8")
+        write_response(w, "http://example.gov.cn/weather.html", WEATHER)  # skipped: no marker
+        write_response(w, "http://example.gov.cn/report.pdf", PDF, "application/pdf")  # skipped: not text
+        write_response(w, "http://example.gov.cn/shanghai.html", SHANGHAI.read_bytes())
+        write_response(w, "http://example.gov.cn/empty.html", b"")  # skipped: no marker
+        write_response(w, "http://example.gov.cn/gone.html", PINGTAN.read_bytes(), status="404 Not Found")  # skipped
+        write_response(w, "http://example.gov.cn/guide.html", NOT_A_REPORT)  # error record
+        write_response(w, "http://example.gov.cn/pdf-as-html", PDF)  # skipped: binary without a marker
+        gb = PINGYANG.read_text(encoding="utf-8").encode("gb18030")
+        write_response(w, "http://example.gov.cn/pingyang-gbk.txt", gb, "text/plain; charset=gbk",
+                       date="2024-05-02T00:00:00Z")
+    return path
+
+
+def build_truncated(path: Path) -> Path:
+    """Two report records, gzipped, cut in the middle of the second: one job, then an error."""
+    full = path.with_name("full-" + path.name)
+    with open(full, "wb") as fh:
+        w = WARCWriter(fh, gzip=True)
+        write_response(w, "http://cut.gov.cn/a.txt", PINGYANG.read_bytes(), "text/plain")
+        write_response(w, "http://cut.gov.cn/b.html", PINGTAN.read_bytes())
+    data = full.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+#: A gzip header followed by junk: what warcio cannot read as any archive format.
+JUNK_MEMBER = b"\x1f\x8b\x08" + b"junk" * 64
+
+
+def build_damaged(path: Path) -> Path:
+    """A gzipped WARC whose first record is whole and whose second member is junk."""
+    with open(path, "wb") as fh:
+        write_response(WARCWriter(fh, gzip=True), "http://bad.gov.cn/a.txt", PINGYANG.read_bytes(), "text/plain")
+        fh.write(JUNK_MEMBER)
+    return path
+
+
+def build_garbage(path: Path) -> Path:
+    """A file named like an archive that holds no record at all."""
+    path.write_bytes(JUNK_MEMBER)
+    return path
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def source_of(record: dict[str, Any]) -> str:
+    """The source of a JSON Lines record: an error record's, or a report's path."""
+    return record["source"] if "error" in record else record["source"]["path"]

@@ -1,0 +1,412 @@
+"""The crawler against the loopback fixture site (``tests/support/site.py``): the walk,
+politeness, robustness, re-crawls and the ``gkparse crawl`` command."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import inspect
+import itertools
+import time
+from collections import Counter
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from gkparse.cli.crawl import crawl_command
+from gkparse.cli.main import main
+from gkparse.crawler import (
+    CrawlError,
+    CrawlSettings,
+    crawl,
+    decode_html,
+    default_user_agent,
+)
+from gkparse.crawler import links as links_module
+from gkparse.crawler import walk as crawler_module
+from gkparse.errors import GkparseError
+from gkparse.warc import Exchange, WARCWriter, write_exchange
+
+from ..support.site import (
+    COLUMN,
+    COLUMN_2,
+    GUIDE_PDF,
+    LAST_MODIFIED,
+    LOOKALIKES,
+    MISSING_2019,
+    OLD_2021,
+    PDF_2023,
+    PRIVATE,
+    REPORT_2020,
+    REPORT_2021,
+    REPORT_2022,
+    REPORT_2023,
+    XLS_2022,
+    Site,
+    fast_crawl,
+    responses,
+    serve_site,
+    warc_records,
+)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[Site]:
+    with serve_site(tmp_path) as s:
+        yield s
+
+
+# --------------------------------------------------------------------------- full crawl
+
+
+def test_column_crawl_archives_reports_and_attachments(site: Site, tmp_path: Path) -> None:
+    warc = tmp_path / "out.warc.gz"
+    result, _ = fast_crawl(site, [COLUMN], warc)
+    u = site.url
+
+    assert result.list_pages == [u(COLUMN), u(COLUMN_2)]
+    assert sorted(result.reports) == sorted(u(p) for p in (REPORT_2023, REPORT_2022, REPORT_2021, REPORT_2020))
+    assert sorted(result.attachments) == sorted([u(PDF_2023), u(XLS_2022)])
+    failed = {f.url: f for f in result.failures}
+    assert set(failed) == {u(PRIVATE), u(MISSING_2019)}
+    assert "robots.txt" in failed[u(PRIVATE)].reason
+    assert failed[u(MISSING_2019)].status == 404
+    assert {s.url for s in result.skipped if s.reason.startswith("look-alike")} == {u(p) for p in LOOKALIKES}
+
+    records = warc_records(warc)
+    assert records[0][0] == "warcinfo"
+    kinds = [r[0] for r in records[1:]]
+    assert kinds.count("request") == kinds.count("response") == (len(records) - 1) // 2
+    assert result.records == len(records)
+    got = responses(warc)
+    # List pages are not archived by default; redirect hops are.
+    assert set(got) == {u(p) for p in (REPORT_2023, PDF_2023, REPORT_2022, XLS_2022, OLD_2021, REPORT_2021, REPORT_2020)}
+    assert got[u(OLD_2021)][0] == "301"
+    assert got[u(REPORT_2020)][0] == "200"  # the 500 before the retry is not archived
+    assert got[u(PDF_2023)][1] == (site.root / PDF_2023.lstrip("/")).read_bytes()
+    # Payloads are the bytes served, GBK included.
+    gbk = (site.root / REPORT_2022.lstrip("/")).read_bytes()
+    assert got[u(REPORT_2022)][1] == gbk
+    assert "某某县交通运输局2022年" in decode_html(gbk)
+    requests = {uri for kind, uri, _, _ in records if kind == "request"}
+    assert requests == set(got)
+
+
+def test_column_crawl_politeness(site: Site, tmp_path: Path) -> None:
+    result, _ = fast_crawl(site, [COLUMN], tmp_path / "out.warc.gz")
+
+    assert site.count("/robots.txt") == 1
+    assert site.count(PRIVATE) == 0  # disallowed by robots.txt
+    for path in LOOKALIKES:
+        assert site.count(path) == 0, path
+    assert site.count(GUIDE_PDF) == 0  # outside the report body
+    assert site.count("/xwzx/202403/t20240301_5.htm") == 0  # unrelated news
+    assert site.count(REPORT_2023) == 1  # linked twice (#top), fetched once
+    assert site.count(COLUMN_2) == 1  # found by the script pager and by 下一页
+    assert site.count(REPORT_2020) == 2  # 500, then retried
+    assert site.count(MISSING_2019) == 1  # 4xx is not retried
+    agents = {r.headers.get("User-Agent", "") for r in site.requests}
+    assert agents == {default_user_agent()}
+    assert default_user_agent().startswith("gkparse/")
+    assert "(+https://pypi.org/project/gkparse/)" in default_user_agent()
+    assert len(result.log) == len(site.requests)
+
+
+def test_delay_between_requests_to_a_host(site: Site, tmp_path: Path) -> None:
+    result, fake = fast_crawl(site, [COLUMN], tmp_path / "out.warc.gz", delay=2.0, backoff=0.5)
+    starts = [entry.at for entry in result.log]
+    assert len(starts) > 10
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert min(gaps) >= 2.0 - 1e-9
+    # The flaky page: a 0.5 s backoff, then the rest of the 2 s host delay.
+    assert 0.5 in fake.sleeps and 1.5 in fake.sleeps
+    assert set(fake.sleeps) <= {2.0, 0.5, 1.5}
+
+
+def test_robots_crawl_delay_is_honoured(site: Site, tmp_path: Path) -> None:
+    site.overrides["/robots.txt"] = (200, b"User-agent: *\nCrawl-delay: 7\nDisallow: /private/\n")
+    result, fake = fast_crawl(site, [REPORT_2023], tmp_path / "out.warc.gz", delay=1.0)
+    assert fake.sleeps == [7.0, 7.0]  # robots.txt → report → attachment
+    assert result.reports == [site.url(REPORT_2023)]
+
+
+def test_since_skips_older_reports(site: Site, tmp_path: Path) -> None:
+    result, _ = fast_crawl(site, [COLUMN], tmp_path / "out.warc.gz", since=2022)
+    assert sorted(result.reports) == sorted(site.url(p) for p in (REPORT_2023, REPORT_2022))
+    for path in (OLD_2021, REPORT_2021, REPORT_2020, MISSING_2019):
+        assert site.count(path) == 0, path
+    skipped = {s.url: s.reason for s in result.skipped}
+    assert "before since=2022" in skipped[site.url(OLD_2021)]
+    assert "2019" in skipped[site.url(MISSING_2019)]
+
+
+def test_max_pages_limits_list_pages(site: Site, tmp_path: Path) -> None:
+    result, _ = fast_crawl(site, [COLUMN], tmp_path / "out.warc.gz", max_pages=1)
+    assert result.list_pages == [site.url(COLUMN)]
+    assert site.count(COLUMN_2) == 0
+    assert any(s.url == site.url(COLUMN_2) and "max_pages" in s.reason for s in result.skipped)
+    assert site.url(REPORT_2022) not in result.reports
+
+
+def test_keep_list_pages(site: Site, tmp_path: Path) -> None:
+    warc = tmp_path / "out.warc.gz"
+    fast_crawl(site, [COLUMN], warc, since=2023, keep_list_pages=True, attachments=False)
+    assert set(responses(warc)) == {site.url(p) for p in (COLUMN, COLUMN_2, REPORT_2023)}
+    assert site.count(PDF_2023) == 0
+
+
+# --------------------------------------------------------------------------- robustness
+
+
+def test_retry_backoff_is_exponential(site: Site, tmp_path: Path) -> None:
+    warc = tmp_path / "out.warc.gz"
+    result, fake = fast_crawl(site, ["/always500.htm"], warc, delay=0.0, retries=3, backoff=0.5)
+    assert site.count("/always500.htm") == 4
+    assert fake.sleeps == [0.5, 1.0, 2.0]
+    [failure] = result.failures
+    assert failure.status == 500
+    assert "HTTP 500" in failure.reason and "4 attempts" in failure.reason
+    assert [kind for kind, *_ in warc_records(warc)] == ["warcinfo"]
+
+
+def test_timeout_is_retried_then_recorded(site: Site, tmp_path: Path) -> None:
+    started = time.monotonic()
+    result, fake = fast_crawl(site, ["/slow.htm"], tmp_path / "out.warc.gz", delay=0.0,
+                              timeout=0.5, retries=1, backoff=0.25)
+    assert time.monotonic() - started < 3.0
+    [failure] = result.failures
+    assert "timed out" in failure.reason and "2 attempts" in failure.reason
+    assert site.count("/slow.htm") == 2
+    assert fake.sleeps == [0.25]
+    assert [e.error is not None for e in result.log if e.url.endswith("/slow.htm")] == [True, True]
+
+
+def test_redirect_cap(site: Site, tmp_path: Path) -> None:
+    result, _ = fast_crawl(site, ["/loop/0"], tmp_path / "out.warc.gz", max_redirects=3)
+    [failure] = result.failures
+    assert "more than 3 redirects" in failure.reason
+    assert [p for p in site.paths() if p.startswith("/loop/")] == ["/loop/0", "/loop/1", "/loop/2", "/loop/3"]
+
+
+def test_size_cap(site: Site, tmp_path: Path) -> None:
+    warc = tmp_path / "out.warc.gz"
+    result, _ = fast_crawl(site, ["/huge.pdf", "/stream-huge.pdf"], warc, max_bytes=1000)
+    reasons = {f.url: f.reason for f in result.failures}
+    assert "too large" in reasons[site.url("/huge.pdf")]
+    assert "too large" in reasons[site.url("/stream-huge.pdf")]
+    assert result.reports == []
+    assert [kind for kind, *_ in warc_records(warc)] == ["warcinfo"]
+
+
+def test_missing_robots_allows_all(site: Site, tmp_path: Path) -> None:
+    site.overrides["/robots.txt"] = (404, b"not found")
+    result, _ = fast_crawl(site, [PRIVATE], tmp_path / "out.warc.gz")
+    assert site.count(PRIVATE) == 1
+    assert result.failures[0].status == 404  # the page itself does not exist
+
+
+def test_broken_robots_disallows_all(site: Site, tmp_path: Path) -> None:
+    site.overrides["/robots.txt"] = (503, b"busy")
+    result, _ = fast_crawl(site, [REPORT_2023], tmp_path / "out.warc.gz", retries=1)
+    assert site.count(REPORT_2023) == 0
+    assert site.count("/robots.txt") == 2
+    [failure] = result.failures
+    assert "robots.txt unavailable" in failure.reason
+
+
+def test_list_page_without_reports_is_a_failure(site: Site, tmp_path: Path) -> None:
+    result, _ = fast_crawl(site, ["/zwgk/empty/index.html"], tmp_path / "out.warc.gz")
+    [failure] = result.failures
+    assert "no annual-report links" in failure.reason
+    assert site.count("/zwgk/empty/t20240301_1.htm") == 0
+
+
+def test_bad_urls_are_recorded(site: Site, tmp_path: Path) -> None:
+    result = crawl(["ftp://example.gov.cn/x", "http://127.0.0.1:1/nothing.htm"], tmp_path / "o.warc.gz",
+                   retries=0, timeout=2.0, sleep=lambda s: None)
+    assert [f.url for f in result.failures] == ["ftp://example.gov.cn/x", "http://127.0.0.1:1/nothing.htm"]
+    assert "not an http(s) URL" in result.failures[0].reason
+
+
+def test_invalid_arguments_raise(tmp_path: Path) -> None:
+    with pytest.raises(CrawlError):
+        crawl([], tmp_path / "o.warc.gz")
+    with pytest.raises(GkparseError):
+        crawl(["http://127.0.0.1/"], tmp_path / "o.warc.gz", delay=-1)
+    with pytest.raises(CrawlError, match="cannot read previous"):
+        crawl(["http://127.0.0.1/"], tmp_path / "o.warc.gz", previous=tmp_path / "missing.warc.gz")
+
+
+# --------------------------------------------------------------------------- single reports
+
+
+def test_single_report_url_is_fetched_as_report(site: Site, tmp_path: Path) -> None:
+    warc = tmp_path / "out.warc.gz"
+    result, _ = fast_crawl(site, [REPORT_2023], warc)
+    assert result.reports == [site.url(REPORT_2023)]
+    assert result.attachments == [site.url(PDF_2023)]
+    assert result.list_pages == [] and result.failures == []
+    assert set(responses(warc)) == {site.url(REPORT_2023), site.url(PDF_2023)}
+
+
+def test_report_recognised_by_title_after_redirect(site: Site, tmp_path: Path) -> None:
+    warc = tmp_path / "out.warc.gz"
+    result, _ = fast_crawl(site, [OLD_2021], warc)  # no article-shaped URL: sniffed by title
+    assert result.reports == [site.url(REPORT_2021)]
+    got = responses(warc)
+    assert got[site.url(OLD_2021)][0] == "301" and got[site.url(REPORT_2021)][0] == "200"
+
+
+def test_undated_report_page_without_links_is_a_report(site: Site, tmp_path: Path) -> None:
+    result, _ = fast_crawl(site, ["/nb/report.html"], tmp_path / "out.warc.gz")
+    assert result.reports == [site.url("/nb/report.html")]
+    assert result.attachments == [site.url(XLS_2022)]
+    assert result.failures == [] and result.list_pages == []
+
+
+def test_gbk_report_given_directly(site: Site, tmp_path: Path) -> None:
+    result, _ = fast_crawl(site, [REPORT_2022], tmp_path / "out.warc.gz")
+    assert result.reports == [site.url(REPORT_2022)]
+    assert result.attachments == [site.url(XLS_2022)]
+
+
+# --------------------------------------------------------------------------- re-crawl
+
+
+def test_recrawl_with_previous_skips_unchanged(site: Site, tmp_path: Path) -> None:
+    first = tmp_path / "first.warc.gz"
+    fast_crawl(site, [COLUMN], first)
+    report = site.root / REPORT_2022.lstrip("/")
+    report.write_bytes(report.read_bytes().replace("112条".encode("gbk"), "113条".encode("gbk")))
+    site.clear()
+
+    second = tmp_path / "second.warc.gz"
+    result, _ = fast_crawl(site, [COLUMN], second, previous=first)
+    u = site.url
+    assert result.reports == [u(REPORT_2022)]
+    assert sorted(result.unchanged) == sorted(u(p) for p in (REPORT_2023, REPORT_2021, REPORT_2020, XLS_2022))
+    assert set(responses(second)) == {u(REPORT_2022)}
+    sent = {r.path: r for r in site.requests}
+    assert sent[REPORT_2023].headers.get("If-None-Match", "").startswith('"')
+    assert sent[REPORT_2023].headers.get("If-Modified-Since") == LAST_MODIFIED
+    assert sent[REPORT_2023].status == 304
+    assert "If-None-Match" not in sent[COLUMN].headers  # list pages are always re-read
+    assert site.count(PDF_2023) == 0  # an unchanged report's attachments are not re-checked
+
+
+def test_recrawl_detects_identical_body_without_304(site: Site, tmp_path: Path) -> None:
+    first = tmp_path / "first.warc.gz"
+    fast_crawl(site, [OLD_2021], first)
+    # Not article-shaped, so fetched without validators; the body digest still matches.
+    result, _ = fast_crawl(site, [OLD_2021], tmp_path / "second.warc.gz", previous=[first])
+    assert result.unchanged == [site.url(REPORT_2021)]
+    assert result.reports == []
+
+
+def test_cli_crawl_single_report(site: Site, tmp_path: Path) -> None:
+    warc = tmp_path / "cli.warc.gz"
+    result = CliRunner().invoke(main, ["crawl", site.url(REPORT_2023), "--warc", str(warc), "--delay", "0"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert "1 report" in result.stderr and "1 attachment" in result.stderr
+    assert str(warc) in result.stderr
+    assert set(responses(warc)) == {site.url(REPORT_2023), site.url(PDF_2023)}
+
+
+def test_cli_crawl_reports_failures(site: Site, tmp_path: Path) -> None:
+    warc = tmp_path / "cli.warc.gz"
+    result = CliRunner().invoke(main, [
+        "crawl", site.url(COLUMN), "--warc", str(warc), "--delay", "0", "--retries", "0",
+        "--since", "2021", "--max-pages", "2",
+    ])
+    assert result.exit_code == 1
+    assert site.url(PRIVATE) in result.stderr and "robots.txt" in result.stderr
+    assert site.url(REPORT_2020) not in result.stderr  # skipped by --since before any 500
+    assert site.count(REPORT_2020) == 0
+
+
+def test_cli_verbose_logs_fetches(site: Site, tmp_path: Path) -> None:
+    warc = tmp_path / "cli.warc.gz"
+    result = CliRunner().invoke(main, ["crawl", site.url(REPORT_2023), "--warc", str(warc), "--delay", "0", "-v"])
+    assert result.exit_code == 0, result.output
+    assert f"GET {site.url(REPORT_2023)} -> 200" in result.stderr
+
+
+def test_cli_requires_warc() -> None:
+    result = CliRunner().invoke(main, ["crawl", "http://127.0.0.1/"])
+    assert result.exit_code == 2
+    assert "--warc" in result.output
+
+
+def test_main_group_registers_crawl() -> None:
+    assert main.commands["crawl"] is crawl_command
+
+
+def test_cli_options_are_the_crawl_settings() -> None:
+    # The options passed through as **settings must be CrawlSettings fields, by name.
+    cli_only = {"urls", "warc_path", "previous", "no_attachments", "parse_after", "output", "workers", "verbose"}
+    passed = {p.name for p in crawl_command.params} - cli_only
+    fields = {f.name for f in dataclasses.fields(CrawlSettings)}
+    assert passed == fields - {"attachments", "backoff", "user_agent"}
+
+
+def test_crawl_keywords_are_the_crawl_settings() -> None:
+    not_settings = {"urls", "warc_path", "previous", "clock", "sleep", "transport"}
+    keywords = set(inspect.signature(crawl).parameters) - not_settings
+    defaults = {name: p.default for name, p in inspect.signature(crawl).parameters.items() if name in keywords}
+    settings = {f.name: f.default for f in dataclasses.fields(CrawlSettings)}
+    assert defaults == settings
+
+
+# --------------------------------------------------------------------------- one parse per page
+
+
+def test_each_page_is_decoded_and_parsed_once(site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed: Counter[str] = Counter()
+    decoded: list[int] = []
+    trees: list[int] = []
+    real_parse_page, real_decode, real_tree = crawler_module.parse_page, crawler_module.decode_html, links_module._parse_html
+
+    def count_parse_page(html: str, url: str, profile: object = None) -> links_module.Page:
+        parsed[url] += 1
+        return real_parse_page(html, url)
+
+    def count_decode(data: bytes) -> str:
+        decoded.append(1)
+        return real_decode(data)
+
+    def count_tree(text: str) -> object:
+        trees.append(1)
+        return real_tree(text)
+
+    monkeypatch.setattr(crawler_module, "parse_page", count_parse_page)
+    monkeypatch.setattr(crawler_module, "decode_html", count_decode)
+    monkeypatch.setattr(links_module, "_parse_html", count_tree)
+    result, _ = fast_crawl(site, [COLUMN], tmp_path / "out.warc.gz")
+    html_pages = [COLUMN, COLUMN_2, REPORT_2023, REPORT_2022, REPORT_2021, REPORT_2020]
+    assert parsed == Counter({site.url(p): 1 for p in html_pages})
+    assert len(decoded) == len(trees) == len(html_pages)
+    assert len(result.reports) == 4
+
+
+# --------------------------------------------------------------------------- previous WARCs
+
+
+def test_previous_warc_keys_are_normalised(site: Site, tmp_path: Path) -> None:
+    # A WARC written by another tool may spell the target URI differently.
+    body = (site.root / REPORT_2023.lstrip("/")).read_bytes()
+    etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+    old = tmp_path / "other-tool.warc.gz"
+    with open(old, "wb") as fh:
+        spelled = site.url(REPORT_2023) + "#main"  # a fragment: not the normal form
+        write_exchange(WARCWriter(fh, gzip=True), Exchange(
+            url=spelled, request_headers=[], status=200, reason="OK", http_version="HTTP/1.1",
+            headers=[("ETag", etag), ("Content-Type", "text/html")], body=body,
+            date=datetime(2024, 3, 8, tzinfo=timezone.utc),
+        ))
+    result, _ = fast_crawl(site, [REPORT_2023], tmp_path / "new.warc.gz", previous=old)
+    assert result.unchanged == [site.url(REPORT_2023)]
+    assert [r.headers.get("If-None-Match") for r in site.requests if r.path == REPORT_2023] == [etag]

@@ -1,0 +1,94 @@
+"""End to end: crawl a report column into a WARC, convert the WARC, get the fixtures' cells;
+and ``gkparse crawl --parse``, whose exit status includes the conversion's."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from gkparse.batch import convert
+from gkparse.cli.main import main
+
+from ..support import FIXTURES
+from ..support.site import COLUMN, REPORT_2022, REPORT_2023, fast_crawl, serve_site
+
+
+def test_crawled_warc_converts_to_the_expected_cells(tmp_path: Path) -> None:
+    with serve_site(tmp_path) as site:
+        # Put two real reports behind the column's links: a whole UTF-8 TRS page, and an
+        # article fragment served as a GBK page that declares gb2312.
+        (site.root / REPORT_2023.lstrip("/")).write_bytes((FIXTURES / "pingtan_2024.page.html").read_bytes())
+        fragment = (FIXTURES / "shanghai_govoffice_2019.html").read_text("utf-8")
+        gbk_page = '<html><head><meta charset="gb2312"></head><body><div class="TRS_Editor">' + fragment + "</div></body></html>"
+        (site.root / REPORT_2022.lstrip("/")).write_bytes(gbk_page.encode("gb18030"))
+        warc = tmp_path / "column.warc.gz"
+        result, _ = fast_crawl(site, [COLUMN], warc)
+        assert {site.url(REPORT_2023), site.url(REPORT_2022)} <= set(result.reports)
+
+        out = tmp_path / "reports.jsonl"
+        stats = convert([str(warc)], str(out), workers=1)
+        assert stats.failed == 0
+        reports = {}
+        for line in out.read_text("utf-8").splitlines():
+            record = json.loads(line)
+            if "error" not in record:
+                reports[record["source"]["path"]] = record
+
+    for url, expected_name in ((site.url(REPORT_2023), "pingtan_2024"), (site.url(REPORT_2022), "shanghai_govoffice_2019")):
+        expected = json.loads((FIXTURES / f"{expected_name}.expected.json").read_text("utf-8"))
+        record = reports[url]
+        assert record["template"] == expected["template"] and record["year"] == expected["year"]
+        for key, value in expected["cells"].items():
+            table, row, column = key.split("/")
+            node = record[table]
+            for part in row.split("."):
+                node = node[part]
+            assert node[column]["value"] == value, (url, key)
+
+
+def test_cli_crawl_parse_writes_the_reports(tmp_path: Path) -> None:
+    with serve_site(tmp_path) as site:
+        (site.root / REPORT_2023.lstrip("/")).write_bytes((FIXTURES / "pingtan_2024.page.html").read_bytes())
+        warc = tmp_path / "cli.warc.gz"
+        result = CliRunner().invoke(main, [
+            "crawl", site.url(REPORT_2023), "--warc", str(warc), "--delay", "0", "--parse", "-j", "1",
+        ])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "cli.jsonl"  # the default: the WARC's name with .jsonl
+    [record] = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    expected = json.loads((FIXTURES / "pingtan_2024.expected.json").read_text("utf-8"))
+    assert record["source"]["path"] == site.url(REPORT_2023)
+    assert record["year"] == expected["year"]
+    assert "1 parsed, 0 failed, 0 skipped" in result.stderr
+
+
+def test_cli_crawl_parse_fails_when_a_report_does_not_parse(tmp_path: Path) -> None:
+    with serve_site(tmp_path) as site:
+        # A report URL answering with binary bytes that carry a report marker: the crawl
+        # archives it, the conversion cannot parse it.
+        site.overrides[REPORT_2023] = (200, "政府信息公开工作年度报告".encode() + b"\x00" * 200)
+        warc = tmp_path / "cli.warc.gz"
+        out = tmp_path / "r.jsonl"
+        result = CliRunner().invoke(main, [
+            "crawl", site.url(REPORT_2023), "--warc", str(warc), "--delay", "0", "--parse", "-o", str(out), "-j", "1",
+        ])
+    assert result.exit_code == 1
+    assert "0 failures" in result.stderr  # the crawl itself went fine
+    assert f"failed to parse: {site.url(REPORT_2023)}" in result.stderr
+    assert "0 parsed, 1 failed" in result.stderr
+    [record] = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert "error" in record
+
+
+def test_cli_crawl_parse_reports_an_unusable_output(tmp_path: Path) -> None:
+    with serve_site(tmp_path) as site:
+        warc = tmp_path / "cli.warc.gz"
+        result = CliRunner().invoke(main, [
+            "crawl", site.url("/nb/report.html"), "--warc", str(warc), "--delay", "0",
+            "--parse", "-o", str(tmp_path / "reports.unknown"),
+        ])
+    assert result.exit_code == 1
+    assert "--parse:" in result.stderr
+    assert warc.exists()

@@ -1,0 +1,69 @@
+"""The README's examples run as printed: ``python`` blocks (doctests where they show
+output) and ``console`` lines that need no network, in document order, in a scratch folder
+holding the bundled example and the fixtures."""
+
+from __future__ import annotations
+
+import doctest
+import os
+import re
+import shlex
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from warcio.warcwriter import WARCWriter
+
+from gkparse.cli import main
+from tests.support import FIXTURES
+from tests.support.warc import write_response
+
+ROOT = Path(__file__).resolve().parents[2]
+BLOCK = re.compile(r"^```(python|console)\n(.*?)^```", re.S | re.M)
+
+
+def _blocks() -> list[tuple[str, str]]:
+    return [(m.group(1), m.group(2)) for m in BLOCK.finditer((ROOT / "README.md").read_text("utf-8"))]
+
+
+def test_the_readme_has_examples() -> None:
+    kinds = [kind for kind, _ in _blocks()]
+    assert kinds.count("python") >= 2 and kinds.count("console") >= 1
+
+
+def _run_console(block: str) -> int:
+    ran = 0
+    for line in block.splitlines():
+        if not line.startswith("$ gkparse ") or "://" in line:
+            continue  # output lines, and crawls of real sites (no network in tests)
+        args = shlex.split(line[2:].split("  #")[0])[1:]
+        result = CliRunner().invoke(main, args, catch_exceptions=False)
+        assert result.exit_code == 0, (line, result.output)
+        ran += 1
+    return ran
+
+
+def test_the_readme_examples_run_as_printed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copytree(ROOT / "gkparse" / "examples", tmp_path / "gkparse" / "examples")
+    shutil.copytree(FIXTURES, tmp_path / "fixtures")
+    with open(tmp_path / "crawl.warc.gz", "wb") as fh:  # what `gkparse crawl` would have saved
+        writer = WARCWriter(fh, gzip=True)
+        for name in ("pingtan_2022.page.html", "shanghai_govoffice_2019.html"):
+            write_response(writer, f"http://www.example.gov.cn/{name}", (FIXTURES / name).read_bytes())
+    monkeypatch.chdir(tmp_path)
+    ran = 0
+    for number, (kind, block) in enumerate(_blocks()):
+        if kind == "console":
+            ran += _run_console(block)
+            continue
+        if ">>>" in block:
+            test = doctest.DocTestParser().get_doctest(block, {}, f"README block {number}", "README.md", 0)
+            runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+            runner.run(test)
+            assert runner.failures == 0, f"README block {number} failed (see the output above)"
+        else:
+            exec(compile(block, f"README block {number}", "exec"), {})  # noqa: S102
+        ran += 1
+    assert ran >= 4
+    assert os.listdir(tmp_path)

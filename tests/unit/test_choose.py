@@ -1,0 +1,156 @@
+"""Choosing among readings: numbers stated in part 一, and part 三's rows chosen together
+under R1/R2, with the basis naming the relations that removed readings."""
+
+from __future__ import annotations
+
+import pytest
+
+import gkparse
+from gkparse.cells import choose
+from gkparse.cells.align import AlignedRow, ColumnSpec, RowSum
+from gkparse.cells.choose import RowState, _basis, choose_across_rows, narrow_by_prose, prose_evidence
+from gkparse.cells.search import readings
+from gkparse.model import CellState
+from gkparse.templates import TEMPLATES
+from gkparse.templates.schema import Key
+from tests.conftest import FIXTURES
+
+T2021 = TEMPLATES["2021"]
+APPLICANTS = ("natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total")
+
+# --- prose evidence -------------------------------------------------------------------
+
+#: (text of part 一, the evidence read from it, where it came from)
+PROSE = [
+    (
+        "集中公开现行有效行政规范性文件698件，动态更新本年度制发的规范性文件88件",
+        {"disclosure/normative_documents/in_force": {698}, "disclosure/normative_documents/issued": {88}},
+        "pingtan_2022.page.txt 一、总体情况",
+    ),
+    ("本年废止规范性文件55件。", {"disclosure/normative_documents/repealed": {55}}, "the pingtan_2022 table, said in prose"),
+    ("全年作出行政处罚决定2113件", {"disclosure/penalties/decisions": {2113}}, "pingtan_2022 行政处罚, said in prose"),
+    ("规范性文件共计88", {}, "a number without a unit is no evidence"),
+    ("现行有效698件；规范性文件清理", {}, "the row word in another clause"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "origin"), PROSE, ids=[p[2] for p in PROSE])
+def test_prose_evidence(text: str, expected: dict[str, set[float]], origin: str) -> None:
+    assert {str(k): v for k, v in prose_evidence(text, T2021).items()} == expected
+
+
+def _normative_row(tokens: list[str]) -> RowState:
+    columns = [ColumnSpec(Key("disclosure", "normative_documents", c)) for c in ("issued", "repealed", "in_force")]
+    row = AlignedRow("disclosure", columns, tokens, True)
+    return RowState(row, readings(row)[0], True)
+
+
+def test_prose_narrows_a_disclosure_row() -> None:
+    """'8855698' (pingtan_2022.page.txt, 行政规范性文件) has several cuts; part 一 says 698 and 88."""
+    state = _normative_row(["8855698"])
+    assert len(state.options) > 1
+    narrow_by_prose([state], "集中公开现行有效行政规范性文件698件，动态更新本年度制发的规范性文件88件", T2021)
+    assert [[c.value for c in o] for o in state.options] == [[88, 55, 698]]
+    assert state.basis == "prose: normative_documents/issued = [88]; normative_documents/in_force = [698]"
+    assert state.initial > 1
+
+
+def test_prose_that_no_reading_agrees_with_changes_nothing() -> None:
+    state = _normative_row(["8855698"])
+    before = list(state.options)
+    narrow_by_prose([state], "现行有效规范性文件12件", T2021)
+    assert state.options == before and state.basis is None
+
+
+def test_prose_evidence_breaks_a_disclosure_tie() -> None:
+    report = gkparse.parse(FIXTURES / "pingtan_2022.page.txt")
+    cells = report.disclosure.normative_documents
+    assert (cells.issued.value, cells.repealed.value, cells.in_force.value) == (88, 55, 698)
+    assert cells.in_force.state is CellState.RESOLVED
+    assert cells.in_force.basis.startswith("prose")
+
+
+# --- the cross-row choice -------------------------------------------------------------
+
+
+def _requests_state(row_key: str, tokens: list[str]) -> RowState:
+    row = AlignedRow(
+        "requests", [ColumnSpec(Key("requests", row_key, c)) for c in APPLICANTS], tokens, True,
+        sums=[RowSum("R3", [0, 1, 2, 3, 4, 5], 6)],
+    )
+    options, complete = readings(row)
+    return RowState(row, options, complete)
+
+
+#: Part 三 of pingtan_2025.page.txt, one glued run per row.
+PINGTAN_2025 = [
+    ("new", "15130000154"), ("carried_over", "0000000"), ("granted", "330000033"),
+    ("partially_granted", "380000038"), ("withheld.state_secret", "0000000"),
+    ("withheld.prohibited_by_law", "0000000"), ("withheld.security_stability", "0000000"),
+    ("withheld.third_party_rights", "0000000"), ("withheld.internal_affairs", "3000003"),
+    ("withheld.process_information", "2000002"), ("withheld.enforcement_files", "3000003"),
+    ("withheld.administrative_query", "3000003"), ("unavailable.not_held", "491000050"),
+    ("unavailable.needs_creation", "3000003"), ("unavailable.unclear", "0000000"),
+    ("not_processed.complaint", "2000002"), ("not_processed.duplicate", "0000000"),
+    ("not_processed.publication", "0000000"), ("not_processed.excessive", "0000000"),
+    ("not_processed.confirmation", "0000000"), ("other.overdue_correction", "8000008"),
+    ("other.overdue_fee", "2000002"), ("other.other", "1000001"), ("total", "14710000148"),
+    ("carried_forward", "4200006"),
+]
+
+
+def _pingtan_2025_column() -> list[RowState]:
+    return [_requests_state(key, [run]) for key, run in PINGTAN_2025]
+
+
+def test_r1_and_r2_choose_across_rows_and_name_what_removed_readings() -> None:
+    states = _pingtan_2025_column()
+    granted, total = states[2], states[-2]
+    assert len(granted.options) == 2 and len(total.options) == 7
+    choose_across_rows(states, T2021)
+    # new + carried_over = total + carried_forward (R1) alone leaves one reading of the
+    # total row; the outcome rows summing to the total (R2) alone settles 33, not 3 + 30.
+    assert [[c.value for c in o] for o in total.options] == [[147, 1, 0, 0, 0, 0, 148]]
+    assert total.basis == "R1"
+    assert [[c.value for c in o] for o in granted.options] == [[33, 0, 0, 0, 0, 0, 33]]
+    assert granted.basis == "R2"
+
+
+def test_no_joint_choice_leaves_every_row_its_own_readings() -> None:
+    states = [_requests_state("granted", ["330000033"]), _requests_state("total", ["9000009"])]
+    before = [list(s.options) for s in states]
+    choose_across_rows(states, T2021)
+    assert [s.options for s in states] == before and all(s.basis is None for s in states)
+
+
+def test_too_many_joint_choices_rule_nothing_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(choose, "MAX_COMBINATIONS", 1)
+    states = _pingtan_2025_column()
+    before = [list(s.options) for s in states]
+    choose_across_rows(states, T2021)
+    assert [s.options for s in states] == before
+
+
+def test_relation_choice_is_recorded_in_the_report() -> None:
+    report = gkparse.parse(FIXTURES / "pingtan_2025.page.txt")
+    granted = report.requests.granted
+    assert (granted.natural_person.value, granted.commercial.value) == (33, 0)
+    assert granted.natural_person.state is CellState.RESOLVED
+    assert granted.natural_person.basis == "R2"
+    assert report.requests.total.total.basis == "R1"
+
+
+#: (relations broken by the joint choices using each reading, survivors, basis)
+BASES = [
+    ([{frozenset({"R2"})}, {frozenset()}], {1}, "R2"),
+    ([{frozenset({"R1"})}, {frozenset()}], {1}, "R1"),
+    ([{frozenset({"R1", "R2"})}, {frozenset()}], {1}, "R1"),
+    ([{frozenset({"R1"}), frozenset({"R2"})}, {frozenset()}], {1}, "R1+R2"),
+]
+
+
+@pytest.mark.parametrize(("broken", "survivors", "basis"), BASES)
+def test_basis_is_the_fewest_relations_that_remove_the_same_readings(
+    broken: list[set[frozenset[str]]], survivors: set[int], basis: str
+) -> None:
+    assert _basis(["R1", "R2"], broken, survivors) == basis

@@ -1,0 +1,278 @@
+"""The polite fetcher on an in-memory transport: robots.txt, delays, retries, redirects,
+size caps and conditional requests (no sockets; the loopback site tests are in
+tests/system/test_crawl.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+
+from gkparse.crawler.fetcher import AlreadyFetched, Fetcher
+from gkparse.crawler.settings import CrawlSettings, default_user_agent
+from gkparse.errors import CrawlError, FetchError
+from gkparse.warc import Validators
+
+HOST = "http://x.gov.cn"
+ROBOTS = b"User-agent: *\nDisallow: /private/\n"
+
+Route = Callable[[httpx.Request], httpx.Response]
+
+
+@dataclass
+class Server:
+    """Routes by path; everything else is a 200 HTML page. Logs every request."""
+
+    routes: dict[str, Route] = field(default_factory=dict)
+    requests: list[httpx.Request] = field(default_factory=list)
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        route = self.routes.get(request.url.path)
+        if route is not None:
+            return route(request)
+        if request.url.path == "/robots.txt":
+            return httpx.Response(200, content=ROBOTS)
+        return httpx.Response(200, content=b"<html>ok</html>", headers={"Content-Type": "text/html"})
+
+    def paths(self) -> list[str]:
+        return [r.url.path for r in self.requests]
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def make_fetcher(server: Server, clock: FakeClock | None = None, validators: dict[str, Validators] | None = None,
+                 **settings: Any) -> Fetcher:
+    clock = clock or FakeClock()
+    options: dict[str, Any] = {"delay": 0.0, "backoff": 1.0}
+    options.update(settings)
+    return Fetcher(
+        CrawlSettings(**options),
+        validators=validators, clock=clock.clock, sleep=clock.sleep, transport=httpx.MockTransport(server),
+    )
+
+
+def always(status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> Route:
+    return lambda request: httpx.Response(status, content=body, headers=headers or {})
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def test_settings_defaults_and_checks() -> None:
+    settings = CrawlSettings()
+    assert (settings.max_pages, settings.delay, settings.retries, settings.max_redirects) == (20, 1.0, 3, 5)
+    assert settings.agent == default_user_agent()
+    assert CrawlSettings(user_agent="probe/1").agent == "probe/1"
+    with pytest.raises(CrawlError, match="max_bytes must be at least 1, got 0"):
+        CrawlSettings(max_bytes=0)
+    with pytest.raises(CrawlError, match="retries"):
+        CrawlSettings(retries=-1)
+
+
+# --------------------------------------------------------------------------- robots.txt
+
+
+def test_robots_is_read_once_per_host_and_obeyed() -> None:
+    server = Server()
+    fetcher = make_fetcher(server)
+    fetcher.fetch(HOST + "/a.htm")
+    fetcher.fetch(HOST + "/b.htm")
+    with pytest.raises(FetchError, match="disallowed by robots.txt"):
+        fetcher.fetch(HOST + "/private/c.htm")
+    fetcher.fetch("http://other.gov.cn/d.htm")
+    assert server.paths() == ["/robots.txt", "/a.htm", "/b.htm", "/robots.txt", "/d.htm"]
+    assert [r.url.host for r in server.requests if r.url.path == "/robots.txt"] == ["x.gov.cn", "other.gov.cn"]
+    assert len(fetcher.log) == 5
+    assert {r.headers["User-Agent"] for r in server.requests} == {default_user_agent()}
+
+
+@pytest.mark.parametrize(("status", "allowed"), [(404, True), (410, True), (401, False), (403, False), (500, False)])
+def test_robots_status_decides(status: int, allowed: bool) -> None:
+    server = Server(routes={"/robots.txt": always(status)})
+    fetcher = make_fetcher(server, retries=0)
+    if allowed:
+        assert fetcher.fetch(HOST + "/private/a.htm").final.status == 200
+    else:
+        with pytest.raises(FetchError, match=rf"robots.txt unavailable \(HTTP {status}\)"):
+            fetcher.fetch(HOST + "/a.htm")
+        assert server.paths() == ["/robots.txt"]
+
+
+def test_unreachable_robots_keeps_out() -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    fetcher = make_fetcher(Server(routes={"/robots.txt": refuse}), retries=0)
+    with pytest.raises(FetchError, match="robots.txt unavailable .*ConnectError"):
+        fetcher.fetch(HOST + "/a.htm")
+
+
+def test_redirect_into_a_disallowed_path_names_the_target() -> None:
+    server = Server(routes={"/a.htm": always(302, headers={"Location": "/private/b.htm"})})
+    with pytest.raises(FetchError, match="redirected to http://x.gov.cn/private/b.htm: disallowed"):
+        make_fetcher(server).fetch(HOST + "/a.htm")
+
+
+# --------------------------------------------------------------------------- delays and retries
+
+
+def test_delay_per_host_and_robots_crawl_delay() -> None:
+    clock = FakeClock()
+    server = Server(routes={"/robots.txt": always(200, b"User-agent: *\nCrawl-delay: 3\n")})
+    fetcher = make_fetcher(server, clock, delay=2.0)
+    fetcher.fetch(HOST + "/a.htm")  # robots.txt, then a.htm 3 s later
+    fetcher.fetch(HOST + "/b.htm")
+    assert clock.sleeps == [3.0, 3.0]
+    starts = [entry.at for entry in fetcher.log]
+    assert starts == [0.0, 3.0, 6.0]
+
+
+def test_5xx_is_retried_with_exponential_backoff() -> None:
+    clock = FakeClock()
+    server = Server(routes={"/a.htm": always(503)})
+    fetcher = make_fetcher(server, clock, retries=2, backoff=0.5)
+    with pytest.raises(FetchError, match=r"HTTP 503 Service Unavailable \(after 3 attempts\)") as caught:
+        fetcher.fetch(HOST + "/a.htm")
+    assert caught.value.status == 503
+    assert clock.sleeps == [0.5, 1.0]
+    assert server.paths().count("/a.htm") == 3
+
+
+def test_retry_after_is_honoured_up_to_a_cap() -> None:
+    clock = FakeClock()
+    answers = iter([
+        httpx.Response(503, headers={"Retry-After": "5"}),
+        httpx.Response(503, headers={"Retry-After": "3600"}),
+        httpx.Response(200, content=b"<html>ok</html>"),
+    ])
+    server = Server(routes={"/a.htm": lambda request: next(answers)})
+    fetched = make_fetcher(server, clock, retries=2).fetch(HOST + "/a.htm")
+    assert fetched.final.status == 200
+    assert clock.sleeps == [5.0, 60.0]
+
+
+def test_4xx_is_not_retried() -> None:
+    server = Server(routes={"/a.htm": always(404)})
+    with pytest.raises(FetchError, match="HTTP 404") as caught:
+        make_fetcher(server).fetch(HOST + "/a.htm")
+    assert caught.value.status == 404
+    assert server.paths() == ["/robots.txt", "/a.htm"]
+
+
+def test_transport_errors_are_retried_then_reported() -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    clock = FakeClock()
+    fetcher = make_fetcher(Server(routes={"/a.htm": refuse}), clock, retries=1)
+    with pytest.raises(FetchError, match=r"ConnectError: refused \(after 2 attempts\)"):
+        fetcher.fetch(HOST + "/a.htm")
+    assert [e.error for e in fetcher.log if e.url.endswith("/a.htm")] == ["ConnectError: refused"] * 2
+    assert clock.sleeps == [1.0]
+
+
+# --------------------------------------------------------------------------- redirects and sizes
+
+
+def test_redirect_hops_are_returned() -> None:
+    server = Server(routes={"/old.htm": always(301, b"moved", {"Location": "/new.htm"})})
+    fetcher = make_fetcher(server)
+    fetched = fetcher.fetch(HOST + "/old.htm")
+    assert [(hop.url, hop.status) for hop in fetched.hops] == [(HOST + "/old.htm", 301), (HOST + "/new.htm", 200)]
+    assert fetched.url == HOST + "/new.htm"
+    assert fetcher.fetched == {HOST + "/old.htm", HOST + "/new.htm"}
+    # A second chain onto the same page is not fetched again.
+    server.routes["/other.htm"] = always(302, headers={"Location": "/new.htm"})
+    with pytest.raises(AlreadyFetched):
+        fetcher.fetch(HOST + "/other.htm")
+    assert server.paths().count("/new.htm") == 1
+
+
+def test_redirect_cap_and_loop() -> None:
+    server = Server(routes={f"/hop{n}": always(302, headers={"Location": f"/hop{n + 1}"}) for n in range(10)})
+    server.routes["/loop"] = always(302, headers={"Location": "/loop"})
+    fetcher = make_fetcher(server, max_redirects=2)
+    with pytest.raises(FetchError, match="more than 2 redirects"):
+        fetcher.fetch(HOST + "/hop0")
+    assert [p for p in server.paths() if p.startswith("/hop")] == ["/hop0", "/hop1", "/hop2"]
+    with pytest.raises(FetchError, match="redirect loop"):
+        fetcher.fetch(HOST + "/loop")
+
+
+def test_redirect_without_location_fails() -> None:
+    server = Server(routes={"/a.htm": always(302)})
+    with pytest.raises(FetchError, match="HTTP 302 without a Location header"):
+        make_fetcher(server).fetch(HOST + "/a.htm")
+
+
+def test_size_cap_by_header_and_by_stream() -> None:
+    def streamed(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=iter([b"x" * 600, b"x" * 600]))  # no Content-Length
+
+    server = Server(routes={"/big.pdf": always(200, b"x" * 2000), "/stream.pdf": streamed})
+    fetcher = make_fetcher(server, max_bytes=1000)
+    with pytest.raises(FetchError, match=r"too large \(2000 bytes > 1000\)"):
+        fetcher.fetch(HOST + "/big.pdf")
+    with pytest.raises(FetchError, match="more than 1000 bytes"):
+        fetcher.fetch(HOST + "/stream.pdf")
+    assert fetcher.fetch(HOST + "/small.htm").final.body == b"<html>ok</html>"
+
+
+# --------------------------------------------------------------------------- conditional requests
+
+
+def test_validators_are_sent_only_on_conditional_fetches() -> None:
+    validators = {HOST + "/a.htm": Validators(etag='"v1"', last_modified="Fri, 08 Mar 2024 02:30:00 GMT")}
+
+    def conditional(request: httpx.Request) -> httpx.Response:
+        if request.headers.get("If-None-Match") == '"v1"':
+            return httpx.Response(304)
+        return httpx.Response(200, content=b"<html>new</html>")
+
+    server = Server(routes={"/a.htm": conditional})
+    fetcher = make_fetcher(server, validators=validators)
+    assert fetcher.fetch(HOST + "/a.htm").final.status == 200
+    fetched = fetcher.fetch(HOST + "/a.htm", conditional=True)
+    assert fetched.not_modified
+    sent = [r for r in server.requests if r.url.path == "/a.htm"]
+    assert "If-None-Match" not in sent[0].headers
+    assert sent[1].headers["If-Modified-Since"] == "Fri, 08 Mar 2024 02:30:00 GMT"
+
+
+def test_a_304_without_asking_is_a_failure() -> None:
+    with pytest.raises(FetchError, match="HTTP 304"):
+        make_fetcher(Server(routes={"/a.htm": always(304)})).fetch(HOST + "/a.htm")
+
+
+# --------------------------------------------------------------------------- what came back
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "html"),
+    [
+        ("text/html; charset=gbk", b"anything", True),
+        ("", b"\xef\xbb\xbf  <!DOCTYPE html><html>", True),
+        ("text/plain", b"<html><body>", True),
+        ("text/plain", b"just text", False),
+        ("application/pdf", b"<html>", False),
+    ],
+)
+def test_is_html(content_type: str, body: bytes, html: bool) -> None:
+    headers = {"Content-Type": content_type} if content_type else {}
+    server = Server(routes={"/a": always(200, body, headers)})
+    assert make_fetcher(server).fetch(HOST + "/a").is_html is html

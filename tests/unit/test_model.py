@@ -1,0 +1,62 @@
+"""The report model: JSON round trip, schema, access by key."""
+
+from __future__ import annotations
+
+import pytest
+
+import gkparse
+from gkparse.model import Report
+from tests.support import FIXTURES
+
+
+@pytest.mark.parametrize("name", ["pingyang_amr_2020.txt", "shanghai_govoffice_2019.html", "pingtan_2024.page.txt"])
+def test_json_round_trip(name: str) -> None:
+    report = gkparse.parse(FIXTURES / name)
+    again = Report.model_validate_json(report.model_dump_json())
+    assert again == report
+    assert type(again.requests) is type(report.requests)
+    assert again.cell("requests/total/total").value == report.cell("requests/total/total").value
+
+
+def test_schema_describes_the_tables() -> None:
+    schema = Report.model_json_schema()
+    assert {"requests", "disclosure", "appeals", "issues", "readings"} <= set(schema["properties"])
+    assert "Requests2021" in schema["$defs"] and "Requests2019" in schema["$defs"]
+
+
+def test_cell_access_by_address_and_attribute() -> None:
+    report = gkparse.parse(FIXTURES / "pingyang_amr_2020.txt")
+    cell = report.cell("requests/withheld.prohibited_by_law/other_org")
+    assert cell is report.requests.withheld.prohibited_by_law.other_org
+    assert (cell.value, cell.raw, cell.state) == (3, "000003", gkparse.CellState.SPLIT)
+    assert report.cell("disclosure/penalties/change").state is gkparse.CellState.EMPTY
+    with pytest.raises(KeyError):
+        report.cell("requests/other.other/total")  # a 2021 row in a 2019 report
+
+
+def test_an_unknown_template_is_rejected() -> None:
+    with pytest.raises(ValueError, match="unknown template"):
+        Report(template="1999")
+    with pytest.raises(ValueError, match="unknown template"):
+        Report.model_validate({"template": "2021", "requests": {"template": "1999"}})
+
+
+def test_tables_from_data_take_their_templates_model() -> None:
+    data = {"template": "2019", "requests": {"template": "2019", "other": {"total": {"value": 3, "state": "printed"}}}}
+    report = Report.model_validate(data)
+    assert type(report.requests).__name__ == "Requests2019"
+    assert report.cell("requests/other/total").value == 3
+    with pytest.raises(ValueError):
+        Report.model_validate({"template": "2019", "requests": {"template": "2019", "no_such_row": {}}})
+
+
+def test_cells_iterate_in_template_order_with_string_keys() -> None:
+    report = gkparse.parse(FIXTURES / "shanghai_govoffice_2019.html")
+    keys = [k for k, _ in report.cells()]
+    assert keys[0] == "disclosure/rules/new_made" and keys[-1] == "appeals/litigation_after_review/total"
+    assert len(keys) == len(set(keys)) == len(report.values())
+
+
+def test_unreadable_is_a_state_of_its_own() -> None:
+    assert gkparse.CellState("unreadable") is gkparse.CellState.UNREADABLE
+    assert not gkparse.Cell(raw="见附件", state=gkparse.CellState.UNREADABLE).certain

@@ -1,0 +1,91 @@
+"""gkparse.batch.run: process_job (never raises), the error record model and the executors."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import partial
+
+import pytest
+
+import gkparse
+from gkparse.batch import run
+from gkparse.batch.run import ErrorRecord, ProcessExecutor, SerialExecutor, process_job
+from gkparse.batch.sources import Job
+from tests.support.warc import NOT_A_REPORT, PARTIAL, PINGYANG, SHANGHAI
+
+
+def test_process_job_passes_the_job_id_and_provenance_to_parse():
+    job = Job(PINGYANG.read_bytes(), "http://x.gov.cn/a.txt", date="2024-05-01T10:00:00Z", report_id="a" * 64)
+    result = process_job(job)
+    assert result.ok and result.error is None and result.report_id == "a" * 64
+    report = gkparse.Report.model_validate_json(result.line)
+    # The id given with the job, not a digest recomputed from the bytes.
+    assert report.source.sha256 == "a" * 64
+    assert report.source.path == "http://x.gov.cn/a.txt" and report.source.date == "2024-05-01T10:00:00Z"
+    assert result.issue_count == 2 and result.relation_issue
+    assert result.cells == [] and result.issues == []
+
+
+def test_process_job_rows_on_request():
+    result = process_job(Job(SHANGHAI.read_bytes(), str(SHANGHAI)), rows=True)
+    assert result.ok and not result.relation_issue
+    assert len(result.cells) > 100 and result.cells[0]["report_id"] == hashlib.sha256(SHANGHAI.read_bytes()).hexdigest()
+    assert len(result.issues) == result.issue_count
+
+
+def test_error_record_validates_and_keeps_the_line_format():
+    job = Job(NOT_A_REPORT, "guide.html")
+    result = process_job(job)
+    assert not result.ok and result.error is not None
+    record = ErrorRecord.model_validate_json(result.line)
+    assert record == result.error
+    assert (record.error.type, record.source, record.report_id) == ("NotAReportError", "guide.html", job.report_id)
+    assert record.error.reason.startswith("no annual report found")
+    # Byte for byte what convert wrote before the model existed.
+    expected = {"error": {"type": "NotAReportError", "reason": record.error.reason},
+                "source": "guide.html", "report_id": job.report_id}
+    assert result.line == json.dumps(expected, ensure_ascii=False)
+
+
+def test_read_error_of_a_job_becomes_its_error_record():
+    job = Job(b"", "cut.warc.gz", error=("TruncatedArchiveError", "damaged archive: cut"), report_id="b" * 64)
+    result = process_job(job)
+    assert result.error == ErrorRecord.model_validate(
+        {"error": {"type": "TruncatedArchiveError", "reason": "damaged archive: cut"},
+         "source": "cut.warc.gz", "report_id": "b" * 64}
+    )
+
+
+def test_process_job_never_raises(monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(run, "parse", broken)
+    result = process_job(Job(PINGYANG.read_bytes(), "a.txt"))
+    assert not result.ok and result.error is not None
+    assert (result.error.error.type, result.error.error.reason) == ("RuntimeError", "boom")
+    monkeypatch.setattr(run, "parse", lambda *a, **k: (_ for _ in ()).throw(KeyError()))
+    assert process_job(Job(b"x", "b.txt")).error.error.reason == "KeyError()"
+
+
+def _jobs() -> list[Job]:
+    paths = sorted(PARTIAL.iterdir()) + [PINGYANG, SHANGHAI]
+    return [Job(p.read_bytes(), str(p)) for p in paths] + [Job(NOT_A_REPORT, "guide.html")]
+
+
+@pytest.mark.parametrize("window", [1, None])
+def test_serial_and_process_executors_give_identical_output(window):
+    func = partial(process_job, rows=True)
+    serial = list(SerialExecutor().map(func, _jobs()))
+    parallel = list(ProcessExecutor(2, window=window).map(func, iter(_jobs())))
+    assert [r.source for r in parallel] == [j.source for j in _jobs()]
+    assert parallel == serial
+    assert [r.ok for r in serial].count(False) == 1
+
+
+def test_process_executor_window():
+    assert ProcessExecutor(3).window == run.WINDOW_PER_WORKER * 3
+    assert ProcessExecutor(3, window=5).window == 5
+    with pytest.raises(ValueError):
+        ProcessExecutor(0)

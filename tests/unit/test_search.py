@@ -1,0 +1,213 @@
+"""The reading search: real glued rows and their readings, one row per named strategy,
+and the bounds that keep the search finite."""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+import pytest
+
+import gkparse
+from gkparse.cells import search
+from gkparse.cells.align import AlignedRow, ColumnSpec, RowSum
+from gkparse.cells.search import STRATEGIES, RowSearch, readings
+from gkparse.model import CellState
+from gkparse.read.page import blank_run
+from gkparse.templates.schema import Key, sums_agree
+
+APPLICANTS = ("natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total")
+R3 = [RowSum("R3", [0, 1, 2, 3, 4, 5], 6)]
+
+
+def requests_row(tokens: list[str], *, splittable: bool = True, truncated: bool = False, sums: list[RowSum] = R3) -> AlignedRow:
+    """A part 三 line of seven cells (six applicant columns and the total) under R3."""
+    columns = [ColumnSpec(Key("requests", "new", c)) for c in APPLICANTS]
+    return AlignedRow("requests", columns, tokens, True, splittable=splittable, truncated=truncated, sums=sums)
+
+
+def disclosure_row(tokens: list[str], columns: tuple[str, ...]) -> AlignedRow:
+    """A part 二 line: no sums inside it."""
+    return AlignedRow("disclosure", [ColumnSpec(Key("disclosure", "penalties", c)) for c in columns], tokens, True)
+
+
+def values(row: AlignedRow) -> list[list[object]]:
+    return [[c.value for c in r] for r in readings(row)[0]]
+
+
+# --- real glued rows and their readings -------------------------------------------------
+
+#: (tokens of a part 三 line, every reading, where it came from)
+REAL = [
+    (["4", "00000", "4"], [[4, 0, 0, 0, 0, 0, 4]], "pingyang_amr_2020.txt 本年新收"),
+    (["000003", "3"], [[0, 0, 0, 0, 0, 3, 3]], "pingyang_amr_2020.txt 危及三安全一稳定"),
+    (["0000000"], [[0] * 7], "pingyang_amr_2020.txt, a row of zeros"),
+    (["21710000218"], [[217, 1, 0, 0, 0, 0, 218]], "pingtan_2024.page.txt 本年新收"),
+    (["370000037"], [[37, 0, 0, 0, 0, 0, 37]], "pingtan_2024.page.txt 予以公开"),
+    (["723000075"], [[72, 3, 0, 0, 0, 0, 75]], "pingtan_2022.page.txt 总计"),
+    (["713000074"], [[71, 3, 0, 0, 0, 0, 74]], "pingtan_2022.page.txt 本年新收"),
+    (["597012069"], [[59, 7, 0, 1, 2, 0, 69]], "shared cases text 05, 本年新收"),
+]
+
+
+@pytest.mark.parametrize(("tokens", "expected", "origin"), REAL, ids=["".join(t) for t, _, _ in REAL])
+def test_real_rows(tokens: list[str], expected: list[list[object]], origin: str) -> None:
+    assert values(requests_row(tokens)) == expected
+
+
+#: Rows whose text has several readings under R3: they must stay open, not be guessed.
+AMBIGUOUS = [
+    (["330000033"], [[3, 30, 0, 0, 0, 0, 33], [33, 0, 0, 0, 0, 0, 33]], "pingtan_2025.page.txt 予以公开"),
+    # The exact reading first, then those that assume one vanished empty cell (MAX_VANISHED).
+    (["14710000148"], [
+        [147, 1, 0, 0, 0, 0, 148],
+        [None, 1, 47, 100, 0, 0, 148],
+        [1, None, 47, 100, 0, 0, 148],
+        [1, 47, None, 100, 0, 0, 148],
+        [1, 47, 100, None, 0, 0, 148],
+        [1, 47, 100, 0, None, 0, 148],
+        [1, 47, 100, 0, 0, None, 148],
+    ], "pingtan_2025.page.txt 总计"),
+]
+
+
+@pytest.mark.parametrize(("tokens", "expected", "origin"), AMBIGUOUS, ids=["".join(t) for t, _, _ in AMBIGUOUS])
+def test_ambiguous_rows_keep_every_reading(tokens: list[str], expected: list[list[object]], origin: str) -> None:
+    assert values(requests_row(tokens)) == expected  # in rank order: the first is the value shown
+
+
+def test_no_leading_zeros() -> None:
+    row = AlignedRow("disclosure", [ColumnSpec(None)] * 3, ["0101"], True)
+    assert values(row) == [[0, 10, 1]]
+
+
+def test_pipe_cells_are_never_split() -> None:
+    """A pipe row separates every cell (render 'dropped' of shanghai_govoffice_2019): a
+    multi-digit cell is one number, and dropped empty cells make the row ambiguous rather
+    than splitting digits to fill it."""
+    found = values(requests_row(["252", "12", "1"], splittable=False))
+    assert found and all({v for v in r} <= {252, 12, 1, None} for r in found)
+    assert len(found) > 1
+
+
+def test_blank_lines_moved_by_the_dump_stay_open() -> None:
+    """'258 12 ∅ ∅ ∅ ∅ 11' (shanghai_govoffice_2019, percell render) breaks R3 as printed;
+    '11' may be two glued cells with the blank lines moved: several readings."""
+    found = values(requests_row(["258", "12", "", "", "", "", "11"]))
+    assert len(found) > 1
+    assert [258, 12, None, None, None, None, 11] in found
+
+
+def test_vanished_empties_inside_a_glued_run() -> None:
+    """'1818' in a one-line dump: 18 and 18 with five empty cells between, in any order."""
+    found = values(requests_row(["1818"]))
+    assert [None, None, None, None, None, 18, 18] in found
+    assert [18, None, None, None, None, None, 18] in found
+    assert all(r[6] == 18 for r in found)
+
+
+def test_a_truncated_row_keeps_what_it_shows() -> None:
+    """The document ends inside the row (fixtures/partial): the cells past the cut are absent."""
+    found, complete = readings(requests_row(["3", "0"], truncated=True, splittable=False))
+    assert complete and found
+    assert all([c.how for c in r[2:]] == ["absent"] * 5 for r in found)
+
+
+# --- the strategy ladder: each named strategy and a row it answers ----------------------
+
+
+def answering(row: AlignedRow) -> str:
+    """The name of the first strategy that returns readings for ``row``."""
+    s = RowSearch(row)
+    return next(strategy.__name__ for strategy in STRATEGIES if strategy(s) is not None)
+
+
+#: (strategy, row, where it came from)
+LADDER = [
+    ("as_printed", requests_row(["1", "0", "0", "0", "0", "0", "1"], splittable=False), "a pipe row, one cell per token"),
+    ("unsummed", disclosure_row(["2113"], ("decisions",)), "pingtan_2022.page.txt 行政处罚"),
+    ("one_run", requests_row(["713000074"]), "pingtan_2022.page.txt 本年新收, the whole row one run"),
+    ("exact", requests_row(["4", "00000", "4"]), "pingyang_amr_2020.txt 本年新收"),
+    ("vanished", requests_row(["3", "3"], splittable=False), "partial/yueyang_nanhu_bureau_2019.txt 本年新收"),
+    ("weak", requests_row(["3", blank_run(6, 12)]), "shanghai_govoffice_2019 percell render, 部分公开"),
+    ("weak_replaced", requests_row(["258", "12", "", "", "", "", "11"]), "shanghai_govoffice_2019 percell render, 予以公开"),
+    ("last_resort", disclosure_row(["25"], ("prev_items", "change", "decisions")), "pingyang_amr_2020 oneline render, 行政强制"),
+    ("last_resort", requests_row([]), "shanghai_govoffice_2019 oneline render, a row with no values"),
+]
+
+
+@pytest.mark.parametrize(("name", "row", "origin"), LADDER, ids=[f"{n}-{row.raw}" for n, row, _ in LADDER])
+def test_strategy_that_answers(name: str, row: AlignedRow, origin: str) -> None:
+    assert answering(row) == name
+
+
+def test_every_strategy_is_named_and_documented() -> None:
+    assert [s.__name__ for s in STRATEGIES] == [
+        "as_printed", "unsummed", "one_run", "exact", "vanished", "weak", "weak_replaced", "last_resort"
+    ]
+    assert all(s.__doc__ and s.__doc__.strip() for s in STRATEGIES)
+
+
+def test_one_run_puts_exact_readings_before_vanished_ones() -> None:
+    """'098600986': exact readings first, then those with vanished empty cells (commit 78fd492)."""
+    found = readings(requests_row(["098600986"]))[0]
+    assumed = [sum(c.assumed for c in r) for r in found]
+    assert assumed == sorted(assumed) and assumed[0] == 0
+    assert max(assumed) <= search.MAX_VANISHED
+
+
+def test_vanished_is_not_tried_on_a_truncated_row() -> None:
+    row = requests_row(["3", "3"], splittable=False, truncated=True)
+    assert search.vanished(RowSearch(row)) is None
+
+
+def test_weak_readings_break_the_sum_the_checks_then_report() -> None:
+    """'3 ∅{6,12}': no reading assesses R3 (the total is blank); the text's own reading stands."""
+    found = values(requests_row(["3", blank_run(6, 12)]))
+    assert found[0] == [3, None, None, None, None, None, None]
+
+
+# --- bounds ---------------------------------------------------------------------------
+
+
+def test_the_node_budget_stops_a_long_run() -> None:
+    row = requests_row(["1234567890" * 6])
+    found, complete = readings(row, budget=2_000)
+    assert not complete
+
+
+def test_the_readings_cap_marks_the_search_incomplete() -> None:
+    found, complete = readings(requests_row(["1818"]), limit=2)
+    assert len(found) <= 2 and not complete
+
+
+def test_sixty_digit_run_is_bounded() -> None:
+    run = "1234567890" * 6
+    start = time.process_time()
+    report = gkparse.parse_text(
+        "某某局2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+        f"一、本年新收政府信息公开申请数量 {run}\n二、上年结转政府信息公开申请数量 0000000\n"
+        "四、政府信息公开行政复议、行政诉讼情况 结果维持 总计 000000000000000\n"
+    )
+    elapsed = time.process_time() - start
+    cell = report.cell("requests/new/total")
+    assert cell.state in (CellState.AMBIGUOUS, CellState.ABSENT) or cell.value is None
+    assert any(i.rule in ("unreadable-row", "search-limit", "ambiguous") for i in report.issues)
+    assert elapsed < 30  # generous: the search has a node budget, this only guards a hang
+
+
+# --- the inlined sum test is the one sum rule -------------------------------------------
+
+
+@pytest.mark.parametrize("assessed", [False, True])
+def test_inlined_sum_test_agrees_with_sums_agree(assessed: bool) -> None:
+    """``RowSearch._sums_ok`` inlines :func:`sums_agree` for speed: same verdict on every
+    small row (a 3-cell row, total last, values blank/0/1/2/3)."""
+    row = AlignedRow("appeals", [ColumnSpec(None)] * 3, [], True, sums=[RowSum("R4", [0, 1], 2)])
+    s = RowSearch(row)
+    for a, b, t in itertools.product([None, 0, 1, 2, 3], repeat=3):
+        s._check_sums, s._assessed = True, assessed
+        s._cells = [search.Read(v, "num" if v is not None else "empty") for v in (a, b, t)]
+        verdict = sums_agree([t], [a, b])
+        expected = (not assessed) if verdict is None else verdict
+        assert s._sums_ok(2) is expected, (a, b, t)

@@ -1,0 +1,149 @@
+"""gkparse.batch.sources: input expansion (one walk), jobs, archive reading and the pre-filter."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+import pytest
+
+import gkparse
+from gkparse.batch import convert, sources
+from gkparse.batch.sources import Job, expand_inputs, iter_archive, iter_jobs, looks_like_report
+from gkparse.vocabulary import REPORT_BYTE_MARKERS
+from tests.support.warc import (
+    NOT_A_REPORT,
+    PARTIAL,
+    PDF,
+    PINGYANG,
+    WARC_SKIPPED,
+    WARC_SOURCES,
+    WEATHER,
+    build_damaged,
+    build_garbage,
+    build_truncated,
+    build_warc,
+)
+
+FIXTURES = PINGYANG.parent
+
+
+def test_job_id_is_the_sha256_computed_at_creation():
+    job = Job(b"abc", "a.txt")
+    assert job.report_id == hashlib.sha256(b"abc").hexdigest()
+    job.data = b"changed"  # the id is the one computed when the job was made, not recomputed
+    assert job.report_id == hashlib.sha256(b"abc").hexdigest()
+    assert Job(b"", "x.warc.gz", report_id="f" * 64).report_id == "f" * 64
+
+
+def test_marker_prefilter_checks_both_encodings():
+    assert looks_like_report("政府信息公开工作年度报告".encode("gb18030"))
+    assert looks_like_report("申请人情况".encode("utf-8"))
+    assert not looks_like_report(WEATHER)
+    assert not looks_like_report(PDF)
+    assert set(sources.MARKERS) >= {m.encode("gb18030") for m in REPORT_BYTE_MARKERS}
+
+
+def test_expand_folder_sorted_documents_only(tmp_path):
+    found = expand_inputs([str(PARTIAL)])
+    assert found == sorted(found) and len(found) == 12 and all(f.endswith(".txt") for f in found)
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "1.html").write_text("x")
+    (tmp_path / "a.txt").write_text("x")
+    (tmp_path / "notes.md").write_text("x")  # not a document suffix
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "x.html").write_text("x")  # hidden
+    assert expand_inputs([str(tmp_path)]) == [str(tmp_path / "a.txt"), str(tmp_path / "b" / "1.html")]
+
+
+def test_expand_glob_stdin_and_missing(tmp_path):
+    assert expand_inputs([str(FIXTURES / "pingtan_202*.page.html")]) == [
+        str(FIXTURES / f"pingtan_{y}.page.html") for y in (2022, 2024, 2025)
+    ]
+    assert expand_inputs(["-", str(PINGYANG)]) == ["-", str(PINGYANG)]
+    with pytest.raises(gkparse.GkparseError, match="no such file or folder") as missing:
+        expand_inputs([str(PINGYANG), str(tmp_path / "nope.txt")])
+    assert missing.value.source == str(tmp_path / "nope.txt")
+    with pytest.raises(gkparse.GkparseError, match="no file matches"):
+        expand_inputs([str(tmp_path / "*.nothing")])
+
+
+def test_each_folder_is_walked_once_by_convert(tmp_path, monkeypatch):
+    walked: list[Path] = []
+    real_walk = sources._walk
+
+    def counting_walk(folder: Path) -> list[str]:
+        walked.append(folder)
+        return real_walk(folder)
+
+    monkeypatch.setattr(sources, "_walk", counting_walk)
+    stats = convert([str(PARTIAL)], str(tmp_path / "o.jsonl"), workers=1)
+    assert walked == [PARTIAL] and stats.done == 12
+
+
+def test_missing_input_fails_before_the_output_is_touched(tmp_path):
+    out = tmp_path / "o.jsonl"
+    out.write_bytes(b"kept\n")
+    with pytest.raises(gkparse.GkparseError, match="no such file"):
+        convert([str(PINGYANG), str(tmp_path / "nope")], str(out), workers=1)
+    assert out.read_bytes() == b"kept\n"
+
+
+def test_iter_jobs_files_stdin_and_unreadable(tmp_path):
+    jobs = list(iter_jobs([str(PINGYANG), "-", str(tmp_path)], stdin=io.BytesIO(b"from stdin")))
+    assert [j.source for j in jobs] == [str(PINGYANG), "-", str(tmp_path)]
+    assert jobs[0].data == PINGYANG.read_bytes() and jobs[0].error is None
+    assert jobs[1].data == b"from stdin" and jobs[1].report_id == hashlib.sha256(b"from stdin").hexdigest()
+    assert jobs[2].error is not None and jobs[2].error[0] == "GkparseError"
+    assert jobs[2].error[1].startswith("cannot read the file")
+
+
+def test_warc_jobs_skips_dates_and_charsets(tmp_path):
+    warc = build_warc(tmp_path / "crawl.warc.gz")
+    skipped: list[str] = []
+    jobs = list(iter_jobs([str(warc)], on_skip=skipped.append))
+    assert [j.source for j in jobs] == WARC_SOURCES
+    assert len(skipped) == WARC_SKIPPED and "http://example.gov.cn/gone.html" in skipped
+    assert jobs[0].date == "2024-05-01T10:00:00Z" and jobs[0].encoding == "utf-8"
+    assert jobs[2].data == NOT_A_REPORT
+    assert jobs[3].encoding == "gbk" and jobs[3].date == "2024-05-02T00:00:00Z"
+    assert all(j.error is None for j in jobs)
+
+
+def test_truncated_archive_ends_with_one_error_job(tmp_path, monkeypatch):
+    cut = build_truncated(tmp_path / "cut.warc.gz")
+    # The error job's id is the archive's digest, read in chunks: never the whole file at once.
+    monkeypatch.setattr(sources, "HASH_CHUNK", 1024)
+
+    def no_whole_read(self: Path) -> bytes:
+        raise AssertionError(f"{self} read whole")
+
+    monkeypatch.setattr(Path, "read_bytes", no_whole_read)
+    jobs = list(iter_archive(str(cut)))
+    *records, error = jobs
+    assert [j.source for j in records] == ["http://cut.gov.cn/a.txt"]
+    assert error.source == str(cut) and error.data == b""
+    assert error.error is not None and error.error[0] == "TruncatedArchiveError"
+    assert error.error[1].startswith("damaged archive: http://cut.gov.cn/b.html")
+    with open(cut, "rb") as fh:
+        assert error.report_id == hashlib.sha256(fh.read()).hexdigest()
+
+
+def test_damaged_archive_gives_the_records_before_the_damage_then_one_error_job(tmp_path):
+    bad = build_damaged(tmp_path / "bad.warc.gz")
+    good, error = list(iter_archive(str(bad)))
+    assert good.source == "http://bad.gov.cn/a.txt" and good.data == PINGYANG.read_bytes()
+    assert error.source == str(bad) and error.error is not None
+    assert error.error[0] == "ArchiveLoadFailed" and error.error[1].startswith("damaged archive: ")
+    assert error.report_id == hashlib.sha256(bad.read_bytes()).hexdigest()
+    garbage = build_garbage(tmp_path / "garbage.warc")
+    (only,) = list(iter_archive(str(garbage)))
+    assert only.source == str(garbage) and only.error is not None and only.error[0] == "ArchiveLoadFailed"
+
+
+def test_unreadable_archive_is_one_error_job(tmp_path):
+    folder = tmp_path / "dir.warc"
+    folder.mkdir()
+    (job,) = list(iter_archive(str(folder)))
+    assert job.error is not None and job.error[1].startswith("cannot read the file")
