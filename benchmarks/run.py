@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime as dt
-import importlib.util
 import io
 import json
 import os
@@ -24,20 +23,22 @@ import sys
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
+# The glue renderers and `violations` live in tests/support, which is not part of the installed
+# package; `python benchmarks/run.py` puts only benchmarks/ on sys.path, so add the repository
+# root. (A sys.path modification between imports is allowed by E402.)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import lxml
 import lxml.html
 import pydantic
-import render
 
 import gkparse
-from tests.support import violations
-from gkparse.read.decode import decode_bytes
 from gkparse.model import CellState
+from gkparse.read.decode import decode_bytes
+from tests.support import render, violations
 
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 FIXTURES = ROOT / "fixtures"
 WORK = HERE / ".work"
 DOCS = ROOT / "docs"
@@ -87,9 +88,10 @@ def score(report, expected: dict) -> dict:  # type: ignore[no-untyped-def]
     return s
 
 
-def parse_scored(source, expected: dict, label: str) -> dict:  # type: ignore[no-untyped-def]
+def parse_scored(source: Path | str, expected: dict, label: str) -> dict:
+    """Parse a fixture file (a path) or a rendered document (a str) and score it."""
     try:
-        report = gkparse.parse(source)
+        report = gkparse.parse_text(source) if isinstance(source, str) else gkparse.parse(source)
     except Exception as exc:  # a failure to parse is a (loud) failure on every cell
         n = len(expected["cells"])
         return {"cells": n, "correct": 0, "ambiguous_ok": 0, "ambiguous_bad": 0, "uncertain_other": 0,
@@ -163,11 +165,11 @@ def throughput(reps: int) -> dict:
         text = decode_bytes(data).text
         gkparse.parse(data)  # warm up
         row = {"file": f.name, "form": "html" if f.suffix == ".html" else "text", "bytes": len(data),
-               "pipeline_s": _median_time(lambda: gkparse.parse(data), reps)}
+               "pipeline_s": _median_time(lambda data=data: gkparse.parse(data), reps)}
         if row["form"] == "html":
-            row["lxml_floor_s"] = _median_time(lambda: lxml.html.document_fromstring(text), reps)
+            row["lxml_floor_s"] = _median_time(lambda text=text: lxml.html.document_fromstring(text), reps)
             try:
-                row["pandas_s"] = _median_time(lambda: pd.read_html(io.StringIO(text)), max(3, reps // 3))
+                row["pandas_s"] = _median_time(lambda text=text: pd.read_html(io.StringIO(text)), max(3, reps // 3))
                 row["pandas_tables"] = len(pd.read_html(io.StringIO(text)))
             except Exception as exc:
                 row["pandas_s"] = None
@@ -220,41 +222,6 @@ def make_corpus(n: int) -> Path:
     return folder
 
 
-POOL_SCRIPT = r"""
-import json, sys, os
-from pathlib import Path
-from multiprocessing import Pool
-import gkparse
-
-def one(path):
-    try:
-        r = gkparse.parse(path)
-        return path, r.model_dump_json(), None
-    except Exception as exc:
-        return path, None, f"{type(exc).__name__}: {exc}"
-
-if __name__ == "__main__":
-    src, out, workers = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
-    out.mkdir(parents=True, exist_ok=True)
-    files = sorted(str(p) for p in src.iterdir() if p.is_file() and not p.name.startswith("."))
-    errors = 0
-    def handle(res):
-        global errors
-        path, js, err = res
-        if js is None:
-            errors += 1
-        else:
-            (out / (Path(path).name + ".json")).write_text(js, "utf-8")
-    if workers == 1:
-        for p in files:
-            handle(one(p))
-    else:
-        with Pool(workers) as pool:
-            for res in pool.imap_unordered(one, files, chunksize=16):
-                handle(res)
-    print(json.dumps({"files": len(files), "errors": errors}))
-"""
-
 MEASURE = r"""
 import json, resource, subprocess, sys, time
 t0 = time.perf_counter()
@@ -265,13 +232,6 @@ print(json.dumps({"rc": p.returncode, "wall_s": wall, "maxrss_kb": ru.ru_maxrss,
                   "user_s": ru.ru_utime, "sys_s": ru.ru_stime,
                   "stdout": p.stdout[-2000:], "stderr": p.stderr[-2000:]}))
 """
-
-
-def cli_available() -> bool:
-    try:
-        return importlib.util.find_spec("gkparse.cli") is not None and importlib.util.find_spec("gkparse.batch") is not None
-    except ImportError:
-        return False
 
 
 def _rss_tree_sampler(pid: int, stop, peak: list) -> None:  # type: ignore[no-untyped-def]
@@ -299,20 +259,16 @@ def _rss_tree_sampler(pid: int, stop, peak: list) -> None:  # type: ignore[no-un
         stop.wait(0.05)
 
 
-def run_convert(folder: Path, workers: int, use_cli: bool) -> dict:
+def run_convert(folder: Path, workers: int) -> dict:
+    """`gkparse convert FOLDER -o reports.jsonl --workers N` in a child process, timed and measured."""
     import threading
 
     out = WORK / f"out_w{workers}"
     if out.exists():
         shutil.rmtree(out)
-    if use_cli:
-        out.mkdir(parents=True)
-        cmd = [sys.executable, "-c", "from gkparse.cli import main; main()", "convert", str(folder),
-               "-o", str(out / "reports.jsonl"), "--workers", str(workers)]
-    else:
-        script = WORK / "pool_convert.py"
-        script.write_text(POOL_SCRIPT)
-        cmd = [sys.executable, str(script), str(folder), str(out), str(workers)]
+    out.mkdir(parents=True)
+    jl = out / "reports.jsonl"
+    cmd = [sys.executable, "-m", "gkparse", "convert", str(folder), "-o", str(jl), "--workers", str(workers)]
     proc = subprocess.Popen([sys.executable, "-c", MEASURE, *cmd], stdout=subprocess.PIPE, text=True)
     stop, peak = threading.Event(), [0]
     th = threading.Thread(target=_rss_tree_sampler, args=(proc.pid, stop, peak), daemon=True)
@@ -323,13 +279,11 @@ def run_convert(folder: Path, workers: int, use_cli: bool) -> dict:
     res = json.loads(stdout)
     res["tree_peak_rss_kb"] = peak[0]
     res["workers"] = workers
-    if use_cli:
-        res["command"] = "gkparse " + " ".join(cmd[3:]).replace(str(ROOT) + "/", "")
-        jl = out / "reports.jsonl"
-        res["outputs"] = sum(1 for _ in jl.open("rb")) if jl.exists() else 0
-    else:
-        res["command"] = "python " + " ".join(cmd[1:]).replace(str(ROOT) + "/", "")
-        res["outputs"] = sum(1 for _ in out.rglob("*") if _.is_file()) if out.exists() else 0
+    res["command"] = "gkparse " + " ".join(cmd[3:]).replace(str(ROOT) + "/", "")
+    res["outputs"] = sum(1 for _ in jl.open("rb")) if jl.exists() else 0
+    # 0: all parsed, 1: some input became an error record (still one output line each).
+    if res["rc"] not in (0, 1) or res["outputs"] < len([p for p in folder.iterdir() if not p.name.startswith(".")]):
+        raise RuntimeError(f"{res['command']} failed (rc {res['rc']}, {res['outputs']} outputs): {res['stderr'][-500:]}")
     return res
 
 
@@ -358,18 +312,9 @@ def cpu_scaling() -> float:
 
 def convert_bench(n: int) -> dict:
     folder = make_corpus(n)
-    use_cli = cli_available()
-    r1 = run_convert(folder, 1, use_cli)
-    if use_cli and (r1["rc"] not in (0, 1) or r1["outputs"] < n):
-        # The CLI is present but not usable (being written concurrently): fall back.
-        fallback_reason = f"gkparse.cli convert failed (rc {r1['rc']}): {r1['stderr'][-300:]}"
-        use_cli = False
-        r1 = run_convert(folder, 1, use_cli)
-    else:
-        fallback_reason = None if use_cli else "gkparse.cli / gkparse.batch not importable"
-    r2 = run_convert(folder, 2, use_cli)
-    return {"cpu_scaling": cpu_scaling(),"inputs": n, "via": "gkparse convert CLI" if use_cli else "own multiprocessing.Pool over gkparse.parse",
-            "fallback_reason": fallback_reason, "workers1": r1, "workers2": r2,
+    r1 = run_convert(folder, 1)
+    r2 = run_convert(folder, 2)
+    return {"cpu_scaling": cpu_scaling(), "inputs": n, "via": "gkparse convert CLI", "workers1": r1, "workers2": r2,
             "speedup": r1["wall_s"] / r2["wall_s"]}
 
 
@@ -389,14 +334,14 @@ def worst_cases(tp: dict, acc_longest: dict) -> dict:
     text60 = text.replace("一、本年新收政府信息公开申请数量713000074", "一、本年新收政府信息公开申请数量" + "1234567890" * 6)
     t0 = time.perf_counter()
     try:
-        r = gkparse.parse(text60)
+        r = gkparse.parse_text(text60)
         state = r.cell("requests/new/total").state.value
         err = None
     except Exception as exc:
         state, err = None, f"{type(exc).__name__}: {exc}"
     t60 = time.perf_counter() - t0
     t0 = time.perf_counter()
-    gkparse.parse(text)
+    gkparse.parse_text(text)
     tbase = time.perf_counter() - t0
     return {"slowest": {"file": slowest["file"], "seconds": slowest["pipeline_s"]},
             "longest_run": longest,
@@ -414,13 +359,16 @@ def profile_html() -> list[tuple[str, int, float, float]]:
     pr.disable()
     st = pstats.Stats(pr)
     rows = []
-    for (file, line, func), (cc, nc, tt, ct, _callers) in st.stats.items():  # type: ignore[attr-defined]
+    own = Path(__file__).resolve()
+    for (file, line, func), (_cc, nc, tt, ct, _callers) in st.stats.items():  # type: ignore[attr-defined]
+        if not file.startswith("~") and Path(file).resolve() == own:  # this script's own frames
+            continue
         short = file.replace(str(ROOT) + "/", "")
         if "site-packages/" in short:
             short = short.split("site-packages/")[1]
         rows.append((f"{short}:{line}({func})", nc, tt / 10, ct / 10))
     rows.sort(key=lambda r: -r[3])
-    return [r for r in rows if not r[0].startswith("~") and "run.py" not in r[0]][:10]
+    return [r for r in rows if not r[0].startswith("~")][:10]
 
 
 # --- report -------------------------------------------------------------------------------
@@ -431,11 +379,13 @@ def pct(a: int, b: int) -> str:
 
 
 def acc_table(rows: list[dict], keyname: str) -> list[str]:
-    out = [f"| {keyname} | inputs | cells | correct | ambiguous (true value offered) | ambiguous (true value missing) | silent errors | violations matched | parse errors |",
+    out = [f"| {keyname} | inputs | cells | correct | ambiguous (true value offered) | ambiguous (true value missing) "
+           "| silent errors | violations matched | parse errors |",
            "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, t in rows:  # type: ignore[misc]
         out.append(f"| {name} | {t['inputs']} | {t['cells']} | {t['correct']} ({pct(t['correct'], t['cells'])}) | "
-                   f"{t['ambiguous_ok']} | {t['ambiguous_bad']} | **{t['silent']}** | {t['violations_matched']}/{t['inputs']} | {t['errors']} |")
+                   f"{t['ambiguous_ok']} | {t['ambiguous_bad']} | **{t['silent']}** | "
+                   f"{t['violations_matched']}/{t['inputs']} | {t['errors']} |")
     return out
 
 
@@ -462,7 +412,7 @@ def write_docs(res: dict) -> None:
           "Every input listed in a `fixtures/*.expected.json`. *Correct*: not ambiguous and equal to the expected value "
           "(certain, or empty/dash/absent where the expected value is null). *Ambiguous*: the cell is marked ambiguous; split by "
           "whether the true value is the value or among the alternatives. *Silent errors*: not ambiguous and value ≠ expected. "
-          "*Violations matched*: `checks.violations(report.issues)` equals the fixture's list.", ""]
+          "*Violations matched*: `tests.support.violations(report.issues)` equals the fixture's list.", ""]
     L += acc_table([("all", a["total"])] + [(f"form {k}", v) for k, v in a["by_form"].items()]
                    + [(f"template {k}", v) for k, v in a["by_template"].items()], "group")
     L += ["", "Per input:", ""]
@@ -477,8 +427,8 @@ def write_docs(res: dict) -> None:
 
     g = res["glue"]
     L += ["## Glue robustness", "",
-          "Each fixture's true table (its expected cells) rendered as a synthetic text report (`benchmarks/render.py`) with the "
-          "template's section headings, header labels and row labels, then parsed back with `gkparse.parse(text)`. Styles: "
+          "Each fixture's true table (its expected cells) rendered as a synthetic text report (`tests/support/render.py`) with the "
+          "template's section headings, header labels and row labels, then parsed back with `gkparse.parse_text(text)`. Styles: "
           "**oneline** — whole table on one line, a row's cells glued with no separator; **percell** — one cell per line with "
           "blank lines between, each run of single-digit cells glued (`000003`); **pipe** — `| label | 58 | 7 | 0 |` rows, "
           "empty cells kept; **dropped** — pipe rows with empty (null) cells removed, so position information is lost and "
@@ -515,10 +465,12 @@ def write_docs(res: dict) -> None:
           "`gkparse.parse(bytes)` (decode → tables → align → repair → checks → model); the floor is "
           "`lxml.html.document_fromstring` on the same decoded text and nothing else; pandas is "
           "`pandas.read_html(io.StringIO(text))` (tables only) on the same pages.", "",
-          "| form | docs | median per doc | reports/s per core | lxml floor median | floor docs/s | pipeline / floor | pandas.read_html median | pandas docs/s |",
+          "| form | docs | median per doc | reports/s per core | lxml floor median | floor docs/s | pipeline / floor "
+          "| pandas.read_html median | pandas docs/s |",
           "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
-          f"| HTML | {h['docs']} | {h['median_s'] * 1000:.1f} ms | {h['reports_per_s_per_core']:.1f} | {h['lxml_floor_median_s'] * 1000:.2f} ms | "
-          f"{h['lxml_floor_per_s']:.0f} | {h['ratio_floor_median']:.1f}× (median), {h['ratio_floor_total']:.1f}× (total), {h['ratio_floor_worst']:.1f}× (worst doc) | "
+          f"| HTML | {h['docs']} | {h['median_s'] * 1000:.1f} ms | {h['reports_per_s_per_core']:.1f} | "
+          f"{h['lxml_floor_median_s'] * 1000:.2f} ms | {h['lxml_floor_per_s']:.0f} | {h['ratio_floor_median']:.1f}× (median), "
+          f"{h['ratio_floor_total']:.1f}× (total), {h['ratio_floor_worst']:.1f}× (worst doc) | "
           f"{h.get('pandas_median_s', float('nan')) * 1000:.1f} ms | {h.get('pandas_per_s', float('nan')):.1f} |",
           f"| text | {tx['docs']} | {tx['median_s'] * 1000:.1f} ms | {tx['reports_per_s_per_core']:.1f} | – | – | – | – | – |", "",
           "| file | bytes | pipeline | lxml floor | ratio | pandas.read_html |", "|---|---:|---:|---:|---:|---:|"]
@@ -534,7 +486,7 @@ def write_docs(res: dict) -> None:
     L += ["## Batch conversion: memory and speed-up", "",
           f"{c['inputs']} inputs generated under `benchmarks/.work/` (copies of the fixture inputs, each with an appended "
           f"comment/line carrying its index so contents and ids differ). Converted via **{c['via']}**"
-          + (f" ({c['fallback_reason']})" if c["fallback_reason"] else "") + ". Peak memory is the max RSS of the child "
+          ". Peak memory is the max RSS of the child "
           "processes (`resource.getrusage(RUSAGE_CHILDREN).ru_maxrss`: the largest single process); the summed RSS of the "
           "whole process tree, sampled from /proc every 50 ms, is shown beside it.", "",
           "| workers | wall clock | user CPU | peak RSS (largest process) | peak RSS (process tree, sampled) | outputs |",
@@ -551,7 +503,8 @@ def write_docs(res: dict) -> None:
     s60 = wc["synthetic_60"]
     L += ["## Worst cases", "",
           f"- Slowest single report: `{wc['slowest']['file']}` at {wc['slowest']['seconds'] * 1000:.1f} ms (median).",
-          f"- Largest glued digit run met (fixtures and glue renders): {wc['longest_run']['digits']} digits ({wc['longest_run']['where']}).",
+          f"- Largest glued digit run met (fixtures and glue renders): {wc['longest_run']['digits']} digits "
+          f"({wc['longest_run']['where']}).",
           f"- Synthetic 60-digit run in `requests/new` of a one-line render: parse {s60['seconds'] * 1000:.1f} ms "
           f"(same report without it: {s60['baseline_seconds'] * 1000:.1f} ms); `requests/new/total` state: {s60['new_total_state']}"
           + (f"; error: `{s60['error']}`" if s60["error"] else "") + ".", ""]
@@ -614,7 +567,7 @@ def targets(res: dict) -> tuple[list[dict], list[str]]:
             continue
         if "lxml floor" in t["target"] or "pandas" in t["target"]:
             top = [f"`{n.split('(')[-1].rstrip(')')}` ({ct * 1000:.1f} ms cumulative, {nc / 10:.0f} calls)"
-                   for n, nc, tt, ct in res["profile"] if "parse.py" not in n.split(":")[0] or "_fill" in n][:4]
+                   for n, nc, tt, ct in res["profile"] if n.split(":")[0] != "gkparse/api.py" or "_fill" in n][:4]
             limits.append(f"{t['target']}: missed by {t['miss']}. The lxml parse itself is a small part of a report's time; "
                           "the rest is gkparse's own pure-Python work over the tree — largest under cProfile: "
                           + ", ".join(top) + " (profiled times are inflated by cProfile; see the table below).")

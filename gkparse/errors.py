@@ -7,6 +7,10 @@ message names the offending input (a path, a URL or the first bytes of the data)
 from __future__ import annotations
 
 import enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the model imports nothing of this module, but keep the import graph one-way
+    from .model import Issue
 
 __all__ = [
     "GkparseError",
@@ -69,19 +73,19 @@ class NotAReportError(GkparseError):
 class ReportIssueError(GkparseError):
     """Raised with ``errors="raise"`` when a parsed report has an issue (see ``Report.issues``)."""
 
-    def __init__(self, message: str, *, source: str | None = None, issue: object = None) -> None:
+    def __init__(self, message: str, *, source: str | None = None, issue: Issue | None = None) -> None:
         super().__init__(message, source=source)
         self.issue = issue
 
 
 class ErrorLevel(str, enum.Enum):
-    """What :func:`gkparse.parse` does with the issues it finds (like sqlglot's error level).
+    """What :func:`gkparse.parse` does with the issues it finds.
 
     - ``ignore``: keep the parsed values, drop the issue list.
     - ``collect`` (default): list every issue on ``Report.issues``; never raise.
     - ``warn``: collect, and also emit each issue as a :class:`GkparseWarning`.
-    - ``raise``: collect, then raise :class:`ReportIssueError` on the first issue of
-      severity ``error``.
+    - ``raise``: collect, then raise :class:`ReportIssueError` for the first issue of
+      severity ``error`` (the exception carries it; ``Report.issues`` would list them all).
 
     Input errors (undecodable bytes, no report at all) raise at every level.
     """

@@ -29,7 +29,13 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_FOLD_TABLE)
 
 
-@functools.lru_cache(maxsize=8192)
+#: Labels and stems repeat across pages: strings up to this long are remembered.
+CACHED_LABEL_CHARS = 64
+#: Distinct labels remembered (two templates have ~300 stems; pages add their own spellings).
+LABEL_CACHE_SIZE = 8192
+
+
+@functools.lru_cache(maxsize=LABEL_CACHE_SIZE)
 def _short_key(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_KEY_TABLE)
 
@@ -42,7 +48,7 @@ def label_key(text: str) -> str:
     >>> label_key("商业\\n企业")
     '商业企业'
     """
-    if len(text) <= 64:  # labels and stems repeat across pages: remember them
+    if len(text) <= CACHED_LABEL_CHARS:
         return _short_key(text)
     return unicodedata.normalize("NFKC", text).translate(_KEY_TABLE)
 

@@ -173,7 +173,7 @@ def _detect(data: bytes, source: str | None) -> Decoded:
 
 
 def _looks_textual(text: str) -> bool:
-    sample = text[:2000]
+    sample = text[:SNIFF_BYTES // 2]
     if not sample:
         return False
     printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in sample)
