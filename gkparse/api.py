@@ -97,6 +97,12 @@ def parse(
         path=where, sha256=digest, form=report.source.form, encoding=decoded.encoding,
         encoding_method=decoded.method, date=captured,
     )
+    if decoded.replaced:
+        report.issues.insert(0, Issue(
+            rule="decode-replaced", severity="warning",
+            message=f"{decoded.replaced} byte(s) could not be read as {decoded.encoding} "
+            f"(the first at byte {decoded.first_replaced}); each was read as U+FFFD",
+        ))
     return _apply_level(report, level)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..errors import BinaryInputError, DecodeError, EmptyInputError
@@ -44,6 +45,20 @@ MAX_CONTROL_SHARE = 0.05
 MIN_PRINTABLE_SHARE = 0.95
 #: Bytes looked at for a byte-order mark, a binary signature and a <meta> charset.
 SNIFF_BYTES = 4096
+#: Stray bytes are few: a page may have this many replaced bytes whatever its size …
+MIN_REPLACED_ALLOWED = 16
+#: … or this share of its bytes; more means the codec is wrong, not a byte here and there.
+MAX_REPLACED_SHARE = 0.01
+#: Charsets HTTP clients report when the server names none (RFC 2616's default): weaker
+#: evidence than the bytes themselves.
+_TRANSPORT_DEFAULTS = frozenset({"iso8859-1", "cp1252", "ascii"})
+#: Labels that no web page's bytes are in (WHATWG maps them to the replacement decoder).
+_NOT_FOR_PAGES = frozenset({
+    "utf-7", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be", "hz", "iso2022_jp", "iso2022_kr",
+})
+_ASCII_PROBE = b"<meta charset=x>\n"
+#: GB18030's lone 0x80 is the euro sign in the WHATWG decoder (cp936 heritage).
+_GB_EURO_BYTE = 0x80
 
 
 @dataclass(frozen=True)
@@ -52,11 +67,15 @@ class Decoded:
 
     ``method`` is one of ``bom``, ``meta``, ``declared`` (a charset given by the caller),
     ``utf-8``, ``utf-8-over-meta`` (a GB label on bytes that are valid UTF-8) or ``detected``.
+    ``replaced`` counts the bytes no character could be read from (each became U+FFFD);
+    ``first_replaced`` is the offset of the first.
     """
 
     text: str
     encoding: str
     method: str
+    replaced: int = 0
+    first_replaced: int | None = None
 
 
 def normalize_encoding(label: str) -> str:
@@ -94,13 +113,23 @@ def sniff_binary(data: bytes) -> str | None:
 
 
 def decode_bytes(data: bytes, *, source: str | None = None, declared: str | None = None) -> Decoded:
-    """Decode ``data`` to text.
+    """Decode ``data`` to text, once, as a browser would.
 
-    ``declared`` is a charset from outside the document (an HTTP Content-Type header).
-    Raises :class:`EmptyInputError`, :class:`BinaryInputError` or :class:`DecodeError`.
+    ``declared`` is a charset from outside the document (an HTTP Content-Type header). A
+    transport default (ISO-8859-1 and its aliases, which HTTP clients fill in when a server
+    names no charset) is weaker evidence than the bytes: it is used only when neither
+    UTF-8 nor GB18030 reads them. When no codec reads every byte, the one that stumbles
+    least decodes with replacement (the WHATWG decoders' U+FFFD; GB18030's lone 0x80 is
+    €), and ``replaced`` counts the bytes so read: a few bad bytes never lose a report.
+
+    Raises :class:`EmptyInputError`, :class:`BinaryInputError`, or :class:`DecodeError`
+    when even that reads too little.
 
     >>> decode_bytes('<meta charset="gb2312">镕'.encode("gb18030")).encoding
     'gb18030'
+    >>> d = decode_bytes('<meta charset="gb2312">以'.encode("gb18030") + b"\\x80" + "计".encode("gb18030"))
+    >>> d.text[-3:], d.replaced, d.method
+    ('以€计', 0, 'meta')
     """
     if not data.strip():
         raise EmptyInputError("the input is empty", source=source)
@@ -115,25 +144,94 @@ def decode_bytes(data: bytes, *, source: str | None = None, declared: str | None
     if kind is not None:
         raise BinaryInputError(f"the input is {kind} data, not an HTML or text page", source=source)
     head = data[:SNIFF_BYTES]
-    candidates: list[tuple[str, str]] = []
+    labelled: list[tuple[str, str]] = []
     match = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
     if match:
-        candidates.append((normalize_encoding(match.group(1).decode("ascii", "replace")), "meta"))
+        labelled.append((normalize_encoding(match.group(1).decode("ascii", "replace")), "meta"))
+    weak: list[tuple[str, str]] = []
     if declared:
-        candidates.append((normalize_encoding(declared), "declared"))
-    for codec, method in candidates:
-        if codec == "gb18030" and _is_multibyte_utf8(data):
+        codec = normalize_encoding(declared)
+        (weak if codec in _TRANSPORT_DEFAULTS else labelled).append((codec, "declared"))
+    labelled = [(c, m) for c, m in labelled if _usable(c)]
+    multibyte_utf8 = _is_multibyte_utf8(data)
+    for codec, method in labelled:
+        if codec == "gb18030" and multibyte_utf8:
             # Valid UTF-8 with Chinese text is never meaningful GBK: the label is stale
             # (a CMS template copied from an older site), the bytes are UTF-8.
             return Decoded(data.decode("utf-8"), "utf-8", "utf-8-over-meta")
-        try:
-            return Decoded(data.decode(codec), codec, method)
-        except (UnicodeDecodeError, LookupError):
-            continue
-    try:
+        decoded = _strict(data, codec, method)
+        if decoded is not None:
+            return decoded
+    if multibyte_utf8 or data.isascii():
         return Decoded(data.decode("utf-8"), "utf-8", "utf-8")
-    except UnicodeDecodeError:
-        pass
+    decoded = _strict(data, "gb18030", "detected")
+    if decoded is not None:
+        return decoded
+    for codec, method in weak:
+        decoded = _strict(data, codec, method)
+        if decoded is not None and _looks_textual(decoded.text):
+            return decoded
+    return _with_replacement(data, labelled, source)
+
+
+def _usable(codec: str) -> bool:
+    """Whether a declared codec can read a web page at all: known, and ASCII-compatible
+    (a page's markup is ASCII; UTF-7 and UTF-16 labels on such bytes are mistakes)."""
+    if codec in _NOT_FOR_PAGES:
+        return False
+    try:
+        return _ASCII_PROBE.decode(codec) == _ASCII_PROBE.decode("ascii")
+    except (LookupError, UnicodeDecodeError):
+        return False
+
+
+def _strict(data: bytes, codec: str, method: str) -> Decoded | None:
+    try:
+        return Decoded(data.decode(codec), codec, method)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _replace_errors(positions: list[int]) -> Callable[[UnicodeError], tuple[str, int]]:
+    """A codec error handler that reads as the WHATWG decoders do and notes where."""
+
+    def handler(exc: UnicodeError) -> tuple[str, int]:
+        if not isinstance(exc, UnicodeDecodeError):
+            raise exc
+        positions.append(exc.start)
+        if exc.encoding in ("gb18030", "gbk") and exc.object[exc.start] == _GB_EURO_BYTE:
+            return "\u20ac", exc.start + 1
+        # Only the offending byte is consumed: the next one may start a valid character.
+        return "\ufffd", exc.start + 1
+
+    return handler
+
+
+def _with_replacement(data: bytes, labelled: list[tuple[str, str]], source: str | None) -> Decoded:
+    """The labelled codecs, then UTF-8 and GB18030, each decoding with replacement: the
+    first with the fewest bad bytes wins, if they are few enough to be stray bytes."""
+    best: Decoded | None = None
+    seen: set[str] = set()
+    for codec, method in [*labelled, ("utf-8", "utf-8"), ("gb18030", "detected")]:
+        if codec in seen:
+            continue
+        seen.add(codec)
+        positions: list[int] = []
+        name = f"gkparse-replace-{id(positions)}"
+        codecs.register_error(name, _replace_errors(positions))
+        try:
+            text = data.decode(codec, errors=name)
+        except (LookupError, UnicodeDecodeError):
+            continue
+        # The GB euro byte is a valid character for a browser: not a replacement.
+        bad = [p for p in positions if not (codec == "gb18030" and data[p] == _GB_EURO_BYTE)]
+        if not bad and positions:
+            return Decoded(text, codec, method)
+        candidate = Decoded(text, codec, method, replaced=len(bad), first_replaced=bad[0] if bad else None)
+        if best is None or candidate.replaced < best.replaced:
+            best = candidate
+    if best is not None and best.replaced <= max(MIN_REPLACED_ALLOWED, len(data) * MAX_REPLACED_SHARE):
+        return best
     return _detect(data, source)
 
 

@@ -21,9 +21,6 @@ KNOWN_FAILURES: dict[str, str] = {
     "12-subtotal-column-glued.txt": "issue 10: an 8-column part 三 (subtotal) glued",
     "12-subtotal-column-lines.txt": "issue 10: an 8-column part 三 (subtotal) one cell per line",
     "13-number-split-across-cells.txt": "issue 10: a number split over two cells",
-    "14-gb2312-euro-byte.html": "issue 10: decode with replacement",
-    "14-gb2312-truncated-char.html": "issue 10: decode with replacement",
-    "16-latin1-default-utf8-nometa.html": "issue 10: a transport-default charset yields to the document",
     "17-warc-resource-records.warc.gz": "issue 10: WARC resource records",
 }
 

@@ -6,6 +6,7 @@ import pytest
 
 import gkparse
 from gkparse.read.decode import decode_bytes
+from tests.support import FIXTURES
 
 
 def test_gb2312_declared_page_with_gbk_only_characters() -> None:
@@ -40,3 +41,60 @@ def test_undeclared_gbk_falls_back() -> None:
 def test_undecodable_bytes() -> None:
     with pytest.raises(gkparse.DecodeError):
         gkparse.parse(b"\xef\xbb\xbf\xff\xfe\xfa broken utf-8 after a BOM")
+
+
+def _page(body: str) -> bytes:
+    return f'<html><head><meta charset="gb2312"></head><body><p>{body}</p></body></html>'.encode("gb18030")
+
+
+@pytest.mark.parametrize(
+    ("data", "text", "replaced"),
+    [
+        # fixtures/cases/html-and-archives/14: the cp936 euro byte reads as € (WHATWG gb18030)
+        ('<meta charset="gb2312"><p>以'.encode("gb18030") + b"\x80" + "计价</p>".encode("gb18030"), "以€计价", 0),
+        # a character cut in half by a byte-counting CMS summary: one replaced byte
+        (_page("规章") + "政".encode("gb18030")[:1] + b"</p>", "规章", 1),
+        # two stray bytes in a UTF-8 page without a label
+        ("<p>规章制度</p>".encode() + b"\xff\xfe" + "<p>行政许可</p>".encode(), "行政许可", 2),
+    ],
+    ids=["gb-euro-byte", "gb-cut-character", "utf8-stray-bytes"],
+)
+def test_a_few_bad_bytes_never_lose_the_page(data: bytes, text: str, replaced: int) -> None:
+    decoded = decode_bytes(data)
+    assert text in decoded.text
+    assert decoded.replaced == replaced
+    assert (decoded.first_replaced is None) is (replaced == 0)
+
+
+def test_replaced_bytes_are_an_issue_of_the_report() -> None:
+    page = (FIXTURES / "shanghai_govoffice_2019.html").read_bytes().decode("utf-8")
+    data = ('<meta charset="gbk">' + page).encode("gb18030") + "政".encode("gb18030")[:1]
+    report = gkparse.parse(data)
+    assert report.template == "2019"
+    issue = report.issues[0]
+    assert issue.rule == "decode-replaced" and "1 byte(s)" in issue.message
+
+
+@pytest.mark.parametrize("declared", ["ISO-8859-1", "latin1", "windows-1252", "us-ascii"])
+def test_a_transport_default_charset_yields_to_the_bytes(declared: str) -> None:
+    """fixtures/cases/html-and-archives/16: requests reports ISO-8859-1 for a page whose
+    server named no charset; UTF-8 (or GB18030) bytes are not Latin-1 text."""
+    utf8 = "<p>一、总体情况 规章</p>".encode()
+    assert decode_bytes(utf8, declared=declared).text == "<p>一、总体情况 规章</p>"
+    gb = "<p>一、总体情况 规章</p>".encode("gb18030")
+    assert decode_bytes(gb, declared=declared).encoding == "gb18030"
+    if declared != "us-ascii":  # Latin-1 bytes that are no UTF-8 and no GB18030 are Latin-1
+        latin = "<p>Caf\u00e9, cr\u00e8me br\u00fbl\u00e9e</p>".encode("latin-1")
+        assert decode_bytes(latin, declared=declared).text == "<p>Caf\u00e9, cr\u00e8me br\u00fbl\u00e9e</p>"
+
+
+def test_a_declared_charset_that_is_not_the_caller_default_still_wins() -> None:
+    assert decode_bytes("<p>規章</p>".encode("big5"), declared="big5").encoding == "big5"
+
+
+@pytest.mark.parametrize("label", ["utf-7", "UTF-16", "x-no-such-charset"])
+def test_labels_no_page_is_written_in_are_ignored(label: str) -> None:
+    """reliability cases 01/09: a utf-7 or unknown label must not decide the decoding."""
+    data = f'<html><head><meta charset="{label}"></head><body><p>规章 +ADw-</p></body></html>'.encode()
+    decoded = decode_bytes(data)
+    assert decoded.encoding == "utf-8" and "规章 +ADw-" in decoded.text
