@@ -12,7 +12,7 @@
 
 The pipeline, one folder a stage: ``read/`` (bytes → a page with table rows) →
 ``cells/`` (rows → typed, repaired cells) → ``checks/`` → ``model/``; then ``export/``,
-``batch/``, ``crawl/`` and ``cli/``. ``templates/`` and :mod:`gkparse.vocabulary` hold
+``batch/``, ``crawler/`` and ``cli/``. ``templates/`` and :mod:`gkparse.vocabulary` hold
 what the stages know about reports, as data.
 """
 

@@ -53,6 +53,8 @@ def _read(source: Input) -> tuple[bytes, str]:
                 "parse() takes a path or bytes; this str looks like a document: pass it to parse_text()",
                 source=repr(preview),
             )
+        if "\x00" in name:
+            raise InputNotFoundError("a path cannot hold a NUL character", source=repr(name[:_PREVIEW_CHARS]))
         try:
             return Path(name).read_bytes(), name
         except FileNotFoundError:
@@ -60,6 +62,23 @@ def _read(source: Input) -> tuple[bytes, str]:
         except OSError as exc:
             raise GkparseError(f"cannot read the file: {exc.strerror}", source=name) from None
     raise TypeError(f"parse() takes a path or bytes, not {type(source).__name__}; use parse_text() for a str document")
+
+
+#: The input forms a caller may force with ``form=`` (default: told from the text).
+FORMS = ("html", "text")
+
+
+def _check_form(form: str | None) -> None:
+    if form is not None and form not in FORMS:
+        raise ValueError(f"form={form!r}: gkparse reads {' or '.join(FORMS)} (default: told from the document)")
+
+
+def _level(errors: ErrorLevel | str) -> ErrorLevel:
+    try:
+        return ErrorLevel(errors)
+    except ValueError:
+        choices = ", ".join(level.value for level in ErrorLevel)
+        raise ValueError(f"errors={errors!r}: use one of {choices}") from None
 
 
 def parse(
@@ -85,7 +104,8 @@ def parse(
     Raises :class:`~gkparse.errors.InputNotFoundError` for a path that does not exist and
     another :class:`~gkparse.errors.GkparseError` for input that holds no report.
     """
-    level = ErrorLevel(errors)
+    level = _level(errors)
+    _check_form(form)
     data, name = _read(source)
     where = origin or (None if name == "<bytes>" else name)
     digest = sha256 or hashlib.sha256(data).hexdigest()
@@ -127,6 +147,8 @@ def parse_text(
     Raises :class:`~gkparse.errors.EmptyInputError` for blank text and
     :class:`~gkparse.errors.NotAReportError` for text that is about no report at all.
     """
+    level = _level(errors)
+    _check_form(form)
     if not isinstance(text, str):
         raise TypeError(f"parse_text() takes a str document, not {type(text).__name__}; use parse() for paths and bytes")
     if not text.strip():
@@ -136,7 +158,7 @@ def parse_text(
         path=origin, sha256=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
         form=report.source.form, encoding=None, encoding_method="str",
     )
-    return _apply_level(report, ErrorLevel(errors))
+    return _apply_level(report, level)
 
 
 def _parse_decoded(text: str, *, form: str | None, origin: str | None) -> Report:
@@ -208,7 +230,7 @@ def _fill_tables(report: Report, page: Page, template: Template) -> None:
             ))
     placed: dict[Key, Cell] = {}
     for key, cell in cells.items():
-        address = key if isinstance(key, Key) else Key.parse(key)
+        address = key
         table = getattr(report, address.table)
         row = row_of(table, address.row) if table is not None else None
         if row is None or not isinstance(getattr(row, address.column, None), Cell):

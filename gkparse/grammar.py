@@ -34,7 +34,7 @@ _MULTIPLIERS = "|".join(map(re.escape, vocab.MULTIPLIERS))
 _UNITS = "|".join(map(re.escape, sorted((*vocab.MONEY_UNITS, *vocab.COUNT_UNITS), key=len, reverse=True)))
 _NUMBER = re.compile(
     rf"^(?P<sign>[-+]?)(?P<int>\d{{1,3}}(?:,\d{{3}})+|\d+)(?P<frac>\.\d+)?"
-    rf"(?P<mult>{_MULTIPLIERS})?(?P<unit>{_UNITS})?$"
+    rf"\s*(?P<mult>{_MULTIPLIERS})?(?P<unit>{_UNITS})?$"
 )
 _DASH = re.compile(
     "^(?:" + "|".join(f"(?:{re.escape(d)})+" for d in vocab.DASHES) + "|" + "|".join(map(re.escape, vocab.DASH_WORDS)) + ")$"
@@ -77,16 +77,17 @@ def to_number(value: Decimal) -> Number:
 
 
 def clean(text: str) -> str:
-    """NFKC and traditional → simplified (as labels are folded), invisible characters and
-    whitespace dropped, unicode minus signs as ``-``.
+    """NFKC and traditional → simplified (as labels are folded), invisible characters
+    dropped, unicode minus signs as ``-``, whitespace trimmed and runs of it made one space.
+    Whitespace *inside* digits is kept: ``4 1`` may be two cells, never 41.
 
-    >>> clean("２\\u200b１７ "), clean("無")
-    ('217', '无')
+    >>> clean("２\\u200b１７ "), clean("無"), clean(" 4 \\n 1 ")
+    ('217', '无', '4 1')
     """
     text = fold(text).translate(_INVISIBLE)
     for minus in vocab.MINUS_SIGNS:
         text = text.replace(minus, "-")
-    return _SPACES.sub("", text)
+    return _SPACES.sub(" ", text).strip()
 
 
 def read_cell(text: str, *, kind: str = "count", unit: str | None = None) -> CellText:

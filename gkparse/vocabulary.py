@@ -37,6 +37,7 @@ __all__ = [
     "REPORT_TEXT_PATTERNS",
     "LOOKALIKE_TEXT_PATTERNS",
     "REPORT_WORDS",
+    "REPORT_PAGE_WORDS",
     "lookalike_reason",
     "mentions_report",
     "is_report_title",
@@ -135,6 +136,8 @@ REPORT_TEXT_PATTERNS: tuple[str, ...] = (
 )
 #: Words in a page's first lines that show it is about annual reports at all.
 REPORT_WORDS = ("年度报告", "年报", "信息公开工作报告")
+#: Words anywhere on a page about information disclosure (with an old year: an old report).
+REPORT_PAGE_WORDS = ("信息公开", "年度报告", "工作报告", "年报")
 #: Titles that mention annual reports but are not one: notices about compiling them, the
 #: reporting rules, interpretations and graphics, templates and samples, other 年报.
 LOOKALIKE_TEXT_PATTERNS: tuple[str, ...] = (
@@ -244,8 +247,11 @@ META_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("document_no", ("发布文号", "发文字号", "文号")),
     ("disclosure", ("公开方式", "公开形式")),
     ("title", ("标题", "名称", "信息名称")),
+    ("source_url", ("来源网址", "原文地址", "原网址", "网页地址")),
+    ("captured", ("采集时间", "采集日期", "抓取时间", "归档时间")),
     ("extra", (
         "有效性", "有 效 性", "公文时效", "时效", "关键词", "栏目", "原文链接", "公开范围", "公开时限", "浏览次数", "点击数", "字号",
+        "单位",
     )),
 )
 #: The name each metadata field is shown under (the model's field titles).
@@ -323,3 +329,40 @@ SUBTOTAL_HEADERS = ("法人或其他组织", "小计", "法人或其他组织小
 SUBTOTAL_SUFFIX = "小计"
 
 __all__ += ["CAPTION_ITEM_NUMERALS", "SUBTOTAL_HEADERS", "SUBTOTAL_SUFFIX"]
+
+# --- text dumps (appended for issue 10) ---
+
+#: Part 三's header cell over all applicant columns: in a text dump it stands among the
+#: column headers but heads no column.
+REQUEST_HEADER_GROUP = "申请人情况"
+#: The header cell over the organisation columns and their subtotal (a column of its own
+#: only where nothing is printed under it).
+SUBTOTAL_GROUP = "法人或其他组织"
+#: The applicant columns a part 三 subtotal column (法人或其他组织 小计) sums, by header
+#: label; the row's 总计 is then 自然人 plus the subtotal.
+SUBTOTAL_MEMBERS = ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")
+
+__all__ += ["REQUEST_HEADER_GROUP", "SUBTOTAL_GROUP", "SUBTOTAL_MEMBERS"]
+
+# --- html reader (appended for issue 10) ---
+
+#: Metadata labels that count only at the start of a line: elsewhere they are ordinary
+#: words (``本年收费金额（单位：万元）``). ``单位`` heads a line of an archiving wrapper
+#: (``标题：… 单位：… 来源：http://… 采集时间：…``): the site's owner, kept in ``extra``.
+META_LINE_START_LABELS = ("单位",)
+#: A line may hold one of the labels added for issue 10 (the older hint lacks them).
+META_LABEL_HINT_ADDED = re.compile("单位|采集|抓取|归档|网址|地址|公开日期")
+#: A metadata value that is an address, not a name: under a publisher label (来源：http://…)
+#: it is where the page was saved from (``Meta.source_url``), not who published it.
+URL_VALUE = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+#: The standard article <meta name=…> tags of government CMS pages (政府网站发展指引):
+#: lower-cased name → the metadata field they fill (when the page's visible block does not).
+HTML_META_NAMES = {
+    "articletitle": "title",
+    "pubdate": "published",
+    "contentsource": "publisher",
+    "url": "source_url",
+}
+META_FIELD_TITLES.update({"source_url": "来源网址", "captured": "采集时间"})
+
+__all__ += ["META_LINE_START_LABELS", "META_LABEL_HINT_ADDED", "URL_VALUE", "HTML_META_NAMES"]

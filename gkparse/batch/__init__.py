@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from .convert import Stats, convert, read_resume
 from .run import ErrorInfo, ErrorRecord, Executor, ProcessExecutor, Result, SerialExecutor, process_job
-from .sources import ARCHIVE_SUFFIXES, DOCUMENT_SUFFIXES, Job, expand_inputs, iter_archive, iter_jobs, looks_like_report
+from .sources import (
+    ARCHIVE_SUFFIXES,
+    DOCUMENT_SUFFIXES,
+    FORM_SUFFIXES,
+    SKIP_REASONS,
+    Job,
+    expand_inputs,
+    iter_archive,
+    iter_jobs,
+    looks_like_report,
+    sniff_form,
+)
 
 __all__ = [
     "convert",
@@ -19,8 +30,11 @@ __all__ = [
     "iter_jobs",
     "iter_archive",
     "looks_like_report",
+    "sniff_form",
     "ARCHIVE_SUFFIXES",
     "DOCUMENT_SUFFIXES",
+    "FORM_SUFFIXES",
+    "SKIP_REASONS",
     "Result",
     "process_job",
     "ErrorInfo",

@@ -41,8 +41,10 @@ _MIN_ELAPSED = 1e-9
 
 @dataclass
 class Stats:
-    """Counts of a batch run. Every input item is counted once: parsed, failed, skipped
-    (an archive record the pre-filter left out) or resumed (already in the output)."""
+    """Counts of a batch run. Every input item (a file, an archive record, damage in an
+    archive) is counted once: parsed, failed, skipped (with a named reason, counted by
+    kind in ``skipped_by``: ``http-404``, ``no-report-marker``, ``pdf``, …) or resumed
+    (already in the output)."""
 
     parsed: int = 0
     with_issues: int = 0
@@ -50,6 +52,7 @@ class Stats:
     failed: int = 0
     skipped: int = 0
     resumed: int = 0
+    skipped_by: Counter[str] = field(default_factory=Counter)
     started: float = field(default_factory=time.monotonic)
 
     @property
@@ -65,17 +68,25 @@ class Stats:
         else:
             self.failed += 1
 
-    def skip(self, source: str = "") -> None:
-        """Count one record left out by the pre-filter."""
+    def skip(self, source: str = "", reason: str = "skipped") -> None:
+        """Count one input item left out, under its reason."""
         self.skipped += 1
+        self.skipped_by[reason] += 1
+
+    def skipped_line(self) -> str:
+        """The skips by kind, most first: ``3 not-a-response, 2 http-404, 1 pdf``."""
+        kinds = sorted(self.skipped_by.items(), key=lambda kv: (-kv[1], kv[0]))
+        return ", ".join(f"{n} {reason}" for reason, n in kinds)
 
     def line(self) -> str:
+        """``3 parsed, 1 with issues, 1 failed, 4 skipped [3 not-a-response, 1 pdf] (30.1/s)``."""
         elapsed = max(time.monotonic() - self.started, _MIN_ELAPSED)
+        skipped = f"{self.skipped} skipped" + (f" [{self.skipped_line()}]" if self.skipped else "")
         parts = [
             f"{self.parsed} parsed",
             f"{self.with_issues} with issues",
             f"{self.failed} failed",
-            f"{self.skipped} skipped",
+            skipped,
         ]
         if self.resumed:
             parts.append(f"{self.resumed} already done")

@@ -28,9 +28,10 @@ from typing import Any, Optional, Protocol
 from pydantic import BaseModel, Field
 
 from ..api import parse
-from ..checks import RELATION_RULES
+from ..checks import relation_rules
 from ..errors import GkparseError
 from ..export.rows import cell_rows, issue_rows
+from ..warc import clean_reason
 from .sources import Job
 
 __all__ = [
@@ -52,7 +53,9 @@ WINDOW_PER_WORKER = 4
 class ErrorInfo(BaseModel):
     """Why an input gave no report: the exception's class name and its reason."""
 
-    type: str = Field(description="The error class, e.g. NotAReportError, TruncatedArchiveError.")
+    type: str = Field(
+        description="The error class, e.g. NotAReportError, TruncatedArchiveError, DamagedArchiveError, ContentEncodingError."
+    )
     reason: str = Field(description="What went wrong, without the source (which is its own field).")
 
 
@@ -62,10 +65,15 @@ class ErrorRecord(BaseModel):
     error: ErrorInfo
     source: str = Field(description="File path, WARC target URI, archive path or '-' (stdin).")
     report_id: str = Field(description="SHA-256 of the input bytes (of the whole file for a damaged archive).")
+    archive: Optional[str] = Field(None, description="For a record of a WARC/ARC archive or damage in one: the archive's path.")
+    offset: Optional[int] = Field(
+        None, description="With archive: the byte offset of the record (of its gzip member) or of the damage."
+    )
 
     def line(self) -> str:
-        """The record as one JSON line (``json.dumps`` spacing, non-ASCII kept)."""
-        return json.dumps(self.model_dump(), ensure_ascii=False)
+        """The record as one JSON line (``json.dumps`` spacing, non-ASCII kept; ``archive``
+        and ``offset`` only for an item of an archive)."""
+        return json.dumps(self.model_dump(exclude_none=True), ensure_ascii=False)
 
 
 @dataclass
@@ -84,7 +92,10 @@ class Result:
 
 
 def _failed(job: Job, type_: str, reason: str) -> Result:
-    record = ErrorRecord(error=ErrorInfo(type=type_, reason=reason), source=job.source, report_id=job.report_id)
+    record = ErrorRecord(
+        error=ErrorInfo(type=type_, reason=reason), source=job.source, report_id=job.report_id,
+        archive=job.archive, offset=job.offset,
+    )
     return Result(job.source, job.report_id, record.line(), ok=False, error=record)
 
 
@@ -102,12 +113,12 @@ def process_job(job: Job, rows: bool = False) -> Result:
             cells=cell_rows(report) if rows else [],
             issues=issue_rows(report) if rows else [],
             issue_count=len(report.issues),
-            relation_issue=any(i.rule in RELATION_RULES for i in report.issues),
+            relation_issue=any(i.rule in relation_rules(report.template) for i in report.issues),
         )
     except GkparseError as exc:
         return _failed(job, type(exc).__name__, exc.reason)
     except Exception as exc:  # noqa: BLE001 - fault isolation: one bad input never stops the batch
-        return _failed(job, type(exc).__name__, str(exc) or repr(exc))
+        return _failed(job, type(exc).__name__, clean_reason(str(exc) or repr(exc)))
 
 
 class Executor(Protocol):

@@ -3,12 +3,19 @@
 :func:`expand_inputs` turns files, folders, globs and ``-`` into the list of paths to read
 (one walk of each folder; an input that names nothing raises before anything is read).
 :func:`iter_jobs` reads those paths lazily: a document file is one job, a WARC/ARC archive
-one job per report-like response record (read through :mod:`gkparse.warc`), ``-`` one job
-from stdin.
+one job per report-like record (read through :mod:`gkparse.warc`), ``-`` one job from
+stdin. Everything else is *skipped* with a named reason passed to ``on_skip``: a file or
+record in a form gkparse does not read yet (``pdf``, ``word``, ``image``, …), and in an
+archive a record that holds no document (``not-a-response``), an HTTP status other than
+200 (``http-404``), an ``empty`` body, a body with ``no-report-marker``, a revisit whose
+original is not in the archive (``revisit-without-original``), a ``segmented`` record or
+one the crawler cut (``truncated-by-crawler``).
 
 >>> job = Job(b"abc", "example.txt")
 >>> job.report_id[:16]
 'ba7816bf8f01cfea'
+>>> sniff_form(b"%PDF-1.7 ..."), sniff_form(b"<html>", "application/pdf"), sniff_form(b"PK\x03\x04..", name="a.docx")
+('pdf', None, 'word')
 """
 
 from __future__ import annotations
@@ -18,16 +25,19 @@ import hashlib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Callable, Iterable, Iterator, Optional
+from typing import IO, Callable, Iterable, Iterator, Optional, Union
+from urllib.parse import urlsplit
 
 from ..errors import GkparseError
 from ..vocabulary import REPORT_BYTE_MARKERS
-from ..warc import ArchiveRecord, iter_responses
+from ..warc import ArchiveDamage, ArchiveRecord, ContentEncodingError, clean_reason, iter_records
 
 __all__ = [
     "ARCHIVE_SUFFIXES",
     "DOCUMENT_SUFFIXES",
+    "FORM_SUFFIXES",
     "MARKERS",
+    "SKIP_REASONS",
     "STDIN",
     "Job",
     "expand_inputs",
@@ -35,23 +45,69 @@ __all__ = [
     "iter_archive",
     "iter_jobs",
     "looks_like_report",
+    "sniff_form",
 ]
 
 #: The input name that means standard input.
 STDIN = "-"
 ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+#: Forms gkparse does not read yet, by file suffix: a folder walk takes these files too, and
+#: they are counted as skipped under their form's name (never dropped silently).
+FORM_SUFFIXES: dict[str, str] = {
+    ".pdf": "pdf", ".ofd": "ofd",
+    ".doc": "word", ".docx": "word", ".wps": "word", ".rtf": "word", ".odt": "word",
+    ".xls": "excel", ".xlsx": "excel", ".et": "excel", ".ods": "excel",
+    ".ppt": "powerpoint", ".pptx": "powerpoint", ".dps": "powerpoint", ".odp": "powerpoint",
+    ".jpg": "image", ".jpeg": "image", ".png": "image", ".gif": "image", ".bmp": "image",
+    ".tif": "image", ".tiff": "image", ".webp": "image",
+    ".zip": "compressed", ".rar": "compressed", ".7z": "compressed",
+}
 #: Files taken when walking a folder (files named explicitly are always taken).
 DOCUMENT_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".txt", ".jsp", ".asp", ".aspx", ".php") + ARCHIVE_SUFFIXES
+#: Files a folder walk takes: documents, archives and the forms counted as skipped.
+WALKED_SUFFIXES = DOCUMENT_SUFFIXES + tuple(FORM_SUFFIXES)
 #: The report markers as bytes, in both encodings reports are served in: the pre-filter
 #: looks for them before anything is decoded.
 MARKERS: tuple[bytes, ...] = tuple(
     dict.fromkeys(m.encode(enc) for m in REPORT_BYTE_MARKERS for enc in ("utf-8", "gb18030"))
 )
-#: Content types whose archived payload may be a report page (octet-stream: servers that
-#: do not know what a .txt dump is).
-TEXT_CONTENT_TYPES = ("text/", "application/xhtml", "application/xml", "application/octet-stream")
 #: The only HTTP status whose archived payload is the page itself.
 STATUS_OK = 200
+#: Record types whose content is a document: a response's payload, a resource's or
+#: conversion's block (e.g. a saved page, a text extracted from a PDF).
+DOCUMENT_RECORDS = ("response", "resource", "conversion")
+#: Bytes looked at to tell a document's form (magic numbers, binary content).
+HEAD = 8192
+#: The skip reasons, besides ``http-NNN`` and the form names of :func:`sniff_form`.
+SKIP_REASONS = {
+    "not-a-response": "a record that holds no document (warcinfo, request, metadata, continuation)",
+    "revisit-without-original": "a revisit whose original record is not earlier in the same archive",
+    "segmented": "one segment of a record split over several (never a whole document)",
+    "truncated-by-crawler": "a record the crawler cut short (WARC-Truncated)",
+    "empty": "an empty body",
+    "no-report-marker": "a text body without any report marker (the byte-level pre-filter)",
+}
+#: Magic numbers of forms gkparse does not read yet.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "pdf"),
+    (b"{\\rtf", "word"),
+    (b"\x89PNG", "image"), (b"\xff\xd8\xff", "image"), (b"GIF87a", "image"), (b"GIF89a", "image"),
+    (b"II*\x00", "image"), (b"MM\x00*", "image"),
+    (b"Rar!", "compressed"), (b"7z\xbc\xaf", "compressed"), (b"\x1f\x8b", "compressed"),
+)
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: What a zip holds, by the names of its first entries (OOXML, OFD).
+_ZIP_PARTS = ((b"word/", "word"), (b"xl/", "excel"), (b"ppt/", "powerpoint"), (b"OFD.xml", "ofd"))
+#: Forms by (a part of) the Content-Type.
+_TYPE_FORMS = (
+    ("application/pdf", "pdf"), ("ofd", "ofd"),
+    ("msword", "word"), ("wordprocessingml", "word"), ("rtf", "word"), ("opendocument.text", "word"),
+    ("ms-excel", "excel"), ("spreadsheetml", "excel"), ("opendocument.spreadsheet", "excel"),
+    ("ms-powerpoint", "powerpoint"), ("presentationml", "powerpoint"), ("opendocument.presentation", "powerpoint"),
+    ("image/", "image"), ("audio/", "audio"), ("video/", "video"), ("font/", "font"),
+    ("zip", "compressed"), ("rar", "compressed"), ("7z", "compressed"), ("gzip", "compressed"), ("x-tar", "compressed"),
+)
 #: Bytes read at a time when hashing a damaged archive: it is never held whole in memory.
 HASH_CHUNK = 1 << 20
 
@@ -77,6 +133,10 @@ class Job:
     #: (type, reason) when the item could not even be read (e.g. a truncated archive).
     error: Optional[tuple[str, str]] = None
     report_id: str = field(default="")
+    #: For an item of an archive: the archive's path and the offset of the record (of
+    #: its gzip member) or of the damage.
+    archive: Optional[str] = None
+    offset: Optional[int] = None
 
     def __post_init__(self) -> None:
         if not self.report_id:
@@ -93,10 +153,11 @@ def _is_hidden(path: Path, root: Path) -> bool:
 
 
 def _walk(folder: Path) -> list[str]:
-    """The document files under ``folder``, recursively, sorted by relative path."""
+    """The document files (and files of :data:`FORM_SUFFIXES`) under ``folder``,
+    recursively, sorted by relative path."""
     found = [
         p for p in folder.rglob("*")
-        if p.is_file() and p.name.lower().endswith(DOCUMENT_SUFFIXES) and not _is_hidden(p, folder)
+        if p.is_file() and p.name.lower().endswith(WALKED_SUFFIXES) and not _is_hidden(p, folder)
     ]
     found.sort(key=lambda p: p.relative_to(folder).as_posix())
     return [str(p) for p in found]
@@ -138,6 +199,46 @@ def looks_like_report(payload: bytes) -> bool:
     return any(m in payload for m in MARKERS)
 
 
+def _looks_binary(head: bytes) -> bool:
+    """NUL bytes (and no UTF-16 byte-order mark): not text in any encoding a page uses."""
+    return b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff"))
+
+
+def _form_of(content_type: Optional[str], name: str) -> Optional[str]:
+    """The form a Content-Type or a file name (or URL path) declares, if not a document's."""
+    ctype = (content_type or "").split(";", 1)[0].strip().lower()
+    for part, form in _TYPE_FORMS:
+        if part in ctype:
+            return form
+    path = urlsplit(name).path if "://" in name else name
+    suffix = Path(path).suffix.lower()
+    return FORM_SUFFIXES.get(suffix)
+
+
+def sniff_form(head: bytes, content_type: Optional[str] = None, name: str = "") -> Optional[str]:
+    """The name of the form of a body gkparse does not read yet (``pdf``, ``word``,
+    ``excel``, ``powerpoint``, ``ofd``, ``image``, ``audio``, ``video``, ``font``,
+    ``compressed``, ``office``), or None for what may be a document.
+
+    ``head`` is the body's first bytes. Magic numbers decide first (a PDF served as
+    text/html is a PDF); a declared Content-Type or suffix counts only for a body that is
+    not text (an HTML page saved as ``.doc`` is read as the document it is).
+    """
+    body = head.lstrip(b" \t\r\n")
+    for magic, form in _MAGIC:
+        if body.startswith(magic):
+            return form
+    declared = _form_of(content_type, name)
+    if body.startswith(_ZIP):
+        found = next((form for part, form in _ZIP_PARTS if part in head), None)
+        return found or (declared if declared in ("word", "excel", "powerpoint", "ofd") else "compressed")
+    if body.startswith(_OLE):
+        return declared if declared in ("word", "excel", "powerpoint") else "office"
+    if _looks_binary(head):
+        return declared
+    return None
+
+
 def _file_digest(path: str) -> str:
     """The SHA-256 of a file, read in chunks (empty input's digest if it cannot be read)."""
     digest = hashlib.sha256()
@@ -150,62 +251,113 @@ def _file_digest(path: str) -> str:
     return digest.hexdigest()
 
 
-def _damaged(path: str, exc: Exception) -> Job:
-    # str(exc), not exc.reason: a TruncatedArchiveError names the record that is cut.
-    reason = f"damaged archive: {exc}" if str(exc) else "damaged archive"
-    return Job(b"", path, error=(type(exc).__name__, reason), report_id=_file_digest(path))
-
-
 def _unreadable(path: str, exc: OSError) -> Job:
     return Job(b"", path, error=("GkparseError", f"cannot read the file: {exc.strerror}"))
 
 
-def _may_be_report(record: ArchiveRecord) -> bool:
-    """A 200 response (or one without HTTP headers) whose content type may be a page."""
+#: What becomes of one record: a job (a document, or an error record), or a skip reason.
+Outcome = Union[Job, str]
+
+
+def _error_job(path: str, record: ArchiveRecord, uri: str, date: Optional[str], offset: int, exc: ContentEncodingError) -> Job:
+    """The error job of a record whose body cannot be decoded; its id is the SHA-256 of the
+    body as stored."""
+    return Job(b"", uri, date=date, error=(type(exc).__name__, clean_reason(exc.reason)),
+               report_id=record.raw_sha256(), archive=path, offset=offset)
+
+
+def _document(path: str, record: ArchiveRecord, uri: str, date: Optional[str], offset: int) -> Outcome:
+    """A record whose content may be a document (for a revisit: its original, under the
+    revisit's URI, date and offset)."""
     if record.status is not None and record.status != STATUS_OK:
-        return False
-    content_type = (record.content_type or "").strip().lower()
-    return not content_type or content_type.startswith(TEXT_CONTENT_TYPES)
-
-
-def iter_archive(path: str, on_skip: Optional[Callable[[str], None]] = None) -> Iterator[Job]:
-    """Jobs for the report-like response records of the WARC/ARC file at ``path``.
-
-    Records that are not 200 responses with a text content type, or whose payload has no
-    report marker, are passed to ``on_skip`` (with their URI) and not yielded. A damaged
-    archive (e.g. gzip cut mid-record) ends with one error job for the file, whose report
-    id is the digest of the file, read in chunks.
-    """
+        return f"http-{record.status}"
+    if record.warc_header("WARC-Truncated"):
+        return "truncated-by-crawler"
     try:
-        fh = open(path, "rb")
+        head = record.head(HEAD)
+        if not head:
+            return "empty"
+        form = sniff_form(head, record.content_type, uri) or ("binary" if _looks_binary(head) else None)
+        if form is not None:
+            return form
+        payload = record.payload()
+    except ContentEncodingError as exc:
+        return _error_job(path, record, uri, date, offset, exc)
+    if not looks_like_report(payload):
+        return "no-report-marker"
+    return Job(payload, uri, date=date, encoding=record.charset, archive=path, offset=offset)
+
+
+def _record_outcome(path: str, record: ArchiveRecord) -> Outcome:
+    """What becomes of one record of the archive at ``path``."""
+    if record.warc_header("WARC-Segment-Number") or record.rec_type == "continuation":
+        return "segmented"
+    if record.rec_type == "revisit":
+        original = record.original()
+        if original is None:
+            return "revisit-without-original"
+        return _document(path, original, record.uri, record.date, record.offset)
+    if record.rec_type not in DOCUMENT_RECORDS:
+        return "not-a-response"
+    return _document(path, record, record.uri, record.date, record.offset)
+
+
+def iter_archive(path: str, on_skip: Optional[Callable[[str, str], None]] = None) -> Iterator[Job]:
+    """Jobs for the report-like records of the WARC/ARC file at ``path``, in archive order.
+
+    ``response``, ``resource`` and ``conversion`` records (and ``revisit`` records, read
+    as their original) whose body is a 200 text document holding a report marker become
+    jobs; every other record is passed to ``on_skip(uri, reason)``. A record whose body
+    cannot be decoded is an error job naming its offset. Damage (a cut or corrupt gzip
+    member, bytes that are no record) is an error job for the archive at the damage's
+    offset, whose report id is the digest of the file (read in chunks); reading goes on
+    at the next record the damage left whole.
+    """
+    digest: Optional[str] = None
+    try:
+        for item in iter_records(path, lambda record: _record_outcome(path, record)):
+            if isinstance(item, ArchiveDamage):
+                digest = digest or _file_digest(path)
+                error = (type(item.error).__name__, clean_reason(item.error.reason))
+                yield Job(b"", path, error=error, report_id=digest, archive=path, offset=item.offset)
+            elif isinstance(item.outcome, Job):
+                yield item.outcome
+            elif on_skip is not None:
+                on_skip(item.record.uri, item.outcome)
+    except OSError as exc:
+        yield _unreadable(path, exc)
+
+
+def _read_file(path: str, on_skip: Optional[Callable[[str, str], None]]) -> Iterator[Job]:
+    """The job of one document file, or a skip when it is in a form not read yet."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(HEAD)
+            form = sniff_form(head, None, path)
+            if form is not None:
+                if on_skip is not None:
+                    on_skip(path, form)
+                return
+            data = head + fh.read()
     except OSError as exc:
         yield _unreadable(path, exc)
         return
-    with fh:
-        try:
-            for record in iter_responses(fh, source=path):
-                # payload() checks the record was all there: a half body raises, never parsed.
-                payload = record.payload() if _may_be_report(record) else None
-                if payload is None or not looks_like_report(payload):
-                    if on_skip is not None:
-                        on_skip(record.uri)
-                    continue
-                yield Job(payload, record.uri, date=record.date, encoding=record.charset)
-        except Exception as exc:  # noqa: BLE001 - a damaged archive is one error record, then the batch goes on
-            yield _damaged(path, exc)
+    yield Job(data, path)
 
 
 def iter_jobs(
     paths: Iterable[str],
     *,
-    on_skip: Optional[Callable[[str], None]] = None,
+    on_skip: Optional[Callable[[str, str], None]] = None,
     stdin: Optional[IO[bytes]] = None,
 ) -> Iterator[Job]:
     """Every job of ``paths`` (as :func:`expand_inputs` returns them) in order.
 
     A file is read when its turn comes, so memory holds one input at a time; see
-    :func:`iter_archive` for archives and ``on_skip``. ``-`` reads ``stdin`` (default:
-    the process's standard input). A file that cannot be read becomes an error job.
+    :func:`iter_archive` for archives. A file in a form gkparse does not read yet (a PDF,
+    a Word file, …; see :func:`sniff_form`) is passed to ``on_skip(path, form)``. ``-``
+    reads ``stdin`` (default: the process's standard input). A file that cannot be read
+    becomes an error job.
     """
     for path in paths:
         if path == STDIN:
@@ -214,9 +366,4 @@ def iter_jobs(
         elif is_archive(path):
             yield from iter_archive(path, on_skip)
         else:
-            try:
-                data = Path(path).read_bytes()
-            except OSError as exc:
-                yield _unreadable(path, exc)
-                continue
-            yield Job(data, path)
+            yield from _read_file(path, on_skip)

@@ -195,6 +195,29 @@ def _row_sums(template: Template, table: TableKind, keys: list[Key | None]) -> l
     return sums
 
 
+def _subtotal_sums(template: Template, keys: list[Key | None], sums: list[RowSum], subtotals: list[int]) -> list[RowSum]:
+    """The sums a part 三 subtotal column adds to a line's R3: the subtotal is the sum of
+    its members (:data:`~gkparse.vocabulary.SUBTOTAL_MEMBERS`), and the total is the other
+    applicant columns plus the subtotal. The subtotal is no kept cell, but it is evidence.
+
+    >>> from gkparse.templates import TEMPLATES
+    >>> cols = ("natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org")
+    >>> keys = [Key("requests", "new", c) for c in cols] + [None, Key("requests", "new", "total")]
+    >>> sums = _row_sums(TEMPLATES["2021"], "requests", keys)
+    >>> _subtotal_sums(TEMPLATES["2021"], keys, sums, [6])
+    [RowSum(relation='R3', addends=[1, 2, 3, 4, 5], total=6), RowSum(relation='R3', addends=[0, 6], total=7)]
+    """
+    members = {c.key for c in (_best(m, template.requests_columns) for m in vocab.SUBTOTAL_MEMBERS) if c}
+    extra = []
+    for relation, addends, total in sums:
+        inside = [a for a in addends if (k := keys[a]) is not None and k.column in members]
+        if len(subtotals) != 1 or keys[total] is None or len(inside) != len(members):
+            continue
+        outside = [a for a in addends if a not in inside]
+        extra += [RowSum(relation, inside, subtotals[0]), RowSum(relation, sorted(outside + subtotals), total)]
+    return extra
+
+
 def _row_key(row: LabeledRow, candidates: tuple[Row, ...]) -> Row | None:
     if row.key is not None:
         return next((r for r in candidates if r.key == row.key), None)
@@ -215,13 +238,17 @@ def align(page: Page, template: Template) -> tuple[list[AlignedRow], list[Issue]
     issues: list[Issue] = []
     seen: set[Key] = set()
 
-    def add(table: TableKind, keys: list[Key | None], columns: list[Column | None], row: LabeledRow) -> None:
+    def add(
+        table: TableKind, keys: list[Key | None], columns: list[Column | None], row: LabeledRow, subtotals: list[int] | None = None
+    ) -> None:
         # A cell filled by an earlier line keeps that line's value (a repeated row).
         fresh = [k if k not in seen else None for k in keys]
         seen.update(k for k in fresh if k)
         if any(k is None for k in fresh) and not any(fresh):
             return
         tokens = list(row.tokens)
+        if not tokens and row.glued and not row.bare_means_blank:
+            return  # text stood where the cells belong, but none could be read: not found
         if len(tokens) > len(fresh):
             # Blank cells past the row's width are layout (a wider table's padding).
             while len(tokens) > len(fresh) and is_blank(tokens[-1]):
@@ -230,10 +257,13 @@ def align(page: Page, template: Template) -> tuple[list[AlignedRow], list[Issue]
                 # The empty markers run on past the row's width: the dump moved the empty
                 # cells to the end, so their positions say nothing. Let the repairer place them.
                 tokens = [t for t in tokens if not is_blank(t)]
+        sums = _row_sums(template, table, fresh)
+        if subtotals:
+            sums += _subtotal_sums(template, fresh, sums, subtotals)
         aligned.append(
             AlignedRow(
                 table, [_spec(k, c) for k, c in zip(fresh, columns)], tokens, row.glued, row.label,
-                row.truncated, row.glued and row.splittable, sums=_row_sums(template, table, fresh),
+                row.truncated, row.glued and row.splittable, sums=sums,
             )
         )
 
@@ -249,13 +279,14 @@ def align(page: Page, template: Template) -> tuple[list[AlignedRow], list[Issue]
                 add("disclosure", [Key("disclosure", found.key, c.key) if c else None for c in columns], columns, row)
         elif table.kind == "requests":
             columns = _request_columns(table, template, issues)
+            subtotals = [i for i, header in enumerate(table.columns or []) if _subtotal(header)]
             for row in table.rows:
                 found = _row_key(row, template.requests_rows)
                 if found is None:
                     if row.label and any(t for t in row.tokens):
                         issues.append(_unmatched(part, row))
                     continue
-                add("requests", [Key("requests", found.key, c.key) if c else None for c in columns], columns, row)
+                add("requests", [Key("requests", found.key, c.key) if c else None for c in columns], columns, row, subtotals)
         else:
             pairs = _appeal_keys(table, template)
             columns = [p[1] if p else None for p in pairs]

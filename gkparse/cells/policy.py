@@ -13,6 +13,7 @@ text that is not a number                          unreadable (raw kept, ``unrea
 a whole token, the only reading                    printed
 a number, after readings were removed              resolved (``basis`` says by what)
 a number cut out of a token, the only reading      split
+a row read with a number merged over two tokens    resolved (``basis``: the row sums that chose)
 =================================================  ==============
 """
 
@@ -51,6 +52,12 @@ def row_cells(state: RowState) -> tuple[dict[Key, Cell], RowReadings | None, lis
         return cells, None, issues
     first = state.options[0]
     open_ = len(state.options) > 1 or not state.complete
+    # A number printed over two tokens is read only because the row sums hold with it:
+    # every cell of such a row owes its place to them.
+    merged_basis = (
+        state.basis or "+".join(dict.fromkeys(s.relation for s in row.sums))
+        if any(read.merged for option in state.options for read in option) else None
+    )
     for i, (column, read) in enumerate(zip(row.columns, first)):
         key = column.key
         if key is None:
@@ -69,6 +76,8 @@ def row_cells(state: RowState) -> tuple[dict[Key, Cell], RowReadings | None, lis
             cells[key] = Cell(raw=read.raw, state=CellState.UNREADABLE)
             message = f"{key}: {read.raw!r} is not a number"
             issues.append(Issue(rule="unreadable-cell", severity="warning", message=message, cells=[str(key)]))
+        elif merged_basis is not None:
+            cells[key] = Cell(value=read.value, raw=read.raw, state=CellState.RESOLVED, unit=unit, basis=merged_basis)
         elif not read.split and state.initial == 1:
             cells[key] = Cell(value=read.value, raw=read.raw, state=CellState.PRINTED, unit=unit)
         elif state.initial > 1:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from .. import vocabulary as vocab
 from ..grammar import Number, read_cell
 from ..read.page import blank_range, is_blank
 from ..templates.schema import SUM_TOLERANCE as _SUM_TOLERANCE
@@ -25,6 +26,7 @@ __all__ = [
     "EMPTY",
     "VANISHED",
     "MAX_DIGITS",
+    "MAX_MERGES",
     "MAX_READINGS",
     "MAX_VANISHED",
     "NODE_BUDGET",
@@ -52,6 +54,9 @@ MAX_READINGS = 64
 #: dumps about 5x slower.
 MAX_VANISHED = 2
 
+#: Signs that may start a signed run (``-2356``); unicode minus signs read as ``-``.
+_SIGNS = frozenset("-+" + "".join(vocab.MINUS_SIGNS))
+
 How = Literal["num", "empty", "dash", "text", "absent"]
 
 
@@ -62,7 +67,8 @@ class Read:
     ``how`` is the cell grammar's reading (num, empty, dash, text) or ``absent`` (past the
     end of a truncated document). ``raw`` is the token the cell was read from; ``split``
     says the token held several cells; ``assumed`` marks an empty cell the text shows no
-    trace of (a vanished empty).
+    trace of (a vanished empty); ``merged`` marks a number printed over two adjacent
+    tokens (``4 | 1`` for 41), ``raw`` then holds both.
     """
 
     value: Number | None
@@ -70,6 +76,7 @@ class Read:
     raw: str = ""
     split: bool = False
     assumed: bool = False
+    merged: bool = False
 
 
 Reading = tuple[Read, ...]
@@ -83,7 +90,7 @@ def read_token(token: str, column: ColumnSpec) -> Read:
     """One token read whole as one cell, by the cell grammar.
 
     >>> read_token("1,268件", ColumnSpec(None)), read_token("规章", ColumnSpec(None)).how
-    (Read(value=1268, how='num', raw='1,268件', split=False, assumed=False), 'text')
+    (Read(value=1268, how='num', raw='1,268件', split=False, assumed=False, merged=False), 'text')
     """
     text = read_cell(token, kind=column.kind, unit=column.unit)
     return Read(text.value, text.how, token)
@@ -91,6 +98,34 @@ def read_token(token: str, column: ColumnSpec) -> Read:
 
 def _splittable(token: str) -> bool:
     return token.isdigit() and len(token) > 1
+
+
+def _signed_run(token: str) -> bool:
+    """A sign glued to digits (``-2356``): in a glued row the sign starts a cell, a signed
+    number (where the column is signed) or a dash, and the digits may run on into the next
+    cells.
+
+    >>> _signed_run("-2356"), _signed_run("-"), _signed_run("2356"), _signed_run("-2.5")
+    (True, False, False, False)
+    """
+    return len(token) > 1 and token[0] in _SIGNS and token[1:].isdigit()
+
+
+def _sign_as_text(reading: Reading) -> bool:
+    """A reading that takes a whole signed run for one cell that cannot hold a sign (a count):
+    text, where another reading cuts the sign off as a signed cell or a dash."""
+    return any(c.how == "text" and not c.split and _signed_run(c.raw) for c in reading)
+
+
+def _preferred(found: list[Reading]) -> list[Reading]:
+    """``found`` without the readings that read a signed run as text, when others read the
+    row's text as numbers and dashes: ``27-2356`` under 上一年项目数量 | 本年增/减 | 处理决定数量
+    is 27 | -2 | 356 (or another cut), not 2 | 7 | an unreadable ``-2356``.
+
+    Order only among equals; no reading that reads every cell is ever dropped.
+    """
+    numeric = [r for r in found if not _sign_as_text(r)]
+    return numeric if numeric else found
 
 
 def _ranked(found: list[Reading]) -> list[Reading]:
@@ -145,6 +180,7 @@ class RowSearch:
         self.token_lists = [trimmed] if trimmed == row.tokens else [trimmed, row.tokens]
         self.values_only = [t for t in row.tokens if not is_blank(t)]
         self.splits = row.splittable and any(_splittable(t) for t in row.tokens)
+        self.signed = row.splittable and any(_signed_run(t) for t in row.tokens)
         self.runs = any(is_blank(t) and t != "" for t in row.tokens)
         self._strong: list[Reading] | None = None
         self._weak: list[Reading] | None = None
@@ -266,6 +302,9 @@ class RowSearch:
             if self._sums_ok(slot):
                 self._dfs(ti, offset, gaps_left - 1)
             cells.pop()
+        if offset == 0 and self.signed and _signed_run(token):
+            self._cut_signed(token, ti, gaps_left)
+            return
         if offset == 0 and not (self.row.splittable and _splittable(token)):
             cells.append(read_token(token, self.row.columns[slot]))
             if self._sums_ok(slot):
@@ -293,6 +332,34 @@ class RowSearch:
                 slot, len(rest) - length + self._digits_after[ti], gaps_left + self._blanks_after[ti]
             ):
                 self._dfs(next_ti, next_offset, gaps_left)
+            cells.pop()
+            if not self._done:
+                return
+
+    def _cut_signed(self, token: str, ti: int, gaps_left: int) -> None:
+        """The cuts of a signed run at the start of a cell: the whole token read as one cell
+        (a number where the column is signed, else text), the sign alone as a dash with the
+        digits running on, and, where the column is signed, the sign with the first digits."""
+        cells, slot = self._cells, len(self._cells)
+        column = self.row.columns[slot]
+        more = self.n - slot - 1 >= 1  # a cut leaves digits that need a cell of their own
+        options: list[tuple[Read, int]] = [(read_token(token, column), 0)]
+        sign = read_token(token[0], column)
+        if sign.how == "dash" and more:
+            options.append((Read(None, "dash", token, split=True), 1))
+        digits = token[1:]
+        if column.kind == "signed" and more:
+            longest = 1 if digits[0] == "0" else min(len(digits) - 1, MAX_DIGITS)
+            for length in range(1, longest + 1):
+                value = read_token(token[: 1 + length], column).value
+                options.append((Read(value, "num", token, split=True), 1 + length))
+        for read, offset in options:
+            cells.append(read)
+            if self._sums_ok(slot):
+                if offset == 0:
+                    self._dfs(ti + 1, 0, gaps_left)
+                else:
+                    self._dfs(ti, offset, gaps_left)
             cells.pop()
             if not self._done:
                 return
@@ -346,7 +413,7 @@ class RowSearch:
         for strategy in STRATEGIES:
             found = strategy(self)
             if found is not None:
-                return found[: self.limit]
+                return _preferred(found)[: self.limit]
         raise AssertionError("the last strategy always applies")  # pragma: no cover
 
 
@@ -411,6 +478,35 @@ def weak_replaced(s: RowSearch) -> list[Reading] | None:
     return _ranked(s.weak + [r for r in replaced if r not in s.weak])
 
 
+#: Numbers printed over two cells that one row may hold: a single merge is what the fault
+#: looks like (one token too many); more would let the sums pick among many rebuildings.
+MAX_MERGES = 1
+
+
+def merged(s: RowSearch) -> list[Reading] | None:
+    """One token too many and nothing else reads: a number printed over two adjacent cells
+    (``4 | 1`` for 41). Every merge of two adjacent digit tokens into one cell on which
+    every row sum is assessed and holds; the row sums alone choose, so the cells are
+    *resolved*, never *printed*."""
+    tokens = s.token_lists[0]
+    if not s.row.sums or len(tokens) != s.n + MAX_MERGES or any(is_blank(t) for t in tokens):
+        return None
+    found: list[Reading] = []
+    for i in range(s.n):
+        first, second = tokens[i], tokens[i + 1]
+        if not (first.isdigit() and second.isdigit()) or first[0] == "0" or len(first + second) > MAX_DIGITS:
+            continue  # a number has no leading zero
+        joined = tokens[:i] + [first + second] + tokens[i + 2:]
+        reading = [read_token(t, c) for t, c in zip(joined, s.row.columns)]
+        reading[i] = Read(int(first + second), "num", f"{first} {second}", merged=True)
+        if all(
+            sums_agree((reading[total].value,), [reading[a].value for a in addends]) is True
+            for _, addends, total in s.row.sums
+        ):
+            found.append(tuple(reading))
+    return found or None
+
+
 def last_resort(s: RowSearch) -> list[Reading] | None:
     """Nothing else reads: the values alone with vanished empty cells, sums unchecked."""
     return _ranked(s.gather([s.values_only], gaps=True, check_sums=False))
@@ -418,7 +514,9 @@ def last_resort(s: RowSearch) -> list[Reading] | None:
 
 #: The strategy ladder, most to least trusted: the first strategy that returns readings
 #: answers. A row without sums goes from ``unsummed`` straight to ``last_resort``.
-STRATEGIES: tuple[Strategy, ...] = (as_printed, unsummed, one_run, exact, vanished, weak, weak_replaced, last_resort)
+STRATEGIES: tuple[Strategy, ...] = (
+    as_printed, unsummed, one_run, exact, vanished, weak, weak_replaced, merged, last_resort,
+)
 
 
 def readings(row: AlignedRow, *, budget: int = NODE_BUDGET, limit: int = MAX_READINGS) -> tuple[list[Reading], bool]:

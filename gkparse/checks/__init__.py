@@ -6,8 +6,12 @@ from ..templates import TEMPLATES
 from .completeness import check_completeness
 from .relations import check_relations, check_years
 
-#: The ids of the within-report relations of every template (R1–R4): issues with these
-#: rules say the document's own arithmetic does not add up.
-RELATION_RULES = frozenset(r.id for t in TEMPLATES.values() for r in t.relations)
+__all__ = ["check_completeness", "check_relations", "check_years", "relation_rules"]
 
-__all__ = ["check_completeness", "check_relations", "check_years", "RELATION_RULES"]
+
+def relation_rules(template: str | None = None) -> frozenset[str]:
+    """The ids of the within-report relations (R1–R4) of ``template``, or of every
+    registered template: issues with these rules say the document's own arithmetic does
+    not add up. Read at call time, so a template registered later counts too."""
+    templates = [TEMPLATES[template]] if template in TEMPLATES else list(TEMPLATES.values())
+    return frozenset(r.id for t in templates for r in t.relations)

@@ -35,8 +35,12 @@ class _Progress:
     def __call__(self, result: Result, stats: Stats) -> None:
         if result.error is not None and not self.quiet:
             self._clear()
-            error = result.error.error
-            click.echo(f"failed: {result.source}: {error.type}: {error.reason}", err=True)
+            record = result.error
+            where = result.source
+            if record.archive is not None:
+                at = f"at offset {record.offset}"
+                where = f"{where} {at}" if record.source == record.archive else f"{where} ({record.archive} {at})"
+            click.echo(f"failed: {where}: {record.error.type}: {record.error.reason}", err=True)
         if self.tty:
             now = time.monotonic()
             if now - self.last > PROGRESS_INTERVAL:
@@ -79,12 +83,15 @@ def convert_command(
 
     INPUT is a file, a folder (walked recursively in sorted order; .html/.htm/.txt/… and
     archives), a glob (quote it), `-` for standard input, or a WARC/ARC archive
-    (.warc, .warc.gz, .arc, .arc.gz): its 200 text responses that mention a report marker
-    (信息公开, 年度报告, …) are parsed, the others counted as skipped.
+    (.warc, .warc.gz, .arc, .arc.gz): its response, resource, conversion and revisit
+    records whose 200 text body mentions a report marker (信息公开, 年度报告, …) are parsed.
 
-    An input that cannot be parsed becomes an error record in the JSON Lines output,
-    {"error": {"type": …, "reason": …}, "source": …, "report_id": …}, and the batch goes on.
-    The output order is the input order, whatever --workers.
+    Every other file or record is counted as skipped by kind (not-a-response, http-404,
+    no-report-marker, pdf, word, image, …). An input that cannot be parsed, a record
+    whose body cannot be decoded and damage in an archive become error records in the
+    JSON Lines output, {"error": {"type": …, "reason": …}, "source": …, "report_id": …}
+    (with "archive" and "offset" for an archive), and the batch goes on: past damage at
+    the next intact gzip member. The output order is the input order, whatever --workers.
 
     \b
     Exit status: 0 all parsed, 1 some input failed, 2 usage error,

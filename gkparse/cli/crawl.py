@@ -166,8 +166,5 @@ def _parse(warc_path: Path, out: Path, workers: int | None) -> bool:
     except GkparseError as exc:
         click.echo(f"--parse: {exc}", err=True)
         return False
-    click.echo(
-        f"parsed {warc_path} into {out}: {stats.parsed} parsed, {stats.failed} failed, {stats.skipped} skipped",
-        err=True,
-    )
+    click.echo(f"parsed {warc_path} into {out}: {stats.line()}", err=True)
     return not stats.failed

@@ -10,7 +10,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
 from .. import vocabulary as vocab
-from ..templates import TEMPLATES, Key, TableKind
+from ..templates import TABLE_KINDS, TEMPLATES, Key, TableKind
 from .cells import Cell, CellState, Issue, Number, RowReadings
 from .tables import TableModel, cell_at, table_model
 
@@ -20,7 +20,20 @@ _TITLES = vocab.META_FIELD_TITLES
 
 
 class Meta(BaseModel):
-    """The page's metadata block (索引号, 发布机构, …)."""
+    """The page's metadata block (索引号, 发布机构, …), as the page labels it.
+
+    Read from ``label：value`` lines, from metadata tables with labels and values in
+    alternating cells, and (for fields the visible block lacks) from the standard
+    ``<meta name="ArticleTitle|PubDate|ContentSource|Url">`` tags; 公开日期 is a
+    publication-date label.
+
+    Two fields describe the *copy*, not the publication, and are never mixed into it:
+    ``source_url`` is the address the page was saved from (an archiving wrapper's
+    ``来源：http://…``, any publisher label whose value is an address, or the page's
+    ``<meta name="Url">``) — not the publisher; ``captured`` is when an archiving wrapper
+    says the copy was taken (``采集时间``) — not the publication date. An archive's own
+    capture date (WARC-Date) is ``Source.date``.
+    """
 
     index_no: Optional[str] = Field(None, title=_TITLES["index_no"])
     topic: Optional[str] = Field(None, title=_TITLES["topic"])
@@ -29,6 +42,13 @@ class Meta(BaseModel):
     published: Optional[str] = Field(None, title=_TITLES["published"], description="ISO date YYYY-MM-DD")
     document_no: Optional[str] = Field(None, title=_TITLES["document_no"])
     disclosure: Optional[str] = Field(None, title=_TITLES["disclosure"])
+    source_url: Optional[str] = Field(
+        None, title=_TITLES["source_url"], description="The address the page was saved from (not the publisher)."
+    )
+    captured: Optional[str] = Field(
+        None, title=_TITLES["captured"],
+        description="ISO date YYYY-MM-DD an archiving wrapper gives as capture time (not the publication date).",
+    )
     extra: dict[str, str] = Field(default_factory=dict, description="Other labelled fields of the block, by label.")
 
 
@@ -146,7 +166,7 @@ class Report(BaseModel):
         template = TEMPLATES.get(self.template or "")
         if template is None:
             return
-        tables = {kind: getattr(self, kind) for kind in ("disclosure", "requests", "appeals")}
+        tables = {kind: getattr(self, kind) for kind in TABLE_KINDS}
         for key, declared in template.key_space():
             table = tables[key.table]
             found = cell_at(table, key) if table is not None else None

@@ -1,9 +1,20 @@
 """HTML document → :class:`~gkparse.document.Page`: body, title, metadata, table rows.
 
 The page is decoded by :mod:`gkparse.decode` and handed to lxml as text; BeautifulSoup is
-only a fallback for markup lxml refuses. The article body is found with the site profiles
-of :mod:`gkparse.profiles`, tables are expanded with :mod:`gkparse.tablegrid` and cut into
-the report's parts by their labels, never by position.
+only a fallback for markup lxml refuses. The page is read as a browser shows it: content a
+browser does not show is removed first (``<script>``, ``<style>``, ``<template>``,
+``<noscript>``, comments; elements with ``display:none`` in their style attribute or the
+``hidden`` attribute; the text of ``visibility:hidden`` elements), see :func:`drop_hidden`.
+The article body is found with the site profiles of :mod:`gkparse.profiles`, tables are
+expanded with :mod:`gkparse.tablegrid` and cut into the report's parts by their labels,
+never by position. A table nested in a cell of a report table is part of that cell's text
+(an editor's wrapper around a label); a report table nested in a layout table is read as
+a table of its own.
+
+The metadata lines handed on (:attr:`Page.meta_lines`) are the page's visible lines,
+preceded by the label/value pairs of metadata tables (``索引号 | … | 分类 | …`` in
+alternating cells) and followed by the standard ``<meta name="ArticleTitle|PubDate|
+ContentSource|Url">`` tags, each as one ``label：value`` line.
 """
 
 from __future__ import annotations
@@ -18,11 +29,12 @@ from ..errors import EmptyInputError
 from ..grammar import is_value
 from ..normalize import label_key
 from ..templates import TEMPLATES, TableKind
+from .meta import label_value_lines, meta_field_label
 from .page import LabeledRow, Page, TableRows
 from .profiles import body_xpaths
-from .tablegrid import GridCell, cell_text, expand_table
+from .tablegrid import GridCell, expand_table, table_rows
 
-__all__ = ["read_html", "looks_like_html"]
+__all__ = ["read_html", "looks_like_html", "drop_hidden"]
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _HTML_HINT = re.compile(r"<(?:!doctype|html|head|body|table|p|div|meta|span|td|tr|br)\b", re.IGNORECASE)
@@ -74,9 +86,9 @@ class _Cues:
         }
         self.row_stems["appeals"] = ()
         anchors = [x for x in self.starts["disclosure"] + self.starts["requests"]]
-        self.report_table = etree.XPath(
-            "(//table[" + " or ".join(f"contains(., '{a}')" for a in anchors) + "])[1]"
-        )
+        has_anchor = " or ".join(f"contains(., '{a}')" for a in anchors)
+        self.report_table = etree.XPath(f"(//table[{has_anchor}])[1]")
+        self.report_tables = etree.XPath(f"//table[{has_anchor}]")
         return self
 
 
@@ -114,7 +126,120 @@ def _parse_tree(text: str, source: str | None) -> etree._Element:
         parent = comment.getparent()
         if parent is not None:
             comment.drop_tree() if hasattr(comment, "drop_tree") else parent.remove(comment)
+    drop_hidden(root)
     return root
+
+
+# --- content a browser does not show ------------------------------------------------------
+
+# Elements that may be hidden: a hidden attribute, or a style attribute naming display or
+# visibility (a plain substring test in C, in the two cases pages write); the declarations
+# are then read in Python. A translate() to lower case here costs more than the whole parse.
+_MAYBE_HIDDEN = etree.XPath(
+    "//@style[contains(., 'isplay') or contains(., 'ISPLAY') or contains(., 'isib') or contains(., 'ISIB')]/.."
+    " | //*[@hidden]"
+)
+_HIDE_VISIBILITY = ("hidden", "collapse")
+#: Never hidden: a page hidden as a whole is one a script reveals (a loading curtain).
+_NEVER_HIDDEN = ("html", "head", "body")
+_HAS_TABLE = etree.XPath("boolean(self::table or .//table)")
+
+
+def _style(element: etree._Element) -> dict[str, str]:
+    """The declarations of an element's style attribute, lower-cased; a later declaration
+    wins unless an earlier one is ``!important``."""
+    found: dict[str, str] = {}
+    important: set[str] = set()
+    for declaration in (element.get("style") or "").split(";"):
+        name, colon, value = declaration.partition(":")
+        if not colon:
+            continue
+        name = name.strip().lower()
+        value = " ".join(value.lower().split())
+        is_important = value.endswith("!important")
+        if is_important:
+            value = value[: -len("!important")].strip()
+        if name in important and not is_important:
+            continue
+        found[name] = value
+        if is_important:
+            important.add(name)
+    return found
+
+
+def _visibility_of(element: etree._Element, inherited: bool) -> bool:
+    """Whether ``element``'s own content is invisible (visibility is inherited, and a
+    descendant may declare ``visibility:visible`` again)."""
+    style = element.get("style")
+    if style and "visib" in style.lower():
+        value = _style(element).get("visibility")
+        if value is not None:
+            return value in _HIDE_VISIBILITY
+    return inherited
+
+
+def _blank(element: etree._Element, hidden: bool) -> None:
+    """Remove the text of a ``visibility:hidden`` subtree (its boxes stay: a hidden cell
+    still takes its slot in the table)."""
+    hidden = _visibility_of(element, hidden)
+    if hidden:
+        element.text = None
+    for child in element:
+        if isinstance(child.tag, str):
+            _blank(child, hidden)
+        if hidden:
+            child.tail = None
+
+
+def drop_hidden(root: etree._Element) -> None:
+    """Remove what a browser does not show, as the page's own markup says it.
+
+    * ``display:none`` in the style attribute (any case and spacing, ``!important``
+      honoured) or the ``hidden`` attribute (unless the style attribute sets another
+      display): the element is removed, its tail text stays. A hidden table cell is
+      removed from its row, as a browser lays the row out without it.
+    * ``visibility:hidden`` or ``collapse``: the element's text goes (a descendant with
+      ``visibility:visible`` keeps its own), the element keeps its place.
+
+    Not treated as hidden: ``aria-hidden="true"`` (hides from screen readers only, the
+    text is on screen), class names and stylesheet rules (their effect depends on CSS
+    this reader does not apply), ``<html>``/``<body>`` themselves. An element holding a
+    report table is only removed when a report table remains outside every such element
+    (a page that hides its article until a script shows it is read as shown).
+    """
+    candidates = _MAYBE_HIDDEN(root)
+    if not candidates:
+        return
+    removed: list[etree._Element] = []
+    blanked: list[etree._Element] = []
+    for element in candidates:
+        if element.tag in _NEVER_HIDDEN:
+            continue
+        style = _style(element)
+        display = style.get("display")
+        if display == "none" or (display is None and element.get("hidden") is not None):
+            removed.append(element)
+        elif style.get("visibility") in _HIDE_VISIBILITY:
+            blanked.append(element)
+    holding = [e for e in removed + blanked if _HAS_TABLE(e)]
+    if holding:
+        hidden_ids = {id(e) for e in holding}  # ids of live elements (holding keeps them)
+        reports = _CUES.refresh().report_tables(root)
+        enclosing = {id(outer) for outer in reports if any(inner in reports for inner in outer.iterdescendants("table"))}
+        visible_report = any(  # an innermost report table outside every hidden element
+            id(table) not in enclosing
+            and id(table) not in hidden_ids
+            and not any(id(a) in hidden_ids for a in table.iterancestors())
+            for table in reports
+        )
+        if not visible_report:
+            removed = [e for e in removed if id(e) not in hidden_ids]
+            blanked = [e for e in blanked if id(e) not in hidden_ids]
+    for element in blanked:
+        _blank(element, True)
+    for element in removed:
+        if element.getparent() is not None:
+            element.drop_tree()
 
 
 def _marker_score(text: str) -> int:
@@ -174,9 +299,8 @@ _STRING = etree.XPath("string()")
 
 
 def _marked_cell_text(cell: etree._Element) -> str:
-    """A cell's text once :func:`_mark_breaks` has run (nested tables: the general reader)."""
-    if cell.find(".//table") is not None:
-        return cell_text(cell)
+    """A cell's text once :func:`_mark_breaks` has run (a nested table's cells included,
+    separated by spaces, as a browser shows them inside the cell)."""
     return " ".join(_STRING(cell).split())
 
 
@@ -199,6 +323,46 @@ def _title_candidates(root: etree._Element, body_lines: list[str]) -> list[str]:
         found.extend(re.split(r"\s*[_|｜]\s*|\s+-\s+", title.text))
     found.extend(body_lines[:TITLE_BODY_LINES])
     return [" ".join(t.split()) for t in found if t and t.strip()]
+
+
+# --- metadata -------------------------------------------------------------------------
+
+#: A metadata label cell is short (the longest label, a colon and spaces).
+MAX_LABEL_CELL = 12
+_SHORT_CELLS = etree.XPath(f"//td[string-length(normalize-space()) <= {MAX_LABEL_CELL}]"
+                           f" | //th[string-length(normalize-space()) <= {MAX_LABEL_CELL}]")
+
+
+def _pair_lines(root: etree._Element) -> list[str]:
+    """Metadata tables with labels and values in alternating cells (``索引号 | … | 分类 |
+    …``, several pairs a row) as ``label：value`` lines, one per pair.
+
+    Only rows with a short cell are looked at (found in C); a row is read once."""
+    seen: dict[int, etree._Element] = {}  # the elements are kept: an id is only unique while its proxy lives
+    lines: list[str] = []
+    for cell in _SHORT_CELLS(root):
+        row = cell.getparent()
+        if row is None or id(row) in seen:
+            continue
+        seen[id(row)] = row
+        texts = [_marked_cell_text(c) for c in row if c.tag in ("td", "th")]
+        lines.extend(label_value_lines(texts))
+    return lines
+
+
+_META_TAGS = etree.XPath("//meta[@name and @content]")
+
+
+def _meta_tag_lines(root: etree._Element) -> list[str]:
+    """The standard article ``<meta name=…>`` tags of government CMS pages (ArticleTitle,
+    PubDate, ContentSource, Url) as ``label：value`` lines under their field's label."""
+    lines: list[str] = []
+    for tag in _META_TAGS(root):
+        name = vocab.HTML_META_NAMES.get(str(tag.get("name")).strip().lower())
+        value = " ".join(str(tag.get("content")).split())
+        if name is not None and value:
+            lines.append(f"{meta_field_label(name)}:{value}")
+    return lines
 
 
 # --- tables ----------------------------------------------------------------------------
@@ -271,7 +435,9 @@ def _segment_to_rows(kind: TableKind, grid: list[list[GridCell]], caption: str |
                     slot = row[c]
                     if slot.origin and slot.cell_id not in seen:
                         seen.add(slot.cell_id)
-                        if slot.text:
+                        if slot.boxes:  # separate boxes of a nested table: never one glued number
+                            texts.append(" | ".join(slot.boxes))
+                        elif slot.text:
                             texts.append(slot.text)
             tokens.append(" ".join(texts))
         if not label_parts and not any(tokens):
@@ -304,11 +470,46 @@ def _start_of(texts: list[str], current: TableKind | None, fresh: bool) -> Table
     return None
 
 
+def _is_grid(table: etree._Element) -> bool:
+    """Whether a table has the shape of a data table (two rows or more, and a row of two
+    cells or more) rather than of a wrapper around a cell's text."""
+    rows = table_rows(table)
+    return len(rows) >= 2 and any(sum(1 for c in row if c.tag in ("td", "th")) >= 2 for row in rows)
+
+
+def _grid_tables(body: etree._Element) -> list[etree._Element]:
+    """The tables read as grids, in document order.
+
+    A *layout* table (one holding, somewhere in its cells, a data-shaped table with report
+    markers) is not read itself: the tables inside it are. A table nested in a cell of a
+    table that is read is part of that cell's text, not a table of its own (editors wrap
+    labels in one-cell tables).
+    """
+    tables = list(body.iter("table"))
+    if len(tables) <= 1:
+        return tables
+    reported: dict[int, bool] = {}  # id → a data-shaped nested table with report markers
+
+    def marked_grid(table: etree._Element) -> bool:
+        key = id(table)
+        if key not in reported:
+            reported[key] = _is_grid(table) and _marker_score(table.text_content()) > 0
+        return reported[key]
+
+    chosen: list[etree._Element] = []
+    chosen_ids: set[int] = set()
+    for table in tables:
+        if any(id(a) in chosen_ids for a in table.iterancestors("table")):
+            continue  # a cell's content
+        if any(marked_grid(inner) for inner in table.iterdescendants("table")):
+            continue  # a layout table
+        chosen.append(table)
+        chosen_ids.add(id(table))
+    return chosen
+
+
 def _tables(body: etree._Element) -> list[TableRows]:
-    tables = [
-        t for t in body.iter("table")
-        if not any(_marker_score(inner.text_content()) for inner in t.iterdescendants("table"))
-    ]
+    tables = _grid_tables(body)
     parts: list[TableRows] = []
     current: TableKind | None = None
     segment: list[list[GridCell]] = []
@@ -347,7 +548,7 @@ def read_html(text: str, *, source: str | None = None) -> Page:
     body = _find_body(root)
     page = Page(form="html")
     _mark_breaks(root)
-    page.meta_lines = _lines(root)
+    page.meta_lines = _pair_lines(root) + _lines(root) + _meta_tag_lines(root)
     page.tables = _tables(body)
     for table in list(body.iter("table")):
         if table.getparent() is not None:

@@ -15,6 +15,7 @@ from ..normalize import fold
 
 __all__ = [
     "MetaFields", "read_meta", "find_title", "agency_from_title", "report_year", "find_signature", "split_prose", "iso_date",
+    "label_value_lines", "meta_field_label",
 ]
 
 _LABELS = sorted(((label, name) for name, labels in vocab.META_FIELDS for label in labels), key=lambda x: -len(x[0]))
@@ -23,6 +24,11 @@ _LABEL_RE = re.compile(
     + r"[ \t\u3000]*[:：]?"
 )
 _COLON = re.compile(r"[:：]")
+_LINE_START_LABELS = frozenset(vocab.META_LINE_START_LABELS)
+#: Every label, folded and without spaces (a label cell of a metadata table is one of them).
+_LABEL_KEYS = frozenset(re.sub(r"\s+", "", fold(label)) for label, _ in _LABELS)
+_FIELD_LABELS = {name: labels[0] for name, labels in vocab.META_FIELDS}
+_LABEL_CELL_TRIM = " \t\u3000:\uff1a"
 #: A metadata line is short: a longer line is prose that happens to hold a label word.
 MAX_META_LINE = 240
 #: A title is short: a longer candidate is a paragraph, not a heading.
@@ -31,8 +37,9 @@ MAX_TITLE_CHARS = 80
 PERIOD_SEARCH_CHARS = 20_000
 #: The signature is among the body's last lines.
 SIGNATURE_LINES = 8
-#: A signature's agency line and date line are short.
+#: A signature's date line holds a date and little else (2021年12月31日 is 11 characters).
 MAX_SIGNATURE_DATE_LINE = 20
+#: A signature's agency line is a name: the longest agency names run to about 30 characters.
 MAX_SIGNATURE_AGENCY_LINE = 40
 
 
@@ -76,13 +83,18 @@ def read_meta(lines: list[str]) -> MetaFields:
     """
     found = MetaFields()
     for line in lines:
-        if len(line) > MAX_META_LINE or not vocab.META_LABEL_HINT.search(line):
+        if len(line) > MAX_META_LINE or not (vocab.META_LABEL_HINT.search(line) or vocab.META_LABEL_HINT_ADDED.search(line)):
             continue
-        matches = list(_LABEL_RE.finditer(line))
-        for i, m in enumerate(matches):
+        matches = []
+        for m in _LABEL_RE.finditer(line):
             label_index = int(next(k for k, v in m.groupdict().items() if v is not None)[1:])
+            if _LABELS[label_index][0] in _LINE_START_LABELS and line[:m.start()].strip():
+                if not (line[m.start() - 1].isspace() and _COLON.search(m.group(0))):
+                    continue  # an ordinary word inside the line (not "… 单位：…" after a space)
+            matches.append((m, label_index))
+        for i, (m, label_index) in enumerate(matches):
             label, name = _LABELS[label_index]
-            end = matches[i + 1].start() if i + 1 < len(matches) else len(line)
+            end = matches[i + 1][0].start() if i + 1 < len(matches) else len(line)
             value = line[m.end():end].strip(" \t\u3000:：|")
             if i == 0 and m.start() > 0 and line[:m.start()].strip():
                 # Label in the middle of a sentence ("…来源于…"): not a metadata line.
@@ -90,7 +102,9 @@ def read_meta(lines: list[str]) -> MetaFields:
                     break
             if not value:
                 continue
-            if name == "published":
+            if name == "publisher" and vocab.URL_VALUE.match(value):
+                name = "source_url"  # 来源：http://… names where the page came from, not who published it
+            if name in ("published", "captured"):
                 value = iso_date(value) or ""
                 if not value:
                     continue
@@ -99,6 +113,41 @@ def read_meta(lines: list[str]) -> MetaFields:
                 continue
             found.fields.setdefault(name, value)
     return found
+
+
+def meta_field_label(name: str) -> str:
+    """The label a metadata field is read under (its first label in
+    :data:`gkparse.vocabulary.META_FIELDS`), for lines made from other markup."""
+    return _FIELD_LABELS[name]
+
+
+def _is_label_cell(text: str) -> bool:
+    return re.sub(r"\s+", "", fold(text)).strip(_LABEL_CELL_TRIM) in _LABEL_KEYS
+
+
+def label_value_lines(cells: list[str]) -> list[str]:
+    """A metadata table row with labels and values in alternating cells (``索引号 | … |
+    分类 | …``) as one ``label：value`` line per pair; ``[]`` for any other row. A label
+    followed by another label (an empty value cell left out) or by nothing has no value.
+
+    >>> label_value_lines(["索引号", "0012/2023-01", "分类", "", "发布机构", "县府办"])
+    ['索引号:0012/2023-01', '发布机构:县府办']
+    >>> label_value_lines(["规章", "0", "0", "3"])
+    []
+    """
+    lines: list[str] = []
+    i = 0
+    while i < len(cells):
+        if not _is_label_cell(cells[i]):
+            i += 1
+            continue
+        value = cells[i + 1] if i + 1 < len(cells) else ""
+        if value and not _is_label_cell(value):
+            lines.append(re.sub(r"\s+", "", cells[i]).strip(_LABEL_CELL_TRIM) + ":" + value)
+            i += 2
+        else:
+            i += 1 if value else 2
+    return lines
 
 
 def find_title(candidates: list[str]) -> str | None:
@@ -160,12 +209,9 @@ def find_signature(body: str) -> Signature:
                 agency = lines[i - 1]
             return Signature(agency=agency, date=date)
         m = vocab.AGENCY_AND_DATE.search(line)
-        if m and i == len(lines) - 1 and not _CLAUSE_MARKS.search(m.group(1)):
+        if m and i == len(lines) - 1 and not vocab.PROSE_CLAUSE_BREAKS.search(m.group(1)):
             return Signature(agency=m.group(1), date=iso_date(m.group(2)))
     return Signature()
-
-
-_CLAUSE_MARKS = re.compile(r"[。；;，,]")
 
 
 def split_prose(body: str, signature: Signature | None = None) -> Prose:

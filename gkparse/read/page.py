@@ -56,6 +56,10 @@ class LabeledRow:
     key: str | None = None  # set when the reader already matched the row to a template row
     truncated: bool = False  # the document ends inside this row: its tokens are a prefix
     splittable: bool = True  # False when the text separates every cell (pipe rows): no gluing
+    # With no tokens: True when nothing at all stood between this label and the next (how a
+    # one-line dump prints a row of empty cells); False when something stood there but no
+    # cell could be read from it, so the row's cells were not found.
+    bare_means_blank: bool = True
 
 
 @dataclass

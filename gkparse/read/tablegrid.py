@@ -1,9 +1,31 @@
 """The HTML table algorithm: rows of cells with rowspan/colspan → a rectangular grid.
 
-Implements the occupancy-grid part of the WHATWG "forming a table" algorithm, tolerant
-of what CMS editors emit: malformed spans (``colspan="2;"``, ``rowspan="0"``), rows of
-unequal length, nested tables (their text stays out of the outer cell) and ``<br>``/``<p>``
-inside cells.
+Implements the slot-assignment part of the WHATWG "forming a table" algorithm
+(https://html.spec.whatwg.org/multipage/tables.html#forming-a-table), as browsers render it:
+
+* **Row groups.** Each ``<thead>`` and ``<tbody>``, and each run of ``<tr>`` children directly
+  under ``<table>`` (an implied tbody), is a row group, taken in tree order; every ``<tfoot>``
+  comes last (the spec's "pending tfoot elements"), wherever it stands in the markup. Rows
+  nested deeper (``<table><form><tr>``) or in a nested table are not rows of this table.
+* **Spans.** ``colspan`` and ``rowspan`` are read by the "rules for parsing non-negative
+  integers" (ASCII whitespace, an optional ``+``, ASCII digits; anything after the digits is
+  ignored, so ``colspan="2;"`` is 2); a missing or unparsable value is 1, ``colspan="0"`` is
+  1, and the caps are 1000 columns and 65534 rows. ``rowspan="0"`` makes the cell grow
+  downward to the end of its row group. A rowspan reaching past the end of its row group
+  is clipped there, as browsers render it (the spec would add rows without ``<tr>`` that
+  hold nothing but the spanning cells).
+* **Overlaps.** A slot already covered (a rowspan from above running into a later colspan)
+  keeps the cell that covered it first.
+
+Deliberate differences from the spec: ``<col>``/``<colgroup>`` do not add columns (they
+would only add slots that no cell covers), and ``rowspan="0"`` grows downward in quirks-mode
+documents too (the spec then reads it as 1; an author who writes 0 means "to the end of
+the group", which is also how Chromium-based browsers show it).
+
+Cell text is what a browser shows in the cell: text of nested elements included (a nested
+table's cells too, separated by spaces), ``<br>``, ``<p>`` and other blocks read as spaces.
+Content a browser would not show (scripts, ``display:none``) is removed by the caller
+(:func:`gkparse.read.html.read_html` does) before the grid is formed.
 """
 
 from __future__ import annotations
@@ -14,119 +36,164 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-__all__ = ["GridCell", "expand_table", "cell_text", "parse_span"]
+__all__ = ["GridCell", "expand_table", "cell_text", "parse_span", "row_groups", "table_rows", "MAX_COLSPAN", "MAX_ROWSPAN"]
 
-_SPAN = re.compile(r"\s*(\d+)")
+# "Rules for parsing non-negative integers": leading ASCII whitespace, an optional sign,
+# then ASCII digits (never \d: it matches full-width and other Unicode digits).
+_SPAN = re.compile(r"[\t\n\f\r ]*([+-]?)([0-9]+)")
 #: The caps the WHATWG HTML standard puts on colspan and rowspan ("rules for parsing
 #: non-negative integers", then clamped), so a span bomb expands no wider than a browser's.
 MAX_COLSPAN = 1000
 MAX_ROWSPAN = 65534
-_BLOCK_TAGS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"}
+#: Elements whose boundaries read as a space inside a cell (blocks, and a nested table's
+#: rows and cells).
+_BREAK_TAGS = (
+    "p", "div", "br", "li", "tr", "td", "th", "table", "caption", "h1", "h2", "h3", "h4", "h5", "h6",
+    "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "section", "article", "center", "hr",
+)
+_GROUP_TAGS = ("thead", "tbody", "tfoot")
+_CELL_TAGS = ("td", "th")
 
 
 @dataclass(frozen=True)
 class GridCell:
-    """A grid slot: the text of the cell covering it, and whether this is its origin slot."""
+    """A grid slot: the text of the cell covering it, and whether this is its origin slot.
+
+    ``boxes`` is set when the cell's content sits in several boxes of a nested table (two
+    non-empty nested cells or more): their texts, each on its own. ``text`` then joins them
+    with spaces, which reads well as a label but would glue separate numbers into one."""
 
     text: str
     origin: bool
     cell_id: int
+    boxes: tuple[str, ...] = ()
 
 
 def parse_span(value: str | None, limit: int) -> int:
-    """A span attribute as browsers read it: leading digits, at least 1, capped.
+    """A span attribute as browsers read it: leading ASCII digits, 1 when missing or
+    unparsable, capped at ``limit``. Zero stays 0 (the caller decides what it means).
 
     >>> parse_span("2;", 1000), parse_span(None, 1000), parse_span("x", 1000), parse_span("0", 10)
     (2, 1, 1, 0)
+    >>> parse_span(" +3", 1000), parse_span("-2", 1000), parse_span("２", 1000), parse_span("99999", 1000)
+    (3, 1, 1, 1000)
     """
     if value is None:
         return 1
     match = _SPAN.match(value)
     if not match:
         return 1
-    return min(int(match.group(1)), limit)
+    number = int(match.group(2))
+    if match.group(1) == "-" and number != 0:
+        return 1  # negative: not a non-negative integer
+    return min(number, limit)
+
+
+def _tag(node: etree._Element) -> str:
+    tag = node.tag
+    return tag if isinstance(tag, str) else ""
+
+
+def row_groups(table: etree._Element) -> list[list[etree._Element]]:
+    """The table's row groups, in the order the table model takes them: thead, tbody and
+    runs of ``<tr>`` directly under the table in tree order, then every tfoot.
+
+    >>> import lxml.html
+    >>> t = lxml.html.fragment_fromstring(
+    ...     "<table><tfoot><tr><td>F</td></tr></tfoot><tr><td>A</td></tr><tbody><tr><td>B</td></tr></tbody></table>")
+    >>> [[r.text_content() for r in g] for g in row_groups(t)]
+    [['A'], ['B'], ['F']]
+    """
+    groups: list[list[etree._Element]] = []
+    feet: list[list[etree._Element]] = []
+    run: list[etree._Element] = []
+    for child in table:
+        tag = _tag(child)
+        if tag == "tr":
+            run.append(child)
+        elif tag in _GROUP_TAGS:
+            if run:
+                groups.append(run)
+                run = []
+            rows = [r for r in child if _tag(r) == "tr"]
+            (feet if tag == "tfoot" else groups).append(rows)
+    if run:
+        groups.append(run)
+    return [g for g in groups + feet if g]
+
+
+def table_rows(table: etree._Element) -> list[etree._Element]:
+    """The table's own rows (not a nested table's), in table-model order."""
+    return [row for group in row_groups(table) for row in group]
 
 
 def cell_text(cell: etree._Element) -> str:
-    """The visible text of a cell, with block breaks as single spaces, nested tables left out.
+    """The text a browser shows in a cell, whitespace collapsed, block and nested-table
+    boundaries as single spaces.
 
-    Block elements inside the cell get a space before and after them (whitespace only), so
-    that lxml's C serialiser can produce the text.
+    Break elements inside the cell get a space before and after them (whitespace only), so
+    that lxml's C serialiser produces the text.
     """
-    if not any(True for _ in cell.iterdescendants("table")):
-        for block in cell.iterdescendants(*_BLOCK_TAGS):
-            block.tail = " " + (block.tail or "")
-            block.text = " " + (block.text or "")
-        return " ".join(etree.tostring(cell, method="text", encoding="unicode", with_tail=False).split())
-    parts: list[str] = []
-
-    def walk(node: etree._Element) -> None:
-        for child in node:
-            tag = child.tag if isinstance(child.tag, str) else ""
-            if tag == "table":
-                if child.tail:
-                    parts.append(child.tail)
-                continue
-            if tag in _BLOCK_TAGS:
-                parts.append(" ")
-            if tag not in ("script", "style") and child.text and isinstance(child.tag, str):
-                parts.append(child.text)
-            walk(child)
-            if tag in _BLOCK_TAGS:
-                parts.append(" ")
-            if child.tail:
-                parts.append(child.tail)
-
-    if cell.text:
-        parts.append(cell.text)
-    walk(cell)
-    return " ".join("".join(parts).split())
+    for block in cell.iterdescendants(*_BREAK_TAGS):
+        block.tail = " " + (block.tail or "")
+        block.text = " " + (block.text or "")
+    return " ".join(etree.tostring(cell, method="text", encoding="unicode", with_tail=False).split())
 
 
-def _rows(table: etree._Element) -> list[etree._Element]:
-    rows: list[etree._Element] = []
-    for child in table:
-        tag = child.tag if isinstance(child.tag, str) else ""
-        if tag == "tr":
-            rows.append(child)
-        elif tag in ("thead", "tbody", "tfoot"):
-            rows.extend(r for r in child if isinstance(r.tag, str) and r.tag == "tr")
-    return rows
+def _boxes(cell: etree._Element, text_of: Callable[[etree._Element], str]) -> tuple[str, ...]:
+    """The non-empty innermost cells of the tables nested in ``cell``, when there are
+    several (see :attr:`GridCell.boxes`)."""
+    texts = [
+        text
+        for inner in cell.iterdescendants(*_CELL_TAGS)
+        if inner.find(".//td") is None and inner.find(".//th") is None
+        for text in (text_of(inner),)
+        if text
+    ]
+    return tuple(texts) if len(texts) > 1 else ()
 
 
 def expand_table(table: etree._Element, text_of: Callable[[etree._Element], str] = cell_text) -> list[list[GridCell]]:
     """Expand ``table`` into a grid: one list per row, every row of the same width.
 
-    A slot not covered by any cell (a short row) is an empty non-origin slot. ``text_of``
-    reads a cell's text (a faster reader may be given when line breaks are already marked).
+    A slot not covered by any cell (a short row) is an empty non-origin slot
+    (``cell_id == -1``). ``text_of`` reads a cell's text (a faster reader may be given
+    when line breaks are already marked).
     """
-    rows = _rows(table)
     grid: dict[tuple[int, int], GridCell] = {}
     width = 0
     next_id = 0
-    for r, row in enumerate(rows):
-        c = 0
-        for cell in row:
-            tag = cell.tag if isinstance(cell.tag, str) else ""
-            if tag not in ("td", "th"):
-                continue
-            while (r, c) in grid:
-                c += 1
-            colspan = max(1, parse_span(cell.get("colspan"), MAX_COLSPAN))
-            rowspan = parse_span(cell.get("rowspan"), MAX_ROWSPAN)
-            if rowspan == 0:  # "to the end of the row group"
-                rowspan = len(rows) - r
-            rowspan = max(1, min(rowspan, len(rows) - r))
-            text = text_of(cell)
-            for dr in range(rowspan):
-                for dc in range(colspan):
-                    # An earlier rowspan may already hold this slot (overlapping spans): keep it.
-                    grid.setdefault(
-                        (r + dr, c + dc),
-                        GridCell(text, dr == 0 and dc == 0, next_id),
-                    )
-            next_id += 1
-            c += colspan
-            width = max(width, c)
+    y = 0
+    for group in row_groups(table):
+        end = y + len(group)
+        growing: list[tuple[GridCell, int, int]] = []  # rowspan=0 cells: (slot, x, colspan)
+        for r in range(y, end):
+            for slot, gx, gwidth in growing:  # "growing downward-growing cells"
+                for dc in range(gwidth):
+                    grid.setdefault((r, gx + dc), slot)
+            x = 0
+            for cell in group[r - y]:
+                if _tag(cell) not in _CELL_TAGS:
+                    continue
+                while (r, x) in grid:
+                    x += 1
+                colspan = parse_span(cell.get("colspan"), MAX_COLSPAN) or 1
+                rowspan = parse_span(cell.get("rowspan"), MAX_ROWSPAN)
+                grows = rowspan == 0
+                rowspan = min(max(rowspan, 1), end - r)  # clipped at the row group's end
+                text = text_of(cell)
+                boxes = _boxes(cell, text_of) if cell.find(".//table") is not None else ()
+                origin = GridCell(text, True, next_id, boxes)
+                covering = GridCell(text, False, next_id, boxes)
+                for dr in range(rowspan):
+                    for dc in range(colspan):
+                        # An earlier rowspan may already hold this slot (overlapping spans): keep it.
+                        grid.setdefault((r + dr, x + dc), origin if dr == 0 and dc == 0 else covering)
+                if grows:
+                    growing.append((covering, x, colspan))
+                next_id += 1
+                x += colspan
+                width = max(width, x)
+        y = end
     empty = GridCell("", False, -1)
-    return [[grid.get((r, c), empty) for c in range(width)] for r in range(len(rows))]
+    return [[grid.get((r, c), empty) for c in range(width)] for r in range(y)]

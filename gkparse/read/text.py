@@ -10,12 +10,14 @@ here and split into cells later by :mod:`gkparse.repair`.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
 
 from .. import vocabulary as vocab
 from ..grammar import TOKEN as _TOKEN
+from ..grammar import read_cell
 from ..normalize import compact_with_map, label_key
 from ..templates import Column, Row, Template
 from .page import LabeledRow, Page, TableRows, blank_run
@@ -72,6 +74,10 @@ def tokenize(region: str, *, baseline: int = 1, row_per_line: bool = False, exac
     ['58', '7', '', '66', '', '']
     >>> tokenize(" | 569 | 368 |\\n| ", row_per_line=True)
     ['569', '368']
+    >>> tokenize("| 3| 1| 4  \\nnext label| ", row_per_line=True)
+    ['3', '1', '4']
+    >>> tokenize("  \\n2| 1| 0  \\n", row_per_line=True)
+    ['2', '1', '0']
     >>> tokenize("\\n\\n569\\n\\n\\n368\\n\\n", baseline=2)
     ['569', '', '368']
     >>> from gkparse.read.page import blank_range
@@ -83,18 +89,35 @@ def tokenize(region: str, *, baseline: int = 1, row_per_line: bool = False, exac
     if "|" in region:
         if row_per_line:
             region = re.sub(r"\|[ \t\u3000]*\n[ \t\u3000\n]*\|", "|", region)
-        pieces = region.split("|")[1:]
+        pieces = region.split("|")
+        # Before the first pipe: the label's own cell boundary, or, in rows written without
+        # outer pipes (html2text's ``label| 1| 2``), a first value that no pipe precedes.
+        head = pieces.pop(0).split()
+        tokens: list[str] = list(head) if head and all(map(_is_value_word, head)) else []
         if pieces and not pieces[-1].strip():
             pieces = pieces[:-1]  # the tail before the next label
-        tokens: list[str] = []
-        for piece in pieces:
+        for i, piece in enumerate(pieces):
             words = piece.split()
             if not words:
                 tokens.append("")
-            elif all(_TOKEN.fullmatch(w) for w in words):
-                tokens.extend(words)
-            else:
-                break  # label text (a group label, the next row's label) ends the values
+                continue
+            values = list(itertools.takewhile(_is_value_word, words))
+            if len(values) == len(words):
+                tokens.extend(values)
+                continue
+            same_line = "\n" not in piece
+            if not values and same_line and (not tokens and i == len(pieces) - 1 or _values_follow(pieces[i + 1:])):
+                # Text in a cell between cells of the same line, or as the row's only cell
+                # (``| 见附件 |``): a cell that holds no number. Kept whole, so it reads as
+                # unreadable, never as a blank, and the cells after it keep their places.
+                # Text after a line break is the next line's label.
+                tokens.append(" ".join(words))
+                continue
+            if i == len(pieces) - 1:
+                # Without a trailing pipe, the row's last value stands before the next
+                # row's label (``| 4\nlabel``).
+                tokens.extend(values)
+            break  # label text (a group label, the next row's label) ends the values
         return tokens
     tokens = []
     position = 0
@@ -105,6 +128,18 @@ def tokenize(region: str, *, baseline: int = 1, row_per_line: bool = False, exac
     if tokens:
         _blank_lines(tokens, region[position:].count("\n") - baseline, exact_blanks)
     return tokens
+
+
+def _is_value_word(word: str) -> bool:
+    """A word of a pipe cell that is a value: a token of a glued dump, or a number the cell
+    grammar reads (``121件``, ``1,268``, ``45.6万``; a lone ``\\`` stays markdown's escape)."""
+    return _TOKEN.fullmatch(word) is not None or read_cell(word, kind="amount").how == "num"
+
+
+def _values_follow(pieces: list[str]) -> bool:
+    """Whether a value or an empty cell comes later in the row (so a text piece before it
+    is a cell of the row, not a label after the row's values)."""
+    return any(not p.split() or all(map(_is_value_word, p.split())) for p in pieces)
 
 
 def _blank_lines(tokens: list[str], extra: int, exact: bool) -> None:
@@ -241,6 +276,7 @@ def _region_rows(c: _Compact, hits: list[_Hit], end: int, layout: _Layout) -> li
             LabeledRow(
                 c.original(hit.start, hit.end), layout.tokens(region), glued=True,
                 key=hit.row.key, truncated=stop >= len(c.compact), splittable="|" not in region,
+                bare_means_blank=region == "",
             )
         )
     return rows
@@ -260,6 +296,53 @@ def _header_columns(c: _Compact, columns: tuple[Column, ...], start: int, end: i
             continue
         kept.append(item)
     return [c.original(s, e) for s, e, _ in kept], (kept[-1][1] if kept else start)
+
+
+_TOP_GROUP = label_key(vocab.REQUEST_HEADER_GROUP)
+_GROUP = label_key(vocab.SUBTOTAL_GROUP)
+_SUBTOTAL_WORDS = tuple(
+    w for w in dict.fromkeys(label_key(x) for x in (*vocab.SUBTOTAL_HEADERS, vocab.SUBTOTAL_SUFFIX)) if w != _GROUP
+)
+_MEMBERS = frozenset(label_key(m) for m in vocab.SUBTOTAL_MEMBERS)
+
+
+def _request_header(c: _Compact, columns: tuple[Column, ...], start: int, end: int) -> list[str] | None:
+    """Part 三's header cells in column order, when the header names a subtotal column
+    (``小计``); None otherwise, and the template's order applies.
+
+    The header is read left to right, the longest label at each place (so the group
+    ``法人或其他组织`` is not read as ``其他``). A two-level header flattens to its first
+    level, then the group's leaves: the columns are the cells before the group, the
+    group's leaves (the subtotal's members and the subtotal, as printed), then the other
+    cells after it. Each template column must be named exactly once.
+    """
+    words = [(_TOP_GROUP, "top"), (_GROUP, "group")] + [(w, "subtotal") for w in _SUBTOTAL_WORDS]
+    words += [(label_key(stem), column.key) for column in columns for stem in column.stems]
+    words.sort(key=lambda w: -len(w[0]))
+    found: list[tuple[str, str]] = []  # (kind, header text), "top" dropped
+    i = start
+    while i < end:
+        match = next((w for w in words if c.compact.startswith(w[0], i) and i + len(w[0]) <= end), None)
+        if match is None:
+            i += 1
+            continue
+        if match[1] != "top":
+            found.append((match[1], c.original(i, i + len(match[0]))))
+        i += len(match[0])
+    kinds = [kind for kind, _ in found]
+    if "subtotal" not in kinds or kinds.count("group") > 1 or any(kinds.count(col.key) != 1 for col in columns):
+        return None
+
+    def leaf(kind: str, text: str) -> bool:
+        return kind == "subtotal" or label_key(text) in _MEMBERS
+
+    # Without a group cell, the group's leaves start at its first leaf.
+    split = kinds.index("group") if "group" in kinds else next(i for i, (k, t) in enumerate(found) if leaf(k, t))
+    cells = [(kind, text) for kind, text in found if kind != "group"]
+    before = [text for kind, text in found[:split] if kind != "group"]
+    rest = [(kind, text) for kind, text in found[split:] if kind != "group"]
+    ordered = before + [t for k, t in rest if leaf(k, t)] + [t for k, t in rest if not leaf(k, t)]
+    return ordered if len(ordered) == len(cells) else None
 
 
 def read_text(text: str) -> Page:
@@ -307,7 +390,10 @@ def read_tables(page: Page, template: Template) -> None:
     if requests_first:
         hits = _stems_in(c, requests.rows, requests_anchor, requests_end)
         _extend_labels(c, hits, requests_anchor, requests_end)
-        page.tables.append(TableRows("requests", _region_rows(c, hits, requests_end, layout)))
+        header_start = note if note != -1 else (part3.end() if part3 else None)
+        header_end = hits[0].start if hits else requests_anchor
+        header = _request_header(c, requests.columns, header_start, header_end) if header_start is not None else None
+        page.tables.append(TableRows("requests", _region_rows(c, hits, requests_end, layout), header))
 
     # Part 四: the header labels, then one run of 15 values.
     if part4:

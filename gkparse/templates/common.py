@@ -137,7 +137,7 @@ R5 = CrossYearRelation(
     (Term("carried_over"),), (Term("carried_forward", year=-1),),
 )
 R6 = CrossYearRelation(
-    "R6", "in_force(NOT_PROCESSED) = in_force(N-1) + issued(NOT_PROCESSED) - repealed(NOT_PROCESSED)", "disclosure", "row",
+    "R6", "in_force(N) = in_force(N-1) + issued(N) - repealed(N)", "disclosure", "row",
     (Term("in_force"),), (Term("in_force", year=-1), Term("issued"), Term("repealed", sign=-1)),
     scope=("rules", "normative_documents"),
 )
@@ -151,8 +151,6 @@ PRE_2019_CUES = (
     "收费及减免", "依申请公开政府信息情况", "同意公开答复数", "否决公开", "非《条例》所指政府信息",
     "免予公开范围", "行政申诉", "历年累计", "回应解读情况", "机构建设", "保障经费",
 )
-#: Words of any report page, used with the year to recognise an old report.
-REPORT_PAGE_WORDS = ("信息公开", "年度报告", "工作报告", "年报")
 
 
 def requests_table(rows: tuple[Row, ...]) -> Table:

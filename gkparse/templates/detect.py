@@ -12,13 +12,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..normalize import label_key
-from .common import POST_2019_CUES, PRE_2019_CUES, REPORT_PAGE_WORDS
+from ..vocabulary import REPORT_PAGE_WORDS
+from .common import POST_2019_CUES, PRE_2019_CUES
 from .schema import Template
 
-__all__ = ["Detection", "detect", "LATEST_PRE_TEMPLATE_YEAR"]
-
-#: Reports on years up to this one predate the 2019 template (no registered template reads them).
-LATEST_PRE_TEMPLATE_YEAR = 2018
+__all__ = ["Detection", "detect"]
 
 Kind = Literal["report", "unknown-template", "pre-2019", "not-a-report"]
 
@@ -73,9 +71,12 @@ def detect(text: str, *, year: int | None = None, templates: Iterable[Template] 
             "unknown-template", fallback,
             f"post-2019 request table ({', '.join(post)}) but part 二 unrecognised; parts 三/四 read with the {fallback.name} rows",
         )
+    # A report of a year before every template's first is an older report.
+    first = min((t.since for t in candidates if t.since), default=0)
+    before = year is not None and year < first
     pre = [cue for cue in PRE_2019_CUES if cue in key]
-    if pre and (year is None or year <= LATEST_PRE_TEMPLATE_YEAR):
+    if pre and (year is None or before):
         return Detection("pre-2019", None, f"pre-2019 report labels ({', '.join(pre[:3])})")
-    if any(w in key for w in REPORT_PAGE_WORDS) and year is not None and year <= LATEST_PRE_TEMPLATE_YEAR:
+    if before and any(w in key for w in REPORT_PAGE_WORDS):
         return Detection("pre-2019", None, f"report of {year}, before the 2019 template")
     return Detection("not-a-report", None, "no annual-report table labels found")

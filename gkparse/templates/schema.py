@@ -1,4 +1,4 @@
-"""The shape of a template description (data only; see :mod:`gkparse.templates.official`)."""
+"""The shape of a template description (data only; the revisions are ``y2019.py``, ``y2021.py``)."""
 
 from __future__ import annotations
 
@@ -212,6 +212,8 @@ class Template:
     with most cues present wins); on a tie, the revisions whose ``tie_break`` labels are
     present win, then those that have none. ``tables`` are its three tables, in report
     order; ``relations`` hold within a report, ``cross_year`` between consecutive years.
+    ``since`` is the first report year the revision was issued for (reports of earlier
+    years than every template's ``since`` follow no template gkparse reads).
     """
 
     name: str
@@ -221,6 +223,7 @@ class Template:
     relations: tuple[Relation, ...]
     cross_year: tuple[CrossYearRelation, ...] = field(default=())
     tie_break: tuple[str, ...] = ()
+    since: int = 0
 
     def table(self, kind: str) -> Table:
         """The table of ``kind`` (disclosure, requests, appeals); ``KeyError`` if none."""

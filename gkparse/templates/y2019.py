@@ -98,4 +98,5 @@ TEMPLATE_2019 = Template(
     tables=(DISCLOSURE, requests_table(REQUEST_ROWS), APPEALS),
     relations=relations(REQUEST_ROWS),
     cross_year=(R5,),
+    since=2019,
 )

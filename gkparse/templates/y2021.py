@@ -86,4 +86,5 @@ TEMPLATE_2021 = Template(
     cross_year=(R5, R6),
     # Parts 三 and 四 are shared but for the (六) leaves: a tie is decided by them.
     tie_break=("逾期不补正",),
+    since=2021,
 )

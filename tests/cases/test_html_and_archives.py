@@ -1,7 +1,7 @@
 """Every case of fixtures/cases/html-and-archives/ (HTML structure, encodings, text dumps
 of HTML tables, WARC record kinds) must PASS: every cell right in a certain state, or the
-error the case names. Cases not fixed yet are listed in KNOWN_FAILURES with the verdict
-they give today; the list is strict, so a case that starts passing must leave it."""
+error the case names. A case not fixed yet goes in KNOWN_FAILURES with the issue that
+will fix it; the list is strict, so a case that starts passing must leave it."""
 
 from __future__ import annotations
 
@@ -12,17 +12,7 @@ import pytest
 from tests.support.cases import Run, run_convert, run_parse, runs
 
 #: input → the verdict it gives today (strict: must still fail until fixed).
-KNOWN_FAILURES: dict[str, str] = {
-    "04-nested-table-in-leaf-label.html": "issue 10: nested label tables",
-    "06-rowspan-zero-in-thead.html": "issue 10: rowspan=0 runs to the end of its row group",
-    "07-hidden-sortkey-span.html": "issue 10: hidden text is read into cells",
-    "10-glued-negative-change-2019.txt": "issue 10/11: a signed change glued in a one-line dump",
-    "11-html2text-no-outer-pipes.txt": "issue 10/11: html2text rows without outer pipes",
-    "12-subtotal-column-glued.txt": "issue 10: an 8-column part 三 (subtotal) glued",
-    "12-subtotal-column-lines.txt": "issue 10: an 8-column part 三 (subtotal) one cell per line",
-    "13-number-split-across-cells.txt": "issue 10: a number split over two cells",
-    "17-warc-resource-records.warc.gz": "issue 10: WARC resource records",
-}
+KNOWN_FAILURES: dict[str, str] = {}
 
 RUNS = runs("html-and-archives")
 

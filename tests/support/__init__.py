@@ -13,5 +13,6 @@ RELATION_RULES = ("R1", "R2", "R3", "R4")
 
 
 def violations(issues: Iterable[Issue]) -> list[str]:
-    """``"R2 requests/natural_person"`` style names of the relation issues."""
-    return sorted({i.message.split(":")[0] for i in issues if i.rule in RELATION_RULES})
+    """``"R2 requests/natural_person"`` style names of the relation issues (the form the
+    fixtures' ``violations`` lists use)."""
+    return sorted({f"{i.rule} {i.where}" for i in issues if i.rule in RELATION_RULES})

@@ -31,6 +31,8 @@ WARC_SOURCES = [
     "http://example.gov.cn/pingyang-gbk.txt",
 ]
 WARC_SKIPPED = 5
+#: The same skips by kind.
+WARC_SKIPPED_BY = {"pdf": 2, "no-report-marker": 1, "empty": 1, "http-404": 1}
 
 
 def write_response(writer: WARCWriter, uri: str, payload: bytes, ctype: str | None = "text/html; charset=utf-8",
@@ -58,6 +60,67 @@ def build_warc(path: Path) -> Path:
         gb = PINGYANG.read_text(encoding="utf-8").encode("gb18030")
         write_response(w, "http://example.gov.cn/pingyang-gbk.txt", gb, "text/plain; charset=gbk",
                        date="2024-05-02T00:00:00Z")
+    return path
+
+
+def write_resource(writer: WARCWriter, uri: str, payload: bytes, ctype: str = "text/html; charset=utf-8",
+                   rec_type: str = "resource", date: str = "2024-05-01T10:00:00Z") -> None:
+    """A record whose block is the document (no HTTP headers), as warcit and file-to-WARC
+    tools write ``resource`` records, or a ``conversion`` record."""
+    writer.write_record(writer.create_warc_record(
+        uri, rec_type, payload=BytesIO(payload), length=len(payload), warc_content_type=ctype,
+        warc_headers_dict={"WARC-Date": date},
+    ))
+
+
+def write_revisit(writer: WARCWriter, uri: str, original_uri: str, original_date: str, digest: str,
+                  date: str = "2024-06-01T10:00:00Z", status: str = "200 OK") -> None:
+    """A revisit (identical-payload-digest) with its own HTTP headers and no payload."""
+    http = StatusAndHeaders(status, [("Content-Type", "text/html")], protocol="HTTP/1.1")
+    writer.write_record(writer.create_revisit_record(
+        uri, digest, original_uri, original_date, http_headers=http, warc_headers_dict={"WARC-Date": date},
+    ))
+
+
+def write_raw_response(writer: WARCWriter, uri: str, body: bytes, headers: list[tuple[str, str]]) -> None:
+    """A 200 response whose body is stored exactly as given (still chunked or compressed)."""
+    http = StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1")
+    writer.write_record(writer.create_warc_record(
+        uri, "response", payload=BytesIO(body), length=len(body), http_headers=http,
+        warc_headers_dict={"WARC-Date": "2024-05-01T10:00:00Z"},
+    ))
+
+
+def chunked(body: bytes, size: int = 1000) -> bytes:
+    """``body`` in HTTP/1.1 chunked transfer coding."""
+    parts = [b"%x\r\n%s\r\n" % (len(body[i: i + size]), body[i: i + size]) for i in range(0, len(body), size)]
+    return b"".join(parts) + b"0\r\n\r\n"
+
+
+def gzip_members(path: Path) -> list[int]:
+    """The offsets of the gzip members of a file (where each record starts)."""
+    import zlib
+
+    data = path.read_bytes()
+    offsets, pos = [], 0
+    while pos < len(data):
+        offsets.append(pos)
+        inflater = zlib.decompressobj(31)
+        inflater.decompress(data[pos:])
+        pos = len(data) - len(inflater.unused_data)
+    return offsets
+
+
+def corrupt(path: Path, member_offsets: list[int]) -> Path:
+    """Flip 16 bytes in the middle of each gzip member at ``member_offsets`` (in place)."""
+    data = bytearray(path.read_bytes())
+    members = gzip_members(path) + [len(data)]
+    for start in member_offsets:
+        end = members[members.index(start) + 1]
+        middle = (start + end) // 2
+        for i in range(middle, middle + 16):
+            data[i] ^= 0xFF
+    path.write_bytes(bytes(data))
     return path
 
 

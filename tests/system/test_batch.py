@@ -16,6 +16,7 @@ from tests.support.warc import (
     PINGYANG,
     SHANGHAI,
     WARC_SKIPPED,
+    WARC_SKIPPED_BY,
     WARC_SOURCES,
     build_damaged,
     build_truncated,
@@ -30,10 +31,12 @@ def test_convert_warc_to_jsonl(tmp_path):
     out = tmp_path / "out.jsonl"
     stats = convert([str(warc)], str(out), workers=1)
     assert (stats.parsed, stats.failed, stats.skipped, stats.resumed) == (3, 1, WARC_SKIPPED, 0)
+    assert dict(stats.skipped_by) == WARC_SKIPPED_BY
     records = read_jsonl(out)
     assert [source_of(r) for r in records] == WARC_SOURCES
     error = ErrorRecord.model_validate(records[2])
     assert error.error.type == "NotAReportError"
+    assert error.archive == str(warc) and error.offset is not None  # where the failed record is
     assert error.report_id == hashlib.sha256(NOT_A_REPORT).hexdigest()
     assert records[0]["source"]["date"] == "2024-05-01T10:00:00Z"
     assert records[0]["source"]["sha256"] == hashlib.sha256(PINGYANG.read_bytes()).hexdigest()
@@ -59,7 +62,9 @@ def test_damaged_warc_is_one_error_record_and_batch_goes_on(tmp_path):
     stats = convert([str(bad), str(SHANGHAI)], str(out), workers=2)
     records = read_jsonl(out)
     assert [source_of(r) for r in records] == ["http://bad.gov.cn/a.txt", str(bad), str(SHANGHAI)]
-    assert ErrorRecord.model_validate(records[1]).error.reason.startswith("damaged archive")
+    error = ErrorRecord.model_validate(records[1])
+    assert error.error.type == "DamagedArchiveError" and error.error.reason.startswith("corrupt gzip member at offset ")
+    assert error.archive == str(bad) and error.offset is not None and error.offset > 0
     assert (stats.parsed, stats.failed) == (2, 1)
 
 

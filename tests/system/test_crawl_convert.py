@@ -61,14 +61,15 @@ def test_cli_crawl_parse_writes_the_reports(tmp_path: Path) -> None:
     expected = json.loads((FIXTURES / "pingtan_2024.expected.json").read_text("utf-8"))
     assert record["source"]["path"] == site.url(REPORT_2023)
     assert record["year"] == expected["year"]
-    assert "1 parsed, 0 failed, 0 skipped" in result.stderr
+    # The crawl's warcinfo and request records are counted, not dropped.
+    assert "1 parsed, 0 with issues, 0 failed, 2 skipped [2 not-a-response]" in result.stderr
 
 
 def test_cli_crawl_parse_fails_when_a_report_does_not_parse(tmp_path: Path) -> None:
     with serve_site(tmp_path) as site:
-        # A report URL answering with binary bytes that carry a report marker: the crawl
-        # archives it, the conversion cannot parse it.
-        site.overrides[REPORT_2023] = (200, "政府信息公开工作年度报告".encode() + b"\x00" * 200)
+        # A report URL answering with a page that passes the byte pre-filter (it names
+        # 信息公开) but holds no report: the crawl archives it, the conversion fails on it.
+        site.overrides[REPORT_2023] = (200, "<html><body><p>本站政府信息公开指南已更新，欢迎查阅。</p></body></html>".encode())
         warc = tmp_path / "cli.warc.gz"
         out = tmp_path / "r.jsonl"
         result = CliRunner().invoke(main, [
@@ -77,7 +78,7 @@ def test_cli_crawl_parse_fails_when_a_report_does_not_parse(tmp_path: Path) -> N
     assert result.exit_code == 1
     assert "0 failures" in result.stderr  # the crawl itself went fine
     assert f"failed to parse: {site.url(REPORT_2023)}" in result.stderr
-    assert "0 parsed, 1 failed" in result.stderr
+    assert "0 parsed, 0 with issues, 1 failed" in result.stderr
     [record] = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert "error" in record
 

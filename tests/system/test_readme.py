@@ -37,9 +37,11 @@ def _run_console(block: str) -> int:
     for line in block.splitlines():
         if not line.startswith("$ gkparse ") or "://" in line:
             continue  # output lines, and crawls of real sites (no network in tests)
-        args = shlex.split(line[2:].split("  #")[0])[1:]
+        command, _, comment = line[2:].partition("  #")
+        expected = re.search(r"exit (\d)", comment)
+        args = shlex.split(command)[1:]
         result = CliRunner().invoke(main, args, catch_exceptions=False)
-        assert result.exit_code == 0, (line, result.output)
+        assert result.exit_code == (int(expected.group(1)) if expected else 0), (line, result.output)
         ran += 1
     return ran
 

@@ -71,8 +71,20 @@ def test_a_subtotal_column_is_dropped() -> None:
     rows, issues = aligned(table)
     assert rows[0].keys[1] is None
     assert [k.column for k in rows[0].keys if k] == APPLICANTS
-    assert rows[0].sums == [RowSum("R3", [0, 2, 3, 4, 5, 6], 7)]
+    # The subtotal is evidence: it sums its five members, and the total is 自然人 + it.
+    assert rows[0].sums == [
+        RowSum("R3", [0, 2, 3, 4, 5, 6], 7), RowSum("R3", [2, 3, 4, 5, 6], 1), RowSum("R3", [0, 1], 7),
+    ]
     assert issues == ["unknown-column"]
+
+
+def test_two_subtotal_columns_add_no_sums() -> None:
+    """Which columns each of two subtotals sums is not known: only R3 itself is kept."""
+    headers = PINGTAN_2024_HEADERS[:1] + ["申请人情况/法人或其他组织/小计"] + PINGTAN_2024_HEADERS[1:-1]
+    headers += ["申请人情况/商业企业小计", PINGTAN_2024_HEADERS[-1]]
+    tokens = ["217", "1", "1", "0", "0", "0", "0", "1", "218"]
+    rows, _ = aligned(TableRows("requests", [LabeledRow("一、本年新收政府信息公开申请数量", tokens)], headers))
+    assert rows[0].sums == [RowSum("R3", [0, 2, 3, 4, 5, 6], 8)]
 
 
 def test_issue_messages_name_the_part_by_its_numeral() -> None:

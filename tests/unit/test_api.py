@@ -124,3 +124,16 @@ def test_parse_text_checks_its_input() -> None:
         gkparse.parse_text("  \n ")
     report = gkparse.parse_text((FIXTURES / "pingyang_amr_2020.txt").read_text("utf-8"), origin="seed")
     assert (report.source.path, report.source.encoding_method) == ("seed", "str")
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [({"form": "pdf"}, "form='pdf'"), ({"errors": "bogus"}, "errors='bogus'")])
+def test_options_are_checked_before_reading(kwargs: dict, message: str) -> None:  # type: ignore[type-arg]
+    with pytest.raises(ValueError, match=message):
+        gkparse.parse(FIXTURES / "pingyang_amr_2020.txt", **kwargs)
+    with pytest.raises(ValueError, match=message):
+        gkparse.parse_text("今天天气很好", **kwargs)  # checked before the text is found not to be a report
+
+
+def test_a_path_with_a_nul_character_is_a_gkparse_error() -> None:
+    with pytest.raises(gkparse.InputNotFoundError):
+        gkparse.parse("fixtures/x\x00.txt")

@@ -33,6 +33,9 @@ CELLS = [
     ("1605964元", "amount", "万元", 160.5964, "num", "元 in a 万元 column"),
     ("5元", "count", None, None, "text", "money in a count column"),
     ("12,34", "count", None, None, "text", "a misplaced separator is no number"),
+    ("4 1", "count", None, None, "text", "two numbers in one cell (4<br>1): never 41"),
+    ("1 268", "count", None, None, "text", "a space is no thousands separator here"),
+    ("50 件", "count", None, 50, "num", "a space before the unit"),
     ("约20", "count", None, None, "text", "prose in a cell"),
     ("见附件", "count", None, None, "text", "prose in a cell"),
 ]

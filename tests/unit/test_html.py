@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
+
 import gkparse
+from tests.support import FIXTURES
 
 
 def test_part_two_without_captions() -> None:
@@ -47,3 +53,162 @@ def test_text_in_a_value_cell_is_unreadable_not_empty() -> None:
     cell = report.cell("disclosure/licensing/decisions")
     assert (cell.value, cell.state, cell.raw) == (None, gkparse.CellState.UNREADABLE, "见附件")
     assert any(i.rule == "unreadable-cell" and i.cells == ["disclosure/licensing/decisions"] for i in report.issues)
+
+
+# --- issue 10: pages read as browsers show them --------------------------------------------
+
+
+VARIANTS = FIXTURES / "cases" / "variants"
+TRUTH = json.loads((VARIANTS / "truth-2021.json").read_text("utf-8"))
+
+
+def _every_cell_printed(report: gkparse.Report) -> list[tuple[str, object, object, str]]:
+    """The cells that differ from the truth or are not read as printed."""
+    wrong = []
+    for key, value in TRUTH["cells"].items():
+        cell = report.cell(key)
+        if cell.value != value or cell.state is not gkparse.CellState.PRINTED:
+            wrong.append((key, value, cell.value, cell.state.value))
+    return wrong
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        # thead with rowspan=0 header cells; a tfoot placed first in the markup (laid out last);
+        # rowspan=0 group labels in tbodies that must stop at their tbody's end.
+        "rowspan-zero-tbody-tfoot.html",
+        # `style="DISPLAY: none"` in a value cell, a `<td hidden>` sort column in every part 三
+        # row, a `display:none !important` stale row, visibility:hidden digits after a label,
+        # a stale part 二 table in a `<div hidden>`, an aria-hidden icon.
+        "hidden-uppercase-td-hidden.html",
+        # labels wrapped in one-cell tables (the first data row of part 三, its header, the
+        # first caption of part 二) and a value wrapped the same way, all inside a layout table.
+        "nested-label-first-row-in-layout.html",
+    ],
+)
+def test_variant_reads_every_cell_as_printed(name: str) -> None:
+    report = gkparse.parse(VARIANTS / name)
+    assert (report.template, report.year) == (TRUTH["template"], TRUTH["year"])
+    assert _every_cell_printed(report) == []
+    assert [i.rule for i in report.issues] == []
+
+
+def _page(table: str) -> str:
+    return (
+        "<!DOCTYPE html><html><body><p>某县2021年政府信息公开工作年度报告</p>"
+        f"<div class='content'>{table}</div></body></html>"
+    )
+
+
+def _licensing(cell: str) -> str:
+    return _page(
+        "<table><tr><td colspan='2'>第二十条第（五）项</td></tr>"
+        "<tr><td>信息内容</td><td>本年处理决定数量</td></tr>"
+        f"<tr><td>行政许可</td>{cell}</tr></table>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "raw"),
+    [
+        ('<td><span style="display:none">9</span>41</td>', 41, "41"),
+        ('<td><span style="Display : None ;color:red">9</span>41</td>', 41, "41"),
+        ('<td><span hidden>9</span>41</td>', 41, "41"),
+        ('<td><span hidden style="display:inline">9</span>41</td>', 941, "941"),  # the style overrides hidden
+        ('<td><span style="display:none; display:inline">9</span>41</td>', 941, "941"),  # the later declaration wins
+        ('<td><span style="display:none !important; display:inline">9</span>41</td>', 41, "41"),
+        ('<td><span style="visibility:hidden">9</span>41</td>', 41, "41"),
+        ('<td><span style="visibility:hidden">9<b style="visibility:visible">4</b></span>1</td>', 41, "41"),
+        ('<td><span aria-hidden="true">9</span>41</td>', 941, "941"),  # on screen: aria-hidden is for screen readers
+        ('<td><span class="sortkey">9</span>41</td>', 941, "941"),  # classes are not guessed at
+        ("<td>4<script>document.write('9')</script>1</td>", 41, "41"),
+        ('<td><table><tr><td>41</td></tr></table></td>', 41, "41"),  # a one-cell wrapper is the cell's text
+    ],
+)
+def test_what_a_browser_shows_in_a_cell(cell: str, value: int, raw: str) -> None:
+    found = gkparse.parse_text(_licensing(cell)).cell("disclosure/licensing/decisions")
+    assert (found.value, found.raw, found.state) == (value, raw, gkparse.CellState.PRINTED)
+
+
+def test_a_visibility_hidden_cell_keeps_its_slot() -> None:
+    """visibility:hidden hides the text, not the box: the next cell stays in its column."""
+    html = _page(
+        "<table><tr><td colspan='4'>第二十条第（一）项</td></tr>"
+        "<tr><td>信息内容</td><td>本年制发件数</td><td>本年废止件数</td><td>现行有效件数</td></tr>"
+        "<tr><td>规章</td><td style='visibility:hidden'>7</td><td>1</td><td>5</td></tr></table>"
+    )
+    report = gkparse.parse_text(html)
+    issued, repealed, in_force = (report.cell(f"disclosure/rules/{c}") for c in ("issued", "repealed", "in_force"))
+    assert (issued.state, repealed.value, in_force.value) == (gkparse.CellState.EMPTY, 1, 5)
+
+
+def test_a_hidden_cell_leaves_the_row() -> None:
+    """A display:none cell has no box: the row is laid out without it."""
+    html = _page(
+        "<table><tr><td colspan='4'>第二十条第（一）项</td></tr>"
+        "<tr><td>信息内容</td><td>本年制发件数</td><td>本年废止件数</td><td>现行有效件数</td></tr>"
+        "<tr><td>规章</td><td hidden>7</td><td>2</td><td>1</td><td>5</td></tr></table>"
+    )
+    report = gkparse.parse_text(html)
+    assert [report.cell(f"disclosure/rules/{c}").value for c in ("issued", "repealed", "in_force")] == [2, 1, 5]
+
+
+def test_an_article_a_script_reveals_is_still_read() -> None:
+    """A page that hides its article (or its body) until a script shows it is read as shown:
+    an element holding the only report table is not dropped."""
+    table = (
+        "<table><tr><td colspan='2'>第二十条第（五）项</td></tr>"
+        "<tr><td>信息内容</td><td>本年处理决定数量</td></tr><tr><td>行政许可</td><td>17</td></tr></table>"
+    )
+    for html in (
+        f"<html><body style='display:none'><p>某县2021年政府信息公开工作年度报告</p>{table}</body></html>",
+        f"<html><body><p>某县2021年政府信息公开工作年度报告</p><div id='zoom' style='display:none'>{table}</div></body></html>",
+    ):
+        assert gkparse.parse_text(html).cell("disclosure/licensing/decisions").value == 17
+
+
+def test_a_nested_table_of_several_numbers_is_not_a_certain_number() -> None:
+    """Two numbers inside one cell's nested table never come back as one printed number."""
+    cell = gkparse.parse_text(_licensing("<td><table><tr><td>4</td><td>1</td></tr><tr><td>2</td><td>3</td></tr></table></td>")).cell(
+        "disclosure/licensing/decisions"
+    )
+    assert (cell.state, cell.raw) == (gkparse.CellState.UNREADABLE, "4 | 1 | 2 | 3")
+
+
+def test_report_tables_in_a_layout_table_are_found() -> None:
+    inner = (
+        "<table border='1'><tr><td colspan='2'>第二十条第（五）项</td></tr>"
+        "<tr><td>信息内容</td><td>本年处理决定数量</td></tr><tr><td>行政许可</td><td>17</td></tr></table>"
+    )
+    html = (
+        "<html><body><table class='layout'><tr><td>首页</td><td>导航</td></tr>"
+        f"<tr><td>栏目</td><td><p>某县2021年政府信息公开工作年度报告</p>{inner}</td></tr></table></body></html>"
+    )
+    report = gkparse.parse_text(html)
+    assert report.cell("disclosure/licensing/decisions").value == 17
+    assert not any(i.rule == "unmatched-row" for i in report.issues)
+
+
+def test_nested_tables_never_leak_an_index_error() -> None:
+    """A label wrapped in a nested table on the first row of a table (and a nested table
+    alone in a table's first cell) is read, not an IndexError."""
+    for first in ("<table><tr><td>第二十条第（五）项</td></tr></table>", "<table></table>", "<table><tr></tr></table>"):
+        html = _page(
+            f"<table><tr><td colspan='2'>{first}</td></tr>"
+            "<tr><td>信息内容</td><td>本年处理决定数量</td></tr><tr><td>行政许可</td><td>17</td></tr></table>"
+        )
+        try:
+            gkparse.parse_text(html)
+        except gkparse.GkparseError:
+            pass
+
+
+def test_variants_folder_has_its_truth() -> None:
+    assert sorted(p.name for p in Path(VARIANTS).glob("*.html")) == sorted(
+        [
+            "hidden-uppercase-td-hidden.html", "meta-archive-wrapper-one-line.html", "meta-archive-wrapper.html",
+            "meta-colon-lines-and-meta-tags.html", "meta-label-value-table.html", "nested-label-first-row-in-layout.html",
+            "rowspan-zero-tbody-tfoot.html",
+        ]
+    )

@@ -2,9 +2,121 @@
 
 from __future__ import annotations
 
+import pytest
+
+import gkparse
+from gkparse.read.meta import label_value_lines, read_meta
+from tests.support import FIXTURES
+
 
 def test_signature_with_an_extension_block_character() -> None:
     from gkparse.read.meta import find_signature
 
     found = find_signature("六、其他需要报告的事项\n无。\n𠮷野县人民政府办公室 2021年1月8日")
     assert (found.agency, found.date) == ("𠮷野县人民政府办公室", "2021-01-08")
+
+
+# --- issue 10: metadata blocks of other CMS families -----------------------------------------
+
+
+VARIANTS = FIXTURES / "cases" / "variants"
+
+
+@pytest.mark.parametrize(
+    ("name", "meta"),
+    [
+        (
+            # labels and values in alternating cells, two pairs a row, labels padded with
+            # ideographic spaces, an empty 文号 cell; <meta> tags that the block overrides
+            "meta-label-value-table.html",
+            {
+                "index_no": "11330327MB1234567X/2024-00031", "topic": None, "category": "政府信息公开年报",
+                "publisher": "示例县市场监督管理局", "published": "2024-01-18", "document_no": None,
+                "disclosure": None, "source_url": None, "captured": None,
+                "extra": {"关键词": "年度报告", "时效": "有效"},
+            },
+        ),
+        (
+            # `label：value` list items and spans; PubDate differs from the visible 发文日期 (the
+            # visible block wins); <meta name="Url"> is where the page is
+            "meta-colon-lines-and-meta-tags.html",
+            {
+                "index_no": "001008003008067/2024-00123", "topic": "政务公开", "category": None,
+                "publisher": "示例县市场监督管理局", "published": "2024-01-18", "document_no": None,
+                "disclosure": "主动公开", "source_url": "http://www.example.gov.cn/art/2024/1/19/art_1229_5550123.html",
+                "captured": None, "extra": {"浏览次数": "128"},
+            },
+        ),
+        (
+            # an archiving wrapper above the page: its 来源 URL is not the publisher, its 采集时间
+            # is not the publication date (the page's own 发布时间 and 信息来源 are)
+            "meta-archive-wrapper.html",
+            {
+                "index_no": None, "topic": None, "category": None, "publisher": "示例县市场监督管理局",
+                "published": "2024-01-19", "document_no": None, "disclosure": None,
+                "source_url": "http://www.example.gov.cn/art/2024/1/19/art_1229_5550123.html",
+                "captured": "2025-03-12", "extra": {"单位": "示例县人民政府"},
+            },
+        ),
+        (
+            # the wrapper on one line, and a page without a date or publisher of its own: they
+            # stay unknown rather than taking the wrapper's
+            "meta-archive-wrapper-one-line.html",
+            {
+                "index_no": None, "topic": None, "category": None, "publisher": None, "published": None,
+                "document_no": None, "disclosure": None,
+                "source_url": "https://www.example.gov.cn/art/2024/1/19/art_1229_5550123.html",
+                "captured": "2025-03-12", "extra": {"单位": "示例县人民政府"},
+            },
+        ),
+    ],
+)
+def test_metadata_variants(name: str, meta: dict[str, object]) -> None:
+    report = gkparse.parse(VARIANTS / name)
+    assert report.meta.model_dump() == meta
+    assert report.title == "示例县市场监督管理局2023年政府信息公开工作年度报告"
+    assert report.agency == "示例县市场监督管理局"
+
+
+def test_meta_tags_fill_what_the_page_does_not_print() -> None:
+    html = (
+        '<html><head><meta name="ArticleTitle" content="某县2021年政府信息公开工作年度报告">'
+        '<meta name="pubdate" content="2022-01-25 09:12:00"><meta name="ContentSource" content="某县人民政府办公室">'
+        '<meta name="Author" content="张三"></head><body><p>一、总体情况</p>'
+        "<table><tr><td colspan='2'>第二十条第（五）项</td></tr><tr><td>信息内容</td><td>本年处理决定数量</td></tr>"
+        "<tr><td>行政许可</td><td>17</td></tr></table></body></html>"
+    )
+    report = gkparse.parse_text(html)
+    assert (report.meta.published, report.meta.publisher) == ("2022-01-25", "某县人民政府办公室")
+    assert report.title == "某县2021年政府信息公开工作年度报告"
+
+
+@pytest.mark.parametrize(
+    ("lines", "fields", "extra"),
+    [
+        (["公开日期：2021-02-03"], {"published": "2021-02-03"}, {}),
+        (["信息来源：https://www.example.gov.cn/a.html"], {"source_url": "https://www.example.gov.cn/a.html"}, {}),
+        (["来源：www.example.gov.cn/a.html"], {"source_url": "www.example.gov.cn/a.html"}, {}),
+        (["采集时间：2025-03-12 10:21:33", "发布时间：2021-01-05"], {"captured": "2025-03-12", "published": "2021-01-05"}, {}),
+        (["抓取时间 2025年3月12日"], {"captured": "2025-03-12"}, {}),
+        (["单位：某县人民政府"], {}, {"单位": "某县人民政府"}),
+        (["信息内容 本年收费金额（单位：万元）"], {}, {}),  # 单位 inside a header is a word
+    ],
+)
+def test_read_meta_labels(lines: list[str], fields: dict[str, str], extra: dict[str, str]) -> None:
+    found = read_meta(lines)
+    assert (found.fields, found.extra) == (fields, extra)
+
+
+@pytest.mark.parametrize(
+    ("cells", "lines"),
+    [
+        (["索 引 号：", "0012/2024-01", "分　类：", "年报"], ["索引号:0012/2024-01", "分类:年报"]),
+        (["文号", "", "关键词", "年报"], ["关键词:年报"]),
+        (["发布机构", "公开日期", "2024-01-18"], ["公开日期:2024-01-18"]),  # a label is no value
+        (["一、本年新收政府信息公开申请数量", "3", "0", "3"], []),
+        (["时效"], []),
+    ],
+)
+def test_label_value_cells(cells: list[str], lines: list[str]) -> None:
+    assert label_value_lines(cells) == lines

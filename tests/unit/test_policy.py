@@ -54,17 +54,47 @@ def test_unreadable_text_on_a_printed_row_is_never_empty(token: str) -> None:
     assert [(i.rule, i.cells) for i in issues] == [("unreadable-cell", [str(KEY)])]
 
 
+PENALTIES = [ColumnSpec(Key("disclosure", "penalties", c), kind) for c, kind in (
+    ("prev_items", "count"), ("change", "signed"), ("decisions", "count"))]
+
+
+def test_a_signed_run_starts_a_signed_cell() -> None:
+    """'27 -2356' (cases html 10, 2019 行政处罚): the sign starts 本年增/减 (or is a dash), so
+    27 is 上一年项目数量 on every reading; the cut of -2356 stays open."""
+    row = AlignedRow("disclosure", PENALTIES, ["27", "-2356"], True)
+    options, complete = readings(row)
+    cells, open_row, issues = row_cells(RowState(row, options, complete))
+    prev = cells[Key("disclosure", "penalties", "prev_items")]
+    assert (prev.value, prev.state) == (27, CellState.RESOLVED)
+    assert open_row is not None and sorted(open_row.readings, key=str) == sorted(
+        [[27, -2, 356], [27, -23, 56], [27, -235, 6], [27, None, 2356]], key=str
+    )
+    assert [i.rule for i in issues] == ["ambiguous"]
+
+
 def test_unreadable_text_on_a_glued_row_is_never_empty() -> None:
-    """'27 -2356' (shared cases html 10, 2019 行政处罚): the signed token sits where the
-    count column is the only place left for it; the text is kept, and said."""
-    columns = [ColumnSpec(Key("disclosure", "penalties", c), kind) for c, kind in (
-        ("prev_items", "count"), ("change", "signed"), ("decisions", "count"))]
-    row = AlignedRow("disclosure", columns, ["27", "-2356"], True)
+    """A signed run where only a count column is left for it, and no cut of it fills the
+    row: the text is kept, and said."""
+    columns = [ColumnSpec(Key("disclosure", "rules", c)) for c in ("issued", "repealed")]
+    row = AlignedRow("disclosure", columns, ["5", "-3"], True)
     options, complete = readings(row)
     cells, _, issues = row_cells(RowState(row, options, complete))
-    decisions = cells[Key("disclosure", "penalties", "decisions")]
-    assert (decisions.state, decisions.raw) == (CellState.UNREADABLE, "-2356")
-    assert [(i.rule, i.cells) for i in issues] == [("unreadable-cell", ["disclosure/penalties/decisions"])]
+    repealed = cells[Key("disclosure", "rules", "repealed")]
+    assert (repealed.state, repealed.raw) == (CellState.UNREADABLE, "-3")
+    assert [(i.rule, i.cells) for i in issues] == [("unreadable-cell", ["disclosure/rules/repealed"])]
+
+
+def test_a_number_over_two_cells_makes_the_row_resolved_by_r3() -> None:
+    """'4 1 6 0 1 2 0 50' (cases html 13): every cell owes its place to R3."""
+    columns = [ColumnSpec(Key("requests", "new", c)) for c in APPLICANTS]
+    row = AlignedRow("requests", columns, ["4", "1", "6", "0", "1", "2", "0", "50"], True, sums=[RowSum("R3", [0, 1, 2, 3, 4, 5], 6)])
+    options, complete = readings(row)
+    cells, open_row, _ = row_cells(RowState(row, options, complete))
+    assert open_row is None
+    assert [(c.value, c.state, c.basis) for c in cells.values()] == [
+        (v, CellState.RESOLVED, "R3") for v in (41, 6, 0, 1, 2, 0, 50)
+    ]
+    assert cells[Key("requests", "new", "natural_person")].raw == "4 1"
 
 
 def _glued(tokens: list[str], options: list[tuple[Read, ...]], *, complete: bool = True, initial: int | None = None,

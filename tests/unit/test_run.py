@@ -89,3 +89,22 @@ def test_process_executor_window():
     assert ProcessExecutor(3, window=5).window == 5
     with pytest.raises(ValueError):
         ProcessExecutor(0)
+
+
+def test_error_record_of_an_archive_item_names_archive_and_offset():
+    job = Job(b"", "http://x.gov.cn/a.txt", error=("ContentEncodingError", "Content-Encoding gzip: invalid data at byte 45"),
+              report_id="c" * 64, archive="crawl.warc.gz", offset=1288)
+    result = process_job(job)
+    assert json.loads(result.line) == {
+        "error": {"type": "ContentEncodingError", "reason": "Content-Encoding gzip: invalid data at byte 45"},
+        "source": "http://x.gov.cn/a.txt", "report_id": "c" * 64, "archive": "crawl.warc.gz", "offset": 1288,
+    }
+    assert ErrorRecord.model_validate_json(result.line) == result.error
+    # A file's error record keeps its three fields.
+    assert set(json.loads(process_job(Job(b"", "a.txt")).line)) == {"error", "source", "report_id"}
+
+
+def test_unexpected_error_reasons_hold_no_raw_bytes(monkeypatch):
+    monkeypatch.setattr(run, "parse", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("bad \x1f\x8b\x00 " + "x" * 500)))
+    reason = process_job(Job(b"x", "b.txt")).error.error.reason
+    assert "\x1f" not in reason and "\\x1f" in reason and len(reason) <= 240

@@ -131,6 +131,7 @@ LADDER = [
     ("vanished", requests_row(["3", "3"], splittable=False), "partial/yueyang_nanhu_bureau_2019.txt 本年新收"),
     ("weak", requests_row(["3", blank_run(6, 12)]), "shanghai_govoffice_2019 percell render, 部分公开"),
     ("weak_replaced", requests_row(["258", "12", "", "", "", "", "11"]), "shanghai_govoffice_2019 percell render, 予以公开"),
+    ("merged", requests_row(["4", "1", "6", "0", "1", "2", "0", "50"]), "cases html 13, 本年新收 (41 over two cells)"),
     ("last_resort", disclosure_row(["25"], ("prev_items", "change", "decisions")), "pingyang_amr_2020 oneline render, 行政强制"),
     ("last_resort", requests_row([]), "shanghai_govoffice_2019 oneline render, a row with no values"),
 ]
@@ -143,7 +144,7 @@ def test_strategy_that_answers(name: str, row: AlignedRow, origin: str) -> None:
 
 def test_every_strategy_is_named_and_documented() -> None:
     assert [s.__name__ for s in STRATEGIES] == [
-        "as_printed", "unsummed", "one_run", "exact", "vanished", "weak", "weak_replaced", "last_resort"
+        "as_printed", "unsummed", "one_run", "exact", "vanished", "weak", "weak_replaced", "merged", "last_resort"
     ]
     assert all(s.__doc__ and s.__doc__.strip() for s in STRATEGIES)
 
@@ -211,3 +212,54 @@ def test_inlined_sum_test_agrees_with_sums_agree(assessed: bool) -> None:
         verdict = sums_agree([t], [a, b])
         expected = (not assessed) if verdict is None else verdict
         assert s._sums_ok(2) is expected, (a, b, t)
+
+
+# --- issue 10: signed runs, numbers over two cells, a subtotal column ------------------
+
+SIGNED = [ColumnSpec(Key("disclosure", "penalties", c), kind) for c, kind in (
+    ("prev_items", "count"), ("change", "signed"), ("decisions", "count"))]
+
+
+@pytest.mark.parametrize(
+    ("tokens", "expected"),
+    [
+        (["27", "-2356"], [[27, -2, 356], [27, -23, 56], [27, -235, 6], [27, None, 2356]]),
+        (["3417", "-26519"], [[3417, -2, 6519], [3417, -26, 519], [3417, -265, 19], [3417, -2651, 9], [3417, None, 26519]]),
+        (["27", "-2", "356"], [[27, -2, 356]]),
+        (["-2", "356"], [[None, 2, 356]]),  # a count cannot hold the sign: it is a dash there
+    ],
+)
+def test_a_signed_run_starts_a_signed_cell_or_a_dash(tokens: list[str], expected: list[list[object]]) -> None:
+    row = AlignedRow("disclosure", SIGNED, tokens, True)
+    found = [[c.value for c in r] for r in readings(row)[0] if not any(c.how == "text" for c in r)]
+    assert sorted(found, key=str) == sorted(expected, key=str)
+
+
+def test_a_signed_run_is_read_whole_in_a_pipe_row() -> None:
+    row = AlignedRow("disclosure", SIGNED, ["27", "-2356", "5"], True, splittable=False)
+    assert values(row) == [[27, -2356, 5]]
+
+
+def test_a_dash_glued_before_digits_is_a_cell() -> None:
+    """'4-00004' in a one-line part 三: the ``-`` is a dash cell (no count is signed)."""
+    found = values(requests_row(["4", "-00004"]))
+    assert [4, None, 0, 0, 0, 0, 4] in found and all(r[1] is None for r in found)
+
+
+def test_a_merge_needs_the_row_sums_to_hold() -> None:
+    """One token too many, and no merge keeps R3: no reading (the row stays unreadable)."""
+    assert values(requests_row(["4", "1", "6", "0", "1", "2", "0", "51"])) == []
+
+
+def test_a_merge_never_makes_a_leading_zero() -> None:
+    assert values(requests_row(["0", "5", "1", "0", "0", "0", "0", "6"])) == []
+
+
+def test_a_subtotal_column_cuts_a_glued_row() -> None:
+    """'4160120950' (cases html 12): 8 cells with the 小计 after 其他; R3 with the subtotal
+    leaves one reading (7-cell readings kept R3 by accident)."""
+    columns = [ColumnSpec(Key("requests", "new", c)) for c in APPLICANTS[:-1]]
+    columns += [ColumnSpec(None), ColumnSpec(Key("requests", "new", "total"))]
+    sums = [RowSum("R3", [0, 1, 2, 3, 4, 5], 7), RowSum("R3", [1, 2, 3, 4, 5], 6), RowSum("R3", [0, 6], 7)]
+    row = AlignedRow("requests", columns, ["4160120950"], True, sums=sums)
+    assert values(row) == [[41, 6, 0, 1, 2, 0, 9, 50]]

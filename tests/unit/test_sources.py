@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -18,12 +19,14 @@ from tests.support.warc import (
     PDF,
     PINGYANG,
     WARC_SKIPPED,
+    WARC_SKIPPED_BY,
     WARC_SOURCES,
     WEATHER,
     build_damaged,
     build_garbage,
     build_truncated,
     build_warc,
+    gzip_members,
 )
 
 FIXTURES = PINGYANG.parent
@@ -101,10 +104,13 @@ def test_iter_jobs_files_stdin_and_unreadable(tmp_path):
 
 def test_warc_jobs_skips_dates_and_charsets(tmp_path):
     warc = build_warc(tmp_path / "crawl.warc.gz")
-    skipped: list[str] = []
-    jobs = list(iter_jobs([str(warc)], on_skip=skipped.append))
+    skipped: list[tuple[str, str]] = []
+    jobs = list(iter_jobs([str(warc)], on_skip=lambda uri, reason: skipped.append((uri, reason))))
     assert [j.source for j in jobs] == WARC_SOURCES
-    assert len(skipped) == WARC_SKIPPED and "http://example.gov.cn/gone.html" in skipped
+    assert len(skipped) == WARC_SKIPPED and ("http://example.gov.cn/gone.html", "http-404") in skipped
+    assert Counter(reason for _, reason in skipped) == WARC_SKIPPED_BY
+    assert ("http://example.gov.cn/pdf-as-html", "pdf") in skipped  # a PDF served as text/html
+    assert all(j.archive == str(warc) and j.offset is not None for j in jobs)
     assert jobs[0].date == "2024-05-01T10:00:00Z" and jobs[0].encoding == "utf-8"
     assert jobs[2].data == NOT_A_REPORT
     assert jobs[3].encoding == "gbk" and jobs[3].date == "2024-05-02T00:00:00Z"
@@ -113,6 +119,7 @@ def test_warc_jobs_skips_dates_and_charsets(tmp_path):
 
 def test_truncated_archive_ends_with_one_error_job(tmp_path, monkeypatch):
     cut = build_truncated(tmp_path / "cut.warc.gz")
+    members = gzip_members(cut)
     # The error job's id is the archive's digest, read in chunks: never the whole file at once.
     monkeypatch.setattr(sources, "HASH_CHUNK", 1024)
 
@@ -123,9 +130,10 @@ def test_truncated_archive_ends_with_one_error_job(tmp_path, monkeypatch):
     jobs = list(iter_archive(str(cut)))
     *records, error = jobs
     assert [j.source for j in records] == ["http://cut.gov.cn/a.txt"]
-    assert error.source == str(cut) and error.data == b""
+    assert error.source == str(cut) and error.data == b"" and error.archive == str(cut)
     assert error.error is not None and error.error[0] == "TruncatedArchiveError"
-    assert error.error[1].startswith("damaged archive: http://cut.gov.cn/b.html")
+    assert error.error[1].endswith("(http://cut.gov.cn/b.html)")
+    assert records[0].offset == 0 and error.offset == members[1]  # the cut member
     with open(cut, "rb") as fh:
         assert error.report_id == hashlib.sha256(fh.read()).hexdigest()
 
@@ -135,11 +143,13 @@ def test_damaged_archive_gives_the_records_before_the_damage_then_one_error_job(
     good, error = list(iter_archive(str(bad)))
     assert good.source == "http://bad.gov.cn/a.txt" and good.data == PINGYANG.read_bytes()
     assert error.source == str(bad) and error.error is not None
-    assert error.error[0] == "ArchiveLoadFailed" and error.error[1].startswith("damaged archive: ")
+    assert error.error[0] == "DamagedArchiveError" and error.error[1].startswith("corrupt gzip member at offset ")
     assert error.report_id == hashlib.sha256(bad.read_bytes()).hexdigest()
+    assert "\\x" not in error.error[1] and "junk" not in error.error[1]  # no raw bytes in a reason
     garbage = build_garbage(tmp_path / "garbage.warc")
     (only,) = list(iter_archive(str(garbage)))
-    assert only.source == str(garbage) and only.error is not None and only.error[0] == "ArchiveLoadFailed"
+    assert only.source == str(garbage) and only.error is not None and only.error[0] == "DamagedArchiveError"
+    assert only.offset == 0
 
 
 def test_unreadable_archive_is_one_error_job(tmp_path):
@@ -147,3 +157,42 @@ def test_unreadable_archive_is_one_error_job(tmp_path):
     folder.mkdir()
     (job,) = list(iter_archive(str(folder)))
     assert job.error is not None and job.error[1].startswith("cannot read the file")
+
+
+@pytest.mark.parametrize(
+    ("head", "content_type", "name", "form"),
+    [
+        (b"%PDF-1.7\n", None, "", "pdf"),
+        (b"  \r\n%PDF-1.4", "text/html", "x.html", "pdf"),  # a PDF served as a page
+        (b"PK\x03\x04" + bytes(30) + b"word/document.xml", None, "", "word"),
+        (b"PK\x03\x04" + bytes(30), None, "a.xlsx", "excel"),
+        (b"PK\x03\x04" + bytes(30), None, "a.zip", "compressed"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(8), "application/msword", "", "word"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(8), None, "", "office"),
+        (b"\x89PNG\r\n\x1a\n", None, "", "image"),
+        (b"\x00\x01\x02", "image/x-icon", "", "image"),  # binary: the type names it
+        (b"\x00\x01\x02", None, "http://x.gov.cn/a.doc?id=1", "word"),  # binary: the URL suffix names it
+        (b"<html><body>report</body></html>", "application/msword", "a.doc", None),  # HTML saved as .doc
+        (b"\xff\xfe<\x00h\x00", None, "a.txt", None),  # UTF-16 text
+        (b"plain text", None, "a.pdf", None),
+    ],
+)
+def test_sniff_form(head, content_type, name, form):
+    assert sources.sniff_form(head, content_type, name) == form
+
+
+def test_folder_walk_takes_the_forms_it_counts(tmp_path):
+    for name in ("a.txt", "b.pdf", "c.docx", "d.JPG", "e.md", "f.css"):
+        (tmp_path / name).write_bytes(b"x")
+    assert [Path(p).name for p in expand_inputs([str(tmp_path)])] == ["a.txt", "b.pdf", "c.docx", "d.JPG"]
+
+
+def test_files_in_forms_not_read_are_skipped_by_name(tmp_path):
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(PDF)
+    renamed = tmp_path / "report.html"  # a PDF whatever its name
+    renamed.write_bytes(PDF)
+    skipped: list[tuple[str, str]] = []
+    jobs = list(iter_jobs([str(pdf), str(renamed), str(PINGYANG)], on_skip=lambda s, r: skipped.append((s, r))))
+    assert [j.source for j in jobs] == [str(PINGYANG)]
+    assert skipped == [(str(pdf), "pdf"), (str(renamed), "pdf")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from gkparse.read.tablegrid import expand_table
+from gkparse.read.tablegrid import expand_table, row_groups
 
 
 def grid(markup: str) -> list[list[str]]:
@@ -30,9 +30,54 @@ CASES = [
         [["A", "1"], ["A", "2"]],
     ),
     (
-        "rowspan=0 spans to the end",
+        "rowspan=0 spans to the end of the implied tbody",
         "<table><tr><td rowspan=0>A</td><td>1</td></tr><tr><td>2</td></tr><tr><td>3</td></tr></table>",
         [["A", "1"], ["A", "2"], ["A", "3"]],
+    ),
+    (
+        "rowspan=0 in thead stops at the end of the thead",
+        "<table><thead><tr><th rowspan=0>H</th><th>a</th></tr><tr><th>b</th></tr></thead>"
+        "<tbody><tr><td>1</td><td>2</td></tr></tbody></table>",
+        [["H", "a"], ["H", "b"], ["1", "2"]],
+    ),
+    (
+        "rowspan=0 in one tbody does not reach the next tbody",
+        "<table><tbody><tr><td rowspan=0>G</td><td>1</td></tr><tr><td>2</td></tr></tbody>"
+        "<tbody><tr><td>x</td><td>3</td></tr></tbody></table>",
+        [["G", "1"], ["G", "2"], ["x", "3"]],
+    ),
+    (
+        "rowspan=0 in a tfoot; the tfoot is laid out last wherever it stands",
+        "<table><tfoot><tr><td rowspan=0>F</td><td>8</td></tr><tr><td>9</td></tr></tfoot>"
+        "<tbody><tr><td>b</td><td>1</td></tr></tbody></table>",
+        [["b", "1"], ["F", "8"], ["F", "9"]],
+    ),
+    (
+        "rows directly under the table: each run is a row group of its own",
+        "<table><tr><td rowspan=0>R</td><td>1</td></tr><tbody><tr><td>t</td><td>2</td></tr></tbody>"
+        "<tr><td>s</td><td>3</td></tr></table>",
+        [["R", "1"], ["t", "2"], ["s", "3"]],
+    ),
+    (
+        "a rowspan is clipped at the end of its row group",
+        "<table><thead><tr><th rowspan=5>H</th><th>a</th></tr></thead><tbody><tr><td>1</td><td>2</td></tr></tbody></table>",
+        [["H", "a"], ["1", "2"]],
+    ),
+    (
+        "colspan=0 is 1",
+        "<table><tr><td colspan=0>A</td><td>B</td></tr><tr><td>1</td><td>2</td></tr></table>",
+        [["A", "B"], ["1", "2"]],
+    ),
+    (
+        "spans by the rules for non-negative integers: '+2', ' 2', but not '２' or '-2'",
+        "<table><tr><td colspan='+2'>A</td><td colspan=' 2 '>B</td></tr><tr><td colspan='２'>C</td>"
+        "<td colspan='-2'>D</td><td>E</td><td>F</td></tr></table>",
+        [["A", "A", "B", "B"], ["C", "D", "E", "F"]],
+    ),
+    (
+        "a rowspan=0 cell and a later colspan compete for a slot: the first keeps it",
+        "<table><tr><td>a</td><td rowspan=0>Z</td></tr><tr><td colspan=2>w</td></tr></table>",
+        [["a", "Z"], ["w", "Z"]],
     ),
     (
         "short rows are padded",
@@ -45,9 +90,9 @@ CASES = [
         [["本年新 制作数量", "商业 企业"]],
     ),
     (
-        "nested table text stays out of the outer cell",
-        "<table><tr><td>outer<table><tr><td>inner</td></tr></table></td><td>x</td></tr></table>",
-        [["outer", "x"]],
+        "a nested table's text is part of the outer cell, as a browser shows it",
+        "<table><tr><td>outer<table><tr><td>inner</td><td>2</td></tr></table>tail</td><td>x</td></tr></table>",
+        [["outer inner 2 tail", "x"]],
     ),
     (
         "thead, tbody and th",
@@ -77,3 +122,30 @@ def test_origin_flags_mark_the_first_slot_only() -> None:
     table = lxml.html.fragment_fromstring("<table><tr><td colspan=3>4529</td></tr></table>")
     row = expand_table(table)[0]
     assert [slot.origin for slot in row] == [True, False, False]
+
+
+def test_caps_as_browsers_apply_them() -> None:
+    table = lxml.html.fragment_fromstring("<table><tr><td colspan=5000>A</td></tr><tr><td rowspan=99999>B</td></tr></table>")
+    grid_rows = expand_table(table)
+    assert len(grid_rows[0]) == 1000  # colspan capped at 1000
+    assert len(grid_rows) == 2  # rowspan capped, then clipped at the group's end
+
+
+def test_boxes_of_a_nested_table_with_several_cells() -> None:
+    """A cell holding a nested table of several non-empty cells keeps them apart (the
+    HTML reader never glues them into one number)."""
+    table = lxml.html.fragment_fromstring(
+        "<table><tr><td><table><tr><td>4</td><td></td><td>1</td></tr></table></td>"
+        "<td><table><tr><td>label</td></tr></table></td></tr></table>"
+    )
+    first, second = expand_table(table)[0]
+    assert (first.text, first.boxes) == ("4 1", ("4", "1"))
+    assert (second.text, second.boxes) == ("label", ())
+
+
+def test_row_groups_order() -> None:
+    table = lxml.html.fragment_fromstring(
+        "<table><caption>c</caption><tr><td>1</td></tr><tfoot><tr><td>f</td></tr></tfoot>"
+        "<thead><tr><td>h</td></tr></thead><tr><td>2</td></tr><tbody></tbody></table>"
+    )
+    assert [[r.text_content() for r in g] for g in row_groups(table)] == [["1"], ["h"], ["2"], ["f"]]

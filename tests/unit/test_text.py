@@ -43,6 +43,11 @@ def test_part_two_columns_follow_the_header() -> None:
         ("713000074", {}, ["713000074"]),
         ("\n\n569\n\n\n368\n\n", {"baseline": 2}, ["569", "", "368"]),
         (" 3417 -26519 ", {}, ["3417", "-26519"]),
+        # html2text: no outer pipes; the last value stands before the next label
+        ("| 3| 1| 0| 4  \n二、上年结转| ", {"row_per_line": True}, ["3", "1", "0", "4"]),
+        ("  \n2| 1| 0| 1  \n  \n", {"row_per_line": True}, ["2", "1", "0", "1"]),
+        # a value followed by text with more cells after it is no trailing value
+        (" \\ | 0 \\ | x |", {}, []),
         ("5.5万元 / —", {}, ["5.5万元", "/", "—"]),
     ],
 )
@@ -53,3 +58,65 @@ def test_tokenize(region: str, kwargs: dict, tokens: list[str]) -> None:  # type
 def test_a_blank_run_stands_for_a_range_of_empty_cells() -> None:
     [_, run, _] = tokenize("1\n\n\n\n2", baseline=2, exact_blanks=False)
     assert blank_range(run) == (1, 2)
+
+
+HEADER_8 = (
+    "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）申请人情况\n"
+    "自然人\n法人或其他组织\n总计\n商业企业\n科研机构\n社会公益组织\n法律服务机构\n其他\n小计\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("header", "columns"),
+    [
+        (HEADER_8, ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "小计", "总计"]),
+        # one level, the subtotal first among the organisations
+        (HEADER_8.replace("法人或其他组织\n总计\n", "").replace("其他\n小计\n", "其他\n总计\n").replace("商业企业\n", "小计\n商业企业\n"),
+         ["自然人", "小计", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]),
+        (HEADER_8.replace("小计\n", ""), None),  # the template's 7 columns: its order applies
+        (HEADER_8.replace("自然人\n", ""), None),  # a column not named: not trusted
+    ],
+)
+def test_part_three_header_with_a_subtotal_column(header: str, columns: list[str] | None) -> None:
+    template = TEMPLATES["2021"]
+    text = "三、收到和处理政府信息公开申请情况\n" + header + "一、本年新收政府信息公开申请数量\n41\n6\n0\n1\n2\n0\n9\n50\n"
+    page = read_text(text)
+    read_tables(page, template)
+    requests = next(t for t in page.tables if t.kind == "requests")
+    assert requests.columns == columns
+
+
+@pytest.mark.parametrize(
+    ("region", "tokens"),
+    [
+        # review of issue 9: a cell the grammar reads is a value, not the end of the row
+        (" | 318件 | 130 | 379 |", ["318件", "130", "379"]),
+        # text in a cell between cells, or the row's only cell: an unreadable cell, not a blank
+        (" | 见附件 |", ["见附件"]),
+        (" | 12 | 见附件 | 3 |", ["12", "见附件", "3"]),
+        # text after the row's values, or on the next line, is a label: the values end
+        (" | 1 | 2 | （三）不予公开 |", ["1", "2"]),
+        (" | 11 | 11 | 119 |\n其他主动公开文件 | 56 | 45", ["11", "11", "119"]),
+    ],
+)
+def test_pipe_cells_that_are_not_plain_numbers(region: str, tokens: list[str]) -> None:
+    assert tokenize(region) == tokens
+
+
+def test_text_where_cells_belong_is_never_read_as_blank_cells() -> None:
+    import gkparse
+    from tests.support.render import render
+
+    template = TEMPLATES["2021"]
+    cells = consistent_cells(template, seed=3)
+    value = str(cells["disclosure/licensing/decisions"])
+    pipe = render({"template": "2021", "agency": "某局", "year": 2022, "cells": cells}, "pipe")
+    pipe = pipe.replace(f"| 行政许可 | {value} |", "| 行政许可 | 见附件 |", 1)
+    cell = gkparse.parse_text(pipe).cell("disclosure/licensing/decisions")
+    assert (cell.state.value, cell.raw) == ("unreadable", "见附件")
+    lines = render({"template": "2021", "agency": "某局", "year": 2022, "cells": cells}, "percell")
+    at = lines.index(value, lines.index("行政许可"))
+    lines = lines[:at] + "见附件" + lines[at + len(value):]
+    report = gkparse.parse_text(lines)
+    assert report.cell("disclosure/licensing/decisions").state.value == "absent"
+    assert any(i.rule == "missing-cells" and "disclosure/licensing/decisions" in i.cells for i in report.issues)

@@ -33,14 +33,18 @@ TITLES = [
 
 @pytest.mark.parametrize(("title", "is_report", "year", "agency", "origin"), TITLES, ids=[t[0][:16] for t in TITLES])
 def test_parser_and_crawler_agree_on_titles(title: str, is_report: bool, year: int, agency: str | None, origin: str) -> None:
-    assert vocabulary.is_report_title(title) is is_report
-    assert crawler.is_report_title(title) is is_report
+    # The parser: a page titled so is a report (or not), of that year and agency.
     assert (find_title([title]) == title) is is_report
     assert vocabulary.title_year(title) == year
-    assert crawler.title_year(title) == year
     if is_report:
         assert report_year(find_title([title]), "") == year
         assert vocabulary.agency_from_title(title) == agency
+    # The crawler: a link so named on a report column is followed as a report (or kept
+    # as a look-alike), through its own link discovery.
+    page = f'<ul><li><a href="/zfxxgknb/t20240308_1.htm">{title}</a></li></ul>'
+    found = crawler.discover_links(page, "http://x.gov.cn/zfxxgknb/index.html")
+    assert ([t for _, t in found.reports] == [title]) is is_report
+    assert ([t for _, t in found.lookalikes] == [title]) is (not is_report)
 
 
 def test_a_page_whose_title_is_a_look_alike_is_no_report_title() -> None:
