@@ -19,6 +19,7 @@ place in the JSON Lines output:
 from __future__ import annotations
 
 import json
+import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -31,6 +32,7 @@ from ..api import parse
 from ..checks import relation_rules
 from ..errors import GkparseError
 from ..export.rows import cell_rows, issue_rows
+from ..templates import TEMPLATES, Template, register
 from ..warc import clean_reason
 from .sources import Job
 
@@ -135,18 +137,33 @@ class SerialExecutor:
             yield func(job)
 
 
+def _register_templates(templates: tuple[Template, ...]) -> None:
+    """Pool initializer: the parent's templates, registered in a worker process."""
+    for template in templates:
+        if TEMPLATES.get(template.name) != template:
+            register(template)
+
+
 class ProcessExecutor:
     """A pool of ``workers`` processes with at most ``window`` jobs in flight
     (default :data:`WINDOW_PER_WORKER` × workers). ``func`` must be picklable."""
 
-    def __init__(self, workers: int, window: Optional[int] = None) -> None:
+    def __init__(self, workers: int, window: Optional[int] = None, *, start_method: Optional[str] = None) -> None:
         if workers < 1:
             raise ValueError(f"workers must be at least 1, not {workers}")
         self.workers = workers
         self.window = window or WINDOW_PER_WORKER * workers
+        #: multiprocessing's start method (fork, spawn, forkserver); None: the platform's default.
+        self.start_method = start_method
 
     def map(self, func: Callable[[Job], Result], jobs: Iterable[Job]) -> Iterator[Result]:
-        with ProcessPoolExecutor(max_workers=self.workers) as pool:
+        # A worker that does not fork (spawn, forkserver) imports gkparse afresh and knows
+        # only the built-in templates: hand it those the parent registered.
+        context = multiprocessing.get_context(self.start_method) if self.start_method else None
+        with ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=context,
+            initializer=_register_templates, initargs=(tuple(TEMPLATES.values()),),
+        ) as pool:
             pending: deque[Future[Result]] = deque()
             for job in jobs:
                 pending.append(pool.submit(func, job))

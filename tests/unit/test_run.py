@@ -108,3 +108,23 @@ def test_unexpected_error_reasons_hold_no_raw_bytes(monkeypatch):
     monkeypatch.setattr(run, "parse", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("bad \x1f\x8b\x00 " + "x" * 500)))
     reason = process_job(Job(b"x", "b.txt")).error.error.reason
     assert "\x1f" not in reason and "\\x1f" in reason and len(reason) <= 240
+
+
+def test_templates_registered_in_the_parent_reach_spawned_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker that does not fork knows only the built-in templates unless told."""
+    import dataclasses
+
+    import gkparse
+    from gkparse.batch import ProcessExecutor, process_job
+    from gkparse.batch.sources import Job
+    from gkparse.templates import TEMPLATES
+    from tests.support.render import render
+    from tests.support.tables import consistent_cells
+
+    local = dataclasses.replace(TEMPLATES["2021"], name="2021-local", cues=(*TEMPLATES["2021"].cues, "本地试点"))
+    monkeypatch.setitem(TEMPLATES, local.name, local)
+    text = render({"template": local, "agency": "某局", "year": 2023, "cells": consistent_cells(local, seed=2)}, "pipe")
+    data = (text + "\n本地试点\n").encode()
+    assert gkparse.parse(data).template == "2021-local"
+    [result] = list(ProcessExecutor(workers=1, start_method="spawn").map(process_job, [Job(data, "local.txt")]))
+    assert '"template":"2021-local"' in result.line
