@@ -184,7 +184,7 @@ def _parse_decoded(text: str, *, form: str | None, origin: str | None) -> Report
         raise NotAReportError(f"no annual report found ({detection.reason})", source=origin)
 
     signature = find_signature(page.body)
-    prose = split_prose(page.body, signature)
+    prose = split_prose(page.body, signature, detection.template)
     agency = (agency_from_title(title) if title else None) or signature.agency
     report = Report(
         title=title,

@@ -6,8 +6,9 @@ What a *template revision* prints (row and column labels, captions, part heading
 detection cues) is template data in :mod:`gkparse.templates`; what reports, titles,
 pages and cells look like in general is here.
 
-Sections: cell grammar words · numerals and years · report titles and look-alikes ·
-metadata labels · prose headings and the signature · body markers.
+Sections: characters · cell grammar words · numerals and years · report titles and
+look-alikes · metadata labels · prose headings and the signature · pages, links and bytes ·
+report parts and table headers.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ __all__ = [
     "PROSE_COUNT_UNITS",
     "CHINESE_DIGITS",
     "PART_NUMERALS",
+    "CAPTION_ITEM_NUMERALS",
     "arabic_years",
     "title_year",
     "REPORT_TEXT_PATTERNS",
@@ -47,7 +49,11 @@ __all__ = [
     "agency_from_title",
     "META_FIELDS",
     "META_LABEL_HINT",
+    "META_LABEL_HINT_ADDED",
+    "META_LINE_START_LABELS",
     "META_FIELD_TITLES",
+    "URL_VALUE",
+    "HTML_META_NAMES",
     "DATE",
     "PERIOD",
     "AGENCY_AND_DATE",
@@ -55,6 +61,11 @@ __all__ = [
     "PROSE_HEADINGS",
     "PROSE_TITLES",
     "PROSE_CLAUSE_BREAKS",
+    "REQUEST_HEADER_GROUP",
+    "SUBTOTAL_HEADERS",
+    "SUBTOTAL_SUFFIX",
+    "SUBTOTAL_GROUP",
+    "SUBTOTAL_MEMBERS",
     "NEXT_PAGE_TEXTS",
     "BODY_MARKERS",
     "REPORT_BYTE_MARKERS",
@@ -95,12 +106,20 @@ PROSE_COUNT_UNITS = ("件", "个", "项", "条", "万元")
 
 # --- numerals and years ---------------------------------------------------------------
 
+#: The ways editors write zero in a Chinese-numeral year (〇, and the look-alike circles
+#: and letter O typed for it).
+_CHINESE_ZEROS = "〇零○ＯO"
+_CHINESE_ONE_TO_NINE = "一二三四五六七八九"
 #: Chinese digits (and the look-alike circles and letter O editors type for 〇).
-CHINESE_DIGITS = str.maketrans("〇零○ＯO一二三四五六七八九", "00000123456789")
-_CN_YEAR = re.compile(r"([〇零○ＯO一二三四五六七八九]{4})(?=\s*年)")
+CHINESE_DIGITS = str.maketrans(_CHINESE_ZEROS + _CHINESE_ONE_TO_NINE, "0" * len(_CHINESE_ZEROS) + "123456789")
+_CN_YEAR = re.compile(f"([{_CHINESE_ZEROS}{_CHINESE_ONE_TO_NINE}]{{4}})" + r"(?=\s*年)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 #: The Chinese numeral of each table's part of the report (二 for part 2).
 PART_NUMERALS = {"disclosure": "二", "requests": "三", "appeals": "四"}
+#: The numerals of part 二's sub-table items (一 … 十): in a caption the template's caption
+#: pattern does not match (a bare ``（五）``), the first one names the block. The templates'
+#: caption patterns are built on it.
+CAPTION_ITEM_NUMERALS = _CHINESE_ONE_TO_NINE + "十"
 
 
 def arabic_years(text: str) -> str:
@@ -111,7 +130,7 @@ def arabic_years(text: str) -> str:
     >>> arabic_years("二O二一年度")
     '2021年度'
     """
-    if not any(ch in text for ch in "〇零○ＯO"):
+    if not any(ch in text for ch in _CHINESE_ZEROS):
         return text
     return _CN_YEAR.sub(lambda m: m.group(1).translate(CHINESE_DIGITS), text)
 
@@ -258,13 +277,30 @@ META_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 META_FIELD_TITLES = {
     "index_no": "索引号", "topic": "主题分类", "category": "组配分类", "publisher": "发布机构",
     "published": "发布日期", "document_no": "文号", "disclosure": "公开方式",
-    "title": "标题", "agency": "报告机关", "year": "报告年度",
+    "title": "标题", "agency": "报告机关", "year": "报告年度", "source_url": "来源网址", "captured": "采集时间",
 }
 #: Cheap first test for a line that may hold a metadata label (the full pattern is slow on prose).
 META_LABEL_HINT = re.compile(
     "索|主题|分类|发布|发文|日期|文号|字号|公开方式|公开形式|标[ \t\u3000]*题|名[ \t\u3000]*称|来源|时间|栏目"
     "|链接|时效|有[ \t\u3000]*效|关键词|点击|浏览|公开目录|公开范围|公开时限|成文|生成|印发"
 )
+#: A line may hold one of the labels added for issue 10 (the older hint lacks them).
+META_LABEL_HINT_ADDED = re.compile("单位|采集|抓取|归档|网址|地址|公开日期")
+#: Metadata labels that count only at the start of a line: elsewhere they are ordinary
+#: words (``本年收费金额（单位：万元）``). ``单位`` heads a line of an archiving wrapper
+#: (``标题：… 单位：… 来源：http://… 采集时间：…``): the site's owner, kept in ``extra``.
+META_LINE_START_LABELS = ("单位",)
+#: A metadata value that is an address, not a name: under a publisher label (来源：http://…)
+#: it is where the page was saved from (``Meta.source_url``), not who published it.
+URL_VALUE = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+#: The standard article <meta name=…> tags of government CMS pages (政府网站发展指引):
+#: lower-cased name → the metadata field they fill (when the page's visible block does not).
+HTML_META_NAMES = {
+    "articletitle": "title",
+    "pubdate": "published",
+    "contentsource": "publisher",
+    "url": "source_url",
+}
 #: A date written with digits: 2021-01-28, 2021年1月8日, 2021/1/8.
 DATE = re.compile(r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 #: The reporting period sentence: 本报告所列数据的统计期限自2020年1月1日起至2020年12月31日止.
@@ -282,12 +318,11 @@ AGENCY_AND_DATE = regex.compile(
 )
 #: A line holding only a date (the signature's second line).
 SIGNATURE_DATE = re.compile(r"\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*")
-#: The part headings the prose is cut at, in report order (parts 二–四 are the tables).
+#: The headings of the prose parts (一, 五, 六), in report order. The prose is cut at these
+#: and at the tables' part headings (二–四, between 一 and 五), which are template data
+#: (:attr:`gkparse.templates.Table.heading`).
 PROSE_HEADINGS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(pattern)) for name, pattern in (
     ("overview", r"一\s*[、.．]\s*(?:\S{0,10}?)(?:总体情况|概述|总体)"),
-    ("part2", r"二\s*[、.．]\s*主动公开"),
-    ("part3", r"三\s*[、.．]\s*收到和处理"),
-    ("part4", r"四\s*[、.．]\s*(?:\S{0,12}?)(?:行政复议|行政诉讼)"),
     ("problems", r"五\s*[、.．]\s*[^\n。]{0,24}?(?:问题(?:[及和与]?(?:其)?(?:改进|整改)(?:情况|措施|计划)?)?|改进(?:情况|措施))"),
     ("other", r"六\s*[、.．]\s*(?:其他需要报告的事项|其他报告事项|其他需报告的事项|其他事项|其他)"),
 ))
@@ -308,7 +343,7 @@ BODY_MARKERS = (
 #: Words a report's bytes hold (UTF-8 or GB18030) that a cheap pre-filter looks for.
 REPORT_BYTE_MARKERS = ("信息公开", "年度报告", "申请人情况", "第二十条", "政府信息")
 
-# --- report parts -----------------------------------------------------------------------
+# --- report parts and table headers ------------------------------------------------------
 
 #: The titles of the prose parts (一, 五, 六) as the template prints them.
 PROSE_TITLES = {
@@ -316,53 +351,17 @@ PROSE_TITLES = {
     "problems": "五、存在的主要问题及改进情况",
     "other": "六、其他需要报告的事项",
 }
-
-# --- cells (appended by the cells stage) ---
-
-#: The numerals of part 二's sub-table items (一 … 十): in a caption the template's caption
-#: pattern does not match (a bare ``（五）``), the first one names the block.
-CAPTION_ITEM_NUMERALS = "一二三四五六七八九十"
+#: Part 三's header cell over all applicant columns: in a text dump it stands among the
+#: column headers but heads no column.
+REQUEST_HEADER_GROUP = "申请人情况"
 #: Part 三 column headers that are subtotals of other columns (the 2021 template prints
 #: 法人或其他组织 over five applicant columns; some sites add a 小计): not cells of their own.
 SUBTOTAL_HEADERS = ("法人或其他组织", "小计", "法人或其他组织小计")
 #: A header ending with this is a subtotal too (商业企业小计, …).
 SUBTOTAL_SUFFIX = "小计"
-
-__all__ += ["CAPTION_ITEM_NUMERALS", "SUBTOTAL_HEADERS", "SUBTOTAL_SUFFIX"]
-
-# --- text dumps (appended for issue 10) ---
-
-#: Part 三's header cell over all applicant columns: in a text dump it stands among the
-#: column headers but heads no column.
-REQUEST_HEADER_GROUP = "申请人情况"
 #: The header cell over the organisation columns and their subtotal (a column of its own
 #: only where nothing is printed under it).
 SUBTOTAL_GROUP = "法人或其他组织"
 #: The applicant columns a part 三 subtotal column (法人或其他组织 小计) sums, by header
 #: label; the row's 总计 is then 自然人 plus the subtotal.
 SUBTOTAL_MEMBERS = ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")
-
-__all__ += ["REQUEST_HEADER_GROUP", "SUBTOTAL_GROUP", "SUBTOTAL_MEMBERS"]
-
-# --- html reader (appended for issue 10) ---
-
-#: Metadata labels that count only at the start of a line: elsewhere they are ordinary
-#: words (``本年收费金额（单位：万元）``). ``单位`` heads a line of an archiving wrapper
-#: (``标题：… 单位：… 来源：http://… 采集时间：…``): the site's owner, kept in ``extra``.
-META_LINE_START_LABELS = ("单位",)
-#: A line may hold one of the labels added for issue 10 (the older hint lacks them).
-META_LABEL_HINT_ADDED = re.compile("单位|采集|抓取|归档|网址|地址|公开日期")
-#: A metadata value that is an address, not a name: under a publisher label (来源：http://…)
-#: it is where the page was saved from (``Meta.source_url``), not who published it.
-URL_VALUE = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
-#: The standard article <meta name=…> tags of government CMS pages (政府网站发展指引):
-#: lower-cased name → the metadata field they fill (when the page's visible block does not).
-HTML_META_NAMES = {
-    "articletitle": "title",
-    "pubdate": "published",
-    "contentsource": "publisher",
-    "url": "source_url",
-}
-META_FIELD_TITLES.update({"source_url": "来源网址", "captured": "采集时间"})
-
-__all__ += ["META_LINE_START_LABELS", "META_LABEL_HINT_ADDED", "URL_VALUE", "HTML_META_NAMES"]

@@ -1,12 +1,12 @@
 """Batch conversion of files, folders and WARC archives to JSON Lines and tidy tables.
 
-:mod:`.sources` (inputs → jobs), :mod:`.run` (job → result; executors), :mod:`.convert`
+:mod:`.sources` (inputs → jobs), :mod:`.run` (job → result; executors), :mod:`.pipeline`
 (the whole batch, resume). The output formats live in :mod:`gkparse.export.writers`.
 """
 
 from __future__ import annotations
 
-from .convert import Stats, convert, read_resume
+from .pipeline import Stats, convert, read_resume
 from .run import ErrorInfo, ErrorRecord, Executor, ProcessExecutor, Result, SerialExecutor, process_job
 from .sources import (
     ARCHIVE_SUFFIXES,

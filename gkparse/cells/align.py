@@ -65,6 +65,17 @@ class AlignedRow:
         return [c.key for c in self.columns]
 
     @property
+    def where(self) -> str:
+        """Where the line sits, for its issues: ``table/row``, or the table alone when the
+        line fills several rows (part 四 printed on one line) or none.
+
+        >>> AlignedRow("requests", [ColumnSpec(Key("requests", "new", "total")), ColumnSpec(None)], [], True).where
+        'requests/new'
+        """
+        rows = dict.fromkeys(k.row for k in self.keys if k)
+        return f"{self.table}/{next(iter(rows))}" if len(rows) == 1 else self.table
+
+    @property
     def raw(self) -> str:
         r"""The tokens as one string, blank tokens shown as ``∅`` (``∅{1,2}`` for a run).
 
@@ -187,9 +198,20 @@ def _row_sums(template: Template, table: TableKind, keys: list[Key | None]) -> l
     for relation in template.relations:
         if relation.table != table or relation.along != "row":
             continue
+        if len(relation.left) != 1:
+            # The reading search (cells/search.py) tests a line's sums as one total cell
+            # against its addends.
+            raise ValueError(
+                f"template {template.name}: row relation {relation.id} has {len(relation.left)} terms on its left side;"
+                " a row relation's left side must be its one total column"
+            )
+        places = {left[0].row: (left[0], right) for _, left, right in template.places(relation)}
         for row in rows:
-            total = position.get(Key(table, row, relation.left[0]))
-            addends = [position.get(Key(table, row, c)) for c in relation.right]
+            if row not in places:
+                continue
+            total_key, addend_keys = places[row]
+            total = position.get(total_key)
+            addends = [position.get(k) for k in addend_keys]
             if total is not None and all(a is not None for a in addends):
                 sums.append(RowSum(relation.id, [a for a in addends if a is not None], total))
     return sums

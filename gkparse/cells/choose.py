@@ -15,7 +15,7 @@ from decimal import Decimal
 from .. import vocabulary as vocab
 from ..grammar import Number, to_number
 from ..normalize import fold
-from ..templates import Relation, Template
+from ..templates import Relation, TableKind, Template
 from ..templates.schema import Key, sums_agree
 from .align import AlignedRow
 from .search import Reading
@@ -94,24 +94,31 @@ def narrow_by_prose(states: list[RowState], text: str, template: Template) -> No
             state.basis = "prose: " + "; ".join(f"{k.row}/{k.column} = {sorted(evidence[k])}" for k in keyed)
 
 
-def _column_checks(template: Template) -> list[tuple[Relation, list[tuple[list[Key], list[Key]]]]]:
-    """Each part 三 column relation with the cell keys of its two sides, per column."""
-    columns = [c.key for c in template.requests_columns]
+def _column_checks(template: Template, table: TableKind) -> list[tuple[Relation, list[tuple[list[Key], list[Key]]]]]:
+    """Each column relation of ``table`` with the cell keys of its two sides, per place
+    (:meth:`~gkparse.templates.Template.places`)."""
     return [
-        (r, [([Key(r.table, k, c) for k in r.left], [Key(r.table, k, c) for k in r.right]) for c in columns])
+        (r, [(left, right) for _, left, right in template.places(r)])
         for r in template.relations
-        if r.along == "column" and r.table == "requests"
+        if r.along == "column" and r.table == table
     ]
 
 
 def choose_across_rows(states: list[RowState], template: Template) -> None:
-    """Narrow part 三's open rows to the readings that take part in a joint choice under
-    which every column relation (R1, R2) holds; when no joint choice does, or there are
-    too many to try, each row keeps its own readings (the text's own support).
+    """Narrow the open rows of every table with column relations (part 三: R1, R2) to the
+    readings that take part in a joint choice under which every such relation holds; when
+    no joint choice does, or there are too many to try, each row keeps its own readings
+    (the text's own support).
 
     A narrowed row's ``basis`` names the fewest relations that remove the same readings.
     """
-    open_ = [i for i, s in enumerate(states) if s.row.table == "requests" and len(s.options) > 1]
+    for table in dict.fromkeys(r.table for r in template.relations if r.along == "column"):
+        _choose_in_table(states, template, table)
+
+
+def _choose_in_table(states: list[RowState], template: Template, table: TableKind) -> None:
+    """:func:`choose_across_rows` for the rows of one table (relations never cross tables)."""
+    open_ = [i for i, s in enumerate(states) if s.row.table == table and len(s.options) > 1]
     if not open_:
         return
     space = 1
@@ -121,11 +128,11 @@ def choose_across_rows(states: list[RowState], template: Template) -> None:
         return  # too many joint choices to rule any out: rows keep their own readings
     fixed: dict[Key, Number | None] = {}
     for s in states:
-        if s.row.table == "requests" and len(s.options) == 1:
+        if s.row.table == table and len(s.options) == 1:
             for key, read in zip(s.row.keys, s.options[0]):
                 if key:
                     fixed[key] = read.value
-    checks = _column_checks(template)
+    checks = _column_checks(template, table)
     # Per open row and reading, the sets of relations broken by the joint choices that use
     # it; a reading survives a set of relations if one of its choices breaks none of them.
     broken: list[list[set[frozenset[str]]]] = [[set() for _ in states[i].options] for i in open_]

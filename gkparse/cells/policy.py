@@ -75,7 +75,7 @@ def row_cells(state: RowState) -> tuple[dict[Key, Cell], RowReadings | None, lis
         elif read.how == "text":
             cells[key] = Cell(raw=read.raw, state=CellState.UNREADABLE)
             message = f"{key}: {read.raw!r} is not a number"
-            issues.append(Issue(rule="unreadable-cell", severity="warning", message=message, cells=[str(key)]))
+            issues.append(Issue(rule="unreadable-cell", severity="warning", where=str(key), message=message, cells=[str(key)]))
         elif merged_basis is not None:
             cells[key] = Cell(value=read.value, raw=read.raw, state=CellState.RESOLVED, unit=unit, basis=merged_basis)
         elif not read.split and state.initial == 1:
@@ -95,7 +95,7 @@ def row_cells(state: RowState) -> tuple[dict[Key, Cell], RowReadings | None, lis
     )
     issues.append(
         Issue(
-            rule="ambiguous", severity="warning",
+            rule="ambiguous", severity="warning", where=row.where,
             message=f"{name!r}: {len(state.options)} readings of {row.raw!r} remain" + ("" if state.complete else " (search incomplete)"),
             cells=[str(k) for k in row.keys if k],
         )

@@ -30,10 +30,10 @@ def _read(row: AlignedRow, issues: list[Issue]) -> RowState:
     name = row.label or row.table
     if not options:
         message = f"{name!r}: no reading of {row.raw!r} fills its {len(row.columns)} cells"
-        issues.append(Issue(rule="unreadable-row", severity="warning", message=message, cells=keys))
+        issues.append(Issue(rule="unreadable-row", severity="warning", where=row.where, message=message, cells=keys))
     if not complete:
         message = f"{name!r}: the readings of {row.raw!r} were not all enumerated (search budget)"
-        issues.append(Issue(rule="search-limit", severity="warning", message=message, cells=keys))
+        issues.append(Issue(rule="search-limit", severity="warning", where=row.where, message=message, cells=keys))
     return RowState(row, options, complete)
 
 

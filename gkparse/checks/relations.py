@@ -8,41 +8,19 @@ blanks count as 0 and the issue says which did. A broken relation is reported, n
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Optional
 
 from ..model import Cell, CellState, Issue, Number, Report
-from ..templates import TEMPLATES, CrossYearRelation, Key, Relation, Template, sums_agree
+from ..templates import TEMPLATES, Key, Relation, Template, sums_agree
 
-__all__ = ["check_relations", "check_years", "instances", "MAX_SUMS"]
+__all__ = ["check_relations", "check_years", "MAX_SUMS"]
 
 Lookup = Callable[[Key], Optional[Cell]]
 
 #: Distinct partial sums tracked when ambiguous cells are involved; past it a relation is
 #: left undecided rather than searched (a row of 7 cells with 64 readings each stays under it).
 MAX_SUMS = 4096
-
-
-def instances(template: Template, relation: Relation | CrossYearRelation) -> Iterator[tuple[str, list[Key], list[Key]]]:
-    """Each place a relation holds: ``(where, left keys, right keys)``.
-
-    A column relation names rows and holds in every column (``where`` is
-    ``table/column``); a row relation names columns and holds in every row.
-    """
-    table = template.table(relation.table)
-    along_column = relation.along == "column"
-    others = [c.key for c in table.columns] if along_column else [r.key for r in table.rows]
-    scope = getattr(relation, "scope", ())
-    for other in others:
-        if scope and other not in scope:
-            continue
-
-        def key(name: str, other: str = other) -> Key:
-            return Key(table.kind, name, other) if along_column else Key(table.kind, other, name)
-
-        left = [key(t if isinstance(t, str) else t.name) for t in relation.left]
-        right = [key(t if isinstance(t, str) else t.name) for t in relation.right]
-        yield f"{table.kind}/{other}", left, right
 
 
 def _candidates(cell: Cell | None) -> list[Optional[Number]]:
@@ -96,7 +74,7 @@ def check_relations(template: Template, lookup: Lookup) -> list[Issue]:
     """Evaluate the template's within-report relations with ``lookup(key) -> Cell | None``."""
     issues: list[Issue] = []
     for relation in template.relations:
-        for where, left, right in instances(template, relation):
+        for where, left, right in template.places(relation):
             issue = _assess(relation, where, left, right, lookup)
             if issue:
                 issues.append(issue)
@@ -121,7 +99,7 @@ def check_years(previous: Report, current: Report) -> list[Issue]:
             return None
 
     for relation in template.cross_year:
-        for where, left_keys, right_keys in instances(template, relation):
+        for where, left_keys, right_keys in template.places(relation):
             sides = []
             for terms, keys in ((relation.left, left_keys), (relation.right, right_keys)):
                 side = []

@@ -12,7 +12,7 @@ from typing import Optional
 
 import click
 
-from ..batch.convert import Stats, convert
+from ..batch.pipeline import Stats, convert
 from ..batch.run import Result
 from ..errors import GkparseError
 from ..export.writers import STDOUT, WRITERS

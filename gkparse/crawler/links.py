@@ -25,6 +25,7 @@ from lxml import etree
 from ..errors import FetchError, GkparseError
 from ..normalize import label_key
 from ..read.decode import decode_bytes
+from ..read.html import parse_tree
 from ..read.profiles import GENERIC, SiteProfile, choose_profile
 from ..vocabulary import (
     NEXT_PAGE_TEXTS,
@@ -61,7 +62,6 @@ _MAX_PAGER_COUNT = 1000
 _HEADINGS_PER_TAG = 3
 # Arrows decorating "next page" link texts (下一页 >, »).
 _NEXT_ARROWS = " >»›"
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 _CDATA_MARKS = re.compile(r"<!\[CDATA\[|\]\]>")
 _NOT_FETCHABLE = re.compile(r"(?i)(javascript|mailto|tel):")
 
@@ -106,13 +106,11 @@ def decode_html(data: bytes) -> str:
 
 
 def _parse_html(text: str) -> etree._Element | None:
-    # lxml refuses str input carrying an XML encoding declaration.
-    text = _XML_DECLARATION.sub("", text)
-    if not text.strip():
-        return None
+    """The page's tree by the reader's parser (:func:`gkparse.read.html.parse_tree`), or
+    None when the text holds no markup: a bad page never stops a crawl."""
     try:
-        return lxml.html.document_fromstring(text)
-    except (etree.ParserError, ValueError):
+        return parse_tree(text)
+    except GkparseError:
         return None
 
 

@@ -55,7 +55,11 @@ class Issue(BaseModel):
     severity: Severity = "error"
     message: str
     where: Optional[str] = Field(
-        None, description="Where the issue sits: a table/row or table/column the relation was assessed in (requests/natural_person)."
+        None,
+        description=(
+            "Where the issue sits: the table/row or table/column a relation was assessed in (requests/natural_person),"
+            " the table/row of a row's issue, the table/row/column of a cell's, or a table."
+        ),
     )
     cells: list[str] = Field(default_factory=list, description="Canonical keys of the cells involved.")
     expected: Optional[Number] = Field(None, description="For relations: the value the left side should have (sum of the right side).")

@@ -1,12 +1,12 @@
-"""HTML document → :class:`~gkparse.document.Page`: body, title, metadata, table rows.
+"""HTML document → :class:`~gkparse.read.page.Page`: body, title, metadata, table rows.
 
-The page is decoded by :mod:`gkparse.decode` and handed to lxml as text; BeautifulSoup is
+The page is decoded by :mod:`gkparse.read.decode` and handed to lxml as text; BeautifulSoup is
 only a fallback for markup lxml refuses. The page is read as a browser shows it: content a
 browser does not show is removed first (``<script>``, ``<style>``, ``<template>``,
 ``<noscript>``, comments; elements with ``display:none`` in their style attribute or the
 ``hidden`` attribute; the text of ``visibility:hidden`` elements), see :func:`drop_hidden`.
-The article body is found with the site profiles of :mod:`gkparse.profiles`, tables are
-expanded with :mod:`gkparse.tablegrid` and cut into the report's parts by their labels,
+The article body is found with the site profiles of :mod:`gkparse.read.profiles`, tables are
+expanded with :mod:`gkparse.read.tablegrid` and cut into the report's parts by their labels,
 never by position. A table nested in a cell of a report table is part of that cell's text
 (an editor's wrapper around a label); a report table nested in a layout table is read as
 a table of its own.
@@ -28,15 +28,17 @@ from .. import vocabulary as vocab
 from ..errors import EmptyInputError
 from ..grammar import is_value
 from ..normalize import label_key
-from ..templates import TEMPLATES, TableKind
+from ..templates import TABLE_KINDS, TEMPLATES, TableKind
 from .meta import label_value_lines, meta_field_label
 from .page import LabeledRow, Page, TableRows
 from .profiles import body_xpaths
 from .tablegrid import GridCell, expand_table, table_rows
 
-__all__ = ["read_html", "looks_like_html", "drop_hidden"]
+__all__ = ["read_html", "looks_like_html", "drop_hidden", "parse_tree"]
 
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+#: An XML declaration before the markup (``<?xml version="1.0" encoding="…"?>``; some
+#: pages drop the ``?``): lxml refuses a str that carries one.
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 _HTML_HINT = re.compile(r"<(?:!doctype|html|head|body|table|p|div|meta|span|td|tr|br)\b", re.IGNORECASE)
 _NO_SPACE = {ord(c): None for c in " \t\r\n\u3000\u00a0"}
 _SKIP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "svg", "select", "button")
@@ -49,6 +51,9 @@ _CELL = {"td", "th"}
 
 #: How much of a document is looked at to tell markup from a text dump.
 SNIFF_CHARS = 4096
+#: A document not starting with ``<`` is markup when its head holds this many tags: a text
+#: dump may carry a stray tag or two (a pasted ``<br>``), a page has many.
+MIN_HTML_TAGS = 3
 #: Label stems shorter than this match inside unrelated words (其他, 总计) when deciding
 #: whether a table row is a data row.
 MIN_ROW_STEM = 3
@@ -71,25 +76,47 @@ class _Cues:
         if key == self.key:
             return self
         self.key = key
-        tables = [t.table(kind) for t in TEMPLATES.values() for kind in ("disclosure", "requests", "appeals")]
+        tables = [t.table(kind) for t in TEMPLATES.values() for kind in TABLE_KINDS]
 
         def union(kind: str, attr: str) -> tuple[str, ...]:
             return tuple(dict.fromkeys(label_key(x) for t in tables if t.kind == kind for x in getattr(t, attr)))
 
-        self.starts = {kind: union(kind, "starts") for kind in ("disclosure", "requests", "appeals")}
-        self.appeals_excludes = union("appeals", "start_excludes")
-        self.value_headers = union("appeals", "value_header_stems")
+        self.starts = {kind: union(kind, "starts") for kind in TABLE_KINDS}
+        self.start_excludes = {kind: union(kind, "start_excludes") for kind in TABLE_KINDS}
+        self.value_headers = {kind: union(kind, "value_header_stems") for kind in TABLE_KINDS}
         self.header_first = tuple(dict.fromkeys(label_key(t.header_first) for t in tables if t.header_first))
+        # Part 四's row labels are its header words too (行政复议 heads a column group):
+        # its header ends where the values start, not at a row label.
         self.row_stems = {
             kind: tuple(dict.fromkeys(s for t in tables if t.kind == kind for row in t.rows for s in row.stems if len(s) >= MIN_ROW_STEM))
-            for kind in ("disclosure", "requests")
+            if kind != "appeals" else ()
+            for kind in TABLE_KINDS
         }
-        self.row_stems["appeals"] = ()
         anchors = [x for x in self.starts["disclosure"] + self.starts["requests"]]
-        has_anchor = " or ".join(f"contains(., '{a}')" for a in anchors)
+        has_anchor = " or ".join(f"contains(., {_xpath_literal(a)})" for a in anchors)
         self.report_table = etree.XPath(f"(//table[{has_anchor}])[1]")
         self.report_tables = etree.XPath(f"//table[{has_anchor}]")
         return self
+
+    def opens(self, kind: TableKind, key: str) -> bool:
+        """Whether a row's label key names a start of ``kind``'s table and none of its excludes."""
+        return any(s in key for s in self.starts[kind]) and not any(x in key for x in self.start_excludes[kind])
+
+
+def _xpath_literal(text: str) -> str:
+    """``text`` as an XPath 1.0 string literal (which has no escapes: a text holding both
+    quote marks is built with ``concat()``).
+
+    >>> print(_xpath_literal("a"), _xpath_literal("it's"))
+    'a' "it's"
+    >>> print(_xpath_literal('it\\'s "x"'))
+    concat('it', "'", 's "x"')
+    """
+    if "'" not in text:
+        return f"'{text}'"
+    if '"' not in text:
+        return f'"{text}"'
+    return "concat(" + ", \"'\", ".join(f"'{part}'" for part in text.split("'")) + ")"
 
 
 _CUES = _Cues()
@@ -103,10 +130,20 @@ def looks_like_html(text: str) -> bool:
     """
     head = text[:SNIFF_CHARS]
     tags = len(_HTML_HINT.findall(head))
-    return (tags >= 1 and head.lstrip()[:1] == "<") or tags >= 3
+    return (tags > 0 and head.lstrip()[:1] == "<") or tags >= MIN_HTML_TAGS
 
 
-def _parse_tree(text: str, source: str | None) -> etree._Element:
+def parse_tree(text: str, source: str | None = None) -> etree._Element:
+    """Decoded HTML → its lxml tree, as written (nothing removed): the one HTML parser of
+    the package, shared by the reader and the crawler (:mod:`gkparse.crawler.links`).
+
+    An XML declaration is dropped first; markup lxml refuses is repaired by BeautifulSoup.
+    Raises :class:`~gkparse.errors.EmptyInputError` (naming ``source``) when neither yields
+    a document.
+
+    >>> parse_tree('<?xml version="1.0" encoding="utf-8"?><p>年报</p>').findtext(".//p")
+    '年报'
+    """
     text = _XML_DECL.sub("", text, count=1)
     try:
         root = lxml.html.document_fromstring(text)
@@ -114,12 +151,18 @@ def _parse_tree(text: str, source: str | None) -> etree._Element:
         root = None
     if root is None or not len(root):
         from bs4 import BeautifulSoup  # lenient fallback, only for markup lxml refuses
+        from bs4.exceptions import ParserRejectedMarkup
 
-        repaired = str(BeautifulSoup(text, "html.parser"))
         try:
-            root = lxml.html.document_fromstring(repaired)
-        except (etree.ParserError, ValueError):
+            root = lxml.html.document_fromstring(str(BeautifulSoup(text, "html.parser")))
+        except (etree.ParserError, ValueError, ParserRejectedMarkup):
             raise EmptyInputError("the HTML has no content", source=source) from None
+    return root
+
+
+def _visible_tree(text: str, source: str | None) -> etree._Element:
+    """:func:`parse_tree`, then what a browser does not show removed."""
+    root = parse_tree(text, source)
     for bad in root.xpath("//" + " | //".join(_SKIP_TAGS)):
         bad.drop_tree()
     for comment in root.xpath("//comment()"):
@@ -391,7 +434,7 @@ def _segment_to_rows(kind: TableKind, grid: list[list[GridCell]], caption: str |
         leaf = header[-1]
         first = leaf[0]
         label_cols = 0
-        if kind != "appeals" or not _names_value_column(first.text):
+        if not _names_value_column(kind, first.text):
             while label_cols < width and leaf[label_cols].cell_id == first.cell_id:
                 label_cols += 1
             if label_cols == width:  # a caption-like row: not a real header
@@ -446,26 +489,22 @@ def _segment_to_rows(kind: TableKind, grid: list[list[GridCell]], caption: str |
     return TableRows(kind, rows, columns, caption)
 
 
-def _names_value_column(text: str) -> bool:
+def _names_value_column(kind: TableKind, text: str) -> bool:
     key = label_key(text)
-    return any(stem in key for stem in _CUES.value_headers)
+    return any(stem in key for stem in _CUES.value_headers[kind])
 
 
 def _start_of(texts: list[str], current: TableKind | None, fresh: bool) -> TableKind | None:
     """The part a row starts, if any; ``fresh`` says the current part has no rows yet."""
     key = label_key(" ".join(texts))
     cues = _CUES
-    if any(s in key for s in cues.starts["disclosure"]):
+    if cues.opens("disclosure", key):
         return "disclosure"
     if key.startswith(cues.header_first) and (current != "disclosure" or not fresh):
         return "disclosure"  # a part 二 sub-table printed without its caption row
-    if current != "requests" and any(s in key for s in cues.starts["requests"]):
+    if current != "requests" and cues.opens("requests", key):
         return "requests"
-    if (
-        current != "appeals"
-        and any(s in key for s in cues.starts["appeals"])
-        and not any(s in key for s in cues.appeals_excludes)
-    ):
+    if current != "appeals" and cues.opens("appeals", key):
         return "appeals"
     return None
 
@@ -544,7 +583,7 @@ def _tables(body: etree._Element) -> list[TableRows]:
 def read_html(text: str, *, source: str | None = None) -> Page:
     """Read decoded HTML into a :class:`Page`."""
     _CUES.refresh()
-    root = _parse_tree(text, source)
+    root = _visible_tree(text, source)
     body = _find_body(root)
     page = Page(form="html")
     _mark_breaks(root)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from .. import vocabulary as vocab
 from ..model import Meta, Prose, Signature
 from ..normalize import fold
+from ..templates import TABLE_KINDS, TEMPLATES, Template
 
 __all__ = [
     "MetaFields", "read_meta", "find_title", "agency_from_title", "report_year", "find_signature", "split_prose", "iso_date",
@@ -214,11 +215,27 @@ def find_signature(body: str) -> Signature:
     return Signature()
 
 
-def split_prose(body: str, signature: Signature | None = None) -> Prose:
-    """Cut the body at the six part headings; return the prose of parts 一, 五 and 六."""
+def _table_headings(template: Template | None) -> list[tuple[str, re.Pattern[str]]]:
+    """The part headings of the tables (二, 三, 四) as the template prints them; with no
+    template known, any registered template's heading of each table."""
+    templates = [template] if template is not None else list(TEMPLATES.values())
+    headings: list[tuple[str, re.Pattern[str]]] = []
+    for kind in TABLE_KINDS:
+        patterns = dict.fromkeys(t.table(kind).heading for t in templates)
+        headings.append((kind, re.compile("|".join(f"(?:{p})" for p in patterns))))
+    return headings
+
+
+def split_prose(body: str, signature: Signature | None = None, template: Template | None = None) -> Prose:
+    """Cut the body at the six part headings; return the prose of parts 一, 五 and 六.
+
+    Parts 一, 五 and 六 are found by :data:`gkparse.vocabulary.PROSE_HEADINGS`, parts 二–四
+    by the tables' headings of ``template`` (of every registered template when None)."""
+    prose = dict(vocab.PROSE_HEADINGS)
+    headings = [("overview", prose["overview"]), *_table_headings(template), ("problems", prose["problems"]), ("other", prose["other"])]
     positions: dict[str, tuple[int, int]] = {}
     cursor = 0
-    for name, pattern in vocab.PROSE_HEADINGS:
+    for name, pattern in headings:
         m = pattern.search(body, cursor)
         if m:
             positions[name] = (m.start(), m.end())

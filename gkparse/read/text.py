@@ -1,10 +1,10 @@
-"""Text dump → :class:`~gkparse.document.Page`.
+"""Text dump → :class:`~gkparse.read.page.Page`.
 
 Text dumps lose the table structure: cells sit one per line, on pipe rows, or glued on a
 single line (``…国家秘密00000002.其他法律…``). Rows are found by the template's label stems,
 in template order, on a compact copy of the text (folded, no whitespace) that maps back
 to the original; what lies between two labels is the row's raw value text, tokenised
-here and split into cells later by :mod:`gkparse.repair`.
+here and split into cells later by the cells stage (:mod:`gkparse.cells.search`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from .. import vocabulary as vocab
 from ..grammar import TOKEN as _TOKEN
 from ..grammar import read_cell
 from ..normalize import compact_with_map, label_key
-from ..templates import Column, Row, Template
+from ..templates import TABLE_KINDS, Column, Row, Template
 from .page import LabeledRow, Page, TableRows, blank_run
 
 __all__ = ["read_text", "read_tables", "tokenize"]
@@ -32,7 +32,12 @@ TITLE_LINES = 12
 _PROBLEMS_HEADING = dict(vocab.PROSE_HEADINGS)["problems"]
 
 
-@functools.lru_cache(maxsize=64)
+#: Heading and caption patterns kept compiled: three a template, so room for a score of
+#: registered templates before one is compiled again.
+PATTERN_CACHE = 64
+
+
+@functools.lru_cache(maxsize=PATTERN_CACHE)
 def _pattern(text: str) -> re.Pattern[str]:
     """A template's heading or caption pattern, compiled once."""
     return re.compile(text)
@@ -178,6 +183,11 @@ def _baseline(text: str) -> int:
     return runs.most_common(1)[0][0] if runs else 1
 
 
+#: A line holding a whole row has a label and at least one value between pipes
+#: (``| label | 1 |``); a line holding one cell has one or two (``1 |``, ``| 1 |``).
+MIN_ROW_PIPES = 3
+
+
 def _pipe_rows(text: str) -> bool:
     """Whether pipe-separated text puts a whole row on each line (``| label | 1 | 2 |``)
     rather than one cell per line (``1 |``)."""
@@ -185,7 +195,7 @@ def _pipe_rows(text: str) -> bool:
     for line in text.split("\n"):
         if "|" not in line or not line.replace("|", "").strip():
             continue
-        if line.count("|") >= 3:
+        if line.count("|") >= MIN_ROW_PIPES:
             wide += 1
         else:
             narrow += 1
@@ -364,7 +374,7 @@ def read_tables(page: Page, template: Template) -> None:
     baseline = _baseline(text)
     layout = _Layout(baseline, _pipe_rows(text), _exact_blanks(text, baseline))
 
-    disclosure, requests, appeals = (template.table(kind) for kind in ("disclosure", "requests", "appeals"))
+    disclosure, requests, appeals = (template.table(kind) for kind in TABLE_KINDS)
     requests_first = _find_stem(c, requests.rows[0].stems, 0, len(compact))
     requests_anchor = requests_first[0] if requests_first else len(compact)
     part3 = _pattern(requests.heading).search(compact, 0, requests_anchor)

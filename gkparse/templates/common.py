@@ -9,6 +9,7 @@ Canonical keys follow ``docs/keys.md`` (the project's contract). Stems are compa
 
 from __future__ import annotations
 
+from ..vocabulary import CAPTION_ITEM_NUMERALS
 from .schema import Column, CrossYearRelation, Relation, Row, Table, Term
 
 # --- part 二 ---------------------------------------------------------------------------
@@ -23,7 +24,7 @@ FEES = Row("fees", "行政事业性收费", ("行政事业性收费", "事业性
 # --- how the tables are found ---------------------------------------------------------
 
 #: Part 二's sub-table captions (第二十条第(一)项); group 1 is the item numeral.
-DISCLOSURE_CAPTION = r"第二十条第?\(([一二三四五六七八九十]+)\)项"
+DISCLOSURE_CAPTION = r"第二十条第?\(([" + CAPTION_ITEM_NUMERALS + r"]+)\)项"
 DISCLOSURE_TITLE = "二、主动公开政府信息情况"
 DISCLOSURE_HEADING = r"二\s*[、.．]\s*主动公开"
 DISCLOSURE_STARTS = ("第二十条",)

@@ -232,6 +232,34 @@ class Template:
                 return table
         raise KeyError(f"template {self.name} has no {kind} table")
 
+    def places(self, relation: Relation | CrossYearRelation) -> Iterator[tuple[str, list[Key], list[Key]]]:
+        """Each place ``relation`` holds: ``(where, left keys, right keys)``.
+
+        A column relation names rows and holds in every column (``where`` is
+        ``table/column``); a row relation names columns and holds in every row
+        (``table/row``). A cross-year relation's ``scope`` limits the other axis.
+
+        >>> from gkparse.templates import TEMPLATES
+        >>> t = TEMPLATES["2021"]
+        >>> where, left, right = next(t.places(t.relations[0]))
+        >>> where, [str(k) for k in left]
+        ('requests/natural_person', ['requests/new/natural_person', 'requests/carried_over/natural_person'])
+        """
+        table = self.table(relation.table)
+        along_column = relation.along == "column"
+        others = [c.key for c in table.columns] if along_column else [r.key for r in table.rows]
+        scope = relation.scope if isinstance(relation, CrossYearRelation) else ()
+        for other in others:
+            if scope and other not in scope:
+                continue
+
+            def key(name: str, other: str = other) -> Key:
+                return Key(table.kind, name, other) if along_column else Key(table.kind, other, name)
+
+            left = [key(t if isinstance(t, str) else t.name) for t in relation.left]
+            right = [key(t if isinstance(t, str) else t.name) for t in relation.right]
+            yield f"{table.kind}/{other}", left, right
+
     def key_space(self) -> Iterator[tuple[Key, bool]]:
         """Every cell address of the template, in template order, and whether the
         template declares it (a part 二 row has every disclosure column, but the template

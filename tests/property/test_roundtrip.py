@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import gkparse
 from gkparse.model import CellState
-from gkparse.templates import TEMPLATE_2019, TEMPLATE_2021
+from gkparse.templates import TEMPLATES
 from tests.support.render import STYLES, render
 
 small = st.integers(min_value=0, max_value=40)
@@ -22,7 +22,7 @@ count = st.one_of(st.just(0), st.just(0), small, st.integers(min_value=41, max_v
 
 @st.composite
 def consistent_table(draw: st.DrawFn, template_name: str) -> dict[str, object]:
-    template = TEMPLATE_2021 if template_name == "2021" else TEMPLATE_2019
+    template = TEMPLATES[template_name]
     applicants = [c.key for c in template.requests_columns if c.key != "total"]
     cells: dict[str, object] = {}
     outcomes = [r.key for r in template.requests_rows if r.key not in ("new", "carried_over", "total", "carried_forward")]
@@ -71,7 +71,7 @@ def _check(template_name: str, cells: dict[str, object], style: str) -> None:
 
 
 @pytest.mark.parametrize("style", STYLES)
-@pytest.mark.parametrize("template_name", ["2019", "2021"])
+@pytest.mark.parametrize("template_name", list(TEMPLATES))
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_generated_tables_round_trip(template_name: str, style: str, data: st.DataObject) -> None:

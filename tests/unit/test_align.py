@@ -87,6 +87,19 @@ def test_two_subtotal_columns_add_no_sums() -> None:
     assert rows[0].sums == [RowSum("R3", [0, 2, 3, 4, 5, 6], 8)]
 
 
+def test_a_row_relation_with_two_totals_is_refused_clearly() -> None:
+    """A line's sums have one total cell: a row relation with more on its left is a template error."""
+    import dataclasses
+
+    from gkparse.templates import Relation
+
+    bad = Relation("R9", "appeals", "row", ("total", "pending"), ("upheld", "corrected", "other"), "two totals")
+    template = dataclasses.replace(T2021, relations=(*T2021.relations, bad))
+    table = TableRows("appeals", [LabeledRow("行政复议", ["1", "0", "0", "0", "1"])], None)
+    with pytest.raises(ValueError, match="row relation R9 has 2 terms on its left side"):
+        align(Page("html", tables=[table]), template)
+
+
 def test_issue_messages_name_the_part_by_its_numeral() -> None:
     table = TableRows("requests", [LabeledRow("一、本年新收政府信息公开申请数量", ["1", "1"])], ["申请人情况/自然人", "申请人情况/小计"])
     _, issues = align(Page("html", tables=[table]), T2021)

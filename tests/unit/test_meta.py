@@ -16,6 +16,29 @@ def test_signature_with_an_extension_block_character() -> None:
     assert (found.agency, found.date) == ("𠮷野县人民政府办公室", "2021-01-08")
 
 
+def test_prose_is_cut_at_the_template_table_headings() -> None:
+    # Parts 二–四 end the prose parts where the template's table headings say; with no
+    # template known, every registered template's headings count.
+    import dataclasses
+
+    from gkparse.read.meta import split_prose
+    from gkparse.templates import TEMPLATES
+
+    body = (
+        "一、总体情况\n本机关概述。\n二、公开清单\n规章 0\n三、收到和处理政府信息公开申请情况\n表\n"
+        "四、结转下年度继续办理 0\n四、政府信息公开行政复议、行政诉讼情况\n表\n"
+        "五、存在的主要问题及改进情况\n问题。\n六、其他需要报告的事项\n无。"
+    )
+    known = split_prose(body, None, TEMPLATES["2021"])
+    assert known == split_prose(body)
+    assert (known.problems, known.other) == ("问题。", "无。")
+    assert known.overview is not None and known.overview.endswith("规章 0")  # 二、公开清单 is no template's heading
+    template = TEMPLATES["2021"]
+    disclosure = dataclasses.replace(template.table("disclosure"), heading=r"二\s*、\s*公开清单")
+    local = dataclasses.replace(template, tables=(disclosure, *template.tables[1:]))
+    assert split_prose(body, None, local).overview == "本机关概述。"
+
+
 # --- issue 10: metadata blocks of other CMS families -----------------------------------------
 
 

@@ -51,7 +51,7 @@ def test_printed_cells(token: str, column: ColumnSpec, value: float | None, stat
 def test_unreadable_text_on_a_printed_row_is_never_empty(token: str) -> None:
     cells, _, issues = row_cells(printed(token))
     assert cells[KEY].state is CellState.UNREADABLE and cells[KEY].raw == token
-    assert [(i.rule, i.cells) for i in issues] == [("unreadable-cell", [str(KEY)])]
+    assert [(i.rule, i.cells, i.where) for i in issues] == [("unreadable-cell", [str(KEY)], str(KEY))]
 
 
 PENALTIES = [ColumnSpec(Key("disclosure", "penalties", c), kind) for c, kind in (
@@ -149,7 +149,18 @@ def test_open_rows_are_listed_with_an_issue() -> None:
     _, open_row, issues = row_cells(state)
     assert open_row is not None and open_row.readings == [[1, 12], [11, 2]]
     assert open_row.cells == ["requests/new/natural_person", "requests/new/commercial"]
-    assert [i.rule for i in issues] == ["ambiguous"]
+    assert [(i.rule, i.where) for i in issues] == [("ambiguous", "requests/new")]
+
+
+def test_row_issues_say_where_the_row_sits() -> None:
+    """unreadable-row and search-limit name the line's table/row; a line over several rows
+    (part 四 on one line) names its table."""
+    columns = [ColumnSpec(Key("requests", "new", c)) for c in APPLICANTS]
+    row = AlignedRow("requests", columns, ["4", "1", "6", "0", "1", "2", "0", "51"], True, sums=[RowSum("R3", [0, 1, 2, 3, 4, 5], 6)])
+    _, _, issues = repair([row], TEMPLATES["2021"])
+    assert [(i.rule, i.where) for i in issues] == [("unreadable-row", "requests/new")]
+    appeals = AlignedRow("appeals", [ColumnSpec(Key("appeals", r, "total")) for r in ("review", "litigation_direct")], [], True)
+    assert appeals.where == "appeals"
 
 
 def test_a_column_not_kept_gets_no_cell() -> None:

@@ -214,6 +214,41 @@ def test_inlined_sum_test_agrees_with_sums_agree(assessed: bool) -> None:
         assert s._sums_ok(2) is expected, (a, b, t)
 
 
+#: (addends, total, the verdict of the sum rule: True holds, False broken, None not assessable)
+SUM_CASES = [
+    ([1, 2, 3], 6, True),
+    ([1, 2, 3], 7, False),
+    ([None, None, None], None, None),  # all blank
+    ([None, None, None], 0, None),  # blank addends, a total
+    ([None, None, None], 5, None),
+    ([1, 2, 3], None, None),  # a blank total
+    ([0, 0, 0], None, None),
+    ([None, 2, None], 2, True),  # mixed: blank addends count as 0
+    ([None, 2, None], 3, False),
+    ([0, None, 0], 0, True),
+    ([4, None, 1], 4, False),
+    ([0.1, 0.2, None], 0.3, True),  # amounts: float noise within the tolerance
+    ([9116.36, 0.01, None], 9116.37, True),
+    ([9116.36, 0.01, None], 9116.38, False),
+]
+
+
+@pytest.mark.parametrize("assessed", [False, True])
+@pytest.mark.parametrize(("addends", "total", "verdict"), SUM_CASES, ids=[str(c[:2]) for c in SUM_CASES])
+def test_inlined_sum_test_on_a_table_of_cases(
+    addends: list[float | None], total: float | None, verdict: bool | None, assessed: bool
+) -> None:
+    """The inlined test keeps exactly the readings :func:`sums_agree` does not break
+    (and, in an ``assessed`` pass, only those it finds holding)."""
+    assert sums_agree([total], addends) is verdict
+    n = len(addends)
+    row = AlignedRow("appeals", [ColumnSpec(None)] * (n + 1), [], True, sums=[RowSum("R4", list(range(n)), n)])
+    s = RowSearch(row)
+    s._check_sums, s._assessed = True, assessed
+    s._cells = [search.Read(v, "num" if v is not None else "empty") for v in (*addends, total)]
+    assert s._sums_ok(n) is ((not assessed) if verdict is None else verdict)
+
+
 # --- issue 10: signed runs, numbers over two cells, a subtotal column ------------------
 
 SIGNED = [ColumnSpec(Key("disclosure", "penalties", c), kind) for c, kind in (

@@ -27,7 +27,7 @@ TITLES = [
     ("图解：某县2023年政府信息公开工作年度报告", False, 2023, None, "issue 9"),
     ("某县2023年政府信息公开工作年度报告（样本）", False, 2023, None, "issue 9"),
     ("文字解读:某某县2023年政府信息公开工作年度报告", False, 2023, None, "crawl doctest"),
-    ("关于做好2023年政府信息公开工作年度报告编制发布工作的通知", False, 2023, None, "tests/test_inputs"),
+    ("关于做好2023年政府信息公开工作年度报告编制发布工作的通知", False, 2023, None, "tests/unit/test_api.py"),
 ]
 
 
