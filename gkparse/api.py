@@ -22,6 +22,7 @@ from .errors import EmptyInputError, ErrorLevel, GkparseError, GkparseWarning, I
 from .model import Cell, Issue, Report, Source, new_table
 from .model.tables import row_of
 from .read import html as html_reader
+from .read import markdown as markdown_reader
 from .read import text as text_reader
 from .read.decode import decode_bytes
 from .read.meta import agency_from_title, find_signature, find_title, read_meta, report_year, split_prose
@@ -164,11 +165,15 @@ def parse_text(
 def _parse_decoded(text: str, *, form: str | None, origin: str | None) -> Report:
     """The pipeline on decoded text: read → detect → (text: tables) → cells → checks → report."""
     is_html = html_reader.looks_like_html(text) if form is None else form == "html"
+    piped = False
     if is_html:
         page = html_reader.read_html(text, source=origin)
         labels = "\n".join(page.meta_lines)  # the whole page's text, tables included
     else:
-        page = text_reader.read_text(text)
+        # Pipe tables (markdown, html2text) hold every cell, as HTML does; other text dumps
+        # (and text whose pipe tables hold no part of a report) are read by their labels.
+        piped = markdown_reader.has_pipe_tables(text)
+        page = markdown_reader.read_markdown(text) if piped else text_reader.read_text(text)
         labels = text
     title = find_title(page.title_candidates)
     fields = read_meta(page.meta_lines)
@@ -177,8 +182,13 @@ def _parse_decoded(text: str, *, form: str | None, origin: str | None) -> Report
     year = report_year(title, page.body)
     detection = detect(labels, year=year)
     if not is_html and detection.template is not None:
-        # A text dump has no table structure: its rows are found by the template's labels.
-        text_reader.read_tables(page, detection.template)
+        if piped:
+            markdown_reader.read_tables(page, text, detection.template)
+        if not page.tables:
+            # A text dump has no table structure: its rows are found by the template's labels.
+            dump = text_reader.read_text(text) if piped else page
+            text_reader.read_tables(dump, detection.template)
+            page.tables = dump.tables
     if detection.kind == "not-a-report" and not page.tables and not _about_reports(page.title_candidates):
         # Nothing here is about an annual report at all: an input error, not a report.
         raise NotAReportError(f"no annual report found ({detection.reason})", source=origin)

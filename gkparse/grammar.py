@@ -23,7 +23,7 @@ from typing import Literal, Optional, Union
 from . import vocabulary as vocab
 from .normalize import fold
 
-__all__ = ["Number", "CellText", "read_cell", "is_value", "TOKEN", "to_number"]
+__all__ = ["Number", "CellText", "read_cell", "is_value", "TOKEN", "to_number", "glued_amount", "amount_starts"]
 
 Number = Union[int, float]
 How = Literal["num", "empty", "dash", "text"]
@@ -47,6 +47,43 @@ TOKEN = re.compile(
     rf"[-+−]?\d[\d,]*(?:\.\d+)?(?:(?:{_MULTIPLIERS})?(?:{'|'.join(map(re.escape, vocab.MONEY_UNITS))}))?"
     r"|[/／]+|[—–－]+|-{1,3}|" + "|".join(map(re.escape, vocab.DASH_WORDS))
 )
+
+
+#: A decimal amount in a glued dump, possibly with other cells' digits glued in front of
+#: it (``8245310.50元`` under 采购项目数量 | 采购总金额 is the count 8, then 245310.50 元):
+#: the cells before it take digits from the front of its integer part; the amount is the
+#: rest, from a digit that starts a number (no leading zero, or ``0.50``) to the end. The
+#: fraction and the unit always belong to the amount: nothing is glued after a decimal
+#: point that a reader could tell apart.
+GLUED_AMOUNT = re.compile(
+    rf"(?P<int>\d+)(?P<tail>\.\d+(?:(?:{_MULTIPLIERS})?(?:{'|'.join(map(re.escape, vocab.MONEY_UNITS))}))?)"
+)
+
+
+def glued_amount(token: str) -> bool:
+    """Whether ``token`` is a decimal amount whose integer part may hold glued cells.
+
+    >>> glued_amount("8245310.50元"), glued_amount("45.6万元"), glued_amount("3.5"), glued_amount("8245310")
+    (True, True, True, False)
+    """
+    return GLUED_AMOUNT.fullmatch(clean(token)) is not None
+
+
+def amount_starts(token: str) -> list[int]:
+    """Where the amount of a glued decimal token may start: each offset into its integer
+    digits at which a number without a leading zero begins (``0`` itself only just before
+    the decimal point). The digits before the offset are other cells' (counts).
+
+    >>> amount_starts("8245310.50元")
+    [0, 1, 2, 3, 4, 5, 6]
+    >>> amount_starts("1005.5")
+    [0, 3]
+    """
+    match = GLUED_AMOUNT.fullmatch(token)
+    if match is None:
+        return []
+    digits = match.group("int")
+    return [i for i in range(len(digits)) if digits[i] != "0" or i == len(digits) - 1]
 
 
 @dataclass(frozen=True)

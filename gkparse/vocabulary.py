@@ -46,6 +46,7 @@ __all__ = [
     "REPORT_TITLE",
     "LOOSE_REPORT_TITLE",
     "TITLE_LABEL",
+    "TITLE_YEAR_GAP",
     "agency_from_title",
     "META_FIELDS",
     "META_LABEL_HINT",
@@ -190,6 +191,8 @@ REPORT_TITLE = re.compile(
 LOOSE_REPORT_TITLE = re.compile(
     r"(?:19|20)\d{2}\s*年度?.{0,40}?(?:信息公开|政务公开).{0,12}?报\s*告|(?:信息公开|政务公开).{0,12}?(?:年度)?报告"
 )
+#: The gap a spaced-out title leaves between a year's digits and 年 (``2024 年``).
+TITLE_YEAR_GAP = re.compile(r"(?<=\d)\s+(?=年)")
 #: A "title:" label in front of a title line.
 TITLE_LABEL = re.compile(r"^\s*(?:标\s*题|名\s*称|信息名称)\s*[:：]\s*")
 _AGENCY_PREFIX = re.compile(r"^关于")

@@ -20,7 +20,17 @@ from ..read.page import LabeledRow, Page, TableKind, TableRows, blank_range, is_
 from ..templates import Column, Row, Template
 from ..templates.schema import Key, ValueKind
 
-__all__ = ["AlignedRow", "ColumnSpec", "RowSum", "align"]
+__all__ = ["AlignedRow", "CHARS_PER_EDIT", "ColumnSpec", "MAX_LABEL_EDITS", "RowSum", "align", "label_edits"]
+
+#: Edits (a character dropped, added or replaced) by which a printed row label or column
+#: header may differ from the template's label in its place and still be read as it, when
+#: no stem matches. Real reports drop a word (``2.其他法律行政止公开``: 法规禁, three) or
+#: swap a character (``三类内容事务``); more would let a label that merely shares its
+#: group's wording (属于…信息) stand for a neighbour.
+MAX_LABEL_EDITS = 3
+#: At most one edit per this many characters of the template label: a short label
+#: (规章, 自然人) is never read as another short label.
+CHARS_PER_EDIT = 4
 
 _SUBTOTALS = tuple(label_key(h) for h in vocab.SUBTOTAL_HEADERS)
 _SUBTOTAL_SUFFIX = label_key(vocab.SUBTOTAL_SUFFIX)
@@ -113,6 +123,69 @@ def _best(label: str, candidates: Sequence[_Item]) -> _Item | None:
     return best
 
 
+def label_edits(printed: str, label: str) -> int:
+    """The edit distance (Levenshtein) between two labels, compared as label keys.
+
+    >>> label_edits("2.其他法律行政止公开", "2.其他法律行政法规禁止公开")
+    3
+    """
+    a, b = label_key(printed), label_key(label)
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+_LEAF_NUMBER = re.compile(r"^\d+[.、．]")
+
+
+def _forms(item: Row | Column) -> list[str]:
+    """The ways a template label may be printed: whole, without its leaf number, after its
+    group label."""
+    forms = [item.label, _LEAF_NUMBER.sub("", label_key(item.label))]
+    if isinstance(item, Row) and item.group:
+        forms.append(item.group + item.label)
+    return forms
+
+
+def _near(printed: str, candidates: Sequence[_Item]) -> tuple[_Item, int] | None:
+    """The one candidate whose label ``printed`` is within the edit bound of
+    (:data:`MAX_LABEL_EDITS`, :data:`CHARS_PER_EDIT`), nearest first; None when none is, or
+    two are equally near.
+
+    >>> from gkparse.templates import TEMPLATES
+    >>> rows = TEMPLATES["2021"].requests_rows
+    >>> found = _near("2.其他法律行政止公开", rows[5:7])
+    >>> found[0].key, found[1]
+    ('withheld.prohibited_by_law', 3)
+    """
+    text = label_key(printed)
+    if not text:
+        return None
+    scored: list[tuple[int, _Item]] = []
+    for item in candidates:
+        best = min(
+            (label_edits(text, form), form) for form in _forms(item)
+        )
+        if best[0] <= min(MAX_LABEL_EDITS, len(label_key(best[1])) // CHARS_PER_EDIT):
+            scored.append((best[0], item))
+    scored.sort(key=lambda x: x[0])
+    if not scored or (len(scored) > 1 and scored[0][0] == scored[1][0]):
+        return None
+    return scored[0][1], scored[0][0]
+
+
+def _fuzzy_issue(part: str, what: str, printed: str, item: Row | Column, edits: int, where: str) -> Issue:
+    message = (
+        f"part {part} {what} {printed!r} matches no stem; read as the template's {item.label!r} in its place"
+        f" ({edits} character edit{'s' if edits != 1 else ''})"
+    )
+    return Issue(rule="fuzzy-label", severity="warning", where=where, message=message)
+
+
 def _leaf(header: str) -> str:
     return header.split("/")[-1]
 
@@ -142,30 +215,51 @@ def _disclosure_columns(table: TableRows, template: Template, issues: list[Issue
         block = next((b for b in template.disclosure if b.item == item), None)
         return list(block.columns) if block else []
     part = vocab.PART_NUMERALS["disclosure"]
-    columns: list[Column | None] = []
-    for header in table.columns:
-        column = _best(header, template.disclosure_columns)
+    columns: list[Column | None] = [_best(header, template.disclosure_columns) for header in table.columns]
+    item = _caption_item(table.caption or "", template)
+    block = next((b for b in template.disclosure if b.item == item), None)
+    _fuzzy_columns(part, table.columns, columns, list(block.columns if block else template.disclosure_columns), "disclosure", issues)
+    for header, column in zip(table.columns, columns):
         if column is None:
             message = f"part {part} column {header!r} is not a template column; its cells are not kept"
             issues.append(Issue(rule="unknown-column", severity="info", message=message))
-        columns.append(column)
     return columns
+
+
+def _fuzzy_columns(
+    part: str, headers: list[str], columns: list[Column | None], candidates: list[Column], table: str, issues: list[Issue]
+) -> None:
+    """Headers no stem matches, read as the one template column not yet matched whose label
+    they are within the edit bound of (:func:`_near`); each such match is a ``fuzzy-label``
+    issue."""
+    for i, (header, column) in enumerate(zip(headers, columns)):
+        if column is not None or not label_key(header):
+            continue
+        free = [c for c in candidates if c not in columns]
+        near = _near(_leaf(header), free)
+        if near is not None:
+            columns[i] = near[0]
+            issues.append(_fuzzy_issue(part, "column", header, near[0], near[1], f"{table}/{near[0].key}"))
 
 
 def _request_columns(table: TableRows, template: Template, issues: list[Issue]) -> list[Column | None]:
     if table.columns is None:
         return list(template.requests_columns)
     part = vocab.PART_NUMERALS["requests"]
-    columns: list[Column | None] = []
-    for header in table.columns:
+    columns: list[Column | None] = [
+        None if _subtotal(header) else _best(_leaf(header), template.requests_columns) for header in table.columns
+    ]
+    plain = [h for h in table.columns if not _subtotal(h)]
+    kept = [c for h, c in zip(table.columns, columns) if not _subtotal(h)]
+    _fuzzy_columns(part, plain, kept, list(template.requests_columns), "requests", issues)
+    found = iter(kept)
+    for i, header in enumerate(table.columns):
         if _subtotal(header):
             issues.append(Issue(rule="unknown-column", severity="info", message=f"part {part} subtotal column {header!r} is not kept"))
-            columns.append(None)
             continue
-        column = _best(_leaf(header), template.requests_columns)
-        if column is None:
+        columns[i] = next(found)
+        if columns[i] is None:
             issues.append(Issue(rule="unknown-column", severity="info", message=f"part {part} column {header!r} is not a template column"))
-        columns.append(column)
     return columns
 
 
@@ -246,6 +340,28 @@ def _row_key(row: LabeledRow, candidates: tuple[Row, ...]) -> Row | None:
     return _best(row.label, candidates)
 
 
+def _row_keys(
+    table: TableRows, candidates: tuple[Row, ...], part: str, issues: list[Issue], pool: tuple[Row, ...] | None = None
+) -> list[Row | None]:
+    """Each row's template row: by the reader's key or the longest stem; a row no stem
+    matches, by its label's nearness (:func:`_near`) to the one template row not yet
+    matched that lies between its matched neighbours (a ``fuzzy-label`` issue)."""
+    found = [_row_key(row, candidates) for row in table.rows]
+    order = {r.key: i for i, r in enumerate(candidates)}
+    for i, row in enumerate(table.rows):
+        if found[i] is not None or not label_key(row.label):
+            continue
+        before = max((order[r.key] for r in found[:i] if r is not None), default=-1)
+        after = min((order[r.key] for r in found[i + 1:] if r is not None), default=len(candidates))
+        taken = {r.key for r in found if r is not None}
+        between = [r for r in candidates[before + 1:after] if r.key not in taken and (pool is None or r in pool)]
+        near = _near(row.label, between)
+        if near is not None:
+            found[i] = near[0]
+            issues.append(_fuzzy_issue(part, "row", row.label, near[0], near[1], f"{table.kind}/{near[0].key}"))
+    return found
+
+
 def _unmatched(part: str, row: LabeledRow) -> Issue:
     return Issue(rule="unmatched-row", severity="warning", message=f"part {part} row {row.label!r} matches no template row")
 
@@ -293,8 +409,9 @@ def align(page: Page, template: Template) -> tuple[list[AlignedRow], list[Issue]
         part = vocab.PART_NUMERALS[table.kind]
         if table.kind == "disclosure":
             columns = _disclosure_columns(table, template, issues)
-            for row in table.rows:
-                found = _row_key(row, template.disclosure_rows)
+            block = next((b for b in template.disclosure if b.item == _caption_item(table.caption or "", template)), None)
+            pool = block.rows if block else None
+            for row, found in zip(table.rows, _row_keys(table, template.disclosure_rows, part, issues, pool)):
                 if found is None:
                     issues.append(_unmatched(part, row))
                     continue
@@ -302,8 +419,7 @@ def align(page: Page, template: Template) -> tuple[list[AlignedRow], list[Issue]
         elif table.kind == "requests":
             columns = _request_columns(table, template, issues)
             subtotals = [i for i, header in enumerate(table.columns or []) if _subtotal(header)]
-            for row in table.rows:
-                found = _row_key(row, template.requests_rows)
+            for row, found in zip(table.rows, _row_keys(table, template.requests_rows, part, issues)):
                 if found is None:
                     if row.label and any(t for t in row.tokens):
                         issues.append(_unmatched(part, row))

@@ -10,12 +10,11 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from .. import vocabulary as vocab
-from ..grammar import Number, to_number
+from ..grammar import Number, read_cell
 from ..normalize import fold
-from ..templates import Relation, TableKind, Template
+from ..templates import Column, Relation, Row, TableKind, Template
 from ..templates.schema import Key, sums_agree
 from .align import AlignedRow
 from .search import Reading
@@ -27,8 +26,11 @@ __all__ = ["MAX_COMBINATIONS", "RowState", "choose_across_rows", "narrow_by_pros
 #: never claimed from a sample of the combinations (commit fc7fe7f).
 MAX_COMBINATIONS = 200_000
 
+_MONEY = "|".join(map(re.escape, sorted(vocab.MONEY_UNITS, key=len, reverse=True)))
+_MULTIPLIERS = "|".join(map(re.escape, vocab.MULTIPLIERS))
 _PROSE_NUMBER = re.compile(
-    r"(\d+(?:\.\d+)?)\s*(?:" + "|".join(map(re.escape, sorted(vocab.PROSE_COUNT_UNITS, key=len, reverse=True))) + ")"
+    r"(\d+(?:\.\d+)?)\s*((?:" + _MULTIPLIERS + ")?(?:" + _MONEY + ")|"
+    + "|".join(map(re.escape, sorted(vocab.PROSE_COUNT_UNITS, key=len, reverse=True))) + ")"
 )
 
 
@@ -47,6 +49,44 @@ class RowState:
         self.initial = len(self.options)
 
 
+def _words(item: Row | Column) -> tuple[str, ...]:
+    """The words that name a part 二 row or column in running prose: its template ``prose``
+    words, then its label stems."""
+    return tuple(dict.fromkeys((*item.prose, *item.stems)))
+
+
+def _stated(text: str, template: Template) -> dict[Key, dict[Number, str]]:
+    """Per part 二 cell, each number ``text`` states for it and the phrase that states it:
+    a number with its unit, read by the cell grammar under the column's kind and unit, in
+    one clause with a word of the row and a word of the column. The phrase runs from the
+    first of those words to the number's unit."""
+    stated: dict[Key, dict[Number, str]] = {}
+    pairs = [
+        (row, _words(row), column, _words(column)) for block in template.disclosure for row in block.rows
+        for column in block.columns
+    ]
+    for clause in vocab.PROSE_CLAUSE_BREAKS.split(fold(text)):
+        numbers = list(_PROSE_NUMBER.finditer(clause))
+        if not numbers:
+            continue
+        for row, row_words, column, column_words in pairs:
+            row_at = [clause.find(w) for w in row_words if w in clause]
+            column_at = [clause.find(w) for w in column_words if w in clause]
+            if not row_at or not column_at:
+                continue
+            first = min(row_at + column_at)
+            for number in numbers:
+                money = number.group(2) not in vocab.PROSE_COUNT_UNITS or number.group(2) in vocab.MONEY_UNITS
+                if (column.kind == "amount") != money:
+                    continue  # a count states no amount, an amount no count
+                cell = read_cell(number.group(), kind=column.kind, unit=column.unit)
+                if cell.how != "num" or cell.value is None:
+                    continue
+                start, end = min(first, number.start()), max(number.end(), first + 1)
+                stated.setdefault(Key("disclosure", row.key, column.key), {}).setdefault(cell.value, clause[start:end])
+    return stated
+
+
 def prose_evidence(text: str, template: Template) -> dict[Key, set[Number]]:
     """Numbers that ``text`` states in one clause with a part 二 row word and column word.
 
@@ -55,32 +95,19 @@ def prose_evidence(text: str, template: Template) -> dict[Key, set[Number]]:
     >>> {str(k): v for k, v in ev.items()}
     {'disclosure/normative_documents/issued': {88}}
     """
-    evidence: dict[Key, set[Number]] = {}
-    pairs = [
-        (row, column) for block in template.disclosure for row in block.rows for column in block.columns
-        if row.prose and column.prose
-    ]
-    for clause in vocab.PROSE_CLAUSE_BREAKS.split(fold(text)):
-        numbers = _PROSE_NUMBER.findall(clause)
-        if not numbers:
-            continue
-        for row, column in pairs:
-            if any(w in clause for w in row.prose) and any(w in clause for w in column.prose):
-                evidence.setdefault(Key("disclosure", row.key, column.key), set()).update(
-                    to_number(Decimal(n)) for n in numbers
-                )
-    return evidence
+    return {key: set(values) for key, values in _stated(text, template).items()}
 
 
 def narrow_by_prose(states: list[RowState], text: str, template: Template) -> None:
     """Keep the readings of part 二's open rows that agree with the numbers ``text`` states,
-    when some but not all do."""
-    evidence: dict[Key, set[Number]] | None = None  # read from the text only when needed
+    when some but not all do. The basis quotes the phrases that decided
+    (``prose: "政府集中采购项目8个"``)."""
+    evidence: dict[Key, dict[Number, str]] | None = None  # read from the text only when needed
     for state in states:
         if state.row.table != "disclosure" or len(state.options) < 2:
             continue
         if evidence is None:
-            evidence = prose_evidence(text, template) if text else {}
+            evidence = _stated(text, template) if text else {}
         keys = state.row.keys
         keyed = [k for k in keys if k in evidence]
         if not keyed:
@@ -91,7 +118,11 @@ def narrow_by_prose(states: list[RowState], text: str, template: Template) -> No
         ]
         if agreeing and len(agreeing) < len(state.options):
             state.options = agreeing
-            state.basis = "prose: " + "; ".join(f"{k.row}/{k.column} = {sorted(evidence[k])}" for k in keyed)
+            phrases = dict.fromkeys(
+                evidence[k][v] for o in agreeing for i, k in enumerate(keys)
+                if k in evidence and (v := o[i].value) is not None
+            )
+            state.basis = "prose: " + "; ".join(f'"{p}"' for p in phrases)
 
 
 def _column_checks(template: Template, table: TableKind) -> list[tuple[Relation, list[tuple[list[Key], list[Key]]]]]:

@@ -8,6 +8,7 @@ what the readings say about a cell                 state
 no reading fills the row                           ambiguous (absent when the row has no text)
 the readings differ, or the search was cut off     ambiguous: one value, the others as alternatives
 past the end of a truncated document               absent
+a blank among values the text shows no trace of    absent
 blank / dash                                       empty / dash
 text that is not a number                          unreadable (raw kept, ``unreadable-cell`` issue)
 a whole token, the only reading                    printed
@@ -20,6 +21,7 @@ a row read with a number merged over two tokens    resolved (``basis``: the row 
 from __future__ import annotations
 
 from ..model import Cell, CellState, Issue, RowReadings
+from ..read.page import is_blank
 from ..templates.schema import Key
 from .choose import RowState
 from .search import Read
@@ -62,13 +64,19 @@ def row_cells(state: RowState) -> tuple[dict[Key, Cell], RowReadings | None, lis
         key = column.key
         if key is None:
             continue
-        values = list(dict.fromkeys(o[i].value for o in state.options))
-        # A blank, a dash and unreadable text are all "no value", but not the same reading.
-        readings_differ = len({(o[i].value, o[i].how) for o in state.options}) > 1
+        # A blank, a dash and unreadable text are all "no value", but not the same reading:
+        # the alternatives list the value of every other reading, a None too when the
+        # shown value is None (text shown, a blank in another reading).
+        seen = list(dict.fromkeys((o[i].value, o[i].how) for o in state.options))
+        alternatives = list(dict.fromkeys(value for value, _ in seen[1:]))
+        readings_differ = len(seen) > 1
         unit = column.unit if read.value is not None else None
         if readings_differ or not state.complete:
-            cells[key] = Cell(value=read.value, raw=row.raw, state=CellState.AMBIGUOUS, unit=unit, alternatives=values[1:])
-        elif read.how == "absent":
+            cells[key] = Cell(value=read.value, raw=row.raw, state=CellState.AMBIGUOUS, unit=unit, alternatives=alternatives)
+        elif read.how == "absent" or (read.assumed and any(not is_blank(t) for t in row.tokens)):
+            # Past the end of the document, or a blank among the row's values that the text
+            # shows no trace of: the reader did not find this cell (completeness names it
+            # ``missing-cells``). A row printed with nothing after its label is blank.
             cells[key] = Cell(state=CellState.ABSENT)
         elif read.how in _BLANK_STATES:
             cells[key] = Cell(raw=_raw(state, read), state=_BLANK_STATES[read.how])

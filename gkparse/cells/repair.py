@@ -9,7 +9,10 @@ open stays *ambiguous*: one value, the others listed, never presented as certain
 
 from __future__ import annotations
 
+import re
+
 from ..model import Cell, Issue, RowReadings
+from ..read.page import is_blank
 from ..templates import Template
 from ..templates.schema import Key
 from .align import AlignedRow
@@ -37,6 +40,19 @@ def _read(row: AlignedRow, issues: list[Issue]) -> RowState:
     return RowState(row, options, complete)
 
 
+def _without_table_text(text: str, rows: list[AlignedRow]) -> str:
+    """``text`` with each part 二 row's own label and values cut out: a one-line dump holds
+    the tables inside the body (``…采购总金额政府集中采购8245310.50元三、…``), and a table's
+    own text is no evidence for its cells."""
+    for row in rows:
+        values = [t for t in row.tokens if not is_blank(t)]
+        if row.table != "disclosure" or not row.label.strip() or not values:
+            continue
+        pattern = re.escape(row.label.strip()) + "".join(r"[\s|]*" + re.escape(t) for t in values)
+        text = re.sub(pattern, "\n", text)
+    return text
+
+
 def repair(
     rows: list[AlignedRow], template: Template, evidence_text: str = ""
 ) -> tuple[dict[Key, Cell], list[RowReadings], list[Issue]]:
@@ -47,7 +63,7 @@ def repair(
     """
     issues: list[Issue] = []
     states = [_read(row, issues) for row in rows]
-    narrow_by_prose(states, evidence_text, template)
+    narrow_by_prose(states, _without_table_text(evidence_text, rows) if evidence_text else "", template)
     choose_across_rows(states, template)
     cells: dict[Key, Cell] = {}
     open_readings: list[RowReadings] = []

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .. import vocabulary as vocab
-from ..grammar import Number, read_cell
+from ..grammar import Number, amount_starts, clean, glued_amount, read_cell
 from ..read.page import blank_range, is_blank
 from ..templates.schema import SUM_TOLERANCE as _SUM_TOLERANCE
 from ..templates.schema import sums_agree
@@ -100,6 +100,15 @@ def _splittable(token: str) -> bool:
     return token.isdigit() and len(token) > 1
 
 
+def _amount_run(token: str) -> bool:
+    """A decimal amount whose integer digits may start with other cells (``8245310.50元``).
+
+    >>> _amount_run("8245310.50元"), _amount_run("00.01"), _amount_run("0.50"), _amount_run("8.5"), _amount_run("82")
+    (True, True, False, False, False)
+    """
+    return glued_amount(token) and any(start > 0 for start in amount_starts(clean(token)))
+
+
 def _signed_run(token: str) -> bool:
     """A sign glued to digits (``-2356``): in a glued row the sign starts a cell, a signed
     number (where the column is signed) or a dash, and the digits may run on into the next
@@ -179,7 +188,14 @@ class RowSearch:
         # without them first.
         self.token_lists = [trimmed] if trimmed == row.tokens else [trimmed, row.tokens]
         self.values_only = [t for t in row.tokens if not is_blank(t)]
-        self.splits = row.splittable and any(_splittable(t) for t in row.tokens)
+        # Where a count column comes before an amount column, a decimal amount's digits
+        # may start with the counts glued in front of it (the glue grammar, grammar.py).
+        self.amount_after = [
+            any(c.kind == "amount" for c in row.columns[i + 1:]) and row.columns[i].kind != "amount"
+            for i in range(self.n)
+        ]
+        self.amounts = row.splittable and any(self.amount_after) and any(_amount_run(t) for t in row.tokens)
+        self.splits = row.splittable and any(_splittable(t) for t in row.tokens) or self.amounts
         self.signed = row.splittable and any(_signed_run(t) for t in row.tokens)
         self.runs = any(is_blank(t) and t != "" for t in row.tokens)
         self._strong: list[Reading] | None = None
@@ -305,6 +321,9 @@ class RowSearch:
         if offset == 0 and self.signed and _signed_run(token):
             self._cut_signed(token, ti, gaps_left)
             return
+        if self.amounts and _amount_run(token):
+            self._cut_amount(token, ti, offset, gaps_left)
+            return
         if offset == 0 and not (self.row.splittable and _splittable(token)):
             cells.append(read_token(token, self.row.columns[slot]))
             if self._sums_ok(slot):
@@ -360,6 +379,37 @@ class RowSearch:
                     self._dfs(ti + 1, 0, gaps_left)
                 else:
                     self._dfs(ti, offset, gaps_left)
+            cells.pop()
+            if not self._done:
+                return
+
+    def _cut_amount(self, token: str, ti: int, offset: int, gaps_left: int) -> None:
+        """The cuts of a glued decimal amount from ``offset``: in a count column followed by
+        an amount column, a count from the front of the integer digits (the amount must
+        still start at a number, :func:`~gkparse.grammar.amount_starts`); in any other
+        column, the rest read whole by the cell grammar (an amount, or text in a count
+        column)."""
+        cells, slot = self._cells, len(self._cells)
+        column = self.row.columns[slot]
+        text = clean(token)
+        starts = [i for i in amount_starts(text) if i > offset]
+        options: list[tuple[Read, int]] = []
+        if self.amount_after[slot]:
+            # A count: no leading zero, and the amount must still start at a number.
+            for start in starts:
+                if text[offset] == "0" and start > offset + 1:
+                    break
+                options.append((Read(int(text[offset:start]), "num", token, split=True), start))
+        if offset in amount_starts(text) or (offset == 0 and not options):
+            whole = read_token(text[offset:], column)
+            options.append((Read(whole.value, whole.how, token, split=offset > 0), len(text)))
+        for read, end in options:
+            cells.append(read)
+            if self._sums_ok(slot):
+                if end == len(text):
+                    self._dfs(ti + 1, 0, gaps_left)
+                else:
+                    self._dfs(ti, end, gaps_left)
             cells.pop()
             if not self._done:
                 return

@@ -27,10 +27,13 @@ def check_completeness(template: Template, placed: Mapping[Key, Cell], present: 
             for block in table.blocks:
                 for row in block.rows:
                     # A row printed with other columns than the template's (the seed's
-                    # 3-column 第(九)项) is not missing; a row not printed at all is.
-                    if any(not absent(Key(table.kind, row.key, c.key)) for c in table.columns):
-                        continue
-                    missing.extend(str(Key(table.kind, row.key, c.key)) for c in block.columns)
+                    # 3-column 第(九)项) is not missing; a row not printed at all is, and
+                    # so are the cells of its own columns a printed row lacks.
+                    gone = [str(Key(table.kind, row.key, c.key)) for c in block.columns if absent(Key(table.kind, row.key, c.key))]
+                    if len(gone) < len(block.columns) or not any(
+                        not absent(Key(table.kind, row.key, c.key)) for c in table.columns
+                    ):
+                        missing.extend(gone)
             if missing:
                 issues.append(Issue(
                     rule="missing-cells", severity="warning", where=table.kind,

@@ -4,6 +4,9 @@ Every relation is template data (:class:`~gkparse.templates.Relation`,
 :class:`~gkparse.templates.CrossYearRelation`) and every sum is judged by the one rule,
 :func:`gkparse.templates.sums_agree`: not assessable when a side is all blank, otherwise
 blanks count as 0 and the issue says which did. A broken relation is reported, never fixed.
+A relation that does not hold while it involves cells the reader lost (absent, unreadable,
+or of a row no reading fills) is not the document's violation: an ``unassessed`` info
+issue names it and the lost cells.
 """
 
 from __future__ import annotations
@@ -42,6 +45,24 @@ def _possible_sums(cells: list[Cell | None]) -> set[Number] | None:
     return sums
 
 
+def _lost(cell: Cell | None) -> bool:
+    """A cell whose number the reader lost: not found (absent), text that is not a number
+    (unreadable), or a cell of a row no reading fills (ambiguous with no value to offer).
+    Its value is unknown, not blank: a relation it takes part in cannot be judged."""
+    if cell is None or cell.state in (CellState.ABSENT, CellState.UNREADABLE):
+        return True
+    return cell.state is CellState.AMBIGUOUS and cell.value is None and not cell.alternatives
+
+
+def _unassessed(relation: Relation, where: str, keys: list[Key], cells: list[Cell | None]) -> Issue:
+    lost = [str(k) for k, c in zip(keys, cells) if _lost(c)]
+    message = (
+        f"{relation.id} {where}: not assessed, the reader lost {len(lost)} of its cells"
+        f" ({', '.join(lost)}); ({relation.text})"
+    )
+    return Issue(rule="unassessed", severity="info", where=where, message=message, cells=lost)
+
+
 def _assess(relation: Relation, where: str, left_keys: list[Key], right_keys: list[Key], lookup: Lookup) -> Issue | None:
     left = [lookup(k) for k in left_keys]
     right = [lookup(k) for k in right_keys]
@@ -55,6 +76,10 @@ def _assess(relation: Relation, where: str, left_keys: list[Key], right_keys: li
         rights = _possible_sums(right)
         if lefts is None or rights is None or lefts & rights:
             return None
+    if any(map(_lost, left + right)):
+        # The sums disagree, but a cell the reader lost may hold the difference: the
+        # document is not shown to break the relation.
+        return _unassessed(relation, where, left_keys + right_keys, left + right)
     actual = sum(c.value for c in left if c is not None and c.value is not None)
     expected = sum(c.value for c in right if c is not None and c.value is not None)
     keys = left_keys + right_keys

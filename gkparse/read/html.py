@@ -26,13 +26,11 @@ from lxml import etree
 
 from .. import vocabulary as vocab
 from ..errors import EmptyInputError
-from ..grammar import is_value
-from ..normalize import label_key
-from ..templates import TABLE_KINDS, TEMPLATES, TableKind
+from .grid import CUES, Segmenter
 from .meta import label_value_lines, meta_field_label
-from .page import LabeledRow, Page, TableRows
+from .page import Page, TableRows
 from .profiles import body_xpaths
-from .tablegrid import GridCell, expand_table, table_rows
+from .tablegrid import expand_table, table_rows
 
 __all__ = ["read_html", "looks_like_html", "drop_hidden", "parse_tree"]
 
@@ -54,53 +52,29 @@ SNIFF_CHARS = 4096
 #: A document not starting with ``<`` is markup when its head holds this many tags: a text
 #: dump may carry a stray tag or two (a pasted ``<br>``), a page has many.
 MIN_HTML_TAGS = 3
-#: Label stems shorter than this match inside unrelated words (其他, 总计) when deciding
-#: whether a table row is a data row.
-MIN_ROW_STEM = 3
 #: A title printed in the body is among its first lines.
 TITLE_BODY_LINES = 6
 #: Body candidates need at least this many report markers to beat the page's <body>.
 MIN_BODY_MARKERS = 2
 
 
-class _Cues:
-    """What the registered templates print that locates the report's tables in a page.
-
-    Built once per set of registered templates (a template registered later is seen)."""
+class _Anchors:
+    """XPaths finding the report's tables in a page (tables holding a part 二 or part 三
+    start cue of :data:`gkparse.read.grid.CUES`), rebuilt when the registry changes."""
 
     def __init__(self) -> None:
         self.key: tuple[int, ...] = ()
 
-    def refresh(self) -> _Cues:
-        key = tuple(id(t) for t in TEMPLATES.values())
-        if key == self.key:
+    def refresh(self) -> _Anchors:
+        cues = CUES.refresh()
+        if cues.key == self.key:
             return self
-        self.key = key
-        tables = [t.table(kind) for t in TEMPLATES.values() for kind in TABLE_KINDS]
-
-        def union(kind: str, attr: str) -> tuple[str, ...]:
-            return tuple(dict.fromkeys(label_key(x) for t in tables if t.kind == kind for x in getattr(t, attr)))
-
-        self.starts = {kind: union(kind, "starts") for kind in TABLE_KINDS}
-        self.start_excludes = {kind: union(kind, "start_excludes") for kind in TABLE_KINDS}
-        self.value_headers = {kind: union(kind, "value_header_stems") for kind in TABLE_KINDS}
-        self.header_first = tuple(dict.fromkeys(label_key(t.header_first) for t in tables if t.header_first))
-        # Part 四's row labels are its header words too (行政复议 heads a column group):
-        # its header ends where the values start, not at a row label.
-        self.row_stems = {
-            kind: tuple(dict.fromkeys(s for t in tables if t.kind == kind for row in t.rows for s in row.stems if len(s) >= MIN_ROW_STEM))
-            if kind != "appeals" else ()
-            for kind in TABLE_KINDS
-        }
-        anchors = [x for x in self.starts["disclosure"] + self.starts["requests"]]
+        self.key = cues.key
+        anchors = [x for x in cues.starts["disclosure"] + cues.starts["requests"]]
         has_anchor = " or ".join(f"contains(., {_xpath_literal(a)})" for a in anchors)
         self.report_table = etree.XPath(f"(//table[{has_anchor}])[1]")
         self.report_tables = etree.XPath(f"//table[{has_anchor}]")
         return self
-
-    def opens(self, kind: TableKind, key: str) -> bool:
-        """Whether a row's label key names a start of ``kind``'s table and none of its excludes."""
-        return any(s in key for s in self.starts[kind]) and not any(x in key for x in self.start_excludes[kind])
 
 
 def _xpath_literal(text: str) -> str:
@@ -119,7 +93,7 @@ def _xpath_literal(text: str) -> str:
     return "concat(" + ", \"'\", ".join(f"'{part}'" for part in text.split("'")) + ")"
 
 
-_CUES = _Cues()
+_ANCHORS = _Anchors()
 
 
 def looks_like_html(text: str) -> bool:
@@ -267,7 +241,7 @@ def drop_hidden(root: etree._Element) -> None:
     holding = [e for e in removed + blanked if _HAS_TABLE(e)]
     if holding:
         hidden_ids = {id(e) for e in holding}  # ids of live elements (holding keeps them)
-        reports = _CUES.refresh().report_tables(root)
+        reports = _ANCHORS.refresh().report_tables(root)
         enclosing = {id(outer) for outer in reports if any(inner in reports for inner in outer.iterdescendants("table"))}
         visible_report = any(  # an innermost report table outside every hidden element
             id(table) not in enclosing
@@ -302,7 +276,7 @@ _BODY_ANCESTOR_XPATHS = tuple(etree.XPath(_ancestor_form(x)) for x in body_xpath
 
 
 def _find_body(root: etree._Element) -> etree._Element:
-    anchor = _CUES.refresh().report_table(root)
+    anchor = _ANCHORS.refresh().report_table(root)
     xpaths = _BODY_ANCESTOR_XPATHS if anchor else _BODY_XPATHS
     start = anchor[0] if anchor else root
     best: tuple[int, int, etree._Element] | None = None
@@ -411,104 +385,6 @@ def _meta_tag_lines(root: etree._Element) -> list[str]:
 # --- tables ----------------------------------------------------------------------------
 
 
-def _is_data_row(texts: list[str], row_stems: tuple[str, ...]) -> bool:
-    if any(is_value(t) for t in texts if t):
-        return True
-    key = label_key(" ".join(texts))
-    return any(stem in key for stem in row_stems)
-
-
-def _segment_to_rows(kind: TableKind, grid: list[list[GridCell]], caption: str | None) -> TableRows:
-    """One part's grid rows → labelled rows with one token per logical column."""
-    width = max((len(r) for r in grid), default=0)
-    header_count = 0
-    for row in grid:
-        texts = [slot.text for slot in row if slot.origin]
-        if _is_data_row(texts, _CUES.row_stems[kind]):
-            break
-        header_count += 1
-    header, data = grid[:header_count], grid[header_count:]
-    if kind == "disclosure" and header and not data:
-        return TableRows(kind, [], None, caption)
-    if header:
-        leaf = header[-1]
-        first = leaf[0]
-        label_cols = 0
-        if not _names_value_column(kind, first.text):
-            while label_cols < width and leaf[label_cols].cell_id == first.cell_id:
-                label_cols += 1
-            if label_cols == width:  # a caption-like row: not a real header
-                label_cols = 1
-        groups: list[list[int]] = []
-        for c in range(label_cols, width):
-            if groups and leaf[c].cell_id == leaf[groups[-1][0]].cell_id and leaf[c].cell_id != -1:
-                groups[-1].append(c)
-            else:
-                groups.append([c])
-        columns = []
-        for group in groups:
-            stack: list[str] = []
-            for hrow in header:
-                text = hrow[group[0]].text
-                is_label = label_cols > 0 and hrow[group[0]].cell_id == first.cell_id
-                if text and (not stack or stack[-1] != text) and not is_label:
-                    stack.append(text)
-            columns.append("/".join(stack))
-    else:
-        label_cols = 0
-        for row in data:
-            n = 0
-            while n < len(row) and row[n].text and not is_value(row[n].text):
-                n += 1
-            label_cols = max(label_cols, n)
-        groups = [[c] for c in range(label_cols, width)]
-        columns = None
-    rows: list[LabeledRow] = []
-    for row in data:
-        label_parts: list[str] = []
-        for slot in row[:label_cols]:
-            if slot.text and (not label_parts or label_parts[-1] != slot.text):
-                label_parts.append(slot.text)
-        tokens: list[str] = []
-        for group in groups:
-            seen: set[int] = set()
-            texts = []
-            for c in group:
-                if c < len(row):
-                    slot = row[c]
-                    if slot.origin and slot.cell_id not in seen:
-                        seen.add(slot.cell_id)
-                        if slot.boxes:  # separate boxes of a nested table: never one glued number
-                            texts.append(" | ".join(slot.boxes))
-                        elif slot.text:
-                            texts.append(slot.text)
-            tokens.append(" ".join(texts))
-        if not label_parts and not any(tokens):
-            continue
-        rows.append(LabeledRow(" ".join(label_parts), tokens, glued=False))
-    return TableRows(kind, rows, columns, caption)
-
-
-def _names_value_column(kind: TableKind, text: str) -> bool:
-    key = label_key(text)
-    return any(stem in key for stem in _CUES.value_headers[kind])
-
-
-def _start_of(texts: list[str], current: TableKind | None, fresh: bool) -> TableKind | None:
-    """The part a row starts, if any; ``fresh`` says the current part has no rows yet."""
-    key = label_key(" ".join(texts))
-    cues = _CUES
-    if cues.opens("disclosure", key):
-        return "disclosure"
-    if key.startswith(cues.header_first) and (current != "disclosure" or not fresh):
-        return "disclosure"  # a part 二 sub-table printed without its caption row
-    if current != "requests" and cues.opens("requests", key):
-        return "requests"
-    if current != "appeals" and cues.opens("appeals", key):
-        return "appeals"
-    return None
-
-
 def _is_grid(table: etree._Element) -> bool:
     """Whether a table has the shape of a data table (two rows or more, and a row of two
     cells or more) rather than of a wrapper around a cell's text."""
@@ -548,41 +424,18 @@ def _grid_tables(body: etree._Element) -> list[etree._Element]:
 
 
 def _tables(body: etree._Element) -> list[TableRows]:
-    tables = _grid_tables(body)
-    parts: list[TableRows] = []
-    current: TableKind | None = None
-    segment: list[list[GridCell]] = []
-    caption: str | None = None
-
-    def close() -> None:
-        if current is not None and segment:
-            parts.append(_segment_to_rows(current, segment, caption))
-
-    for table in tables:
-        grid = expand_table(table, _marked_cell_text)
-        for row in grid:
-            texts = [slot.text for slot in row if slot.origin]
-            if not any(texts):
-                continue
-            start = _start_of(texts, current, fresh=not segment)
-            if start is not None:
-                close()
-                current, segment = start, []
-                is_caption = start == "disclosure" and not label_key(texts[0]).startswith(_CUES.header_first)
-                caption = " ".join(t for t in texts if t) if is_caption else None
-                if is_caption:
-                    continue  # the caption row is not part of the grid
-            if current is not None:
-                segment.append(row)
-        # A table boundary ends a part unless the next table has no start row of its own
-        # (tables split across pages continue the current part).
-    close()
-    return parts
+    # A table boundary does not end a part: tables split across pages continue the current
+    # part unless the next table has a start row of its own.
+    segmenter = Segmenter()
+    for table in _grid_tables(body):
+        for row in expand_table(table, _marked_cell_text):
+            segmenter.row(row)
+    return segmenter.finish()
 
 
 def read_html(text: str, *, source: str | None = None) -> Page:
     """Read decoded HTML into a :class:`Page`."""
-    _CUES.refresh()
+    _ANCHORS.refresh()
     root = _visible_tree(text, source)
     body = _find_body(root)
     page = Page(form="html")

@@ -151,25 +151,61 @@ def label_value_lines(cells: list[str]) -> list[str]:
     return lines
 
 
+#: Markdown's marks around a title line in a text dump (``# 标题``, ``**标题**``).
+_TITLE_MARKS = re.compile(r"^\s{0,3}#{1,6}\s+|^\s*>+\s*|\*\*|__")
+#: Whitespace inside a spaced-out title (the year's gap is
+#: :data:`gkparse.vocabulary.TITLE_YEAR_GAP`): between CJK characters when the title is
+#: letter-spaced.
+_CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff\uff08\uff09])\s+(?=[\u3400-\u9fff\uff08\uff09\d])|(?<=\d)\s+(?=\d)")
+#: A title is letter-spaced when this many gaps sit between its characters.
+MIN_SPACED_GAPS = 3
+
+
+def _title_text(raw: str) -> str:
+    """A title candidate as text: one line, without markdown's marks, a title label or the
+    gaps of a spaced-out title.
+
+    >>> _title_text("## **2024 年某某局政府信息公开工作年度报告**")
+    '2024年某某局政府信息公开工作年度报告'
+    >>> _title_text("2 0 2 4 年 某 某 局 政 务 公 开 年 度 报 告")
+    '2024年某某局政务公开年度报告'
+    """
+    text = vocab.TITLE_LABEL.sub("", " ".join(_TITLE_MARKS.sub("", raw).split()))
+    text = vocab.TITLE_YEAR_GAP.sub("", text)
+    if len(_CJK_GAP.findall(text)) >= MIN_SPACED_GAPS:
+        text = _CJK_GAP.sub("", text)
+    return text
+
+
+def _title_of(text: str, strict: bool) -> bool:
+    if not text or len(text) > MAX_TITLE_CHARS or vocab.lookalike_reason(text):
+        return False
+    compact = vocab.compact_title(text)
+    if strict:
+        return vocab.REPORT_TITLE.match(compact) is not None
+    return vocab.LOOSE_REPORT_TITLE.search(compact) is not None
+
+
 def find_title(candidates: list[str]) -> str | None:
     """The first candidate that reads as an annual-report title (not a look-alike such as
-    a notice about reports, an interpretation, a graphic or a sample).
+    a notice about reports, an interpretation, a graphic or a sample). Markdown's marks and
+    a spaced-out title's gaps are no part of it; a title a dump broke over two lines is
+    read from the two candidates joined, when no candidate alone is a title.
 
     >>> find_title(["图解：某县2023年政府信息公开工作年度报告", "某县2023年政府信息公开工作年度报告"])
     '某县2023年政府信息公开工作年度报告'
+    >>> find_title(["# 2024 年某某局政府信息公开工作", "年度报告", "一、总体情况"])
+    '2024年某某局政府信息公开工作年度报告'
     """
+    texts = [_title_text(raw) for raw in candidates]
     for strict in (True, False):
-        for raw in candidates:
-            text = vocab.TITLE_LABEL.sub("", " ".join(raw.split()))
-            if not text or len(text) > MAX_TITLE_CHARS:
-                continue
-            if vocab.lookalike_reason(text):
-                continue
-            compact = vocab.compact_title(text)
-            if strict and vocab.REPORT_TITLE.match(compact):
+        for text in texts:
+            if _title_of(text, strict):
                 return text
-            if not strict and vocab.LOOSE_REPORT_TITLE.search(compact):
-                return text
+    for first, second in zip(texts, texts[1:]):
+        joined = first + second
+        if first and second and not vocab.SENTENCE_MARKS.search(first) and _title_of(joined, True):
+            return joined
     return None
 
 

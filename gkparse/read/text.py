@@ -239,7 +239,7 @@ def _label_end(c: _Compact, stem_end: int, ceiling: int) -> int:
 
 @dataclass
 class _Hit:
-    row: Row
+    row: Row | None  # None: label text no stem matched (the cells stage matches it, or not)
     start: int  # label start
     stem_end: int
     end: int = 0  # label end
@@ -257,10 +257,58 @@ def _stems_in(c: _Compact, rows: tuple[Row, ...], start: int, end: int) -> list[
     return hits
 
 
+#: Label characters in a row's values that may be a row label no stem matched
+#: (``2.其他法律行政止公开`` for 2.其他法律行政法规禁止公开): at least this many in a run, so a
+#: unit (元, 万元) between values is never taken for a label.
+MIN_LABEL_RUN = 3
+
+
+def _unstemmed_labels(c: _Compact, hits: list[_Hit], rows: tuple[Row, ...], end: int) -> list[_Hit]:
+    """``hits`` with a hit added for each run of label text inside a row's values where the
+    template has a row between the two found rows that no stem found: its label as
+    printed (a wrong, missing or extra character), which the cells stage matches to the
+    template's label in that place (:func:`gkparse.cells.align.align`), so that its
+    values are never read as the row before's."""
+    order = {row.key: i for i, row in enumerate(rows)}
+    out: list[_Hit] = []
+    for i, hit in enumerate(hits):
+        out.append(hit)
+        if hit.row is None or hit.row.key not in order:
+            continue
+        nxt = hits[i + 1] if i + 1 < len(hits) else None
+        missing = (order[nxt.row.key] if nxt and nxt.row and nxt.row.key in order else len(rows)) - order[hit.row.key] - 1
+        if missing <= 0 or (nxt is None and end >= len(c.compact)):
+            continue  # no row missing here, or the document is cut inside this table
+        stop = nxt.start if nxt else end
+        runs: list[list[int]] = []
+        for m in _LABEL_RUN.finditer(c.compact, hit.end, stop):
+            start = m.start()
+            if start - 2 > hit.end and c.compact[start - 1] in ".、" and c.compact[start - 2].isdigit():
+                start -= 2  # the leaf number glued in front (2.)
+            if runs and _LABEL_JOIN.fullmatch(c.compact, runs[-1][1], start):
+                runs[-1][1] = m.end()  # a group label, then the leaf's number and label
+            else:
+                runs.append([start, m.end()])
+        groups = {label_key(row.group) for row in rows if row.group}
+        labels = [r for r in runs if r[1] - r[0] >= MIN_LABEL_RUN and c.compact[r[0]:r[1]] not in groups]
+        for start, stem_end in labels[:missing]:
+            out.append(_Hit(None, start, stem_end, stem_end))
+    return out
+
+
+#: What may stand between a group label and its first leaf's label (a cell boundary).
+_LABEL_JOIN = re.compile(r"\|*")
+_LABEL_RUN = re.compile("[^" + re.escape("".join(sorted(_VALUE_CHARS))) + "]+")
+
+
 def _extend_labels(c: _Compact, hits: list[_Hit], floor: int, end: int) -> None:
     for i, hit in enumerate(hits):
+        if hit.row is None:
+            continue
         hit.start = _label_start(c, hit.start, hits[i - 1].stem_end if i else floor, hit.row.number)
     for i, hit in enumerate(hits):
+        if hit.row is None:
+            continue
         ceiling = hits[i + 1].start if i + 1 < len(hits) else end
         hit.end = _label_end(c, hit.stem_end, ceiling)
 
@@ -285,26 +333,46 @@ def _region_rows(c: _Compact, hits: list[_Hit], end: int, layout: _Layout) -> li
         rows.append(
             LabeledRow(
                 c.original(hit.start, hit.end), layout.tokens(region), glued=True,
-                key=hit.row.key, truncated=stop >= len(c.compact), splittable="|" not in region,
+                key=hit.row.key if hit.row else None, truncated=stop >= len(c.compact), splittable="|" not in region,
                 bare_means_blank=region == "",
             )
         )
     return rows
 
 
-def _header_columns(c: _Compact, columns: tuple[Column, ...], start: int, end: int) -> tuple[list[str], int]:
-    """The header labels between ``start`` and ``end`` in order, and where the last ends."""
-    found: list[tuple[int, int, Column]] = []
+def _header_columns(
+    c: _Compact, columns: tuple[Column, ...], start: int, end: int, expected: int = 0, skip: str = ""
+) -> tuple[list[str], int]:
+    """The header labels between ``start`` and ``end`` in order, and where the last ends.
+
+    When fewer than ``expected`` (the block's columns) are found by their stems, the other
+    runs of label text there (but ``skip``, the label column's header) are given too, as
+    printed (``采购总金`` for 采购总金额): the cells stage matches them to the template's
+    columns or reports them, so that no column's cells shift onto another's.
+    """
+    found: list[tuple[int, int, Column | None]] = []
     for column in columns:
         hit = _find_stem(c, column.stems, start, end)
         if hit is not None:
             found.append((hit[0], hit[1], column))
     found.sort(key=lambda f: f[0])
-    kept: list[tuple[int, int, Column]] = []
+    kept: list[tuple[int, int, Column | None]] = []
     for item in found:  # overlapping matches name one header: keep the first
         if kept and item[0] < kept[-1][1]:
             continue
         kept.append(item)
+    if len(kept) < expected:
+        for m in _LABEL_RUN.finditer(c.compact, start, end):
+            pieces = [(m.start(), m.end())]
+            for s_, e_, _ in kept:  # the run's text outside the matched headers
+                pieces = [p for a, b in pieces for p in ((a, min(b, s_)), (max(a, e_), b)) if p[1] - p[0] > 0]
+            for a, b in pieces:
+                text = c.compact[a:b]
+                if skip and text.startswith(skip):
+                    a, text = a + len(skip), text[len(skip):]
+                if len(text) >= MIN_LABEL_RUN:
+                    kept.append((a, b, None))
+        kept.sort(key=lambda f: f[0])
     return [c.original(s, e) for s, e, _ in kept], (kept[-1][1] if kept else start)
 
 
@@ -387,9 +455,15 @@ def read_tables(page: Page, template: Template) -> None:
     for i, caption in enumerate(captions):
         seg_end = captions[i + 1].start() if i + 1 < len(captions) else disclosure_end
         hits = _stems_in(c, disclosure.rows, caption.end(), seg_end)
+        block = next((b for b in template.disclosure if b.item == caption.group(1)), None)
         header_end = hits[0].start if hits else seg_end
-        columns, header_stop = _header_columns(c, disclosure.columns, caption.end(), header_end)
+        columns, header_stop = _header_columns(
+            c, disclosure.columns, caption.end(), header_end, len(block.columns) if block else 0,
+            label_key(disclosure.header_first),
+        )
         _extend_labels(c, hits, header_stop, seg_end)
+        if block is not None:
+            hits = _unstemmed_labels(c, hits, block.rows, seg_end)
         page.tables.append(
             TableRows("disclosure", _region_rows(c, hits, seg_end, layout), columns or None, c.original(caption.start(), caption.end()))
         )
@@ -400,6 +474,7 @@ def read_tables(page: Page, template: Template) -> None:
     if requests_first:
         hits = _stems_in(c, requests.rows, requests_anchor, requests_end)
         _extend_labels(c, hits, requests_anchor, requests_end)
+        hits = _unstemmed_labels(c, hits, requests.rows, requests_end)
         header_start = note if note != -1 else (part3.end() if part3 else None)
         header_end = hits[0].start if hits else requests_anchor
         header = _request_header(c, requests.columns, header_start, header_end) if header_start is not None else None

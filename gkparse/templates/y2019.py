@@ -60,10 +60,11 @@ DECISIONS = Column(
     prose=("处理决定", "决定"),
 )
 
-PROCUREMENT_ITEMS = Column("items", "采购项目数量", ("采购项目数量", "采购项目"))
+# 全年完成政府集中采购项目8个 states the items; 采购总金额…元 the amount.
+PROCUREMENT_ITEMS = Column("items", "采购项目数量", ("采购项目数量", "采购项目"), prose=("项目",))
 
 PROCUREMENT_AMOUNT = Column(
-    "amount", "采购总金额", ("采购总金额", "采购金额"), kind="amount", unit="元"
+    "amount", "采购总金额", ("采购总金额", "采购金额"), kind="amount", unit="元", prose=("金额",)
 )
 
 ROWS_OTHER_2019 = (Row("other", "(六)其他处理", ("(六)其他处理", "其他处理")),)

@@ -1,7 +1,7 @@
 """Every case of fixtures/cases/text/ (PDF-to-markdown conversions, markdown written by a
 language model, html2text rows, one-line crawler dumps with signed numbers, decimal
-amounts and long part 四 runs) must PASS. The cases issue 11 has still to fix are listed
-strictly in KNOWN_FAILURES with the verdict they give today."""
+amounts and long part 四 runs) must PASS. A case not fixed yet goes in KNOWN_FAILURES with the issue that will fix it;
+the list is strict, so a case that starts passing must leave it."""
 
 from __future__ import annotations
 
@@ -10,13 +10,7 @@ import pytest
 from tests.support.cases import Run, run_parse, runs
 
 #: input → why it fails today (strict: a case that starts passing must leave the list).
-KNOWN_FAILURES: dict[str, str] = {
-    "01-md-pdf-split-tables.md": "issue 11: markdown tables split by separator rows, labels outside tables (FAIL-silent)",
-    "02-md-pdf-header-pieces.md": "issue 11: header text split into pieces, generic headers (FAIL-loud)",
-    "03-md-llm-group-tables.md": "issue 11: a heading and a small table per outcome group (FAIL-loud)",
-    "06-oneline-procurement-decimal-prose-2019.txt": "issue 11: a count glued to a decimal amount, with prose evidence (FAIL-loud)",
-    "07-oneline-procurement-decimal-2019.txt": "issue 11: a count glued to a decimal amount (FAIL-loud)",
-}
+KNOWN_FAILURES: dict[str, str] = {}
 
 RUNS = runs("text")
 

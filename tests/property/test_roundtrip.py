@@ -1,6 +1,8 @@
 """Round trips of generated tables: a consistent table (R1–R4 hold), rendered in each glue
 style the benchmarks measure, parsed back. Every cell comes back with its value, or marked
 ambiguous with the value among its alternatives: never a wrong number presented as certain.
+2019 part 二 rows with negative 本年增/减 and two-decimal 采购总金额 go through the same check.
+The converter shapes (markdown, html2text) are tested in ``test_converter_shapes.py``.
 
 ``HYPOTHESIS_PROFILE=thorough`` searches 300 tables per style instead of CI's 20.
 """
@@ -14,48 +16,9 @@ from hypothesis import strategies as st
 import gkparse
 from gkparse.model import CellState
 from gkparse.templates import TEMPLATES
+from tests.property.strategies import consistent_table, disclosure_rows
 from tests.support.render import STYLES, render
-
-small = st.integers(min_value=0, max_value=40)
-count = st.one_of(st.just(0), st.just(0), small, st.integers(min_value=41, max_value=3000))
-
-
-@st.composite
-def consistent_table(draw: st.DrawFn, template_name: str) -> dict[str, object]:
-    template = TEMPLATES[template_name]
-    applicants = [c.key for c in template.requests_columns if c.key != "total"]
-    cells: dict[str, object] = {}
-    outcomes = [r.key for r in template.requests_rows if r.key not in ("new", "carried_over", "total", "carried_forward")]
-    busy = draw(st.sampled_from(applicants[:2]))
-    # Some agencies leave whole applicant columns blank (empty, not zero).
-    blank = draw(st.sets(st.sampled_from(applicants[2:5]), max_size=2))
-    for row in outcomes:
-        for column in applicants:
-            cells[f"requests/{row}/{column}"] = draw(count) if column == busy else draw(st.sampled_from([0, 0, 0, 1]))
-    for column in applicants:
-        if column in blank:
-            for row in template.requests_rows:
-                cells[f"requests/{row.key}/{column}"] = None
-            continue
-        total = sum(cells[f"requests/{row}/{column}"] for row in outcomes)  # type: ignore[misc]
-        carried_forward = draw(st.sampled_from([0, 0, 1, 2, 5]))
-        carried_over = draw(st.integers(min_value=0, max_value=total + carried_forward))
-        cells[f"requests/total/{column}"] = total
-        cells[f"requests/carried_forward/{column}"] = carried_forward
-        cells[f"requests/carried_over/{column}"] = carried_over
-        cells[f"requests/new/{column}"] = total + carried_forward - carried_over
-    for row in template.requests_rows:
-        cells[f"requests/{row.key}/total"] = sum(cells[f"requests/{row.key}/{c}"] or 0 for c in applicants)  # type: ignore[misc]
-    for row in template.appeals_rows:
-        parts = [draw(st.sampled_from([0, 0, 1, 2, 3, 12])) for _ in range(4)]
-        for column, value in zip(("upheld", "corrected", "other", "pending"), parts):
-            cells[f"appeals/{row.key}/{column}"] = value
-        cells[f"appeals/{row.key}/total"] = sum(parts)
-    for block in template.disclosure:
-        for row in block.rows:
-            for column in block.columns:
-                cells[f"disclosure/{row.key}/{column.key}"] = draw(st.sampled_from([0, 1, 3, 12, 250]))
-    return cells
+from tests.support.tables import consistent_cells
 
 
 def _check(template_name: str, cells: dict[str, object], style: str) -> None:
@@ -78,3 +41,43 @@ def test_generated_tables_round_trip(template_name: str, style: str, data: st.Da
     """Render a consistent table in a glue style and parse it back: every cell is either the
     original value or marked ambiguous with the original among its alternatives."""
     _check(template_name, data.draw(consistent_table(template_name)), style)
+
+
+# --- part 二 with signed changes and decimal amounts (2019) ---------------------------------
+
+
+PROCUREMENT = frozenset({"disclosure/procurement/items", "disclosure/procurement/amount"})
+
+
+@pytest.mark.parametrize("style", STYLES)
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_signed_and_decimal_rows_round_trip(style: str, data: st.DataObject) -> None:
+    """2019 part 二 with negative 本年增/减 and two-decimal 采购总金额: in every glue style each
+    cell comes back, or ambiguous with the truth among its readings."""
+    cells = data.draw(consistent_table("2019"))
+    cells.update(data.draw(disclosure_rows("2019")))
+    _check("2019", cells, style)
+
+
+def _procurement_offered(items: int, amount: float, style: str) -> list[tuple[str, object, object, str, list[object]]]:
+    """The procurement cells whose truth is not offered: neither the certain value nor among
+    an ambiguous cell's readings."""
+    cells = {**consistent_cells(TEMPLATES["2019"], seed=4, high=4),
+             "disclosure/procurement/items": items, "disclosure/procurement/amount": amount}
+    report = gkparse.parse_text(render({"template": "2019", "agency": "某局", "year": 2020, "cells": cells}, style))
+    bad = []
+    for key in sorted(PROCUREMENT):
+        cell, want = report.cell(key), cells[key]
+        offered = [cell.value, *cell.alternatives] if cell.state is CellState.AMBIGUOUS else [cell.value]
+        if want not in offered:
+            bad.append((key, want, cell.value, cell.state.value, cell.alternatives))
+    return bad
+
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize(("items", "amount"), [(0, 0.01), (0, 1.01), (0, 12.34), (0, 245310.57), (7, 0.5)])
+def test_a_count_glued_to_a_decimal_amount_is_offered(items: int, amount: float, style: str) -> None:
+    """采购项目数量 | 采购总金额 with a count of 0 or an amount under 1 (``00.01``, ``01.01`` in a
+    one-line dump): the truth is the value or among the readings."""
+    assert _procurement_offered(items, amount, style) == []

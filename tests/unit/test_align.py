@@ -152,3 +152,32 @@ def test_group_label_in_a_pipe_row_is_not_a_value() -> None:
     )
     assert report.requests.withheld.administrative_query.total.state is CellState.PRINTED
     assert report.requests.unavailable.not_held.natural_person.value == 1
+
+
+def test_a_mistyped_row_label_between_its_neighbours_is_matched_and_said() -> None:
+    """``2.其他法律行政止公开`` (three characters dropped) on an HTML row: matched to the
+    template row in its place with a ``fuzzy-label`` issue, never dropped."""
+    rows = [
+        LabeledRow("1.属于国家秘密", ["0"] * 7),
+        LabeledRow("2.其他法律行政止公开", ["1"] + ["0"] * 5 + ["1"]),
+        LabeledRow("3.危及“三安全一稳定”", ["0"] * 7),
+    ]
+    aligned_rows, issues = aligned(TableRows("requests", rows))
+    assert [r.keys[0].row for r in aligned_rows if r.keys[0]] == [
+        "withheld.state_secret", "withheld.prohibited_by_law", "withheld.security_stability",
+    ]
+    assert issues == ["fuzzy-label"]
+
+
+def test_a_label_too_far_from_every_free_row_stays_unmatched() -> None:
+    rows = [LabeledRow("1.属于国家秘密", ["0"] * 7), LabeledRow("合计以上各项", ["0"] * 7)]
+    _, issues = aligned(TableRows("requests", rows))
+    assert issues == ["unmatched-row"]
+
+
+def test_a_short_label_is_never_matched_by_edits() -> None:
+    from gkparse.cells.align import CHARS_PER_EDIT, _near
+
+    rows = TEMPLATES["2019"].table("disclosure").rows
+    assert len("规章") < CHARS_PER_EDIT
+    assert _near("规则", rows[:1]) is None

@@ -51,7 +51,7 @@ def test_prose_narrows_a_disclosure_row() -> None:
     assert len(state.options) > 1
     narrow_by_prose([state], "集中公开现行有效行政规范性文件698件，动态更新本年度制发的规范性文件88件", T2021)
     assert [[c.value for c in o] for o in state.options] == [[88, 55, 698]]
-    assert state.basis == "prose: normative_documents/issued = [88]; normative_documents/in_force = [698]"
+    assert state.basis == 'prose: "制发的规范性文件88件"; "现行有效行政规范性文件698件"'
     assert state.initial > 1
 
 
@@ -154,3 +154,28 @@ def test_basis_is_the_fewest_relations_that_remove_the_same_readings(
     broken: list[set[frozenset[str]]], survivors: set[int], basis: str
 ) -> None:
     assert _basis(["R1", "R2"], broken, survivors) == basis
+
+
+#: Phrasings of part 一 that state part 二 numbers: (text, template, evidence).
+PHRASINGS = [
+    ("全年完成政府集中采购项目8个，采购信息均在平台公开", "2019", {"disclosure/procurement/items": {8}}),
+    ("全年作出行政处罚决定904件", "2019", {"disclosure/penalties/decisions": {904}}),
+    ("本年度制发的规范性文件77件", "2021", {"disclosure/normative_documents/issued": {77}}),
+    ("政府集中采购总金额245310.50元", "2019", {"disclosure/procurement/amount": {245310.5}}),
+    ("政府集中采购项目245310.50元", "2019", {}),  # money is no count, and no amount word
+]
+
+
+@pytest.mark.parametrize(("text", "name", "expected"), PHRASINGS, ids=[p[0][:12] for p in PHRASINGS])
+def test_prose_phrasings(text: str, name: str, expected: dict[str, set[float]]) -> None:
+    assert {str(k): v for k, v in prose_evidence(text, TEMPLATES[name]).items()} == expected
+
+
+def test_the_table_text_of_a_one_line_dump_is_no_evidence() -> None:
+    """shared case 07: the body holds the table itself (``采购总金额政府集中采购8245310.50元``),
+    which must not be read as part 一 stating the amount."""
+    report = gkparse.parse(FIXTURES / "cases" / "text" / "07-oneline-procurement-decimal-2019.txt")
+    assert report.disclosure.procurement.amount.state is CellState.AMBIGUOUS
+    report = gkparse.parse(FIXTURES / "cases" / "text" / "06-oneline-procurement-decimal-prose-2019.txt")
+    cell = report.disclosure.procurement.items
+    assert (cell.value, cell.state, cell.basis) == (8, CellState.RESOLVED, 'prose: "政府集中采购项目8个"')

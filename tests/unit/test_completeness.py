@@ -39,3 +39,21 @@ def test_a_missing_table_is_named() -> None:
     report = gkparse.parse_text(cut + "\n五、存在的主要问题及改进情况\n无。\n")
     assert [(i.rule, i.where) for i in report.issues if i.rule == "missing-table"] == [("missing-table", "appeals")]
     assert report.appeals is None
+
+
+def test_a_part_two_cell_a_printed_row_lacks_is_missing() -> None:
+    """A part 二 row found with one of its block's cells not found: that cell is named
+    ``missing-cells`` (absent, never empty)."""
+    from gkparse.checks.completeness import check_completeness
+    from gkparse.model import Cell, CellState
+    from gkparse.templates import TEMPLATES
+    from gkparse.templates.schema import Key
+
+    template = TEMPLATES["2019"]
+    placed = {
+        Key("disclosure", "procurement", "items"): Cell(value=8, state=CellState.PRINTED),
+        Key("disclosure", "procurement", "amount"): Cell(state=CellState.ABSENT),
+    }
+    issues = [i for i in check_completeness(template, placed, {"disclosure"}) if i.rule == "missing-cells"]
+    assert "disclosure/procurement/amount" in issues[0].cells
+    assert "disclosure/procurement/items" not in issues[0].cells

@@ -219,18 +219,18 @@ def test_start_excludes_and_value_headers_hold_for_the_table_that_declares_them(
     import dataclasses
 
     from gkparse.normalize import label_key
-    from gkparse.read import html as reader
+    from gkparse.read import grid as reader
     from gkparse.templates import TEMPLATES
 
     new_row = label_key("一、本年新收政府信息公开申请数量")
-    assert reader._CUES.refresh().opens("requests", new_row)
-    assert not reader._names_value_column("requests", "自然人")
+    assert reader.CUES.refresh().opens("requests", new_row)
+    assert not reader.names_value_column("requests", "自然人")
     base = TEMPLATES["2021"]
     requests = dataclasses.replace(base.table("requests"), start_excludes=("新收",), value_header_stems=("自然人",))
     variant = dataclasses.replace(base, name="variant", tables=tuple(requests if t.kind == "requests" else t for t in base.tables))
     monkeypatch.setitem(TEMPLATES, "variant", variant)
-    cues = reader._CUES.refresh()
+    cues = reader.CUES.refresh()
     assert not cues.opens("requests", new_row)
     assert cues.opens("requests", label_key("申请人情况"))
-    assert reader._names_value_column("requests", "自然人")
-    assert not reader._names_value_column("disclosure", "自然人")
+    assert reader.names_value_column("requests", "自然人")
+    assert not reader.names_value_column("disclosure", "自然人")

@@ -143,3 +143,18 @@ def test_read_meta_labels(lines: list[str], fields: dict[str, str], extra: dict[
 )
 def test_label_value_cells(cells: list[str], lines: list[str]) -> None:
     assert label_value_lines(cells) == lines
+
+
+def test_titles_as_text_dumps_print_them() -> None:
+    """Markdown marks, a title broken over two lines and a spaced-out title: the title and
+    the agency are the words, not the marks or the gaps."""
+    from gkparse.read.meta import agency_from_title, find_title
+
+    assert find_title(["# **某某县交通运输局2023年政府信息公开工作年度报告**"]) == "某某县交通运输局2023年政府信息公开工作年度报告"
+    broken = find_title(["## 2024 年某某局政府信息公开工作", "年度报告", "一、总体情况"])
+    assert broken == "2024年某某局政府信息公开工作年度报告"
+    assert agency_from_title(broken) == "某某局"
+    spaced = find_title(["2 0 2 4 年 某 某 局 政 府 信 息 公 开 工 作 年 度 报 告"])
+    assert spaced == "2024年某某局政府信息公开工作年度报告"
+    # A line ending a sentence is not the first half of a title.
+    assert find_title(["本局认真落实条例，", "2024年政府信息公开工作年度报告的编制"]) is None

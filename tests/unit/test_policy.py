@@ -9,7 +9,7 @@ from gkparse.cells.align import AlignedRow, ColumnSpec, RowSum
 from gkparse.cells.choose import RowState
 from gkparse.cells.policy import row_cells
 from gkparse.cells.repair import repair
-from gkparse.cells.search import CUT, EMPTY, Read, read_token, readings
+from gkparse.cells.search import CUT, EMPTY, VANISHED, Read, read_token, readings
 from gkparse.model import CellState
 from gkparse.templates import TEMPLATES
 from gkparse.templates.schema import Key
@@ -129,7 +129,10 @@ GLUED = [
     (_glued(["4", "x"], [(num(4, "4", False), EMPTY), (num(4, "4", False), Read(None, "text", "x"))]),
      # The 4 is the same in both readings: "resolved" (kept from before the split; nothing
      # chose it, so it has no basis).
-     [(4, CellState.RESOLVED, "4", [], None), (None, CellState.AMBIGUOUS, "4 x", [], None)], "blank or text: not the same"),
+     # The second cell lists the other reading (a blank: None) beside the text shown.
+     [(4, CellState.RESOLVED, "4", [], None), (None, CellState.AMBIGUOUS, "4 x", [None], None)], "blank or text: not the same"),
+    (_glued(["4"], [(num(4, "4", False), VANISHED)]),
+     [(4, CellState.PRINTED, "4", [], None), (None, CellState.ABSENT, None, [], None)], "a vanished blank was not found"),
     (_glued(["1818"], []),
      [(None, CellState.AMBIGUOUS, "1818", [], None)] * 2, "no reading fills the row"),
     (_glued([], []),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import gkparse
 from gkparse.checks import check_relations, check_years
 from gkparse.templates import TEMPLATES, Key
@@ -59,7 +61,36 @@ def test_a_relation_over_ambiguous_cells_breaks_only_if_no_reading_holds() -> No
         Key("appeals", "review", "upheld"): gkparse.Cell(value=1, state=gkparse.CellState.AMBIGUOUS, alternatives=[10]),
         Key("appeals", "review", "total"): gkparse.Cell(value=10, state=gkparse.CellState.PRINTED),
     }
+    for column in ("corrected", "other", "pending"):
+        cells[Key("appeals", "review", column)] = gkparse.Cell(state=gkparse.CellState.EMPTY)
     assert [i for i in check_relations(template, cells.get) if i.rule == "R4"] == []
     cells[Key("appeals", "review", "total")] = gkparse.Cell(value=7, state=gkparse.CellState.PRINTED)
     broken = [i for i in check_relations(template, cells.get) if i.rule == "R4"]
     assert [(i.where, i.empty_as_zero[:1]) for i in broken] == [("appeals/review", ["appeals/review/corrected"])]
+
+
+LOST = [
+    (None, "a cell the reader never placed"),
+    (gkparse.Cell(state=gkparse.CellState.ABSENT), "absent"),
+    (gkparse.Cell(raw="见附件", state=gkparse.CellState.UNREADABLE), "unreadable text"),
+    (gkparse.Cell(raw="1818", state=gkparse.CellState.AMBIGUOUS), "a cell of a row no reading fills"),
+]
+
+
+@pytest.mark.parametrize(("lost", "what"), LOST, ids=[x[1] for x in LOST])
+def test_a_relation_over_lost_cells_is_unassessed_not_broken(lost: gkparse.Cell | None, what: str) -> None:
+    """R4 with a cell the reader lost does not hold on the cells found: the document is
+    not shown to break it; an ``unassessed`` info issue names the relation and the cell."""
+    template = TEMPLATES["2021"]
+    cells: dict[Key, gkparse.Cell] = {
+        Key("appeals", "review", c): gkparse.Cell(value=v, state=gkparse.CellState.PRINTED)
+        for c, v in (("upheld", 1), ("corrected", 2), ("other", 0), ("total", 7))
+    }
+    if lost is not None:
+        cells[Key("appeals", "review", "pending")] = lost
+    issues = [i for i in check_relations(template, cells.get) if i.where == "appeals/review"]
+    assert [(i.rule, i.severity, i.cells) for i in issues] == [("unassessed", "info", ["appeals/review/pending"])]
+    assert "R4" in issues[0].message
+    # A relation that holds on the cells found stays quiet.
+    cells[Key("appeals", "review", "total")] = gkparse.Cell(value=3, state=gkparse.CellState.PRINTED)
+    assert [i for i in check_relations(template, cells.get) if i.where == "appeals/review"] == []

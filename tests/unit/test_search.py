@@ -298,3 +298,43 @@ def test_a_subtotal_column_cuts_a_glued_row() -> None:
     sums = [RowSum("R3", [0, 1, 2, 3, 4, 5], 7), RowSum("R3", [1, 2, 3, 4, 5], 6), RowSum("R3", [0, 6], 7)]
     row = AlignedRow("requests", columns, ["4160120950"], True, sums=sums)
     assert values(row) == [[41, 6, 0, 1, 2, 0, 9, 50]]
+
+
+# --- a count glued to a decimal amount (the glue grammar, grammar.amount_starts) ---------
+
+
+def _procurement(tokens: list[str]) -> AlignedRow:
+    columns = [
+        ColumnSpec(Key("disclosure", "procurement", "items")),
+        ColumnSpec(Key("disclosure", "procurement", "amount"), "amount", "元"),
+    ]
+    return AlignedRow("disclosure", columns, tokens, True)
+
+
+@pytest.mark.parametrize(
+    ("tokens", "expected"),
+    [
+        # shared cases 06/07: 8 | 245310.50 元 glued.
+        (["8245310.50元"], {(8245, 310.5), (82453, 10.5), (824, 5310.5), (824531, 0.5), (82, 45310.5), (8, 245310.5)}),
+        # a variant: 21 | 6630187.45 元, with a zero inside the amount (no leading zero cut).
+        (["216630187.45元"], None),
+        # full-width digits read as ASCII.
+        (["８２４５.５"], {(8, 245.5), (82, 45.5), (824, 5.5)}),
+        # already spaced: one reading.
+        (["8", "245310.50元"], {(8, 245310.5)}),
+    ],
+)
+def test_a_count_glued_to_a_decimal_amount(tokens: list[str], expected: set[tuple[object, ...]] | None) -> None:
+    found = {tuple(c.value for c in r) for r in readings(_procurement(tokens))[0]}
+    if expected is None:
+        # 21 | 6630187.45: every cut before the amount's digits, the amount never with a leading zero.
+        assert (21, 6630187.45) in found
+        assert all(not str(amount).startswith("0") or str(amount).startswith("0.") for _, amount in found)
+        assert all(isinstance(count, int) for count, _ in found)
+        return
+    assert found == expected
+
+
+def test_a_decimal_amount_is_cut_only_where_a_count_column_comes_first() -> None:
+    row = AlignedRow("disclosure", [ColumnSpec(Key("disclosure", "fees", "amount"), "amount", "万元")], ["1235.5"], True)
+    assert [[c.value for c in r] for r in readings(row)[0]] == [[1235.5]]

@@ -120,3 +120,75 @@ def test_text_where_cells_belong_is_never_read_as_blank_cells() -> None:
     report = gkparse.parse_text(lines)
     assert report.cell("disclosure/licensing/decisions").state.value == "absent"
     assert any(i.rule == "missing-cells" and "disclosure/licensing/decisions" in i.cells for i in report.issues)
+
+
+# --- issue 11 part 2: glued decimal amounts, prose evidence, labels as people type them ----
+
+
+def _report_2019(seed: int = 7) -> dict:  # type: ignore[type-arg]
+    cells = consistent_cells(TEMPLATES["2019"], seed=seed)
+    cells["disclosure/procurement/items"] = 21
+    cells["disclosure/procurement/amount"] = 6630187.45
+    return {"template": "2019", "agency": "某局", "year": 2020, "cells": cells}
+
+
+def test_a_count_glued_to_a_decimal_amount_in_a_one_line_dump() -> None:
+    """A variant of shared cases 06/07: 21 | 6630187.45 元 printed ``216630187.45``. The
+    text alone leaves the cut open, with the truth among the readings; a count stated in
+    part 一 settles it, and the basis quotes the phrase."""
+    import gkparse
+    from gkparse import vocabulary as vocab
+
+    expected = _report_2019()
+    text = render(expected, "oneline")
+    assert "216630187.45" in text
+    report = gkparse.parse_text(text)
+    items, amount = report.disclosure.procurement.items, report.disclosure.procurement.amount
+    assert items.state.value == amount.state.value == "ambiguous"
+    assert 21 in [items.value, *items.alternatives] and 6630187.45 in [amount.value, *amount.alternatives]
+
+    row = TEMPLATES["2019"].table("disclosure").rows[-1]
+    item_word = next(c for c in TEMPLATES["2019"].table("disclosure").columns if c.key == "items").prose[0]
+    unit = vocab.PROSE_COUNT_UNITS[1]
+    stated = f"{row.label}{item_word}21{unit}"
+    part2 = TEMPLATES["2019"].table("disclosure").title
+    report = gkparse.parse_text(text.replace(part2, f"{vocab.PROSE_TITLES['overview']}\n{stated}\n{part2}", 1))
+    items, amount = report.disclosure.procurement.items, report.disclosure.procurement.amount
+    assert (items.value, items.state.value, amount.value, amount.state.value) == (21, "resolved", 6630187.45, "resolved")
+    assert items.basis == f'prose: "{stated}"'
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_a_row_label_with_a_character_missing_keeps_its_cells(style: str) -> None:
+    """``2.其他法律行政止公开`` (real reports drop characters): no stem matches, the label
+    sits between its matched neighbours within the edit bound, so it is read as the
+    template's row, with a ``fuzzy-label`` issue; its cells never go to the row before."""
+    import gkparse
+
+    expected = _report_2019(seed=3)
+    template = TEMPLATES["2019"]
+    row = next(r for r in template.table("requests").rows if r.key == "withheld.prohibited_by_law")
+    label = row.label[2:]  # without the leaf number
+    typo = label[:6] + label[9:]
+    text = render(expected, style)
+    assert label in text
+    report = gkparse.parse_text(text.replace(label, typo, 1))
+    fuzzy = [i for i in report.issues if i.rule == "fuzzy-label"]
+    assert [i.where for i in fuzzy] == ["requests/withheld.prohibited_by_law"]
+    for key, cell in report.cells():
+        if cell.certain:
+            assert cell.value == expected["cells"].get(key), key
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_a_column_header_with_a_character_missing_keeps_its_cells(style: str) -> None:
+    import gkparse
+
+    expected = _report_2019(seed=4)
+    header = TEMPLATES["2019"].table("disclosure").columns[-1].label
+    text = render(expected, style)
+    report = gkparse.parse_text(text.replace(header, header[:-1], 1))
+    assert [i.where for i in report.issues if i.rule == "fuzzy-label"] == ["disclosure/amount"]
+    for key, cell in report.cells():
+        if cell.certain:
+            assert cell.value == expected["cells"].get(key), key
