@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.cases import Run, run_convert, run_parse, runs
+from tests.support.cases import Run, check, params, runs
 
 #: input → the verdict it gives today (strict: must still fail until fixed).
 KNOWN_FAILURES: dict[str, str] = {}
@@ -17,22 +17,9 @@ KNOWN_FAILURES: dict[str, str] = {}
 RUNS = runs("html-and-archives")
 
 
-def _check(run: Run, tmp_path: Path) -> None:
-    outcome = run_convert(run, tmp_path) if run.run.get("mode") == "convert" else run_parse(run)
-    assert outcome.verdict == "PASS", outcome.detail()
-
-
-@pytest.mark.parametrize(
-    "run",
-    [
-        pytest.param(r, marks=pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[r.input]))
-        if r.input in KNOWN_FAILURES else r
-        for r in RUNS
-    ],
-    ids=[r.input for r in RUNS],
-)
+@pytest.mark.parametrize("run", params("html-and-archives", KNOWN_FAILURES))
 def test_case(run: Run, tmp_path: Path) -> None:
-    _check(run, tmp_path)
+    check(run, tmp_path)
 
 
 def test_every_case_is_run() -> None:

@@ -5,9 +5,11 @@ the list is strict, so a case that starts passing must leave it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from tests.support.cases import Run, run_parse, runs
+from tests.support.cases import Run, check, params, runs
 
 #: input → why it fails today (strict: a case that starts passing must leave the list).
 KNOWN_FAILURES: dict[str, str] = {}
@@ -15,18 +17,9 @@ KNOWN_FAILURES: dict[str, str] = {}
 RUNS = runs("text")
 
 
-@pytest.mark.parametrize(
-    "run",
-    [
-        pytest.param(r, marks=pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[r.input]))
-        if r.input in KNOWN_FAILURES else r
-        for r in RUNS
-    ],
-    ids=[r.input for r in RUNS],
-)
-def test_case(run: Run) -> None:
-    outcome = run_parse(run)
-    assert outcome.verdict == "PASS", outcome.detail()
+@pytest.mark.parametrize("run", params("text", KNOWN_FAILURES))
+def test_case(run: Run, tmp_path: Path) -> None:
+    check(run, tmp_path)
 
 
 def test_every_case_is_run() -> None:

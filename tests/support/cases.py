@@ -74,6 +74,24 @@ class Outcome:
         return "; ".join(([self.error] if self.error else []) + wrong)
 
 
+def params(folder: str, known_failures: dict[str, str]) -> list[Any]:
+    """The runs of a case folder as pytest parameters, each known failure marked as a strict
+    xfail with its reason (so a fixed case must leave the list)."""
+    import pytest
+
+    return [
+        pytest.param(r, id=r.input, marks=pytest.mark.xfail(strict=True, reason=known_failures[r.input]))
+        if r.input in known_failures else pytest.param(r, id=r.input)
+        for r in runs(folder)
+    ]
+
+
+def check(run: Run, tmp: Path) -> None:
+    """Assert a run's verdict is PASS (a convert run works in ``tmp``)."""
+    outcome = run_convert(run, tmp) if run.run.get("mode") == "convert" else run_parse(run)
+    assert outcome.verdict == "PASS", outcome.detail()
+
+
 def load_spec(path: Path) -> dict[str, Any]:
     m = re.search(r"```json expect\n(.*?)\n```", path.read_text("utf-8"), re.S)
     if not m:
