@@ -354,13 +354,16 @@ def _pair_lines(root: etree._Element) -> list[str]:
     """Metadata tables with labels and values in alternating cells (``索引号 | … | 分类 |
     …``, several pairs a row) as ``label：value`` lines, one per pair.
 
-    Only rows with a short cell are looked at (found in C); a row is read once."""
+    Only rows with a short cell that holds a label word are looked at (found in C); a row
+    is read once."""
     seen: dict[int, etree._Element] = {}  # the elements are kept: an id is only unique while its proxy lives
     lines: list[str] = []
     for cell in _SHORT_CELLS(root):
         row = cell.getparent()
         if row is None or id(row) in seen:
             continue
+        if not vocab.META_LABEL_HINT.search("".join(str(_STRING(cell)).split())):
+            continue  # a report table's number or label cell: no metadata label, no row to pair
         seen[id(row)] = row
         texts = [_marked_cell_text(c) for c in row if c.tag in ("td", "th")]
         lines.extend(label_value_lines(texts))

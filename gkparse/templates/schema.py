@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple, Optional, Union
@@ -245,6 +246,18 @@ class Template:
         >>> where, [str(k) for k in left]
         ('requests/natural_person', ['requests/new/natural_person', 'requests/carried_over/natural_person'])
         """
+        cached = self._places.get(relation)
+        if cached is not None:
+            return iter(cached)
+        return self._enumerate_places(relation)
+
+    @functools.cached_property
+    def _places(self) -> dict[Relation | CrossYearRelation, tuple[tuple[str, list[Key], list[Key]], ...]]:
+        # The readers ask for a relation's places once per table line: enumerate them once.
+        relations: list[Relation | CrossYearRelation] = [*self.relations, *self.cross_year]
+        return {r: tuple(self._enumerate_places(r)) for r in relations}
+
+    def _enumerate_places(self, relation: Relation | CrossYearRelation) -> Iterator[tuple[str, list[Key], list[Key]]]:
         table = self.table(relation.table)
         along_column = relation.along == "column"
         others = [c.key for c in table.columns] if along_column else [r.key for r in table.rows]
