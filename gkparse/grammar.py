@@ -143,6 +143,8 @@ def read_cell(text: str, *, kind: str = "count", unit: str | None = None) -> Cel
     >>> read_cell("12,34").how, read_cell("约20").how, read_cell("5元").how
     ('text', 'text', 'text')
     """
+    if text.isascii() and text.isdigit():
+        return CellText(int(text), "num")  # most cells: plain digits, nothing to fold
     compact = clean(text)
     if not compact:
         return EMPTY
