@@ -152,8 +152,12 @@ def _visible_tree(text: str, source: str | None) -> etree._Element:
 # Elements that may be hidden: a hidden attribute, or a style attribute naming display or
 # visibility (a plain substring test in C, in the two cases pages write); the declarations
 # are then read in Python. A translate() to lower case here costs more than the whole parse.
+# Only a style naming a hiding value can hide (none, hidden, collapse, in the cases pages
+# write): most style attributes (a CMS page has a thousand) are not even looked at.
 _MAYBE_HIDDEN = etree.XPath(
-    "//@style[contains(., 'isplay') or contains(., 'ISPLAY') or contains(., 'isib') or contains(., 'ISIB')]/.."
+    "//@style[(contains(., 'isplay') or contains(., 'ISPLAY') or contains(., 'isib') or contains(., 'ISIB'))"
+    " and (contains(., 'one') or contains(., 'ONE') or contains(., 'idden') or contains(., 'IDDEN')"
+    " or contains(., 'ollapse') or contains(., 'OLLAPSE'))]/.."
     " | //*[@hidden]"
 )
 _HIDE_VISIBILITY = ("hidden", "collapse")
