@@ -196,10 +196,11 @@ def serve_site(tmp_path: Path) -> Iterator[Site]:
 
 
 class FakeClock:
-    """Clock and sleep for crawl(): sleeping advances the clock, nothing really waits."""
+    """Clock and sleep for crawl() and the Fetcher: sleeping advances the clock, nothing
+    really waits. ``start`` is the clock's first reading."""
 
-    def __init__(self) -> None:
-        self.now = 1000.0
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
         self.sleeps: list[float] = []
 
     def clock(self) -> float:

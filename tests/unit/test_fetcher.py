@@ -15,6 +15,7 @@ from gkparse.crawler.fetcher import AlreadyFetched, Fetcher
 from gkparse.crawler.settings import CrawlSettings, default_user_agent
 from gkparse.errors import CrawlError, FetchError
 from gkparse.warc import Validators
+from tests.support.site import FakeClock
 
 HOST = "http://x.gov.cn"
 ROBOTS = b"User-agent: *\nDisallow: /private/\n"
@@ -42,22 +43,14 @@ class Server:
         return [r.url.path for r in self.requests]
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
+def _clock() -> FakeClock:
+    """A fake clock that starts at 0, as these tests' expected sleeps assume."""
+    return FakeClock(start=0.0)
 
 
 def make_fetcher(server: Server, clock: FakeClock | None = None, validators: dict[str, Validators] | None = None,
                  **settings: Any) -> Fetcher:
-    clock = clock or FakeClock()
+    clock = clock or _clock()
     options: dict[str, Any] = {"delay": 0.0, "backoff": 1.0}
     options.update(settings)
     return Fetcher(
@@ -132,7 +125,7 @@ def test_redirect_into_a_disallowed_path_names_the_target() -> None:
 
 
 def test_delay_per_host_and_robots_crawl_delay() -> None:
-    clock = FakeClock()
+    clock = _clock()
     server = Server(routes={"/robots.txt": always(200, b"User-agent: *\nCrawl-delay: 3\n")})
     fetcher = make_fetcher(server, clock, delay=2.0)
     fetcher.fetch(HOST + "/a.htm")  # robots.txt, then a.htm 3 s later
@@ -143,7 +136,7 @@ def test_delay_per_host_and_robots_crawl_delay() -> None:
 
 
 def test_5xx_is_retried_with_exponential_backoff() -> None:
-    clock = FakeClock()
+    clock = _clock()
     server = Server(routes={"/a.htm": always(503)})
     fetcher = make_fetcher(server, clock, retries=2, backoff=0.5)
     with pytest.raises(FetchError, match=r"HTTP 503 Service Unavailable \(after 3 attempts\)") as caught:
@@ -154,7 +147,7 @@ def test_5xx_is_retried_with_exponential_backoff() -> None:
 
 
 def test_retry_after_is_honoured_up_to_a_cap() -> None:
-    clock = FakeClock()
+    clock = _clock()
     answers = iter([
         httpx.Response(503, headers={"Retry-After": "5"}),
         httpx.Response(503, headers={"Retry-After": "3600"}),
@@ -178,7 +171,7 @@ def test_transport_errors_are_retried_then_reported() -> None:
     def refuse(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused", request=request)
 
-    clock = FakeClock()
+    clock = _clock()
     fetcher = make_fetcher(Server(routes={"/a.htm": refuse}), clock, retries=1)
     with pytest.raises(FetchError, match=r"ConnectError: refused \(after 2 attempts\)"):
         fetcher.fetch(HOST + "/a.htm")
