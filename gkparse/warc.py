@@ -106,6 +106,12 @@ def clean_reason(text: str, limit: int = REASON_LIMIT) -> str:
     return out if len(out) <= limit else out[: limit - 1] + "…"
 
 
+def _header(headers: list[tuple[str, str]], name: str) -> str:
+    """The value of header ``name`` (any case) in a header list, '' if absent."""
+    name = name.lower()
+    return next((v for k, v in headers if k.lower() == name), "")
+
+
 def charset_of(content_type: Optional[str]) -> Optional[str]:
     """The ``charset=`` parameter of a Content-Type value.
 
@@ -323,13 +329,11 @@ class ArchiveRecord:
 
     def header(self, name: str) -> str:
         """An HTTP header ('' if absent)."""
-        name = name.lower()
-        return next((v for k, v in self.headers if k.lower() == name), "")
+        return _header(self.headers, name)
 
     def warc_header(self, name: str) -> str:
         """A WARC header ('' if absent)."""
-        name = name.lower()
-        return next((v for k, v in self.warc_headers if k.lower() == name), "")
+        return _header(self.warc_headers, name)
 
     def _decoded(self) -> _Body:
         if self._body is None:
@@ -698,8 +702,7 @@ class Exchange:
     date: datetime
 
     def header(self, name: str) -> str:
-        name = name.lower()
-        return next((v for k, v in self.headers if k.lower() == name), "")
+        return _header(self.headers, name)
 
 
 def payload_digest(body: bytes) -> str:
