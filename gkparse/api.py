@@ -113,11 +113,10 @@ def parse(
     decoded = decode_bytes(data, source=where, declared=encoding)
     if not decoded.text.strip():
         raise EmptyInputError("the input is empty", source=where)
-    report = _parse_decoded(decoded.text, form=form, origin=where)
-    report.source = Source(
-        path=where, sha256=digest, form=report.source.form, encoding=decoded.encoding,
-        encoding_method=decoded.method, date=captured,
+    provenance = Source(
+        path=where, sha256=digest, encoding=decoded.encoding, encoding_method=decoded.method, date=captured
     )
+    report = _parse_decoded(decoded.text, form=form, source=provenance)
     if decoded.replaced:
         report.issues.insert(0, Issue(
             rule="decode-replaced", severity="warning",
@@ -154,17 +153,19 @@ def parse_text(
         raise TypeError(f"parse_text() takes a str document, not {type(text).__name__}; use parse() for paths and bytes")
     if not text.strip():
         raise EmptyInputError("the input is empty", source=origin)
-    report = _parse_decoded(text, form=form, origin=origin)
-    report.source = Source(
-        path=origin, sha256=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
-        form=report.source.form, encoding=None, encoding_method="str",
+    provenance = Source(
+        path=origin, sha256=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(), encoding_method="str"
     )
+    report = _parse_decoded(text, form=form, source=provenance)
     return _apply_level(report, level)
 
 
-def _parse_decoded(text: str, *, form: str | None, origin: str | None) -> Report:
-    """The pipeline on decoded text: read → detect → (text: tables) → cells → checks → report."""
+def _parse_decoded(text: str, *, form: str | None, source: Source) -> Report:
+    """The pipeline on decoded text: read → detect → (text: tables) → cells → checks → report.
+    ``source`` is the input's provenance; the form read is set on it here."""
+    origin = source.path
     is_html = html_reader.looks_like_html(text) if form is None else form == "html"
+    source.form = "html" if is_html else "text"
     piped = False
     if is_html:
         page = html_reader.read_html(text, source=origin)
@@ -203,7 +204,7 @@ def _parse_decoded(text: str, *, form: str | None, origin: str | None) -> Report
         template=detection.template.name if detection.template else None,
         meta=fields.meta(),
         signature=signature,
-        source=Source(form="html" if is_html else "text"),
+        source=source,
         prose=prose,
     )
     if detection.template is None:
@@ -240,13 +241,12 @@ def _fill_tables(report: Report, page: Page, template: Template) -> None:
             ))
     placed: dict[Key, Cell] = {}
     for key, cell in cells.items():
-        address = key
-        table = getattr(report, address.table)
-        row = row_of(table, address.row) if table is not None else None
-        if row is None or not isinstance(getattr(row, address.column, None), Cell):
+        table = getattr(report, key.table)
+        row = row_of(table, key.row) if table is not None else None
+        if row is None or not isinstance(getattr(row, key.column, None), Cell):
             continue
-        setattr(row, address.column, cell)
-        placed[address] = cell
+        setattr(row, key.column, cell)
+        placed[key] = cell
     report.readings = open_readings
     issues.extend(repair_issues)
     issues.extend(check_completeness(template, placed, present))
