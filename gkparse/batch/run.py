@@ -107,6 +107,7 @@ def process_job(job: Job, rows: bool = False) -> Result:
         return _failed(job, *job.error)
     try:
         report = parse(job.data, origin=job.source, encoding=job.encoding, captured=job.date, sha256=job.report_id)
+        relations = relation_rules(report.template)
         return Result(
             job.source,
             job.report_id,
@@ -115,7 +116,7 @@ def process_job(job: Job, rows: bool = False) -> Result:
             cells=cell_rows(report) if rows else [],
             issues=issue_rows(report) if rows else [],
             issue_count=len(report.issues),
-            relation_issue=any(i.rule in relation_rules(report.template) for i in report.issues),
+            relation_issue=any(i.rule in relations for i in report.issues),
         )
     except GkparseError as exc:
         return _failed(job, type(exc).__name__, exc.reason)

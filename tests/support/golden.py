@@ -19,9 +19,10 @@ from tests.support import FIXTURES
 def form_expectation(report: gkparse.Report) -> dict[str, Any]:
     """``{"states": {key: state}, "issues": [rule, …]}`` (relation rules are compared
     through ``violations``; here the others, in report order)."""
+    relations = relation_rules(report.template)
     return {
         "states": {key: cell.state.value for key, cell in report.cells()},
-        "issues": [i.rule for i in report.issues if i.rule not in relation_rules(report.template)],
+        "issues": [i.rule for i in report.issues if i.rule not in relations],
     }
 
 
