@@ -38,7 +38,6 @@ __all__ = ["read_html", "looks_like_html", "drop_hidden", "parse_tree"]
 #: pages drop the ``?``): lxml refuses a str that carries one.
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 _HTML_HINT = re.compile(r"<(?:!doctype|html|head|body|table|p|div|meta|span|td|tr|br)\b", re.IGNORECASE)
-_NO_SPACE = {ord(c): None for c in " \t\r\n\u3000\u00a0"}
 _SKIP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "svg", "select", "button")
 _BLOCK = {
     "p", "div", "br", "li", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "section",
@@ -264,7 +263,7 @@ def drop_hidden(root: etree._Element) -> None:
 
 
 def _marker_score(text: str) -> int:
-    key = text.translate(_NO_SPACE)
+    key = "".join(text.split())  # split() is many times faster than translate() here
     return sum(marker in key for marker in vocab.BODY_MARKERS)
 
 
@@ -350,8 +349,15 @@ def _title_candidates(root: etree._Element, body_lines: list[str]) -> list[str]:
 
 #: A metadata label cell is short (the longest label, a colon and spaces).
 MAX_LABEL_CELL = 12
-_SHORT_CELLS = etree.XPath(f"//td[string-length(normalize-space()) <= {MAX_LABEL_CELL}]"
-                           f" | //th[string-length(normalize-space()) <= {MAX_LABEL_CELL}]")
+#: ... and not shorter than the shortest label (分类, 文号).
+MIN_LABEL_CELL = 2
+# Label cells are found in C: short, and not a number (most short cells of a report page are
+# its tables' counts, which are then never looked at in Python).
+_LABEL_CELL_TEST = (
+    f"[string-length(normalize-space()) <= {MAX_LABEL_CELL} and string-length(normalize-space()) >= {MIN_LABEL_CELL}]"
+    "[not(number(.) >= 0)]"
+)
+_SHORT_CELLS = etree.XPath(f"//td{_LABEL_CELL_TEST} | //th{_LABEL_CELL_TEST}")
 
 
 def _pair_lines(root: etree._Element) -> list[str]:

@@ -20,9 +20,12 @@ __all__ = [
 ]
 
 _LABELS = sorted(((label, name) for name, labels in vocab.META_FIELDS for label in labels), key=lambda x: -len(x[0]))
+# The lookahead on the labels' first characters lets the engine skip positions where no
+# label can start (without it, every alternative is tried at every character: 8x slower).
 _LABEL_RE = re.compile(
-    "|".join(f"(?P<l{i}>" + r"[ \t\u3000]*".join(map(re.escape, label)) + ")" for i, (label, _) in enumerate(_LABELS))
-    + r"[ \t\u3000]*[:：]?"
+    "(?=[" + re.escape("".join(sorted({label[0] for label, _ in _LABELS}))) + "])(?:"
+    + "|".join(f"(?P<l{i}>" + r"[ \t\u3000]*".join(map(re.escape, label)) + ")" for i, (label, _) in enumerate(_LABELS))
+    + r")[ \t\u3000]*[:：]?"
 )
 _COLON = re.compile(r"[:：]")
 _LINE_START_LABELS = frozenset(vocab.META_LINE_START_LABELS)
@@ -88,7 +91,7 @@ def read_meta(lines: list[str]) -> MetaFields:
             continue
         matches = []
         for m in _LABEL_RE.finditer(line):
-            label_index = int(next(k for k, v in m.groupdict().items() if v is not None)[1:])
+            label_index = int(str(m.lastgroup)[1:])
             if _LABELS[label_index][0] in _LINE_START_LABELS and line[:m.start()].strip():
                 if not (line[m.start() - 1].isspace() and _COLON.search(m.group(0))):
                     continue  # an ordinary word inside the line (not "… 单位：…" after a space)

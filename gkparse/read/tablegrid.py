@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -55,13 +55,14 @@ _GROUP_TAGS = ("thead", "tbody", "tfoot")
 _CELL_TAGS = ("td", "th")
 
 
-@dataclass(frozen=True)
-class GridCell:
+class GridCell(NamedTuple):
     """A grid slot: the text of the cell covering it, and whether this is its origin slot.
 
     ``boxes`` is set when the cell's content sits in several boxes of a nested table (two
     non-empty nested cells or more): their texts, each on its own. ``text`` then joins them
-    with spaces, which reads well as a label but would glue separate numbers into one."""
+    with spaces, which reads well as a label but would glue separate numbers into one.
+
+    A named tuple (immutable, built in C): a report page has hundreds of slots."""
 
     text: str
     origin: bool
@@ -164,6 +165,8 @@ def expand_table(table: etree._Element, text_of: Callable[[etree._Element], str]
     width = 0
     next_id = 0
     y = 0
+    # Most report tables nest nothing: then no cell needs the (Python-level) nested-table search.
+    nested = next(table.iterdescendants("table"), None) is not None
     for group in row_groups(table):
         end = y + len(group)
         growing: list[tuple[GridCell, int, int]] = []  # rowspan=0 cells: (slot, x, colspan)
@@ -173,25 +176,31 @@ def expand_table(table: etree._Element, text_of: Callable[[etree._Element], str]
                     grid.setdefault((r, gx + dc), slot)
             x = 0
             for cell in group[r - y]:
-                if _tag(cell) not in _CELL_TAGS:
+                if cell.tag not in _CELL_TAGS:
                     continue
                 while (r, x) in grid:
                     x += 1
-                colspan = parse_span(cell.get("colspan"), MAX_COLSPAN) or 1
-                rowspan = parse_span(cell.get("rowspan"), MAX_ROWSPAN)
+                text = text_of(cell)
+                boxes = _boxes(cell, text_of) if nested and cell.find(".//table") is not None else ()
+                origin = GridCell(text, True, next_id, boxes)
+                next_id += 1
+                colspan_attr, rowspan_attr = cell.get("colspan"), cell.get("rowspan")
+                if colspan_attr is None and rowspan_attr is None:  # the common cell: one slot
+                    grid[r, x] = origin
+                    x += 1
+                    width = max(width, x)
+                    continue
+                colspan = parse_span(colspan_attr, MAX_COLSPAN) or 1
+                rowspan = parse_span(rowspan_attr, MAX_ROWSPAN)
                 grows = rowspan == 0
                 rowspan = min(max(rowspan, 1), end - r)  # clipped at the row group's end
-                text = text_of(cell)
-                boxes = _boxes(cell, text_of) if cell.find(".//table") is not None else ()
-                origin = GridCell(text, True, next_id, boxes)
-                covering = GridCell(text, False, next_id, boxes)
+                covering = origin._replace(origin=False)
                 for dr in range(rowspan):
                     for dc in range(colspan):
                         # An earlier rowspan may already hold this slot (overlapping spans): keep it.
                         grid.setdefault((r + dr, x + dc), origin if dr == 0 and dc == 0 else covering)
                 if grows:
                     growing.append((covering, x, colspan))
-                next_id += 1
                 x += colspan
                 width = max(width, x)
         y = end
