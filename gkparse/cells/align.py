@@ -16,7 +16,7 @@ from typing import NamedTuple, TypeVar
 from .. import vocabulary as vocab
 from ..model import Issue
 from ..normalize import label_key
-from ..read.page import LabeledRow, Page, TableKind, TableRows, blank_range, is_blank
+from ..read.page import LabeledRow, Page, TableKind, TableRows, blank_range, header_leaf, is_blank, shown_header
 from ..templates import Column, Row, Template
 from ..templates.schema import Key, ValueKind
 
@@ -186,12 +186,8 @@ def _fuzzy_issue(part: str, what: str, printed: str, item: Row | Column, edits: 
     return Issue(rule="fuzzy-label", severity="warning", where=where, message=message)
 
 
-def _leaf(header: str) -> str:
-    return header.split("/")[-1]
-
-
 def _subtotal(header: str) -> bool:
-    leaf = label_key(_leaf(header))
+    leaf = label_key(header_leaf(header))
     return leaf in _SUBTOTALS or leaf.endswith(_SUBTOTAL_SUFFIX)
 
 
@@ -221,7 +217,7 @@ def _disclosure_columns(table: TableRows, template: Template, issues: list[Issue
     _fuzzy_columns(part, table.columns, columns, list(block.columns if block else template.disclosure_columns), "disclosure", issues)
     for header, column in zip(table.columns, columns):
         if column is None:
-            message = f"part {part} column {header!r} is not a template column; its cells are not kept"
+            message = f"part {part} column {shown_header(header)!r} is not a template column; its cells are not kept"
             issues.append(Issue(rule="unknown-column", severity="info", message=message))
     return columns
 
@@ -236,10 +232,10 @@ def _fuzzy_columns(
         if column is not None or not label_key(header):
             continue
         free = [c for c in candidates if c not in columns]
-        near = _near(_leaf(header), free)
+        near = _near(header_leaf(header), free)
         if near is not None:
             columns[i] = near[0]
-            issues.append(_fuzzy_issue(part, "column", header, near[0], near[1], f"{table}/{near[0].key}"))
+            issues.append(_fuzzy_issue(part, "column", shown_header(header), near[0], near[1], f"{table}/{near[0].key}"))
 
 
 def _request_columns(table: TableRows, template: Template, issues: list[Issue]) -> list[Column | None]:
@@ -247,19 +243,20 @@ def _request_columns(table: TableRows, template: Template, issues: list[Issue]) 
         return list(template.requests_columns)
     part = vocab.PART_NUMERALS["requests"]
     columns: list[Column | None] = [
-        None if _subtotal(header) else _best(_leaf(header), template.requests_columns) for header in table.columns
+        None if _subtotal(header) else _best(header_leaf(header), template.requests_columns) for header in table.columns
     ]
     plain = [h for h in table.columns if not _subtotal(h)]
     kept = [c for h, c in zip(table.columns, columns) if not _subtotal(h)]
     _fuzzy_columns(part, plain, kept, list(template.requests_columns), "requests", issues)
     found = iter(kept)
     for i, header in enumerate(table.columns):
+        shown = shown_header(header)
         if _subtotal(header):
-            issues.append(Issue(rule="unknown-column", severity="info", message=f"part {part} subtotal column {header!r} is not kept"))
+            issues.append(Issue(rule="unknown-column", severity="info", message=f"part {part} subtotal column {shown!r} is not kept"))
             continue
         columns[i] = next(found)
         if columns[i] is None:
-            issues.append(Issue(rule="unknown-column", severity="info", message=f"part {part} column {header!r} is not a template column"))
+            issues.append(Issue(rule="unknown-column", severity="info", message=f"part {part} column {shown!r} is not a template column"))
     return columns
 
 
@@ -269,7 +266,7 @@ def _appeal_keys(table: TableRows, template: Template) -> list[tuple[Row, Column
     keys: list[tuple[Row, Column] | None] = []
     for header in table.columns:
         row = _best(header, template.appeals_rows)
-        col = _best(_leaf(header), template.appeals_columns)
+        col = _best(header_leaf(header), template.appeals_columns)
         keys.append((row, col) if row is not None and col is not None else None)
     return keys
 

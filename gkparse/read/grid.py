@@ -28,7 +28,7 @@ from collections.abc import Callable
 from ..grammar import is_value
 from ..normalize import label_key
 from ..templates import TABLE_KINDS, TEMPLATES, TableKind
-from .page import LabeledRow, TableRows
+from .page import LabeledRow, TableRows, header_path
 from .tablegrid import GridCell
 
 __all__ = [
@@ -186,7 +186,7 @@ def header_columns(
             is_label = label_cols > 0 and hrow[group[0]].cell_id == first.cell_id
             if text and (not stack or stack[-1] != text) and not is_label:
                 stack.append(text)
-        columns.append("/".join(stack))
+        columns.append(header_path(stack))
     return label_cols, groups, columns
 
 

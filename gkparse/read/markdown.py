@@ -36,7 +36,7 @@ from ..grammar import is_value
 from ..normalize import label_key
 from ..templates import Row, TableKind, Template
 from .grid import CUES, MIN_ROW_STEM, GridCell, Segmenter, header_columns, labeled_rows, split_header
-from .page import Page, TableRows
+from .page import Page, TableRows, header_leaf
 
 __all__ = ["read_markdown", "read_tables", "has_pipe_tables", "is_separator", "split_cells", "strip_marks"]
 
@@ -84,18 +84,30 @@ def strip_marks(line: str) -> str:
     return _EMPHASIS.sub("", _HEADING_MARK.sub("", line)).strip()
 
 
-def split_cells(line: str) -> list[str]:
-    r"""A pipe row's cells (outer pipes optional, ``\|`` an escaped pipe), marks removed.
+def split_cells(line: str, outer: bool = True) -> list[str]:
+    r"""A pipe row's cells (``\|`` an escaped pipe), marks removed. With ``outer`` (the
+    table's rows are fenced by pipes) a pipe at either end is a fence; without it (html2text
+    prints no fences) a pipe at the start follows an empty first cell.
 
     >>> split_cells("| 规章 | 0 |  | **2** |"), split_cells("规章 | 0 | 2")
     (['规章', '0', '', '2'], ['规章', '0', '2'])
+    >>> split_cells(" | 3 | 2", outer=False)
+    ['', '3', '2']
     """
     text = line.strip()
-    if text.startswith("|"):
+    if outer and text.startswith("|"):
         text = text[1:]
-    if text.endswith("|") and not text.endswith("\\|"):
+    if outer and text.endswith("|") and not text.endswith("\\|"):
         text = text[:-1]
     return [_EMPHASIS.sub("", cell).replace("\\|", "|").strip() for cell in _PIPE.split(text)]
+
+
+def _fenced(lines: list[str]) -> bool:
+    """Whether a table's rows are fenced by outer pipes (``| a | b |``): most of its lines
+    start with one. In a table without fences (html2text) a row starting with a pipe has an
+    empty first cell."""
+    starts = [line.lstrip().startswith("|") for line in lines if line.strip()]
+    return 2 * sum(starts) >= len(starts)
 
 
 def _is_placeholder(cells: list[str]) -> bool:
@@ -159,13 +171,14 @@ class _Reader:
         rows: list[tuple[list[str], bool]] = []  # cells, header by structure
         separated = any(is_separator(x) for x in lines)
         header = separated
+        outer = _fenced(lines)
         for line in lines:
             if is_separator(line):
                 header = False
                 continue
             if _SEPARATOR_CELL.fullmatch(line.strip(" |")):
                 continue  # a one-column separator (html2text's ``---`` under a caption)
-            rows.append((split_cells(line), header))
+            rows.append((split_cells(line, outer), header))
         if all(_is_placeholder(cells) for cells, _ in rows):
             return
         rows = [(cells, head) for cells, head in rows if not (head and _is_placeholder(cells))]
@@ -206,11 +219,15 @@ class _Reader:
         forced = 0
         while forced < len(grid) and id(grid[forced]) in self.headers:
             forced += 1
-        width = max((len(r) for r in grid), default=0)
-        while width and all(len(r) < width or not r[width - 1].text for r in grid):
-            width -= 1  # a column empty in every row is padding
-        grid = [r[:width] for r in grid]
+        padded = max((len(r) for r in grid), default=0)
+        while padded and all(len(r) < padded or not r[padded - 1].text for r in grid):
+            padded -= 1  # a column empty in every row is padding ...
         header_count = split_header(kind, grid, forced)
+        named = _named_count(kind, grid[:header_count])
+        # ... unless the header names it: a row keeps its label cells and as many value
+        # cells as the header names (html2text prints a row's trailing blanks as cells).
+        grid = [r[: max(padded, _last_label(r) + named)] for r in grid]
+        width = max((len(r) for r in grid), default=0)
         header, data = grid[:header_count], grid[header_count:]
         if kind == "disclosure" and header and not data:
             return TableRows(kind, [], None, caption)
@@ -222,6 +239,8 @@ class _Reader:
             # every row is still a column (the rows' values alone would lose it).
             if all(len(g) == 1 for g in groups) and _names_columns(kind, names) and values <= len(names):
                 columns, values = names, len(names)
+            else:  # a header flattened from spans still names how many columns there are
+                values = max(values, named)
         rows = []
         for row in data:
             split = _split(row, values)
@@ -243,14 +262,18 @@ def _first_value(row: list[GridCell]) -> int:
     return next((i for i, slot in enumerate(row) if slot.text and is_value(slot.text)), len(row))
 
 
+def _last_label(row: list[GridCell]) -> int:
+    """Where a row's text cells before its first value end (0 for a row without a label)."""
+    first = _first_value(row)
+    return max((i + 1 for i, slot in enumerate(row[:first]) if slot.text), default=0)
+
+
 def _split(row: list[GridCell], values: int) -> int:
     """Where a row's label cells end: its last ``values`` cells are values, but a label
     text is never a value (a row shorter than the values has its last cells absent)."""
-    first = _first_value(row)
-    if first == len(row):  # no value: a label row, or a row of text cells
+    if _first_value(row) == len(row):  # no value: a label row, or a row of text cells
         return max(len(row) - values, 1 if row and row[0].text else 0)
-    last_text = max((i + 1 for i, slot in enumerate(row[:first]) if slot.text), default=0)
-    return max(len(row) - values, last_text)
+    return max(len(row) - values, _last_label(row))
 
 
 def _spanned(header: list[list[GridCell]], width: int) -> list[list[GridCell]]:
@@ -286,7 +309,7 @@ def _names_columns(kind: TableKind, names: list[str]) -> bool:
     seen: set[tuple[str | None, str | None]] = set()
     subtotals = tuple(label_key(h) for h in vocab.SUBTOTAL_HEADERS)
     for name in names:
-        leaf = label_key(name.split("/")[-1])
+        leaf = label_key(header_leaf(name))
         if kind == "requests" and (leaf in subtotals or leaf.endswith(label_key(vocab.SUBTOTAL_SUFFIX))):
             continue
         row = CUES.row_key(kind, name) if kind == "appeals" else None
@@ -295,6 +318,19 @@ def _names_columns(kind: TableKind, names: list[str]) -> bool:
             return False
         seen.add((row, column))
     return True
+
+
+def _named_count(kind: TableKind, header: list[list[GridCell]]) -> int:
+    """How many value columns a header's texts name, wherever they stand: the distinct
+    template columns named (in part 四, times the distinct row groups named). A header
+    flattened from spanned cells (html2text prints each header row's cells side by side)
+    still counts a column that is blank in every data row."""
+    texts = [slot.text for row in header for slot in row if slot.origin and slot.text]
+    columns = {CUES.column_key(kind, text) for text in texts} - {None}
+    if kind != "appeals":
+        return len(columns)
+    groups = {CUES.row_key(kind, text) for text in texts} - {None}
+    return len(columns) * max(len(groups), 1)
 
 
 def _blocks(lines: list[str]) -> list[tuple[bool, list[str]]]:

@@ -62,11 +62,37 @@ class LabeledRow:
     bare_means_blank: bool = True
 
 
+#: Joins the levels of a column's header path in :attr:`TableRows.columns`. A line break,
+#: because a cell's text never holds one (it is one line, whitespace collapsed), while
+#: headers do print ``/`` (``本年增/减``).
+HEADER_LEVELS = "\n"
+
+
+def header_path(levels: list[str]) -> str:
+    """A column's header texts, top level first, as one path.
+
+    >>> header_leaf(header_path(["第二十条第（五）项", "本年增/减"]))
+    '本年增/减'
+    """
+    return HEADER_LEVELS.join(levels)
+
+
+def header_leaf(path: str) -> str:
+    """The lowest level of a header path: the text right above the column."""
+    return path.rsplit(HEADER_LEVELS, 1)[-1]
+
+
+def shown_header(path: str) -> str:
+    """A header path as messages print it (``申请人情况/小计``)."""
+    return path.replace(HEADER_LEVELS, "/")
+
+
 @dataclass
 class TableRows:
     """One table (or one captioned part 二 sub-table) as rows of labels and tokens.
 
-    ``columns`` gives the header text above each value column (``"行政复议/结果维持"``);
+    ``columns`` gives the header path above each value column (its levels joined by
+    :data:`HEADER_LEVELS`: ``"行政复议\\n结果维持"``);
     None when the reader could not tell (text dumps), in which case the template's order
     applies. ``caption`` is the sub-table caption (``第二十条第(一)项``) for part 二.
     """

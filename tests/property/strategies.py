@@ -79,30 +79,17 @@ def report_table(draw: st.DrawFn, template_name: str) -> dict[str, object]:
     return cells
 
 
-def leading_cells(template_name: str) -> frozenset[str]:
-    """The first value cell of each part 二 block's first row, of part 三's first row and of
-    part 四's label-less value row: kept, no table's first value column is blank all the way
-    down."""
-    template = TEMPLATES[template_name]
-    keys = {f"disclosure/{block.rows[0].key}/{block.columns[0].key}" for block in template.disclosure}
-    keys.add(f"requests/{template.requests_rows[0].key}/{template.requests_columns[0].key}")
-    keys.add(f"appeals/{template.appeals_rows[0].key}/{template.appeals_columns[0].key}")
-    return frozenset(keys)
-
-
-def blank_zeros(cells: dict[str, object], seed: int, rate: float, keep: frozenset[str] = frozenset()) -> dict[str, object]:
-    """The table as agencies print it that leave zeros blank: each 0 (but those under
-    ``keep``) becomes empty (None) with probability ``rate``; the relations still hold (an
-    empty cell adds nothing)."""
+def blank_zeros(cells: dict[str, object], seed: int, rate: float) -> dict[str, object]:
+    """The table as agencies print it that leave zeros blank: each 0 becomes empty (None)
+    with probability ``rate``; the relations still hold (an empty cell adds nothing)."""
     rng = random.Random(seed)
-    return {k: None if v == 0 and k not in keep and rng.random() < rate else v for k, v in cells.items()}
+    return {k: None if v == 0 and rng.random() < rate else v for k, v in cells.items()}
 
 
 @st.composite
-def sparse_table(draw: st.DrawFn, template_name: str, *, keep_leading: bool = False) -> dict[str, object]:
-    """``report_table`` with none, some, most or all zeros left blank; with ``keep_leading``
-    no table's first value column is blank in every row (``leading_cells``)."""
+def sparse_table(draw: st.DrawFn, template_name: str) -> dict[str, object]:
+    """``report_table`` with none, some, most or all zeros left blank (a table's first value
+    column too, all the way down)."""
     cells = draw(report_table(template_name))
     rate = draw(st.sampled_from([0.0, 0.3, 0.7, 1.0]))
-    keep = leading_cells(template_name) if keep_leading else frozenset()
-    return blank_zeros(cells, draw(st.integers(min_value=0, max_value=2**16)), rate, keep)
+    return blank_zeros(cells, draw(st.integers(min_value=0, max_value=2**16)), rate)

@@ -1,22 +1,12 @@
 """The converter shapes of issue 11 (``render.NEW_STYLES``): a consistent table rendered as
 markdown (PDF→markdown converters, language models) and as html2text output, parsed back.
 
-What must hold today, firmly: no cell is wrong and certain — every cell that is not
-ambiguous equals the truth (an ambiguous cell whose readings miss the truth is counted as a
-hypothesis event; nothing is glued here, so none is expected). What does not hold yet is a
-strict xfail with its reason, so that the parser work that fixes it flips it:
-
-* a first value column blank in every row of its table — a part 二 block whose rows all
-  start blank (``| 行政许可 |  | -3 | 38 |`` and ``| 其他对外管理服务事项 |  | -269 | 16 |``), part
-  四's one value row starting blank (html2text `` | 1 | 2 | 1 | 4 | …``) — is lost: the
-  values shift left and are printed (silent errors). Today: 2019 part 二 in both shapes, parts
-  三 (a blank 自然人 column) and 四 in html2text (``KNOWN_FAILURES``); the generated tables
-  keep such columns printed;
-* html2text rows blank but for one cell (a part 三 all blank but one 0): the value lands in
-  another column (``HYPOTHESIS_PROFILE=thorough`` finds it in the two html2text properties
-  above; CI's 20 derandomized examples do not meet it);
-* a part 二 block printing a column its template block lacks (pingyang_amr_2020's
-  行政事业性收费 | 处理决定数量, truth 0) is read as absent.
+No cell is wrong and certain; with nothing glued, every cell is right. The shapes that once
+failed are tests of their own below: a first value column blank in every row of its table
+(a part 二 block ``| 行政许可 |  | -3 | 38 |``, part 三's 自然人, part 四's one value row
+`` | 1 | 2 | …`` whose leading pipe html2text prints without fences), a header whose own
+words hold a slash (``本年增/减``), rows blank but for one cell whose trailing blanks are
+cells, and a part 二 block printing a column its template block lacks.
 
 ``HYPOTHESIS_PROFILE=thorough`` searches more tables per property than CI.
 """
@@ -39,11 +29,6 @@ from tests.support.render import NEW_STYLES, render
 from tests.support.tables import consistent_cells
 
 CERTAIN = {CellState.PRINTED, CellState.SPLIT, CellState.RESOLVED}
-
-LEADING_BLANK = ("issue 11: a first value column blank in every row of its table (part 二 `| 行政许可 |  | -3 | 38 |` in "
-                 "each row of the block, part 四 `|  | 1 | 2 |`) is lost; the values shift left, printed (silent errors)")
-EXTRA_COLUMN = ("issue 11: a part 二 block printing a column its template block lacks (行政事业性收费 | 处理决定数量) "
-                "is read as absent, not as the printed 0")
 
 
 def parse(template_name: str, cells: dict[str, Any], style: str) -> gkparse.Report:
@@ -83,9 +68,9 @@ def not_right(result: dict[str, list[tuple[str, Any, Any, str]]]) -> list[tuple[
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_never_wrong_and_certain(template_name: str, style: str, data: st.DataObject) -> None:
-    """Signed and decimal part 二 rows, none, some, most or all zeros left blank (but no table's
-    first value column all the way down: the open case below): no cell is wrong and certain."""
-    cells = data.draw(sparse_table(template_name, keep_leading=True))
+    """Signed and decimal part 二 rows, none, some, most or all zeros left blank (a table's
+    first value column too, all the way down): no cell is wrong and certain."""
+    cells = data.draw(sparse_table(template_name))
     result = outcomes(parse(template_name, cells, style), cells)
     if result["missed"]:
         event(f"{style}: an ambiguous cell without the truth among its readings")
@@ -108,8 +93,7 @@ def fixture_truths() -> list[Any]:
     for path in sorted(FIXTURES.glob("*.expected.json")):
         name = path.name.removesuffix(".expected.json")
         expected = json.loads(path.read_text("utf-8"))
-        marks = [pytest.mark.xfail(strict=True, reason=EXTRA_COLUMN)] if name == "pingyang_amr_2020" else []
-        out.append(pytest.param(expected, id=name, marks=marks))
+        out.append(pytest.param(expected, id=name))
     return out
 
 
@@ -155,17 +139,6 @@ def test_a_blank_first_value_cell_in_one_row(template_name: str, key: str, style
     assert not_right(outcomes(parse(template_name, cells, style), cells)) == []
 
 
-# --- not yet: strict xfails -------------------------------------------------------------
-
-#: (case, style) → why it fails today (strict: a case that starts passing must leave the list).
-KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    ("2019-part2", "markdown"): LEADING_BLANK,
-    ("2019-part2", "html2text"): LEADING_BLANK,
-    ("2019-part4", "html2text"): LEADING_BLANK,
-    ("2021-part4", "html2text"): LEADING_BLANK,
-    ("2019-part3", "html2text"): LEADING_BLANK,
-    ("2021-part3", "html2text"): LEADING_BLANK,
-}
 BLANK_FIRST_COLUMNS = {
     "2019-part2": ("2019", ("disclosure/licensing/prev_items", "disclosure/other_services/prev_items")),
     "2021-part2": ("2021", ("disclosure/rules/issued", "disclosure/normative_documents/issued")),
@@ -176,14 +149,7 @@ BLANK_FIRST_COLUMNS = {
 }
 
 
-@pytest.mark.parametrize(
-    ("case", "style"),
-    [
-        pytest.param(case, style, marks=pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[case, style]))
-        if (case, style) in KNOWN_FAILURES else (case, style)
-        for case in BLANK_FIRST_COLUMNS for style in NEW_STYLES
-    ],
-)
+@pytest.mark.parametrize(("case", "style"), [(case, style) for case in BLANK_FIRST_COLUMNS for style in NEW_STYLES])
 def test_a_blank_first_value_column(case: str, style: str) -> None:
     """A table whose first value column is blank in every row (a part 二 block, part 三's
     自然人, part 四's one value row): every cell right."""
@@ -197,20 +163,12 @@ def test_a_blank_first_value_column(case: str, style: str) -> None:
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_every_cell_right(template_name: str, style: str, data: st.DataObject) -> None:
-    """The stronger check: zeros left blank anywhere (but no table's first value column all
-    the way down: the cases above), every cell right and certain."""
-    cells = data.draw(sparse_table(template_name, keep_leading=True))
+    """The stronger check: zeros left blank anywhere, every cell right and certain."""
+    cells = data.draw(sparse_table(template_name))
     assert not_right(outcomes(parse(template_name, cells, style), cells)) == []
 
 
-NEARLY_BLANK = ("issue 11: html2text rows that are blank but for one cell (`… | 0 |  |  |  |  |  |    `, trailing empty "
-                "cells only spaces): the 0 lands in another column, printed (silent errors)")
-
-
-@pytest.mark.parametrize(
-    "style", [pytest.param(s, marks=pytest.mark.xfail(strict=True, reason=NEARLY_BLANK)) if s == "html2text" else s
-              for s in NEW_STYLES]
-)
+@pytest.mark.parametrize("style", NEW_STYLES)
 @pytest.mark.parametrize("template_name", list(TEMPLATES))
 def test_a_part_three_blank_but_one_zero(template_name: str, style: str) -> None:
     """Part 三 all blank but 本年新收 | 自然人 = 0 (found by the thorough profile): every cell right."""

@@ -16,9 +16,9 @@ T2019 = TEMPLATES["2019"]
 
 #: The part 三 headers of pingtan_2024.page.html, as the HTML reader gives them.
 PINGTAN_2024_HEADERS = [
-    "申请人情况/自然人", "申请人情况/法人或其他组织/商业 企业", "申请人情况/法人或其他组织/科研 机构",
-    "申请人情况/法人或其他组织/社会 公益 组织", "申请人情况/法人或其他组织/法律 服务 机构",
-    "申请人情况/法人或其他组织/其他", "申请人情况/总计",
+    "申请人情况\n自然人", "申请人情况\n法人或其他组织\n商业 企业", "申请人情况\n法人或其他组织\n科研 机构",
+    "申请人情况\n法人或其他组织\n社会 公益 组织", "申请人情况\n法人或其他组织\n法律 服务 机构",
+    "申请人情况\n法人或其他组织\n其他", "申请人情况\n总计",
 ]
 APPLICANTS = ["natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total"]
 
@@ -66,7 +66,7 @@ def test_columns_in_another_order_follow_their_headers() -> None:
 
 def test_a_subtotal_column_is_dropped() -> None:
     """A 法人或其他组织 小计 column (some county sites) sums other columns: no cell of its own."""
-    headers = PINGTAN_2024_HEADERS[:1] + ["申请人情况/法人或其他组织/小计"] + PINGTAN_2024_HEADERS[1:]
+    headers = PINGTAN_2024_HEADERS[:1] + ["申请人情况\n法人或其他组织\n小计"] + PINGTAN_2024_HEADERS[1:]
     table = TableRows("requests", [LabeledRow("一、本年新收政府信息公开申请数量", ["217", "1", "1", "0", "0", "0", "0", "218"])], headers)
     rows, issues = aligned(table)
     assert rows[0].keys[1] is None
@@ -80,8 +80,8 @@ def test_a_subtotal_column_is_dropped() -> None:
 
 def test_two_subtotal_columns_add_no_sums() -> None:
     """Which columns each of two subtotals sums is not known: only R3 itself is kept."""
-    headers = PINGTAN_2024_HEADERS[:1] + ["申请人情况/法人或其他组织/小计"] + PINGTAN_2024_HEADERS[1:-1]
-    headers += ["申请人情况/商业企业小计", PINGTAN_2024_HEADERS[-1]]
+    headers = PINGTAN_2024_HEADERS[:1] + ["申请人情况\n法人或其他组织\n小计"] + PINGTAN_2024_HEADERS[1:-1]
+    headers += ["申请人情况\n商业企业小计", PINGTAN_2024_HEADERS[-1]]
     tokens = ["217", "1", "1", "0", "0", "0", "0", "1", "218"]
     rows, _ = aligned(TableRows("requests", [LabeledRow("一、本年新收政府信息公开申请数量", tokens)], headers))
     assert rows[0].sums == [RowSum("R3", [0, 2, 3, 4, 5, 6], 8)]
@@ -101,7 +101,7 @@ def test_a_row_relation_with_two_totals_is_refused_clearly() -> None:
 
 
 def test_issue_messages_name_the_part_by_its_numeral() -> None:
-    table = TableRows("requests", [LabeledRow("一、本年新收政府信息公开申请数量", ["1", "1"])], ["申请人情况/自然人", "申请人情况/小计"])
+    table = TableRows("requests", [LabeledRow("一、本年新收政府信息公开申请数量", ["1", "1"])], ["申请人情况\n自然人", "申请人情况\n小计"])
     _, issues = align(Page("html", tables=[table]), T2021)
     assert [i.message for i in issues] == ["part 三 subtotal column '申请人情况/小计' is not kept"]
 
@@ -131,7 +131,7 @@ def test_a_repeated_row_keeps_the_first_line() -> None:
 
 def test_appeals_headers_give_row_and_column() -> None:
     """pingtan_2024.page.html part 四: one line of 15 cells over three groups."""
-    headers = ["行政复议/结果维持", "行政复议/结果 纠正", "行政复议/其他 结果", "行政复议/尚未 审结", "行政复议/总计"]
+    headers = ["行政复议\n结果维持", "行政复议\n结果 纠正", "行政复议\n其他 结果", "行政复议\n尚未 审结", "行政复议\n总计"]
     rows, _ = aligned(TableRows("appeals", [LabeledRow("", ["2", "1", "3", "1", "7"])], headers))
     assert rows[0].keys == [Key("appeals", "review", c) for c in ("upheld", "corrected", "other", "pending", "total")]
     assert rows[0].sums == [RowSum("R4", [0, 1, 2, 3], 4)]
