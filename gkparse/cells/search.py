@@ -480,11 +480,33 @@ def as_printed(s: RowSearch) -> list[Reading] | None:
 
 
 def unsummed(s: RowSearch) -> list[Reading] | None:
-    """A row with no sums inside it (part 二): every reading of its tokens, if any."""
+    """A row with no sums inside it (part 二): every reading of its tokens, if any.
+
+    A row glued into one run keeps no trace of its empty cells. Its one exact reading is
+    taken as printed (no cell is assumed); but when the exact readings already leave the
+    row open, or there are none, the readings with up to MAX_VANISHED vanished empties are
+    listed too: nothing else could tell them apart."""
     if s.row.sums:
         return None
     exact = s.gather(s.token_lists, gaps=False, check_sums=False)
+    if len(exact) != 1 and _glued_whole(s) and not s.row.truncated:
+        extra = s.gather([s.values_only], gaps=True, check_sums=False, max_gaps=MAX_VANISHED)
+        extra = [r for r in extra if r not in exact and _kinds_kept(r, s.row.columns)]
+        return _ranked(exact) + _ranked(extra) or None
     return _ranked(exact) if exact or s.row.truncated else None
+
+
+def _kinds_kept(reading: Reading, columns: Sequence[ColumnSpec]) -> bool:
+    """Whether every cell of a reading is a number of its column's kind (a run of digits
+    holds no text, and a count is whole)."""
+    return all(
+        c.how != "text" and (col.kind == "amount" or not isinstance(c.value, float)) for c, col in zip(reading, columns)
+    )
+
+
+def _glued_whole(s: RowSearch) -> bool:
+    """Whether the row's values are one run of digits that may hold several cells."""
+    return s.row.splittable and len(s.row.tokens) == 1 and (s.splits or s.signed)
 
 
 def one_run(s: RowSearch) -> list[Reading] | None:
