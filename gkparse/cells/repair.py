@@ -18,17 +18,17 @@ from ..templates.schema import Key
 from .align import AlignedRow
 from .choose import RowState, choose_across_rows, narrow_by_prose
 from .policy import row_cells
-from .search import CUT, read_token, readings
+from .search import CUT, MAX_READINGS, MAX_READINGS_ALONE, read_token, readings
 
 __all__ = ["repair"]
 
 
-def _read(row: AlignedRow, issues: list[Issue]) -> RowState:
+def _read(row: AlignedRow, issues: list[Issue], alone: bool) -> RowState:
     if not row.glued:
         reading = tuple(read_token(t, c) for t, c in zip(row.tokens, row.columns))
         # A printed row shorter than its columns ends where the document does.
         return RowState(row, [reading + (CUT,) * (len(row.columns) - len(reading))], True)
-    options, complete = readings(row)
+    options, complete = readings(row, limit=MAX_READINGS_ALONE if alone else MAX_READINGS)
     keys = [str(k) for k in row.keys if k]
     name = row.label or row.table
     if not options:
@@ -62,7 +62,9 @@ def repair(
     caller chooses: part 一, or the whole body).
     """
     issues: list[Issue] = []
-    states = [_read(row, issues) for row in rows]
+    # Rows of a table without column relations never enter a joint choice (part 四).
+    joint = {r.table for r in template.relations if r.along == "column"}
+    states = [_read(row, issues, row.table not in joint) for row in rows]
     narrow_by_prose(states, _without_table_text(evidence_text, rows) if evidence_text else "", template)
     choose_across_rows(states, template)
     cells: dict[Key, Cell] = {}

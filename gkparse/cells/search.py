@@ -10,6 +10,7 @@ when each one's readings are the answer.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -28,6 +29,7 @@ __all__ = [
     "MAX_DIGITS",
     "MAX_MERGES",
     "MAX_READINGS",
+    "MAX_READINGS_ALONE",
     "MAX_VANISHED",
     "NODE_BUDGET",
     "STRATEGIES",
@@ -49,6 +51,10 @@ NODE_BUDGET = 50_000
 #: The cross-row choice tries the product of the open rows' readings: a small cap keeps
 #: that product within MAX_COMBINATIONS for a few open rows.
 MAX_READINGS = 64
+#: Readings kept for a row that takes part in no cross-row choice (part 四: its sums are
+#: all inside the row), and gathered before the most-assessed are kept: only its cells'
+#: alternatives are built from them, so the cap bounds time and memory, not a product.
+MAX_READINGS_ALONE = 1024
 #: Empty cells a whole-row run may have lost beside its exact readings: more let the
 #: vanished readings crowd the exact one out of the kept readings, and made one-line
 #: dumps about 5x slower.
@@ -208,23 +214,29 @@ class RowSearch:
         self._tokens: list[str] = []
         self._check_sums = False
         self._assessed = False
+        self._must: frozenset[int] = frozenset()
         self._allow_gaps = False
+        self._cap = limit
         self._digits_after: list[int] = []
         self._blanks_after: list[int] = []
 
     # --- one pass ---------------------------------------------------------------------
 
     def run(
-        self, tokens: list[str], *, gaps: bool, check_sums: bool, assessed: bool = False, max_gaps: int | None = None
+        self, tokens: list[str], *, gaps: bool, check_sums: bool, assessed: bool = False, max_gaps: int | None = None,
+        limit: int | None = None, must: frozenset[int] = frozenset(),
     ) -> tuple[list[Reading], bool]:
         """One DFS over the cuts of ``tokens``: the readings found and whether it finished.
 
         ``gaps`` allows up to ``max_gaps`` vanished empty cells; ``check_sums`` keeps the
-        row sums; ``assessed`` keeps only readings on which every row sum can be assessed.
+        row sums; ``assessed`` keeps only readings on which every row sum can be assessed,
+        ``must`` only those on which the sums with these total cells can.
         """
         self._tokens = tokens
+        self._cap = self.limit if limit is None else limit
         self._check_sums = check_sums
         self._assessed = assessed
+        self._must = must
         self._allow_gaps = gaps
         self._cells = []
         self._found = []
@@ -246,7 +258,7 @@ class RowSearch:
             t = cells[total].value
             parts = [cells[a].value for a in addends]
             if t is None or all(p is None for p in parts):
-                if self._assessed:
+                if self._assessed or total in self._must:
                     return False
                 continue
             if abs(sum(p for p in parts if p is not None) - t) >= _SUM_TOLERANCE:
@@ -278,7 +290,7 @@ class RowSearch:
 
     def _dfs(self, ti: int, offset: int, gaps_left: int) -> None:
         self._nodes += 1
-        if self._nodes > self.budget or len(self._found) >= self.limit:
+        if self._nodes > self.budget or len(self._found) >= self._cap:
             self._done = False
             return
         cells, tokens, n = self._cells, self._tokens, self.n
@@ -313,7 +325,7 @@ class RowSearch:
                     self._dfs(ti + 1, 0, gaps_left)
                 del cells[len(cells) - added:]
             return
-        if self._allow_gaps and gaps_left > 0 and not (self._assessed and slot in self.totals):
+        if self._allow_gaps and gaps_left > 0 and not ((self._assessed and slot in self.totals) or slot in self._must):
             cells.append(VANISHED)
             if self._sums_ok(slot):
                 self._dfs(ti, offset, gaps_left - 1)
@@ -418,17 +430,21 @@ class RowSearch:
 
     def gather(
         self, token_lists: Sequence[list[str]], *, gaps: bool, check_sums: bool, assessed: bool = False,
-        max_gaps: int | None = None,
+        max_gaps: int | None = None, limit: int | None = None, must: frozenset[int] = frozenset(),
     ) -> list[Reading]:
-        """The distinct readings of each token list in turn, stopping at the cap."""
+        """The distinct readings of each token list in turn, stopping at the cap (``limit``,
+        else the search's)."""
+        cap = self.limit if limit is None else limit
         out: list[Reading] = []
         for tokens in token_lists:
             # Vanished cells are assumed a few at a time, so that when the readings
             # overflow the cap, those assuming fewer vanished cells are the ones kept.
             for allowed in range(1, (self.n if max_gaps is None else max_gaps) + 1) if gaps else (0,):
-                found, done = self.run(tokens, gaps=gaps, check_sums=check_sums, assessed=assessed, max_gaps=allowed)
+                found, done = self.run(
+                    tokens, gaps=gaps, check_sums=check_sums, assessed=assessed, max_gaps=allowed, limit=cap, must=must
+                )
                 out.extend(r for r in found if r not in out)
-                if len(out) >= self.limit or not done:
+                if len(out) >= cap or not done:
                     self.complete = False
                     break
         return out
@@ -463,7 +479,10 @@ class RowSearch:
         for strategy in STRATEGIES:
             found = strategy(self)
             if found is not None:
-                return _preferred(found)[: self.limit]
+                found = _preferred(found)
+                if len(found) > self.limit:
+                    self.complete = False  # readings dropped at the cap: the row is not settled
+                return found[: self.limit]
         raise AssertionError("the last strategy always applies")  # pragma: no cover
 
 
@@ -579,6 +598,24 @@ def merged(s: RowSearch) -> list[Reading] | None:
     return found or None
 
 
+def most_assessed(s: RowSearch) -> list[Reading] | None:
+    """Nothing else reads: the values alone with vanished empty cells, no row sum broken,
+    those on which the most sums are assessed (at least one). A part 四 printed with a
+    group left blank (复议后起诉) and its other blanks dropped (one-line dumps, pipe rows
+    that drop empty cells) keeps every sum it printed; no reading could assess them all."""
+    if len(s.row.sums) < 2 or s.row.truncated:
+        return None  # with one sum, assessing it is what ``vanished`` already tried
+    totals = sorted(s.totals)
+    for size in range(len(totals) - 1, 0, -1):  # all of them: ``vanished``
+        found: list[Reading] = []
+        for must in itertools.combinations(totals, size):
+            more = s.gather([s.values_only], gaps=True, check_sums=True, limit=MAX_READINGS_ALONE, must=frozenset(must))
+            found.extend(r for r in more if r not in found)
+        if found:
+            return _ranked(found)
+    return None
+
+
 def last_resort(s: RowSearch) -> list[Reading] | None:
     """Nothing else reads: the values alone with vanished empty cells, sums unchecked."""
     return _ranked(s.gather([s.values_only], gaps=True, check_sums=False))
@@ -587,7 +624,7 @@ def last_resort(s: RowSearch) -> list[Reading] | None:
 #: The strategy ladder, most to least trusted: the first strategy that returns readings
 #: answers. A row without sums goes from ``unsummed`` straight to ``last_resort``.
 STRATEGIES: tuple[Strategy, ...] = (
-    as_printed, unsummed, one_run, exact, vanished, weak, weak_replaced, merged, last_resort,
+    as_printed, unsummed, one_run, exact, vanished, weak, weak_replaced, merged, most_assessed, last_resort,
 )
 
 

@@ -11,7 +11,7 @@ import pytest
 import gkparse
 from gkparse.cells import search
 from gkparse.cells.align import AlignedRow, ColumnSpec, RowSum
-from gkparse.cells.search import STRATEGIES, RowSearch, readings
+from gkparse.cells.search import MAX_READINGS_ALONE, STRATEGIES, RowSearch, readings
 from gkparse.model import CellState
 from gkparse.read.page import blank_run
 from gkparse.templates.schema import Key, sums_agree
@@ -29,6 +29,15 @@ def requests_row(tokens: list[str], *, splittable: bool = True, truncated: bool 
 def disclosure_row(tokens: list[str], columns: tuple[str, ...]) -> AlignedRow:
     """A part 二 line: no sums inside it."""
     return AlignedRow("disclosure", [ColumnSpec(Key("disclosure", "penalties", c)) for c in columns], tokens, True)
+
+
+def appeals_row(tokens: list[str], *, splittable: bool = True) -> AlignedRow:
+    """Part 四 as one line of fifteen cells: three groups of four outcomes and a total (R4)."""
+    groups = ("review", "litigation_direct", "litigation_after_review")
+    outcomes = ("upheld", "corrected", "other", "pending", "total")
+    columns = [ColumnSpec(Key("appeals", g, c)) for g in groups for c in outcomes]
+    sums = [RowSum("R4", [5 * g + i for i in range(4)], 5 * g + 4) for g in range(3)]
+    return AlignedRow("appeals", columns, tokens, True, splittable=splittable, sums=sums)
 
 
 def values(row: AlignedRow) -> list[list[object]]:
@@ -144,6 +153,8 @@ LADDER = [
     ("weak_replaced", requests_row(["258", "12", "", "", "", "", "11"]), "shanghai_govoffice_2019 percell render, 予以公开"),
     ("merged", requests_row(["4", "1", "6", "0", "1", "2", "0", "50"]), "cases html 13, 本年新收 (41 over two cells)"),
     ("unsummed", disclosure_row(["25"], ("prev_items", "change", "decisions")), "pingyang_amr_2020 oneline render, 行政强制"),
+    ("most_assessed", appeals_row(["5", "2", "7", "8", "1", "9"], splittable=False),
+     "shanghai_govoffice_2019 dropped render, part 四 (复议后起诉 blank)"),
     ("last_resort", requests_row([]), "shanghai_govoffice_2019 oneline render, a row with no values"),
 ]
 
@@ -155,7 +166,8 @@ def test_strategy_that_answers(name: str, row: AlignedRow, origin: str) -> None:
 
 def test_every_strategy_is_named_and_documented() -> None:
     assert [s.__name__ for s in STRATEGIES] == [
-        "as_printed", "unsummed", "one_run", "exact", "vanished", "weak", "weak_replaced", "merged", "last_resort"
+        "as_printed", "unsummed", "one_run", "exact", "vanished", "weak", "weak_replaced", "merged", "most_assessed",
+        "last_resort",
     ]
     assert all(s.__doc__ and s.__doc__.strip() for s in STRATEGIES)
 
@@ -350,3 +362,21 @@ def test_a_count_glued_to_a_decimal_amount(tokens: list[str], expected: set[tupl
 def test_a_decimal_amount_is_cut_only_where_a_count_column_comes_first() -> None:
     row = AlignedRow("disclosure", [ColumnSpec(Key("disclosure", "fees", "amount"), "amount", "万元")], ["1235.5"], True)
     assert [[c.value for c in r] for r in readings(row)[0]] == [[1235.5]]
+
+
+# --- part 四 with most of its cells lost -------------------------------------------------
+
+#: shanghai_govoffice_2019: 5 _ _ 2 7 | 8 _ _ 1 9 | _ _ _ _ _ (复议后起诉 left blank).
+SHANGHAI_APPEALS = [5, None, None, 2, 7, 8, None, None, 1, 9, None, None, None, None, None]
+
+
+@pytest.mark.parametrize(
+    "tokens", [["5", "2", "7", "8", "1", "9"], ["527819"]], ids=["blanks dropped from a pipe row", "one-line run"]
+)
+def test_a_part_four_that_lost_its_blanks_offers_its_truth(tokens: list[str]) -> None:
+    """No reading can assess all three R4 sums: the readings that keep the two sums the
+    document printed are all kept (every cell ambiguous, the truth among the readings)."""
+    found, complete = readings(appeals_row(tokens, splittable=len(tokens) == 1), limit=MAX_READINGS_ALONE)
+    assert SHANGHAI_APPEALS in [[c.value for c in r] for r in found]
+    assert complete
+    assert len({r[0].value for r in found}) > 1  # nothing certain: many placements keep the sums
