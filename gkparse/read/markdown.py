@@ -8,8 +8,10 @@ them into grids and hands them to the segmentation HTML tables go through
 
 * **Tables.** A run of lines holding a ``|`` is a table; separator lines (``|---|:---:|``)
   are not rows, the lines above the first separator are header rows unless they hold a
-  value. Outer pipes are optional. A row of ``-`` placeholders (what converters print for
-  an empty header) is no row when it heads a table or when the whole table is such rows.
+  value. Outer pipes are optional, decided per table (most of its lines start with one);
+  in a table without them (html2text) a line starting with a pipe has an empty first cell.
+  A row of ``-`` placeholders (what converters print for an empty header) is no row when
+  it heads a table or when the whole table is such rows.
 * **Parts.** Headings and plain lines outside the tables take part too: a line naming a
   table's part heading (``## 三、收到和处理…``) starts that part, a part 二 caption line
   (``第二十条第（一）项``) starts a sub-table, a prose heading (五、…) ends the tables.
@@ -21,9 +23,11 @@ them into grids and hands them to the segmentation HTML tables go through
 * **Columns.** A header names the columns when each of its column texts names a distinct
   column of the part and there are as many as the rows have values; otherwise (generic
   ``数据1``…, a header in pieces, a header copied from elsewhere) the template's order
-  applies. Value cells are the last cells of a row (labels may take several cells, or
-  fewer than other rows); trailing columns empty in every row are padding, and a row
-  shorter than the values has its last cells absent, never empty.
+  applies; a header flattened from spanned cells still says how many value columns there
+  are (the template columns its texts name), so a column blank in every row is kept.
+  Value cells are the last cells of a row (labels may take several cells, or fewer than
+  other rows); trailing columns empty in every row are padding unless the header names
+  them, and a row shorter than the values has its last cells absent, never empty.
 """
 
 from __future__ import annotations
