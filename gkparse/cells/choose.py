@@ -19,7 +19,7 @@ from ..templates.schema import Key, sums_agree
 from .align import AlignedRow
 from .search import Reading
 
-__all__ = ["MAX_COMBINATIONS", "RowState", "choose_across_rows", "narrow_by_prose", "prose_evidence"]
+__all__ = ["MAX_COMBINATIONS", "RowState", "choose_across_rows", "narrow_by_prose", "prefer_unassumed", "prose_evidence"]
 
 #: Joint assignments tried across part 三's open rows, which bounds the time per report.
 #: Past it no combination is ruled out and the rows keep their own readings: agreement is
@@ -209,3 +209,37 @@ def _basis(ids: list[str], broken: list[set[frozenset[str]]], survivors: set[int
             if alive == survivors:
                 return "+".join(subset)
     return "+".join(ids)  # pragma: no cover - the full set always reproduces the survivors
+
+
+def _unassumed(state: RowState) -> list[Reading]:
+    return [o for o in state.options if not any(read.assumed for read in o)]
+
+
+def prefer_unassumed(states: list[RowState], template: Template) -> None:
+    """A glued run whose one reading without vanished cells keeps every relation is read so:
+    the readings that assume lost empty cells go. Per table with row sums (parts 三, 四),
+    every open row must have exactly one such reading, found by a complete search, and in a
+    table with column relations (part 三) those readings together with the settled rows
+    must keep every column relation. The basis names the relations kept."""
+    joint = {r.table for r in template.relations if r.along == "column"}
+    for table in dict.fromkeys(s.row.table for s in states if s.row.sums):
+        open_ = [s for s in states if s.row.table == table and len(s.options) > 1]
+        if not open_ or any(not s.complete or len(_unassumed(s)) != 1 or not s.row.sums for s in open_):
+            continue
+        ids = {sum_.relation for s in open_ for sum_ in s.row.sums}
+        if table in joint:
+            values: dict[Key, Number | None] = {}
+            for s in states:
+                if s.row.table == table and s.options:
+                    reading = _unassumed(s)[0] if s in open_ else s.options[0]
+                    values.update((k, r.value) for k, r in zip(s.row.keys, reading) if k)
+            checks = _column_checks(template, table)
+            if any(
+                sums_agree([values.get(k) for k in left], [values.get(k) for k in right]) is False
+                for _, sides in checks for left, right in sides
+            ):
+                continue
+            ids |= {relation.id for relation, _ in checks}
+        for s in open_:
+            s.options = _unassumed(s)
+            s.basis = "+".join(sorted(ids)) + " (no cell assumed lost)"

@@ -16,7 +16,7 @@ from ..read.page import is_blank
 from ..templates import Template
 from ..templates.schema import Key
 from .align import AlignedRow
-from .choose import RowState, choose_across_rows, narrow_by_prose
+from .choose import RowState, choose_across_rows, narrow_by_prose, prefer_unassumed
 from .policy import row_cells
 from .search import CUT, MAX_READINGS, MAX_READINGS_ALONE, read_token, readings
 
@@ -67,6 +67,7 @@ def repair(
     states = [_read(row, issues, row.table not in joint) for row in rows]
     narrow_by_prose(states, _without_table_text(evidence_text, rows) if evidence_text else "", template)
     choose_across_rows(states, template)
+    prefer_unassumed(states, template)
     cells: dict[Key, Cell] = {}
     open_readings: list[RowReadings] = []
     for state in states:

@@ -8,8 +8,8 @@ import pytest
 import gkparse
 from gkparse.cells import choose
 from gkparse.cells.align import AlignedRow, ColumnSpec, RowSum
-from gkparse.cells.choose import RowState, _basis, choose_across_rows, narrow_by_prose, prose_evidence
-from gkparse.cells.search import readings
+from gkparse.cells.choose import RowState, _basis, choose_across_rows, narrow_by_prose, prefer_unassumed, prose_evidence
+from gkparse.cells.search import VANISHED, Read, readings
 from gkparse.model import CellState
 from gkparse.templates import TEMPLATES
 from gkparse.templates.schema import Key
@@ -179,3 +179,50 @@ def test_the_table_text_of_a_one_line_dump_is_no_evidence() -> None:
     report = gkparse.parse(FIXTURES / "cases" / "text" / "06-oneline-procurement-decimal-prose-2019.txt")
     cell = report.disclosure.procurement.items
     assert (cell.value, cell.state, cell.basis) == (8, CellState.RESOLVED, 'prose: "政府集中采购项目8个"')
+
+
+# --- the reading that assumes no lost cell ------------------------------------------------
+
+
+def _appeals_state(run: str) -> RowState:
+    groups = ("review", "litigation_direct", "litigation_after_review")
+    outcomes = ("upheld", "corrected", "other", "pending", "total")
+    row = AlignedRow(
+        "appeals", [ColumnSpec(Key("appeals", g, c)) for g in groups for c in outcomes], [run], True,
+        sums=[RowSum("R4", [5 * g + i for i in range(4)], 5 * g + 4) for g in range(3)],
+    )
+    options, complete = readings(row)
+    return RowState(row, options, complete)
+
+
+def test_a_part_four_run_with_one_exact_reading_is_read_so() -> None:
+    """pingtan_2022 oneline render, part 四 '011021000100000': its one reading without a lost
+    cell keeps all three R4 sums; the readings assuming lost empties go."""
+    state = _appeals_state("011021000100000")
+    assert len(state.options) > 1
+    prefer_unassumed([state], T2021)
+    assert [[c.value for c in o] for o in state.options] == [[0, 1, 1, 0, 2, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0]]
+    assert state.basis == "R4 (no cell assumed lost)"
+
+
+def test_exact_readings_that_break_a_column_relation_stay_open() -> None:
+    """A part 三 row whose one exact reading breaks R2 with the settled total row keeps its
+    readings (built by hand: one exact reading, one assuming a lost cell)."""
+    def state(row_key: str, options: list[list[Read]]) -> RowState:
+        row = AlignedRow("requests", [ColumnSpec(Key("requests", row_key, c)) for c in APPLICANTS], ["run"], True,
+                         sums=[RowSum("R3", [0, 1, 2, 3, 4, 5], 6)])
+        return RowState(row, [tuple(o) for o in options], True)
+
+    num = [Read(v, "num", str(v), split=True) for v in range(10)]
+    granted = state("granted", [[num[3]] + [num[0]] * 5 + [num[3]], [VANISHED] + [num[0]] * 5 + [num[0]]])
+    total = state("total", [[num[9]] + [num[0]] * 5 + [num[9]]])
+    before = list(granted.options)
+    prefer_unassumed([granted, total], T2021)
+    assert granted.options == before and granted.basis is None
+
+
+def test_a_run_with_two_exact_readings_stays_open() -> None:
+    state = _requests_state("granted", ["330000033"])  # 33 | … | 33 or 3 | 30 | … | 33
+    before = list(state.options)
+    prefer_unassumed([state], T2021)
+    assert state.options == before
