@@ -31,7 +31,9 @@ from .errors import (
     GkparseWarning,
     InputNotFoundError,
     NotAReportError,
+    NoTextLayerError,
     ReportIssueError,
+    UnreadableDocumentError,
 )
 from .export import cell_rows, issue_rows
 from .model import Cell, CellState, Issue, Report, RowReadings
@@ -66,6 +68,8 @@ __all__ = [
     "EmptyInputError",
     "BinaryInputError",
     "NotAReportError",
+    "NoTextLayerError",
+    "UnreadableDocumentError",
     "ReportIssueError",
     "CrawlError",
     "FetchError",

@@ -21,6 +21,8 @@ __all__ = [
     "EmptyInputError",
     "BinaryInputError",
     "NotAReportError",
+    "NoTextLayerError",
+    "UnreadableDocumentError",
     "ReportIssueError",
     "ErrorLevel",
 ]
@@ -64,6 +66,16 @@ class EmptyInputError(GkparseError):
 
 class BinaryInputError(GkparseError):
     """The input is binary data (PDF, image, archive…) rather than an HTML or text page."""
+
+
+class UnreadableDocumentError(GkparseError):
+    """A PDF or Word file that cannot be opened: damaged, truncated, encrypted, or a format
+    gkparse does not read (``.wps``, ``.doc`` without a converter installed)."""
+
+
+class NoTextLayerError(UnreadableDocumentError):
+    """A PDF whose pages hold no text, only images (a scan): add a text layer first (OCR,
+    e.g. ``ocrmypdf --language chi_sim in.pdf out.pdf``) and parse the result."""
 
 
 class NotAReportError(GkparseError):

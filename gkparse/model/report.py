@@ -64,7 +64,7 @@ class Source(BaseModel):
 
     path: Optional[str] = Field(None, description="File path, WARC target URI or the caller's origin label.")
     sha256: Optional[str] = Field(None, description="SHA-256 of the input bytes (of the UTF-8 text for parse_text): the report id.")
-    form: Literal["html", "text"] = "text"
+    form: Literal["html", "text", "pdf", "docx", "doc"] = "text"
     encoding: Optional[str] = None
     encoding_method: Optional[str] = Field(
         None, description="bom, meta, declared, utf-8, utf-8-over-meta, detected or str (given as text)."

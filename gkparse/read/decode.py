@@ -259,14 +259,11 @@ def _detect(data: bytes, source: str | None) -> Decoded:
             continue
         if _looks_textual(text):
             return Decoded(text, codec, "detected")
-    try:
-        from charset_normalizer import from_bytes
-    except ImportError:  # optional: not a core dependency
-        from_bytes = None
-    if from_bytes is not None:
-        best = from_bytes(data).best()
-        if best is not None:
-            return Decoded(str(best), best.encoding, "detected")
+    from charset_normalizer import from_bytes  # installed with pdfminer.six (the PDF reader's engine)
+
+    best = from_bytes(data).best()
+    if best is not None:
+        return Decoded(str(best), best.encoding, "detected")
     raise DecodeError("cannot decode the bytes as UTF-8, GB18030 or Big5", source=source)
 
 

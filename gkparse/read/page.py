@@ -11,7 +11,10 @@ from typing import Literal
 
 from ..templates.schema import TableKind
 
-__all__ = ["LabeledRow", "TableRows", "Page", "TableKind", "blank_run", "blank_range", "is_blank"]
+__all__ = [
+    "LabeledRow", "TableRows", "Page", "Region", "TableKind", "blank_run", "blank_range", "is_blank", "HEADER_LEVELS",
+    "header_path", "header_leaf", "shown_header",
+]
 
 
 _RUN = "\x00"
@@ -103,6 +106,17 @@ class TableRows:
     caption: str | None = None
 
 
+@dataclass(frozen=True)
+class Region:
+    """Where a table of a PDF was read: the part its rows went to (None: not a report
+    table), the page (1-based) and the table's box in PDF points, from the page's top-left
+    corner: ``(x0, top, x1, bottom)``. A reviewer finds a cell in the original by it."""
+
+    kind: TableKind | None
+    page: int
+    box: tuple[float, float, float, float]
+
+
 @dataclass
 class Page:
     """A document reduced to what the report needs.
@@ -111,8 +125,9 @@ class Page:
     for HTML, the head of a text dump); ``body`` is the article text without tables.
     """
 
-    form: Literal["html", "text"]
+    form: Literal["html", "text", "pdf", "docx", "doc"]
     title_candidates: list[str] = field(default_factory=list)
     meta_lines: list[str] = field(default_factory=list)
     body: str = ""
     tables: list[TableRows] = field(default_factory=list)
+    regions: list[Region] = field(default_factory=list)  # PDF only: where each table was read
