@@ -48,8 +48,13 @@ CACHED_LABEL_CHARS = 64
 LABEL_CACHE_SIZE = 8192
 
 
+#: A leaf number printed with an ideographic comma (``3、其他``) is the template's ``3.其他``.
+_NUMBER_COMMA = re.compile(r"(?<![0-9])([0-9]{1,2})、")
+
+
 def _key(text: str) -> str:
-    return _fold_traditional(_NOISE.sub("", _nfkc(text)))
+    key = _fold_traditional(_NOISE.sub("", _nfkc(text)))
+    return _NUMBER_COMMA.sub(r"\1.", key) if "、" in key else key
 
 
 _short_key = functools.lru_cache(maxsize=LABEL_CACHE_SIZE)(_key)
@@ -60,8 +65,8 @@ def label_key(text: str) -> str:
 
     >>> label_key("（三） 不予公开  3.危及“三安全一稳定”")
     '(三)不予公开3.危及三安全一稳定'
-    >>> label_key("商业\\n企业")
-    '商业企业'
+    >>> label_key("商业\\n企业"), label_key("（六）其他处理 3、其他")
+    ('商业企业', '(六)其他处理3.其他')
     """
     if len(text) <= CACHED_LABEL_CHARS:
         return _short_key(text)

@@ -120,6 +120,10 @@ def _best(label: str, candidates: Sequence[_Item]) -> _Item | None:
             stem_key = label_key(stem)
             if stem_key in key and len(stem_key) > best_len:
                 best, best_len = item, len(stem_key)
+    if isinstance(best, Row) and best.stands_for:
+        # A group's label beside one of its own rows' labels names that row.
+        leaves = [c for c in candidates if isinstance(c, Row) and c.key in best.stands_for]
+        return _best(label, leaves) or best  # type: ignore[return-value]
     return best
 
 
@@ -165,10 +169,14 @@ def _near(printed: str, candidates: Sequence[_Item]) -> tuple[_Item, int] | None
     text = label_key(printed)
     if not text:
         return None
+    # A label read from a table joins its spanning group cells in front ("三、本年度办理结果
+    # （三）不予公开 2.…"): each tail of its parts is compared too.
+    parts = printed.split()
+    texts = dict.fromkeys([text] + [label_key(" ".join(parts[i:])) for i in range(1, len(parts))])
     scored: list[tuple[int, _Item]] = []
     for item in candidates:
         best = min(
-            (label_edits(text, form), form) for form in _forms(item)
+            (label_edits(tail, form), form) for form in _forms(item) for tail in texts
         )
         if best[0] <= min(MAX_LABEL_EDITS, len(label_key(best[1])) // CHARS_PER_EDIT):
             scored.append((best[0], item))
@@ -416,11 +424,15 @@ def align(page: Page, template: Template) -> tuple[list[AlignedRow], list[Issue]
         elif table.kind == "requests":
             columns = _request_columns(table, template, issues)
             subtotals = [i for i, header in enumerate(table.columns or []) if _subtotal(header)]
-            for row, found in zip(table.rows, _row_keys(table, template.requests_rows, part, issues)):
+            found_rows = _row_keys(table, template.requests_rows, part, issues)
+            matched = {r.key for r in found_rows if r is not None}
+            for row, found in zip(table.rows, found_rows):
                 if found is None:
                     if row.label and any(t for t in row.tokens):
                         issues.append(_unmatched(part, row))
                     continue
+                if set(found.stands_for) & matched and all(is_blank(t) for t in row.tokens):
+                    continue  # a group's label over its own rows, not a row of its own
                 add("requests", [Key("requests", found.key, c.key) if c else None for c in columns], columns, row, subtotals)
         else:
             pairs = _appeal_keys(table, template)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 
 from ..model import Cell, CellState, Issue
-from ..templates import Key, Template
+from ..templates import Column, Key, Template
 
 __all__ = ["check_completeness"]
 
@@ -42,7 +42,16 @@ def check_completeness(template: Template, placed: Mapping[Key, Cell], present: 
             continue
         missing_rows: list[str] = []
         missing_cells: list[str] = []
-        for row in table.rows:
+
+        def printed(row_key: str, kind: str = table.kind, columns: tuple[Column, ...] = table.columns) -> bool:
+            return any(not absent(Key(kind, row_key, c.key)) for c in columns)  # type: ignore[arg-type]
+
+        # A group row and its leaves are two ways to print the same cells: the one the
+        # document uses is checked, the other is not missing (the leaves, when neither is).
+        skipped: set[str] = set()
+        for group in (row for row in table.rows if row.stands_for):
+            skipped |= set(group.stands_for) if printed(group.key) and not any(map(printed, group.stands_for)) else {group.key}
+        for row in (r for r in table.rows if r.key not in skipped):
             keys = [Key(table.kind, row.key, c.key) for c in table.columns]
             gone = [str(k) for k in keys if absent(k)]
             if len(gone) == len(keys):

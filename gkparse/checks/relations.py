@@ -95,12 +95,27 @@ def _assess(relation: Relation, where: str, left_keys: list[Key], right_keys: li
     )
 
 
+def _stand_in(template: Template, keys: list[Key], lookup: Lookup) -> list[Key]:
+    """``keys`` with a group row's cell in place of its leaves' where the report prints the
+    group row and none of the leaves (keys.md: (六)其他处理 as one row in a 2021 report)."""
+    for table in template.tables:
+        for group in (row for row in table.rows if row.stands_for):
+            leaves = [k for k in keys if k.table == table.kind and k.row in group.stands_for]
+            if not leaves or len({k.column for k in leaves}) != 1:
+                continue
+            stand_in = Key(table.kind, group.key, leaves[0].column)
+            if stand_in in keys or _lost(lookup(stand_in)) or not all(_lost(lookup(k)) for k in leaves):
+                continue
+            keys = [k for k in keys if k not in leaves] + [stand_in]
+    return keys
+
+
 def check_relations(template: Template, lookup: Lookup) -> list[Issue]:
     """Evaluate the template's within-report relations with ``lookup(key) -> Cell | None``."""
     issues: list[Issue] = []
     for relation in template.relations:
         for where, left, right in template.places(relation):
-            issue = _assess(relation, where, left, right, lookup)
+            issue = _assess(relation, where, _stand_in(template, left, lookup), _stand_in(template, right, lookup), lookup)
             if issue:
                 issues.append(issue)
     return issues

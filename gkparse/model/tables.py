@@ -53,10 +53,16 @@ def _build(template: Template, kind: TableKind) -> type[TableModel]:
         else:
             fields[row.key] = (row_model, Field(default_factory=row_model, title=row.label))
     for group, leaves in groups.items():
+        # A group row printed in place of its leaves (Row.stands_for) keeps its cells on
+        # the group itself: requests.other.total beside requests.other.overdue_fee.
+        own = {
+            c.key: (Cell, Field(default_factory=Cell, title=c.label)) for c in table.columns
+        } if group in fields else {}
         group_model = create_model(  # type: ignore[call-overload]
             f"{title}{template.name}_{group}",
             __doc__=f"Group {leaves[0].group}",
             __config__=ConfigDict(extra="forbid"),
+            **own,
             **{
                 leaf.key.split(".", 1)[1]: (row_model, Field(default_factory=row_model, title=leaf.label))
                 for leaf in leaves

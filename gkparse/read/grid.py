@@ -164,6 +164,9 @@ def header_columns(
 ) -> tuple[int, list[list[int]], list[str]]:
     """The label column count, the value column groups (slot indexes) and each group's
     header text, from ``header`` rows (not empty)."""
+    # Header rows narrower than the table (a part whose tables differ in width across pages)
+    # are padded with empty slots, so that every column has a header slot.
+    header = [row + [GridCell("", False, -1)] * (width - len(row)) for row in header]
     leaf = header[-1]
     first = leaf[0]
     label_cols = 0

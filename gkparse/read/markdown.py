@@ -146,6 +146,8 @@ class _Reader:
         self.headers: set[int] = set()  # ids of rows that are header rows by markdown's structure
         self.segmenter = Segmenter(self.segment_rows)
         self.waiting: list[str] = []  # row labels printed outside the tables, not yet given values
+        # Group rows some reports print in place of their leaves (Row.stands_for), by key.
+        self.stand_ins = {r.key: r.stands_for for kind in ("disclosure", "requests") for r in template.table(kind).rows if r.stands_for}
 
     # --- text lines --------------------------------------------------------------
 
@@ -161,8 +163,12 @@ class _Reader:
             return
         current = self.segmenter.current
         if current in ("disclosure", "requests") and len(line) <= MAX_LABEL_LINE and not any(map(is_value, line.split())):
-            if self.row_key(current, line) is not None:
-                self.waiting.append(line)
+            key = self.row_key(current, line)
+            if key is None:
+                return
+            if self.waiting and key in self.stand_ins.get(self.row_key(current, self.waiting[-1]) or "", ()):
+                self.waiting.pop()  # a group's label over its own rows' labels: not a row of its own
+            self.waiting.append(line)
 
     def row_key(self, kind: TableKind, text: str) -> str | None:
         """The key of the template's row of ``kind`` whose longest stem (of three characters

@@ -21,12 +21,14 @@ from .schema import (
     TableKind,
     Template,
     Term,
+    standard_rows,
     sums_agree,
 )
 from .y2019 import TEMPLATE_2019
 from .y2021 import TEMPLATE_2021
 
 __all__ = [
+    "standard_rows",
     "Column",
     "CrossYearRelation",
     "DisclosureBlock",

@@ -110,9 +110,14 @@ APPEAL_COLUMNS = (
 def relations(request_rows: tuple[Row, ...]) -> tuple[Relation, ...]:
     """R1–R4 for a part 三 with ``request_rows`` (R2 sums every outcome row)."""
     outcomes = tuple(
-        r.key for r in request_rows if r.key not in ("new", "carried_over", "total", "carried_forward")
+        r.key for r in request_rows if r.key not in ("new", "carried_over", "total", "carried_forward") and not r.stands_for
     )
     applicants = tuple(c.key for c in REQUEST_COLUMNS if c.key != "total")
+    # A group row printed beside its own leaves is checked against their sum (keys.md).
+    groups = tuple(
+        Relation("R2", "requests", "column", (r.key,), r.stands_for, f"{r.key} = the sum of its rows ({', '.join(r.stands_for)})")
+        for r in request_rows if r.stands_for
+    )
     return (
         Relation(
             "R1", "requests", "column", ("new", "carried_over"), ("total", "carried_forward"),
@@ -130,7 +135,7 @@ def relations(request_rows: tuple[Row, ...]) -> tuple[Relation, ...]:
             "R4", "appeals", "row", ("total",), ("upheld", "corrected", "other", "pending"),
             "total = upheld + corrected + other + pending",
         ),
-    )
+    ) + groups
 
 
 R5 = CrossYearRelation(

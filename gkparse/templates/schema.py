@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Literal, NamedTuple, Optional, Union
 
 __all__ = [
+    "standard_rows",
     "Key",
     "TableKind",
     "TABLE_KINDS",
@@ -99,6 +100,9 @@ class Row:
 
     ``number`` is the leaf's printed number (``1.`` … ``8.``), which in text dumps may be glued
     to the previous row's digits. ``group`` is the label of the row-spanning group, if any.
+    ``stands_for`` makes this a group row that some reports print in place of the leaf rows
+    it names (their sum): the leaves' stems win over its own where both match (a group label
+    beside a leaf's), and the checks read it where the leaves are absent.
     """
 
     key: str
@@ -107,6 +111,13 @@ class Row:
     number: int | None = None
     group: str | None = None
     prose: tuple[str, ...] = ()
+    stands_for: tuple[str, ...] = ()
+
+
+def standard_rows(rows: tuple[Row, ...]) -> tuple[Row, ...]:
+    """The rows of a table as its template lays them out: without the group rows some
+    reports print in place of their leaves (:attr:`Row.stands_for`)."""
+    return tuple(row for row in rows if not row.stands_for)
 
 
 @dataclass(frozen=True)
@@ -276,7 +287,7 @@ class Template:
     def key_space(self) -> Iterator[tuple[Key, bool]]:
         """Every cell address of the template, in template order, and whether the
         template declares it (a part 二 row has every disclosure column, but the template
-        prints only its block's).
+        prints only its block's; a group row printed in place of its leaves is a variant).
 
         >>> from gkparse.templates import TEMPLATES
         >>> keys = [k for k, declared in TEMPLATES["2021"].key_space() if declared]
@@ -293,7 +304,8 @@ class Template:
                 continue
             for row in table.rows:
                 for column in table.columns:
-                    yield Key(table.kind, row.key, column.key), True
+                    # A stand-in group row is a variant some reports print, not the layout.
+                    yield Key(table.kind, row.key, column.key), not row.stands_for
 
     # Shorthands for the tables' parts, used throughout the readers and the cells.
 

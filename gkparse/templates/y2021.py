@@ -53,6 +53,11 @@ FEE_AMOUNT = Column(
 )
 
 ROWS_OTHER_2021 = (
+    # Some reports print (六) as one row, as the 2019 template does (keys.md): its sum.
+    Row(
+        "other", "(六)其他处理", ("(六)其他处理", "其他处理"),
+        stands_for=("other.overdue_correction", "other.overdue_fee", "other.other"),
+    ),
     Row("other.overdue_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", ("逾期不补正",), 1, OTHER),
     Row(
         "other.overdue_fee", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",

@@ -8,7 +8,7 @@ import random
 
 from hypothesis import strategies as st
 
-from gkparse.templates import TEMPLATES
+from gkparse.templates import TEMPLATES, standard_rows
 
 small = st.integers(min_value=0, max_value=40)
 count = st.one_of(st.just(0), st.just(0), small, st.integers(min_value=41, max_value=3000))
@@ -19,7 +19,7 @@ def consistent_table(draw: st.DrawFn, template_name: str) -> dict[str, object]:
     template = TEMPLATES[template_name]
     applicants = [c.key for c in template.requests_columns if c.key != "total"]
     cells: dict[str, object] = {}
-    outcomes = [r.key for r in template.requests_rows if r.key not in ("new", "carried_over", "total", "carried_forward")]
+    outcomes = [r.key for r in standard_rows(template.requests_rows) if r.key not in ("new", "carried_over", "total", "carried_forward")]
     busy = draw(st.sampled_from(applicants[:2]))
     # Some agencies leave whole applicant columns blank (empty, not zero).
     blank = draw(st.sets(st.sampled_from(applicants[2:5]), max_size=2))
@@ -28,7 +28,7 @@ def consistent_table(draw: st.DrawFn, template_name: str) -> dict[str, object]:
             cells[f"requests/{row}/{column}"] = draw(count) if column == busy else draw(st.sampled_from([0, 0, 0, 1]))
     for column in applicants:
         if column in blank:
-            for row in template.requests_rows:
+            for row in standard_rows(template.requests_rows):
                 cells[f"requests/{row.key}/{column}"] = None
             continue
         total = sum(cells[f"requests/{row}/{column}"] for row in outcomes)  # type: ignore[misc]
@@ -38,7 +38,7 @@ def consistent_table(draw: st.DrawFn, template_name: str) -> dict[str, object]:
         cells[f"requests/carried_forward/{column}"] = carried_forward
         cells[f"requests/carried_over/{column}"] = carried_over
         cells[f"requests/new/{column}"] = total + carried_forward - carried_over
-    for row in template.requests_rows:
+    for row in standard_rows(template.requests_rows):
         cells[f"requests/{row.key}/total"] = sum(cells[f"requests/{row.key}/{c}"] or 0 for c in applicants)  # type: ignore[misc]
     for row in template.appeals_rows:
         parts = [draw(st.sampled_from([0, 0, 1, 2, 3, 12])) for _ in range(4)]

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 import gkparse
 from gkparse.model import CellState
-from gkparse.templates import TEMPLATES
+from gkparse.templates import TEMPLATES, standard_rows
 from tests.property.strategies import report_table, sparse_table
 from tests.support import FIXTURES
 from tests.support.render import NEW_STYLES, render
@@ -144,8 +144,8 @@ BLANK_FIRST_COLUMNS = {
     "2021-part2": ("2021", ("disclosure/rules/issued", "disclosure/normative_documents/issued")),
     "2019-part4": ("2019", ("appeals/review/upheld",)),
     "2021-part4": ("2021", ("appeals/review/upheld",)),
-    "2019-part3": ("2019", tuple(f"requests/{r.key}/natural_person" for r in TEMPLATES["2019"].requests_rows)),
-    "2021-part3": ("2021", tuple(f"requests/{r.key}/natural_person" for r in TEMPLATES["2021"].requests_rows)),
+    "2019-part3": ("2019", tuple(f"requests/{r.key}/natural_person" for r in standard_rows(TEMPLATES["2019"].requests_rows))),
+    "2021-part3": ("2021", tuple(f"requests/{r.key}/natural_person" for r in standard_rows(TEMPLATES["2021"].requests_rows))),
 }
 
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gkparse.templates import TEMPLATES, Template
+from gkparse.templates import TEMPLATES, Template, standard_rows
 
 STYLES = ("oneline", "percell", "pipe", "dropped")
 NEW_STYLES = ("markdown", "html2text")
@@ -90,7 +90,7 @@ def layout(expected: dict) -> list:  # type: ignore[type-arg]
     items.append(Text(["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"]))
     items.append(Text(list(REQUEST_HEADER)))
     seen_groups: set[str] = set()
-    for r in tpl.requests_rows:
+    for r in standard_rows(tpl.requests_rows):
         labels = []
         if r.key == "granted":
             labels.append("三、本年度办理结果")
@@ -196,7 +196,7 @@ def _request_rows(expected: dict) -> list[tuple[list[str], bool, list]]:  # type
     cells = expected["cells"]
     out = []
     seen: set[str] = set()
-    for r in tpl.requests_rows:
+    for r in standard_rows(tpl.requests_rows):
         labels = ["三、本年度办理结果"] if r.key == "granted" else []
         continued = bool(r.group) and r.group in seen
         if r.group and not continued:
@@ -317,7 +317,7 @@ def render_html(expected: dict) -> str:  # type: ignore[type-arg]
     out.append("<tr>" + _cell(REQUEST_HEADER[0], span=3, rowspan=2) + _cell(head[0].label, rowspan=2)
                + _cell(REQUEST_HEADER[2], span=5) + _cell(head[-1].label, rowspan=2) + "</tr>")
     out.append("<tr>" + "".join(_cell(c.label) for c in head[1:-1]) + "</tr>")
-    for r in requests.rows:
+    for r in standard_rows(requests.rows):
         label = _cell(r.label, span=3) if r.group is None else _cell(r.group) + _cell(r.label, span=2)
         out.append("<tr>" + label + "".join(_cell(cells.get(f"requests/{r.key}/{c.key}")) for c in head) + "</tr>")
     out.append("</table>")

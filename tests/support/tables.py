@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from gkparse.templates import Template
+from gkparse.templates import Template, standard_rows
 
 
 def consistent_cells(template: Template, seed: int = 0, *, high: int = 40) -> dict[str, Any]:
@@ -33,7 +33,7 @@ def consistent_cells(template: Template, seed: int = 0, *, high: int = 40) -> di
     applicants = [c.key for c in requests.columns if c.key != "total"]
     fixed = {"new", "carried_over", "total", "carried_forward"}
     column_totals = dict.fromkeys(applicants, 0)
-    for row in requests.rows:
+    for row in standard_rows(requests.rows):
         if row.key in fixed:
             continue
         values = {a: rng.choice([0, 0, 0, rng.randint(0, high)]) for a in applicants}
