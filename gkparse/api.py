@@ -18,8 +18,17 @@ from .cells.align import align
 from .cells.repair import repair
 from .checks.completeness import check_completeness
 from .checks.relations import check_relations
-from .errors import EmptyInputError, ErrorLevel, GkparseError, GkparseWarning, InputNotFoundError, NotAReportError, ReportIssueError
-from .model import Cell, Issue, Report, Source, new_table
+from .errors import (
+    EmptyInputError,
+    ErrorLevel,
+    GkparseError,
+    GkparseWarning,
+    InputNotFoundError,
+    NotAReportError,
+    ReportIssueError,
+    UnreadableDocumentError,
+)
+from .model import Cell, Issue, Report, Source, TableRegion, new_table
 from .model.tables import row_of
 from .read import html as html_reader
 from .read import markdown as markdown_reader
@@ -27,6 +36,7 @@ from .read import text as text_reader
 from .read.decode import decode_bytes
 from .read.meta import agency_from_title, find_signature, find_title, read_meta, report_year, split_prose
 from .read.page import Page
+from .read.sniff import READ_FORMS, sniff_form
 from .templates import TABLE_KINDS, Key, Template, detect
 
 __all__ = ["parse", "parse_text"]
@@ -65,13 +75,30 @@ def _read(source: Input) -> tuple[bytes, str]:
     raise TypeError(f"parse() takes a path or bytes, not {type(source).__name__}; use parse_text() for a str document")
 
 
-#: The input forms a caller may force with ``form=`` (default: told from the text).
-FORMS = ("html", "text")
+#: The input forms a caller may force with ``form=`` (default: told from the bytes).
+FORMS = ("html", "text", *READ_FORMS)
+#: What to tell a user holding an office file gkparse does not read.
+_OFFICE_ADVICE = {
+    "wps": "a WPS Writer document (.wps)", "word": "an RTF or OpenDocument text",
+    "excel": "a spreadsheet", "powerpoint": "a presentation", "ofd": "an OFD document", "office": "an OLE office file",
+}
 
 
-def _check_form(form: str | None) -> None:
-    if form is not None and form not in FORMS:
-        raise ValueError(f"form={form!r}: gkparse reads {' or '.join(FORMS)} (default: told from the document)")
+def _check_form(form: str | None, forms: tuple[str, ...] = FORMS) -> None:
+    if form is not None and form not in forms:
+        raise ValueError(f"form={form!r}: gkparse reads {', '.join(forms)} (default: told from the document)")
+
+
+def _read_document(form: str, data: bytes, source: str | None) -> Page:
+    """A PDF or Word file's page, by its reader (imported when first needed: the readers
+    pull in pdfminer and python-docx)."""
+    if form == "pdf":
+        from .read.pdf import read_pdf
+
+        return read_pdf(data, source=source)
+    from .read.docx import read_doc, read_docx
+
+    return read_docx(data, source=source) if form == "docx" else read_doc(data, source=source)
 
 
 def _level(errors: ErrorLevel | str) -> ErrorLevel:
@@ -92,17 +119,22 @@ def parse(
     captured: str | None = None,
     sha256: str | None = None,
 ) -> Report:
-    """Parse one report (an HTML page or a text dump) into a :class:`~gkparse.model.Report`.
+    """Parse one report (an HTML page, a text dump, a PDF or a Word file) into a
+    :class:`~gkparse.model.Report`.
 
     ``source`` is a path (``str`` or path-like) or the document's raw ``bytes`` (decoded
     here); document *text* goes to :func:`parse_text`. ``origin`` names the input in the
-    report and in errors (default: the path). ``form`` forces ``"html"`` or ``"text"``
-    (default: detected). ``encoding`` is a charset from outside the document (an HTTP
+    report and in errors (default: the path). ``form`` forces ``"html"``, ``"text"``,
+    ``"pdf"``, ``"docx"`` or ``"doc"`` (default: told from the bytes: magic numbers, zip
+    parts, OLE streams; see :mod:`gkparse.read.sniff`). ``encoding`` is a charset from outside the document (an HTTP
     header). ``captured`` is the capture date of an archived copy (WARC-Date);
     ``sha256`` the input's digest when the caller already has it. ``errors`` sets what
     happens to issues (see :class:`~gkparse.errors.ErrorLevel`).
 
-    Raises :class:`~gkparse.errors.InputNotFoundError` for a path that does not exist and
+    Raises :class:`~gkparse.errors.InputNotFoundError` for a path that does not exist,
+    :class:`~gkparse.errors.NoTextLayerError` for a scanned PDF,
+    :class:`~gkparse.errors.UnreadableDocumentError` for a damaged, encrypted or unsupported
+    office file (``.wps``, ``.et``; ``.doc`` without LibreOffice or antiword installed), and
     another :class:`~gkparse.errors.GkparseError` for input that holds no report.
     """
     level = _level(errors)
@@ -110,6 +142,16 @@ def parse(
     data, name = _read(source)
     where = origin or (None if name == "<bytes>" else name)
     digest = sha256 or hashlib.sha256(data).hexdigest()
+    found = sniff_form(data, None, "" if name == "<bytes>" else name)
+    document = form if form in READ_FORMS else (found if form is None else None)
+    if document in READ_FORMS:
+        page = _read_document(document, data, where)
+        provenance = Source(path=where, sha256=digest, form=document, date=captured)  # type: ignore[arg-type]
+        return _apply_level(_parse_page(page, "\n".join(page.meta_lines), provenance, dump="\n".join(page.meta_lines)), level)
+    if found in _OFFICE_ADVICE and form is None:
+        raise UnreadableDocumentError(
+            f"the input is {_OFFICE_ADVICE[found]}, which gkparse does not read: save it as .docx or PDF", source=where
+        )
     decoded = decode_bytes(data, source=where, declared=encoding)
     if not decoded.text.strip():
         raise EmptyInputError("the input is empty", source=where)
@@ -148,7 +190,7 @@ def parse_text(
     :class:`~gkparse.errors.NotAReportError` for text that is about no report at all.
     """
     level = _level(errors)
-    _check_form(form)
+    _check_form(form, ("html", "text"))
     if not isinstance(text, str):
         raise TypeError(f"parse_text() takes a str document, not {type(text).__name__}; use parse() for paths and bytes")
     if not text.strip():
@@ -161,35 +203,42 @@ def parse_text(
 
 
 def _parse_decoded(text: str, *, form: str | None, source: Source) -> Report:
-    """The pipeline on decoded text: read → detect → (text: tables) → cells → checks → report.
-    ``source`` is the input's provenance; the form read is set on it here."""
-    origin = source.path
+    """The pipeline on decoded text: read → :func:`_parse_page`. ``source`` is the
+    input's provenance; the form read is set on it here."""
     is_html = html_reader.looks_like_html(text) if form is None else form == "html"
     source.form = "html" if is_html else "text"
-    piped = False
     if is_html:
-        page = html_reader.read_html(text, source=origin)
-        labels = "\n".join(page.meta_lines)  # the whole page's text, tables included
-    else:
-        # Pipe tables (markdown, html2text) hold every cell, as HTML does; other text dumps
-        # (and text whose pipe tables hold no part of a report) are read by their labels.
-        piped = markdown_reader.has_pipe_tables(text)
-        page = markdown_reader.read_markdown(text) if piped else text_reader.read_text(text)
-        labels = text
+        page = html_reader.read_html(text, source=source.path)
+        return _parse_page(page, "\n".join(page.meta_lines), source)  # the whole page's text, tables included
+    # Pipe tables (markdown, html2text) hold every cell, as HTML does; other text dumps
+    # (and text whose pipe tables hold no part of a report) are read by their labels.
+    piped = markdown_reader.has_pipe_tables(text)
+    page = markdown_reader.read_markdown(text) if piped else text_reader.read_text(text)
+    return _parse_page(page, text, source, dump=text, piped=piped)
+
+
+def _parse_page(page: Page, labels: str, source: Source, *, dump: str | None = None, piped: bool = False) -> Report:
+    """The pipeline on a read page: detect → (text: tables) → cells → checks → report.
+
+    ``labels`` is the text the template is detected from; ``dump`` the document as text,
+    read by the text reader when the page has no tables of its own (a text dump, a PDF
+    whose tables have no structure to read)."""
+    origin = source.path
+    source.regions = [TableRegion(table=r.kind, page=r.page, box=r.box) for r in page.regions]
     title = find_title(page.title_candidates)
     fields = read_meta(page.meta_lines)
     if title is None and fields.title:
         title = find_title([fields.title]) or fields.title
     year = report_year(title, page.body)
     detection = detect(labels, year=year)
-    if not is_html and detection.template is not None:
+    if dump is not None and detection.template is not None:
         if piped:
-            markdown_reader.read_tables(page, text, detection.template)
+            markdown_reader.read_tables(page, dump, detection.template)
         if not page.tables:
             # A text dump has no table structure: its rows are found by the template's labels.
-            dump = text_reader.read_text(text) if piped else page
-            text_reader.read_tables(dump, detection.template)
-            page.tables = dump.tables
+            lines = page if page.form == "text" and not piped else text_reader.read_text(dump)
+            text_reader.read_tables(lines, detection.template)
+            page.tables = lines.tables
     if detection.kind == "not-a-report" and not page.tables and not _about_reports(page.title_candidates):
         # Nothing here is about an annual report at all: an input error, not a report.
         raise NotAReportError(f"no annual report found ({detection.reason})", source=origin)

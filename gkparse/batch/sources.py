@@ -2,10 +2,12 @@
 
 :func:`expand_inputs` turns files, folders, globs and ``-`` into the list of paths to read
 (one walk of each folder; an input that names nothing raises before anything is read).
-:func:`iter_jobs` reads those paths lazily: a document file is one job, a WARC/ARC archive
-one job per report-like record (read through :mod:`gkparse.warc`), ``-`` one job from
-stdin. Everything else is *skipped* with a named reason passed to ``on_skip``: a file or
-record in a form gkparse does not read yet (``pdf``, ``word``, ``image``, …), and in an
+:func:`iter_jobs` reads those paths lazily: a document file (a page, a text dump, a PDF or
+Word file: :data:`~gkparse.read.sniff.READ_FORMS`) is one job, a WARC/ARC archive one job
+per report-like record (read through :mod:`gkparse.warc`), ``-`` one job from stdin.
+Everything else is *skipped* with a named reason passed to ``on_skip``: a file or record
+in a form gkparse does not read (``wps``, ``excel``, ``image``, …; see
+:mod:`gkparse.read.sniff`), and in an
 archive a record that holds no document (``not-a-response``), an HTTP status other than
 200 (``http-404``), an ``empty`` body, a body with ``no-report-marker``, a revisit whose
 original is not in the archive (``revisit-without-original``), a ``segmented`` record or
@@ -14,8 +16,6 @@ one the crawler cut (``truncated-by-crawler``).
 >>> job = Job(b"abc", "example.txt")
 >>> job.report_id[:16]
 'ba7816bf8f01cfea'
->>> sniff_form(b"%PDF-1.7 ..."), sniff_form(b"<html>", "application/pdf"), sniff_form(b"PK\x03\x04..", name="a.docx")
-('pdf', None, 'word')
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator, Optional, Union
-from urllib.parse import urlsplit
 
 from ..errors import GkparseError
+from ..read.sniff import FORM_SUFFIXES, READ_FORMS, looks_binary, sniff_form
 from ..vocabulary import REPORT_BYTE_MARKERS
 from ..warc import ArchiveDamage, ArchiveRecord, ContentEncodingError, clean_reason, iter_records
 
@@ -51,17 +51,6 @@ __all__ = [
 #: The input name that means standard input.
 STDIN = "-"
 ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
-#: Forms gkparse does not read yet, by file suffix: a folder walk takes these files too, and
-#: they are counted as skipped under their form's name (never dropped silently).
-FORM_SUFFIXES: dict[str, str] = {
-    ".pdf": "pdf", ".ofd": "ofd",
-    ".doc": "word", ".docx": "word", ".wps": "word", ".rtf": "word", ".odt": "word",
-    ".xls": "excel", ".xlsx": "excel", ".et": "excel", ".ods": "excel",
-    ".ppt": "powerpoint", ".pptx": "powerpoint", ".dps": "powerpoint", ".odp": "powerpoint",
-    ".jpg": "image", ".jpeg": "image", ".png": "image", ".gif": "image", ".bmp": "image",
-    ".tif": "image", ".tiff": "image", ".webp": "image",
-    ".zip": "compressed", ".rar": "compressed", ".7z": "compressed",
-}
 #: Files taken when walking a folder (files named explicitly are always taken).
 DOCUMENT_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".txt", ".jsp", ".asp", ".aspx", ".php") + ARCHIVE_SUFFIXES
 #: Files a folder walk takes: documents, archives and the forms counted as skipped.
@@ -87,27 +76,6 @@ SKIP_REASONS = {
     "empty": "an empty body",
     "no-report-marker": "a text body without any report marker (the byte-level pre-filter)",
 }
-#: Magic numbers of forms gkparse does not read yet.
-_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "pdf"),
-    (b"{\\rtf", "word"),
-    (b"\x89PNG", "image"), (b"\xff\xd8\xff", "image"), (b"GIF87a", "image"), (b"GIF89a", "image"),
-    (b"II*\x00", "image"), (b"MM\x00*", "image"),
-    (b"Rar!", "compressed"), (b"7z\xbc\xaf", "compressed"), (b"\x1f\x8b", "compressed"),
-)
-_ZIP = b"PK\x03\x04"
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-#: What a zip holds, by the names of its first entries (OOXML, OFD).
-_ZIP_PARTS = ((b"word/", "word"), (b"xl/", "excel"), (b"ppt/", "powerpoint"), (b"OFD.xml", "ofd"))
-#: Forms by (a part of) the Content-Type.
-_TYPE_FORMS = (
-    ("application/pdf", "pdf"), ("ofd", "ofd"),
-    ("msword", "word"), ("wordprocessingml", "word"), ("rtf", "word"), ("opendocument.text", "word"),
-    ("ms-excel", "excel"), ("spreadsheetml", "excel"), ("opendocument.spreadsheet", "excel"),
-    ("ms-powerpoint", "powerpoint"), ("presentationml", "powerpoint"), ("opendocument.presentation", "powerpoint"),
-    ("image/", "image"), ("audio/", "audio"), ("video/", "video"), ("font/", "font"),
-    ("zip", "compressed"), ("rar", "compressed"), ("7z", "compressed"), ("gzip", "compressed"), ("x-tar", "compressed"),
-)
 #: Bytes read at a time when hashing a damaged archive: it is never held whole in memory.
 HASH_CHUNK = 1 << 20
 
@@ -199,46 +167,6 @@ def looks_like_report(payload: bytes) -> bool:
     return any(m in payload for m in MARKERS)
 
 
-def _looks_binary(head: bytes) -> bool:
-    """NUL bytes (and no UTF-16 byte-order mark): not text in any encoding a page uses."""
-    return b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff"))
-
-
-def _form_of(content_type: Optional[str], name: str) -> Optional[str]:
-    """The form a Content-Type or a file name (or URL path) declares, if not a document's."""
-    ctype = (content_type or "").split(";", 1)[0].strip().lower()
-    for part, form in _TYPE_FORMS:
-        if part in ctype:
-            return form
-    path = urlsplit(name).path if "://" in name else name
-    suffix = Path(path).suffix.lower()
-    return FORM_SUFFIXES.get(suffix)
-
-
-def sniff_form(head: bytes, content_type: Optional[str] = None, name: str = "") -> Optional[str]:
-    """The name of the form of a body gkparse does not read yet (``pdf``, ``word``,
-    ``excel``, ``powerpoint``, ``ofd``, ``image``, ``audio``, ``video``, ``font``,
-    ``compressed``, ``office``), or None for what may be a document.
-
-    ``head`` is the body's first bytes. Magic numbers decide first (a PDF served as
-    text/html is a PDF); a declared Content-Type or suffix counts only for a body that is
-    not text (an HTML page saved as ``.doc`` is read as the document it is).
-    """
-    body = head.lstrip(b" \t\r\n")
-    for magic, form in _MAGIC:
-        if body.startswith(magic):
-            return form
-    declared = _form_of(content_type, name)
-    if body.startswith(_ZIP):
-        found = next((form for part, form in _ZIP_PARTS if part in head), None)
-        return found or (declared if declared in ("word", "excel", "powerpoint", "ofd") else "compressed")
-    if body.startswith(_OLE):
-        return declared if declared in ("word", "excel", "powerpoint") else "office"
-    if _looks_binary(head):
-        return declared
-    return None
-
-
 def _file_digest(path: str) -> str:
     """The SHA-256 of a file, read in chunks (empty input's digest if it cannot be read)."""
     digest = hashlib.sha256()
@@ -277,14 +205,18 @@ def _document(path: str, record: ArchiveRecord, uri: str, date: Optional[str], o
         head = record.head(HEAD)
         if not head:
             return "empty"
-        form = sniff_form(head, record.content_type, uri) or ("binary" if _looks_binary(head) else None)
-        if form is not None:
+        form = sniff_form(head, record.content_type, uri) or ("binary" if looks_binary(head) else None)
+        if form is not None and form not in READ_FORMS and form != "office":
             return form
         payload = record.payload()
     except ContentEncodingError as exc:
         return _error_job(path, record, uri, date, offset, exc)
-    if not looks_like_report(payload):
-        return "no-report-marker"
+    if form == "office":  # an OLE file's streams are named past its head: look at all of it
+        form = sniff_form(payload, record.content_type, uri)
+        if form not in READ_FORMS:
+            return form or "office"
+    if form is None and not looks_like_report(payload):
+        return "no-report-marker"  # a PDF or Word file's report words are compressed: no pre-filter
     return Job(payload, uri, date=date, encoding=record.charset, archive=path, offset=offset)
 
 
@@ -334,11 +266,17 @@ def _read_file(path: str, on_skip: Optional[Callable[[str, str], None]]) -> Iter
         with open(path, "rb") as fh:
             head = fh.read(HEAD)
             form = sniff_form(head, None, path)
-            if form is not None:
+            if form is not None and form not in READ_FORMS and form != "office":
                 if on_skip is not None:
                     on_skip(path, form)
                 return
             data = head + fh.read()
+        if form == "office":  # an OLE file's streams are named past its head: look at all of it
+            form = sniff_form(data, None, path)
+            if form not in READ_FORMS:
+                if on_skip is not None:
+                    on_skip(path, form or "office")
+                return
     except OSError as exc:
         yield _unreadable(path, exc)
         return

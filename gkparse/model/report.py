@@ -14,7 +14,7 @@ from ..templates import TABLE_KINDS, TEMPLATES, Key, TableKind
 from .cells import Cell, CellState, Issue, Number, RowReadings
 from .tables import TableModel, cell_at, table_model
 
-__all__ = ["Meta", "Signature", "Source", "Prose", "Report"]
+__all__ = ["Meta", "Signature", "Source", "TableRegion", "Prose", "Report"]
 
 _TITLES = vocab.META_FIELD_TITLES
 
@@ -59,6 +59,14 @@ class Signature(BaseModel):
     date: Optional[str] = Field(None, description="ISO date YYYY-MM-DD")
 
 
+class TableRegion(BaseModel):
+    """Where a table of a PDF was read, so that a reviewer can find a cell in the original."""
+
+    table: Optional[str] = Field(None, description="disclosure, requests or appeals (None: not a report table).")
+    page: int = Field(description="Page number, from 1.")
+    box: tuple[float, float, float, float] = Field(description="(x0, top, x1, bottom) in PDF points from the page's top-left corner.")
+
+
 class Source(BaseModel):
     """Where the report came from and how it was read."""
 
@@ -70,6 +78,7 @@ class Source(BaseModel):
         None, description="bom, meta, declared, utf-8, utf-8-over-meta, detected or str (given as text)."
     )
     date: Optional[str] = Field(None, description="Capture date (WARC-Date) when read from an archive.")
+    regions: list[TableRegion] = Field(default_factory=list, description="PDF only: the page and box of each table read.")
 
 
 class Prose(BaseModel):

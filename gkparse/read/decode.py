@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..errors import BinaryInputError, DecodeError, EmptyInputError
+from .sniff import sniff_form
 
 __all__ = ["Decoded", "decode_bytes", "normalize_encoding", "sniff_binary"]
 
@@ -27,17 +28,6 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-_BINARY_MAGIC = (
-    (b"%PDF-", "PDF"),
-    (b"PK\x03\x04", "ZIP/Office"),
-    (b"\xd0\xcf\x11\xe0", "OLE/DOC"),
-    (b"\x89PNG", "PNG"),
-    (b"\xff\xd8\xff", "JPEG"),
-    (b"GIF8", "GIF"),
-    (b"\x1f\x8b", "gzip"),
-)
-
-
 #: Text pages carry almost no control bytes: past this share of a sample, it is binary.
 MAX_CONTROL_SHARE = 0.05
 #: A fallback codec is believed only if nearly all it decodes is printable (a wrong codec
@@ -94,15 +84,15 @@ def normalize_encoding(label: str) -> str:
 
 
 def sniff_binary(data: bytes) -> str | None:
-    """Name of the binary format ``data`` starts with, or None if it may be text.
+    """Name of the binary form ``data`` is in (:func:`gkparse.read.sniff.sniff_form`'s
+    names, ``binary`` for control bytes of no known form), or None if it may be text.
 
     >>> sniff_binary(b"%PDF-1.7 ..."), sniff_binary(b"<html>")
-    ('PDF', None)
+    ('pdf', None)
     """
-    head = data[:8]
-    for magic, name in _BINARY_MAGIC:
-        if head.startswith(magic):
-            return name
+    form = sniff_form(data[:SNIFF_BYTES])
+    if form is not None:
+        return form
     sample = data[:SNIFF_BYTES]
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return None

@@ -137,8 +137,10 @@ def test_resource_and_conversion_records_are_read(tmp_path):
         lambda w: write_resource(w, "file:///saved/report.pdf", PDF, "application/pdf"),
     )
     stats = convert([str(archive)], str(tmp_path / "o.jsonl"), workers=1)
-    assert (stats.parsed, stats.failed, dict(stats.skipped_by)) == (2, 0, {"no-report-marker": 1, "pdf": 1})
-    first, second = read_jsonl(tmp_path / "o.jsonl")
+    # The PDF is read by the PDF reader: these bytes are a damaged PDF, an error record.
+    assert (stats.parsed, stats.failed, dict(stats.skipped_by)) == (2, 1, {"no-report-marker": 1})
+    first, second, damaged = read_jsonl(tmp_path / "o.jsonl")
+    assert damaged["error"]["type"] == "UnreadableDocumentError" and damaged["source"] == "file:///saved/report.pdf"
     assert first["source"]["path"] == "file:///saved/shanghai.html" and first["source"]["date"] == DATE
     assert second["requests"]["new"]["natural_person"]["value"] == 4
 
@@ -225,9 +227,9 @@ def test_every_record_is_counted_by_kind(tmp_path):
                                                       length=6, warc_content_type="application/warc-fields")),
     )
     code, stderr, records = cli(archive, tmp_path / "o.jsonl")
-    assert code == 1 and len(records) == 2
-    assert ("1 parsed, 1 with issues, 1 failed, 9 skipped [3 not-a-response, 1 empty, 1 http-301, 1 http-404, "
-            "1 image, 1 pdf, 1 word] (") in stderr
+    assert code == 1 and len(records) == 4  # the damaged PDF and Word records are error records
+    assert ("1 parsed, 1 with issues, 3 failed, 7 skipped [3 not-a-response, 1 empty, 1 http-301, 1 http-404, "
+            "1 image] (") in stderr
 
 
 # --- damage ----------------------------------------------------------------------------------
@@ -320,7 +322,7 @@ def test_an_arc_file_is_read_and_resynchronised(tmp_path):
 # --- folders ---------------------------------------------------------------------------------
 
 
-def test_a_folder_counts_the_forms_it_does_not_read(tmp_path):
+def test_a_folder_reads_pdf_and_word_and_counts_the_forms_it_does_not_read(tmp_path):
     folder = tmp_path / "site"
     folder.mkdir()
     (folder / "a.txt").write_bytes(PINGYANG.read_bytes())
@@ -331,6 +333,7 @@ def test_a_folder_counts_the_forms_it_does_not_read(tmp_path):
     (folder / "scan.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(100))
     (folder / "notes.md").write_text("not a document")  # not taken by the walk
     code, stderr, records = cli(folder, tmp_path / "o.jsonl")
-    assert code == 0
-    assert [source_of(r) for r in records] == [str(folder / "a.txt"), str(folder / "saved-as-word.doc")]
-    assert "2 parsed, 1 with issues, 0 failed, 4 skipped [2 word, 1 image, 1 pdf] (" in stderr
+    assert code == 1  # the damaged PDF and Word files are error records
+    parsed = [source_of(r) for r in records if "error" not in r]
+    assert parsed == [str(folder / "a.txt"), str(folder / "saved-as-word.doc")]
+    assert "2 parsed, 1 with issues, 3 failed, 1 skipped [1 image] (" in stderr

@@ -22,6 +22,8 @@ WEATHER = "<html><head><title>今日天气</title></head><body><p>晴，最高�
 #: Mentions a marker, so it passes the pre-filter, but holds no report: an error record.
 NOT_A_REPORT = "<html><body><p>本站政府信息公开指南已更新，欢迎查阅。</p></body></html>".encode()
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n" + bytes(range(256)) * 8
+#: An image: a form gkparse does not read (skipped by name).
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
 
 #: The sources of the jobs :func:`build_warc` gives, in order (the other 5 records are skipped).
 WARC_SOURCES = [
@@ -32,7 +34,7 @@ WARC_SOURCES = [
 ]
 WARC_SKIPPED = 5
 #: The same skips by kind.
-WARC_SKIPPED_BY = {"pdf": 2, "no-report-marker": 1, "empty": 1, "http-404": 1}
+WARC_SKIPPED_BY = {"image": 2, "no-report-marker": 1, "empty": 1, "http-404": 1}
 
 
 def write_response(writer: WARCWriter, uri: str, payload: bytes, ctype: str | None = "text/html; charset=utf-8",
@@ -51,12 +53,12 @@ def build_warc(path: Path) -> Path:
         w = WARCWriter(fh, gzip=True)
         write_response(w, "http://example.gov.cn/pingyang.txt", PINGYANG.read_bytes(), "text/plain; charset=utf-8")
         write_response(w, "http://example.gov.cn/weather.html", WEATHER)  # skipped: no marker
-        write_response(w, "http://example.gov.cn/report.pdf", PDF, "application/pdf")  # skipped: not text
+        write_response(w, "http://example.gov.cn/chart.png", PNG, "image/png")  # skipped: an image
         write_response(w, "http://example.gov.cn/shanghai.html", SHANGHAI.read_bytes())
         write_response(w, "http://example.gov.cn/empty.html", b"")  # skipped: no marker
         write_response(w, "http://example.gov.cn/gone.html", PINGTAN.read_bytes(), status="404 Not Found")  # skipped
         write_response(w, "http://example.gov.cn/guide.html", NOT_A_REPORT)  # error record
-        write_response(w, "http://example.gov.cn/pdf-as-html", PDF)  # skipped: binary without a marker
+        write_response(w, "http://example.gov.cn/png-as-html", PNG)  # skipped: an image served as a page
         gb = PINGYANG.read_text(encoding="utf-8").encode("gb18030")
         write_response(w, "http://example.gov.cn/pingyang-gbk.txt", gb, "text/plain; charset=gbk",
                        date="2024-05-02T00:00:00Z")

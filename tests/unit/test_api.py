@@ -26,13 +26,14 @@ def test_gbk_report_page_parses(tmp_path: Path) -> None:
     [
         (b"", gkparse.EmptyInputError),
         (b"   \n\t ", gkparse.EmptyInputError),
-        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3 binary", gkparse.BinaryInputError),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3 binary", gkparse.UnreadableDocumentError),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600) + "WpsDocument".encode("utf-16-le"), gkparse.UnreadableDocumentError),
         (gzip.compress(b"<html></html>"), gkparse.BinaryInputError),
         (bytes(range(256)) * 20, gkparse.BinaryInputError),
         ("<html><body><p>今日天气晴，气温十五度。</p></body></html>".encode("utf-8"), gkparse.NotAReportError),
         ("这是一段与政务公开无关的文字，讲的是天气。".encode("utf-8"), gkparse.NotAReportError),
     ],
-    ids=["empty", "whitespace", "pdf", "gzip", "binary", "html-not-a-report", "text-not-a-report"],
+    ids=["empty", "whitespace", "damaged-pdf", "wps", "gzip", "binary", "html-not-a-report", "text-not-a-report"],
 )
 def test_bad_input_raises_a_clear_gkparse_error(data: bytes, error: type[Exception]) -> None:
     with pytest.raises(error) as info:
@@ -126,7 +127,7 @@ def test_parse_text_checks_its_input() -> None:
     assert (report.source.path, report.source.encoding_method) == ("seed", "str")
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [({"form": "pdf"}, "form='pdf'"), ({"errors": "bogus"}, "errors='bogus'")])
+@pytest.mark.parametrize(("kwargs", "message"), [({"form": "xls"}, "form='xls'"), ({"errors": "bogus"}, "errors='bogus'")])
 def test_options_are_checked_before_reading(kwargs: dict, message: str) -> None:  # type: ignore[type-arg]
     with pytest.raises(ValueError, match=message):
         gkparse.parse(FIXTURES / "pingyang_amr_2020.txt", **kwargs)

@@ -18,6 +18,7 @@ from tests.support.warc import (
     PARTIAL,
     PDF,
     PINGYANG,
+    PNG,
     WARC_SKIPPED,
     WARC_SKIPPED_BY,
     WARC_SOURCES,
@@ -109,7 +110,7 @@ def test_warc_jobs_skips_dates_and_charsets(tmp_path):
     assert [j.source for j in jobs] == WARC_SOURCES
     assert len(skipped) == WARC_SKIPPED and ("http://example.gov.cn/gone.html", "http-404") in skipped
     assert Counter(reason for _, reason in skipped) == WARC_SKIPPED_BY
-    assert ("http://example.gov.cn/pdf-as-html", "pdf") in skipped  # a PDF served as text/html
+    assert ("http://example.gov.cn/png-as-html", "image") in skipped  # an image served as text/html
     assert all(j.archive == str(warc) and j.offset is not None for j in jobs)
     assert jobs[0].date == "2024-05-01T10:00:00Z" and jobs[0].encoding == "utf-8"
     assert jobs[2].data == NOT_A_REPORT
@@ -164,14 +165,16 @@ def test_unreadable_archive_is_one_error_job(tmp_path):
     [
         (b"%PDF-1.7\n", None, "", "pdf"),
         (b"  \r\n%PDF-1.4", "text/html", "x.html", "pdf"),  # a PDF served as a page
-        (b"PK\x03\x04" + bytes(30) + b"word/document.xml", None, "", "word"),
+        (b"PK\x03\x04" + bytes(30) + b"word/document.xml", None, "", "docx"),
         (b"PK\x03\x04" + bytes(30), None, "a.xlsx", "excel"),
         (b"PK\x03\x04" + bytes(30), None, "a.zip", "compressed"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(8), "application/msword", "", "word"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(8), "application/msword", "", "doc"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(8) + "WordDocument".encode("utf-16-le"), None, "", "doc"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(8), None, "a.wps", "wps"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(8), None, "", "office"),
         (b"\x89PNG\r\n\x1a\n", None, "", "image"),
         (b"\x00\x01\x02", "image/x-icon", "", "image"),  # binary: the type names it
-        (b"\x00\x01\x02", None, "http://x.gov.cn/a.doc?id=1", "word"),  # binary: the URL suffix names it
+        (b"\x00\x01\x02", None, "http://x.gov.cn/a.doc?id=1", "doc"),  # binary: the URL suffix names it
         (b"<html><body>report</body></html>", "application/msword", "a.doc", None),  # HTML saved as .doc
         (b"\xff\xfe<\x00h\x00", None, "a.txt", None),  # UTF-16 text
         (b"plain text", None, "a.pdf", None),
@@ -188,11 +191,24 @@ def test_folder_walk_takes_the_forms_it_counts(tmp_path):
 
 
 def test_files_in_forms_not_read_are_skipped_by_name(tmp_path):
-    pdf = tmp_path / "report.pdf"
-    pdf.write_bytes(PDF)
-    renamed = tmp_path / "report.html"  # a PDF whatever its name
-    renamed.write_bytes(PDF)
+    png = tmp_path / "chart.png"
+    png.write_bytes(PNG)
+    renamed = tmp_path / "report.html"  # an image whatever its name
+    renamed.write_bytes(PNG)
+    wps = tmp_path / "report.wps"
+    wps.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
     skipped: list[tuple[str, str]] = []
-    jobs = list(iter_jobs([str(pdf), str(renamed), str(PINGYANG)], on_skip=lambda s, r: skipped.append((s, r))))
+    jobs = list(iter_jobs([str(png), str(renamed), str(wps), str(PINGYANG)], on_skip=lambda s, r: skipped.append((s, r))))
     assert [j.source for j in jobs] == [str(PINGYANG)]
-    assert skipped == [(str(pdf), "pdf"), (str(renamed), "pdf")]
+    assert skipped == [(str(png), "image"), (str(renamed), "image"), (str(wps), "wps")]
+
+
+def test_pdf_and_word_files_are_jobs(tmp_path):
+    """Files in the forms gkparse reads become jobs whatever their name; parse() reads them."""
+    pdf = tmp_path / "report.html"  # a PDF served or saved under a page's name
+    pdf.write_bytes(PDF)
+    doc = tmp_path / "report.bin"
+    doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(9000) + "WordDocument".encode("utf-16-le"))
+    skipped: list[tuple[str, str]] = []
+    jobs = list(iter_jobs([str(pdf), str(doc)], on_skip=lambda s, r: skipped.append((s, r))))
+    assert [j.source for j in jobs] == [str(pdf), str(doc)] and skipped == []
