@@ -197,7 +197,27 @@ def throughput(reps: int) -> dict:
                 out["pandas_per_s"] = len(pand) / sum(pand)
         return out
 
-    return {"reps": reps, "per_doc": per_doc, "html": agg("html"), "text": agg("text")}
+    return {"reps": reps, "per_doc": per_doc, "html": agg("html"), "text": agg("text"), "documents": documents(max(3, reps // 3))}
+
+
+def documents(reps: int) -> list[dict]:
+    """PDF and Word inputs: per-report time and, for PDFs, pages per second (pdfplumber's
+    page count), over the corpus PDFs and the printed fixtures."""
+    import pdfplumber
+
+    files = sorted((FIXTURES / "pdf").glob("*.pdf")) + sorted((FIXTURES / "pdf" / "printed").glob("*.pdf"))
+    files += sorted((FIXTURES / "docx" / "printed").glob("*.docx"))
+    rows = []
+    for f in files:
+        data = f.read_bytes()
+        gkparse.parse(data)  # warm up
+        seconds = _median_time(lambda data=data: gkparse.parse(data), reps)
+        pages = None
+        if f.suffix == ".pdf":
+            with pdfplumber.open(io.BytesIO(data)) as pdf:
+                pages = len(pdf.pages)
+        rows.append({"file": str(f.relative_to(FIXTURES)), "bytes": len(data), "pages": pages, "pipeline_s": seconds})
+    return rows
 
 
 # --- convert memory / speed-up -------------------------------------------------------------
@@ -496,6 +516,19 @@ def write_docs(res: dict) -> None:
         pd_ = f"{r['pandas_s'] * 1000:.1f} ms" if r.get("pandas_s") else ("error" if r.get("pandas_error") else "–")
         L.append(f"| {r['file']} | {r['bytes']} | {r['pipeline_s'] * 1000:.1f} ms | {fl} | {ra} | {pd_} |")
     L.append("")
+    docs = tp.get("documents", [])
+    if docs:
+        pdfs = [r for r in docs if r["pages"]]
+        pages = sum(r["pages"] for r in pdfs)
+        pdf_s = sum(r["pipeline_s"] for r in pdfs)
+        L += ["PDF and Word (`gkparse.parse(bytes)`, median per document; pages counted by pdfplumber): "
+              f"{len(pdfs)} PDFs, {pages} pages, **{pages / pdf_s:.1f} pages/s**, "
+              f"{statistics.median(r['pipeline_s'] for r in pdfs) * 1000:.0f} ms median per report.", "",
+              "| file | bytes | pages | per report | pages/s |", "|---|---:|---:|---:|---:|"]
+        for r in docs:
+            rate = f"{r['pages'] / r['pipeline_s']:.1f}" if r["pages"] else "–"
+            L.append(f"| {r['file']} | {r['bytes']} | {r['pages'] or '–'} | {r['pipeline_s'] * 1000:.0f} ms | {rate} |")
+        L.append("")
 
     c = res["convert"]
     w1, w2 = c["workers1"], c["workers2"]
