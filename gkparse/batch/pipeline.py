@@ -29,7 +29,10 @@ from pathlib import Path
 from typing import IO, Optional
 
 from ..errors import GkparseError
+from ..export import issue_rows
 from ..export.writers import STDOUT, WRITERS, IssuesCsvWriter, Writer, format_for
+from ..model import Report
+from .link import Linker, fingerprint
 from .run import Executor, ProcessExecutor, Result, SerialExecutor, process_job
 from .sources import Job, expand_inputs, iter_jobs
 
@@ -52,6 +55,7 @@ class Stats:
     failed: int = 0
     skipped: int = 0
     resumed: int = 0
+    linked: int = 0
     skipped_by: Counter[str] = field(default_factory=Counter)
     started: float = field(default_factory=time.monotonic)
 
@@ -90,16 +94,20 @@ class Stats:
         ]
         if self.resumed:
             parts.append(f"{self.resumed} already done")
+        if self.linked:
+            parts.append(f"{self.linked} the same report as an earlier input")
         return ", ".join(parts) + f" ({self.done / elapsed:.1f}/s)"
 
 
 # --- resume --------------------------------------------------------------------------------
 
 
-def read_resume(out: str) -> Counter[str]:
+def read_resume(out: str, linker: Optional[Linker] = None) -> Counter[str]:
     """Report ids already in the JSON Lines file ``out`` (with their counts).
 
     A last line cut short (no newline, or not valid JSON) is truncated away so it is redone.
+    ``linker`` is shown the reports already written, so that a resumed run links the rest
+    to them as an uninterrupted run would.
     """
     done: Counter[str] = Counter()
     path = Path(out)
@@ -121,6 +129,10 @@ def read_resume(out: str) -> Counter[str]:
                     rid = record["source"].get("sha256")
             if rid:
                 done[rid] += 1
+                if linker is not None and "error" not in record:
+                    written = fingerprint(Report.model_validate(record), rid)
+                    if written is not None:
+                        linker.match(written)
             keep += len(raw)
     if keep != path.stat().st_size:
         with open(path, "r+b") as fh:
@@ -139,6 +151,16 @@ def _not_done(jobs: Iterable[Job], done: Counter[str], stats: Stats) -> Iterator
 
 
 # --- the whole batch -----------------------------------------------------------------------
+
+
+def _linked(result: Result, line: str, rows: bool) -> None:
+    """``result`` with the report line that names its earlier source (and its issue rows
+    with the new ``sources-disagree`` issue)."""
+    result.line = line
+    report = Report.model_validate_json(line)
+    result.issue_count = len(report.issues)
+    if rows:
+        result.issues = issue_rows(report)
 
 
 def _executor(workers: Optional[int]) -> Executor:
@@ -181,7 +203,8 @@ def convert(
         raise GkparseError("--resume needs an output file, not stdout")
     paths = expand_inputs(inputs)  # the one walk; fails here on inputs that name nothing
     stats = Stats()
-    done = read_resume(out) if resume else Counter[str]()
+    linker = Linker()
+    done = read_resume(out, linker) if resume else Counter[str]()
     jobs: Iterable[Job] = iter_jobs(paths, on_skip=stats.skip, stdin=stdin)
     if done:
         jobs = _not_done(jobs, done, stats)
@@ -198,6 +221,11 @@ def convert(
         rows = any(w.needs_rows for w in writers)
         run = executor if executor is not None else _executor(workers)
         for result in run.map(partial(process_job, rows=rows), jobs):
+            if result.fingerprint is not None:
+                amended = linker.amend(result.line, result.fingerprint)
+                if amended is not None:
+                    _linked(result, amended, rows)
+                    stats.linked += 1
             stats.count(result)
             for writer in writers:
                 writer.write(result)

@@ -34,6 +34,7 @@ from ..errors import GkparseError
 from ..export.rows import cell_rows, issue_rows
 from ..templates import TEMPLATES, Template, register
 from ..warc import clean_reason
+from .link import Fingerprint, fingerprint
 from .sources import Job
 
 __all__ = [
@@ -91,6 +92,7 @@ class Result:
     issues: list[dict[str, Any]] = field(default_factory=list)
     issue_count: int = 0
     relation_issue: bool = False
+    fingerprint: Optional[Fingerprint] = None  # to recognise the same report from another source
 
 
 def _failed(job: Job, type_: str, reason: str) -> Result:
@@ -117,6 +119,7 @@ def process_job(job: Job, rows: bool = False) -> Result:
             issues=issue_rows(report) if rows else [],
             issue_count=len(report.issues),
             relation_issue=any(i.rule in relations for i in report.issues),
+            fingerprint=fingerprint(report, job.report_id),
         )
     except GkparseError as exc:
         return _failed(job, type(exc).__name__, exc.reason)

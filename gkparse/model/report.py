@@ -14,7 +14,7 @@ from ..templates import TABLE_KINDS, TEMPLATES, Key, TableKind
 from .cells import Cell, CellState, Issue, Number, RowReadings
 from .tables import TableModel, cell_at, table_model
 
-__all__ = ["Meta", "Signature", "Source", "TableRegion", "Prose", "Report"]
+__all__ = ["Meta", "Signature", "Source", "TableRegion", "SameReport", "Prose", "Report"]
 
 _TITLES = vocab.META_FIELD_TITLES
 
@@ -81,6 +81,16 @@ class Source(BaseModel):
     regions: list[TableRegion] = Field(default_factory=list, description="PDF only: the page and box of each table read.")
 
 
+class SameReport(BaseModel):
+    """An earlier input of the same batch that is the same report (a page and its PDF or
+    Word attachment): its id and source, and the cells both read with certainty and
+    differently (see :mod:`gkparse.batch.link`)."""
+
+    report_id: str
+    source: Optional[str] = None
+    disagreements: list[str] = Field(default_factory=list, description="Keys of the cells the two sources read differently.")
+
+
 class Prose(BaseModel):
     """The report's text parts (一, 五, 六)."""
 
@@ -131,6 +141,9 @@ class Report(BaseModel):
     prose: Prose = Field(default_factory=Prose)
     issues: list[Issue] = Field(default_factory=list, description="Problems only; never raised by default.")
     readings: list[RowReadings] = Field(default_factory=list, description="Rows whose glued digits have several readings.")
+    same_as: Optional[SameReport] = Field(
+        None, description="Set by a batch when an earlier input is the same report (a page and its attachment)."
+    )
 
     @field_validator("template")
     @classmethod

@@ -100,7 +100,8 @@ def test_convert_warc_failures_exit_1_and_skips(tmp_path):
     assert [source_of(r) for r in records] == [*WARC_SOURCES, "http://cut.gov.cn/a.txt", str(cut)]
     errors = [ErrorRecord.model_validate(r) for r in records if "error" in r]
     assert [e.error.type for e in errors] == ["NotAReportError", "TruncatedArchiveError"]
-    assert f"{WARC_SKIPPED} skipped [2 image, 1 empty, 1 http-404, 1 no-report-marker] (" in result.stderr
+    assert f"{WARC_SKIPPED} skipped [2 image, 1 empty, 1 http-404, 1 no-report-marker], " in result.stderr
+    assert "2 the same report as an earlier input (" in result.stderr  # the GB18030 copy, and the cut copy
     assert "2 failed" in result.stderr
     assert f"failed: http://example.gov.cn/guide.html ({warc} at offset " in result.stderr
     assert "): NotAReportError: " in result.stderr

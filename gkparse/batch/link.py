@@ -1,0 +1,133 @@
+"""The same report from two sources: a report page and its PDF or Word attachment.
+
+Agencies publish the report as a page and as an attachment, and a crawl archives both. A
+batch recognises the second one it reads as the same report as the first (same year and
+template, and agencies whose names are the same or one the short form of the other, e.g.
+洪泽区人民政府 and 淮安市洪泽区人民政府; with no agency name, the cells must agree) and
+records the link on the later report (``Report.same_as``), with every cell the two read
+with certainty and differently listed, and a ``sources-disagree`` issue when there is any.
+The earlier record is already written when the later one arrives (the batch streams): the
+link is one-way, from the later record to the earlier.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Optional, Union
+
+from ..model import CellState, Issue, Report, SameReport
+from ..normalize import label_key
+from ..templates import TEMPLATES
+
+__all__ = ["Fingerprint", "Linker", "fingerprint", "MAX_INDEXED", "MIN_AGREEMENT", "MIN_SHARED_CELLS"]
+
+#: Reports remembered for linking (about 2 KB each): a page and its attachment sit close
+#: together in a crawl, and a bound keeps a batch of any size in constant memory.
+MAX_INDEXED = 20_000
+#: Without agency names, cells both read with certainty, at least this many, and not all
+#: zero (tens of thousands of small offices print all-zero tables) must agree …
+MIN_SHARED_CELLS = 50
+MIN_NONZERO_AGREEING = 10
+#: … on at least this share before two reports are taken for one.
+MIN_AGREEMENT = 0.9
+#: Disagreeing cells named in the issue's message (all are in ``same_as.disagreements``).
+SHOWN_DISAGREEMENTS = 5
+
+_CERTAIN = (CellState.PRINTED, CellState.SPLIT, CellState.RESOLVED, CellState.EMPTY)
+#: A cell not read with certainty: it neither agrees nor disagrees.
+_UNKNOWN = "?"
+Value = Union[int, float, None, str]
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What a batch keeps of a report to recognise it again: who, when, which template,
+    and each cell's value in the template's key order (``"?"`` where not certain)."""
+
+    report_id: str
+    source: Optional[str]
+    agency: Optional[str]
+    year: int
+    template: str
+    values: tuple[Value, ...]
+
+
+def fingerprint(report: Report, report_id: str) -> Optional[Fingerprint]:
+    """The report's fingerprint, or None for a report without a year or template."""
+    if report.year is None or report.template is None:
+        return None
+    cells = dict(report.cells(include_absent=True))  # a table the report lacks has no cells here
+    values: list[Value] = []
+    for key, declared in TEMPLATES[report.template].key_space():
+        if not declared:
+            continue
+        cell = cells.get(str(key))
+        values.append(cell.value if cell is not None and cell.state in _CERTAIN else _UNKNOWN)
+    agency = label_key(report.agency) if report.agency else None
+    return Fingerprint(report_id, report.source.path, agency, report.year, report.template, tuple(values))
+
+
+def _same_agency(a: Optional[str], b: Optional[str]) -> Optional[bool]:
+    """True when the names are one agency's (equal, or one ends the other: the short form
+    without the city), False when both are named otherwise, None when one is unnamed."""
+    if not a or not b:
+        return None
+    return a == b or a.endswith(b) or b.endswith(a)
+
+
+class Linker:
+    """Remembers fingerprints, most recent :data:`MAX_INDEXED`, by (year, template)."""
+
+    def __init__(self, limit: int = MAX_INDEXED) -> None:
+        self.limit = limit
+        self._seen: OrderedDict[str, Fingerprint] = OrderedDict()
+
+    def match(self, print_: Fingerprint) -> Optional[tuple[Fingerprint, list[int]]]:
+        """The earlier report ``print_`` is the same as (most recent first) and the
+        positions where their certain cells differ; then ``print_`` is remembered."""
+        found: Optional[tuple[Fingerprint, list[int]]] = None
+        for earlier in reversed(self._seen.values()):
+            if (earlier.year, earlier.template) != (print_.year, print_.template) or earlier.report_id == print_.report_id:
+                continue
+            shared = [
+                (i, a, b) for i, (a, b) in enumerate(zip(print_.values, earlier.values)) if _UNKNOWN not in (a, b)
+            ]
+            differ = [i for i, a, b in shared if a != b]
+            same = _same_agency(print_.agency, earlier.agency)
+            if same is False:
+                continue
+            if same is None:
+                agreeing = len(shared) - len(differ)
+                nonzero = sum(1 for _, a, b in shared if a == b and a not in (0, None))
+                if len(shared) < MIN_SHARED_CELLS or nonzero < MIN_NONZERO_AGREEING or agreeing < MIN_AGREEMENT * len(shared):
+                    continue
+            found = (earlier, differ)
+            break
+        self._seen[print_.report_id] = print_
+        self._seen.move_to_end(print_.report_id)
+        while len(self._seen) > self.limit:
+            self._seen.popitem(last=False)
+        return found
+
+    def amend(self, line: str, print_: Fingerprint) -> Optional[str]:
+        """``line`` (a report's JSON) with ``same_as`` and a ``sources-disagree`` issue set
+        when an earlier report is the same; None when none is."""
+        found = self.match(print_)
+        if found is None:
+            return None
+        earlier, differ = found
+        keys = [str(k) for k, declared in TEMPLATES[print_.template].key_space() if declared]
+        report = Report.model_validate_json(line)
+        disagreements = [keys[i] for i in differ]
+        report.same_as = SameReport(report_id=earlier.report_id, source=earlier.source, disagreements=disagreements)
+        if disagreements:
+            shown = ", ".join(
+                f"{keys[i]} ({print_.values[i]} here, {earlier.values[i]} there)" for i in differ[:SHOWN_DISAGREEMENTS]
+            )
+            more = f" and {len(differ) - SHOWN_DISAGREEMENTS} more" if len(differ) > SHOWN_DISAGREEMENTS else ""
+            report.issues.append(Issue(
+                rule="sources-disagree", severity="warning", cells=disagreements,
+                message=f"the same report as {earlier.source or earlier.report_id[:12]}: {len(differ)} cells differ: {shown}{more}",
+            ))
+        return report.model_dump_json()
