@@ -616,6 +616,16 @@ def most_assessed(s: RowSearch) -> list[Reading] | None:
     return None
 
 
+def unbroken(s: RowSearch) -> list[Reading] | None:
+    """No reading assesses the sums: the values alone with vanished empty cells, no row
+    sum broken (a total left blank, as some agencies print part 三, leaves its sum
+    unassessed). Readings that break a sum are never offered while such readings stand."""
+    if not s.row.sums or s.row.truncated:
+        return None
+    found = s.gather([s.values_only], gaps=True, check_sums=True)
+    return _ranked(found) if found else None
+
+
 def last_resort(s: RowSearch) -> list[Reading] | None:
     """Nothing else reads: the values alone with vanished empty cells, sums unchecked."""
     return _ranked(s.gather([s.values_only], gaps=True, check_sums=False))
@@ -624,7 +634,7 @@ def last_resort(s: RowSearch) -> list[Reading] | None:
 #: The strategy ladder, most to least trusted: the first strategy that returns readings
 #: answers. A row without sums goes from ``unsummed`` straight to ``last_resort``.
 STRATEGIES: tuple[Strategy, ...] = (
-    as_printed, unsummed, one_run, exact, vanished, weak, weak_replaced, merged, most_assessed, last_resort,
+    as_printed, unsummed, one_run, exact, vanished, weak, weak_replaced, merged, most_assessed, unbroken, last_resort,
 )
 
 

@@ -155,7 +155,10 @@ LADDER = [
     ("unsummed", disclosure_row(["25"], ("prev_items", "change", "decisions")), "pingyang_amr_2020 oneline render, 行政强制"),
     ("most_assessed", appeals_row(["5", "2", "7", "8", "1", "9"], splittable=False),
      "shanghai_govoffice_2019 dropped render, part 四 (复议后起诉 blank)"),
-    ("last_resort", requests_row([]), "shanghai_govoffice_2019 oneline render, a row with no values"),
+    ("unbroken", requests_row(["443"]), "shanghai_govoffice_2019 oneline render, 无法提供 2.: 44 | 3 | … and the total blank"),
+    ("unbroken", requests_row([]), "shanghai_govoffice_2019 oneline render, a row with no values"),
+    ("last_resort", AlignedRow("disclosure", [ColumnSpec(Key("disclosure", "penalties", "decisions"))], ["1", "2"], True, splittable=False),
+     "a pipe row with more values than cells"),
 ]
 
 
@@ -167,7 +170,7 @@ def test_strategy_that_answers(name: str, row: AlignedRow, origin: str) -> None:
 def test_every_strategy_is_named_and_documented() -> None:
     assert [s.__name__ for s in STRATEGIES] == [
         "as_printed", "unsummed", "one_run", "exact", "vanished", "weak", "weak_replaced", "merged", "most_assessed",
-        "last_resort",
+        "unbroken", "last_resort",
     ]
     assert all(s.__doc__ and s.__doc__.strip() for s in STRATEGIES)
 
@@ -380,3 +383,12 @@ def test_a_part_four_that_lost_its_blanks_offers_its_truth(tokens: list[str]) ->
     assert SHANGHAI_APPEALS in [[c.value for c in r] for r in found]
     assert complete
     assert len({r[0].value for r in found}) > 1  # nothing certain: many placements keep the sums
+
+
+def test_a_row_printed_with_its_total_blank_offers_its_truth() -> None:
+    """shanghai_govoffice_2019 prints part 三's totals blank; glued into one line, '443' is
+    44 | 3 | (blank) x 5. No reading assesses R3, so every reading that breaks no sum is
+    offered (never one with a total of 3 or 43: those break R3)."""
+    found = values(requests_row(["443"]))
+    assert [44, 3, None, None, None, None, None] in found
+    assert all(r[-1] is None or all(v is None for v in r[:-1]) or r[-1] == sum(v for v in r[:-1] if v is not None) for r in found)
