@@ -44,6 +44,8 @@ class RowState:
     complete: bool
     basis: str | None = None
     initial: int = field(init=False)
+    #: Readings no strategy ranked (``RowSearch.unranked``): alternatives of open cells only.
+    unranked: list[Reading] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.initial = len(self.options)

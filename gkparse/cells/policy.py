@@ -72,6 +72,8 @@ def row_cells(state: RowState) -> tuple[dict[Key, Cell], RowReadings | None, lis
         readings_differ = len(seen) > 1
         unit = column.unit if read.value is not None else None
         if readings_differ or not state.complete:
+            shown = {read.value, *alternatives}
+            alternatives += list(dict.fromkeys(o[i].value for o in state.unranked if o[i].value not in shown))
             cells[key] = Cell(value=read.value, raw=row.raw, state=CellState.AMBIGUOUS, unit=unit, alternatives=alternatives)
         elif read.how == "absent" or (read.assumed and any(not is_blank(t) for t in row.tokens)):
             # Past the end of the document, or a blank among the row's values that the text

@@ -18,7 +18,7 @@ from ..templates.schema import Key
 from .align import AlignedRow
 from .choose import RowState, choose_across_rows, narrow_by_prose, prefer_unassumed
 from .policy import row_cells
-from .search import CUT, MAX_READINGS, MAX_READINGS_ALONE, read_token, readings
+from .search import CUT, MAX_READINGS, MAX_READINGS_ALONE, RowSearch, read_token
 
 __all__ = ["repair"]
 
@@ -28,7 +28,8 @@ def _read(row: AlignedRow, issues: list[Issue], alone: bool) -> RowState:
         reading = tuple(read_token(t, c) for t, c in zip(row.tokens, row.columns))
         # A printed row shorter than its columns ends where the document does.
         return RowState(row, [reading + (CUT,) * (len(row.columns) - len(reading))], True)
-    options, complete = readings(row, limit=MAX_READINGS_ALONE if alone else MAX_READINGS)
+    search = RowSearch(row, limit=MAX_READINGS_ALONE if alone else MAX_READINGS)
+    options, complete = search.readings(), search.complete
     keys = [str(k) for k in row.keys if k]
     name = row.label or row.table
     if not options:
@@ -37,7 +38,7 @@ def _read(row: AlignedRow, issues: list[Issue], alone: bool) -> RowState:
     if not complete:
         message = f"{name!r}: the readings of {row.raw!r} were not all enumerated (search budget)"
         issues.append(Issue(rule="search-limit", severity="warning", where=row.where, message=message, cells=keys))
-    return RowState(row, options, complete)
+    return RowState(row, options, complete, unranked=search.unranked)
 
 
 def _without_table_text(text: str, rows: list[AlignedRow]) -> str:

@@ -205,6 +205,10 @@ class RowSearch:
         self.signed = row.splittable and any(_signed_run(t) for t in row.tokens)
         self.runs = any(is_blank(t) and t != "" for t in row.tokens)
         self._strong: list[Reading] | None = None
+        # Readings the text supports that no strategy ranks among the row's options (a
+        # total left blank beside readings that assess the sum): they complete the
+        # alternatives of cells already ambiguous, and settle or unsettle nothing.
+        self.unranked: list[Reading] = []
         self._weak: list[Reading] | None = None
         # State of the pass in progress (set by run()).
         self._cells: list[Read] = []
@@ -565,8 +569,10 @@ def weak_replaced(s: RowSearch) -> list[Reading] | None:
     weak readings, and beside them the readings with the blanks re-placed."""
     if not (s.row.sums and s.breaks_own_sums()):
         return None
-    replaced = s.gather([s.values_only], gaps=True, check_sums=True)
-    return _ranked(s.weak + [r for r in replaced if r not in s.weak])
+    replaced = s.gather([s.values_only], gaps=True, check_sums=True, limit=MAX_READINGS_ALONE)
+    found = _ranked(s.weak + [r for r in replaced if r not in s.weak])
+    s.unranked = found[s.limit:]  # past the cap: not options, but every open cell's alternatives
+    return found
 
 
 #: Numbers printed over two cells that one row may hold: a single merge is what the fault
@@ -622,8 +628,9 @@ def unbroken(s: RowSearch) -> list[Reading] | None:
     unassessed). Readings that break a sum are never offered while such readings stand."""
     if not s.row.sums or s.row.truncated:
         return None
-    found = s.gather([s.values_only], gaps=True, check_sums=True)
-    return _ranked(found) if found else None
+    found = _ranked(s.gather([s.values_only], gaps=True, check_sums=True, limit=MAX_READINGS_ALONE))
+    s.unranked = found[s.limit:]  # past the cap: not options, but every open cell's alternatives
+    return found or None
 
 
 def last_resort(s: RowSearch) -> list[Reading] | None:

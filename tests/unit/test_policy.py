@@ -188,3 +188,18 @@ def test_seed_row_provenance() -> None:
     report = gkparse.parse(FIXTURES / "pingyang_amr_2020.txt")
     cell = report.requests.new.commercial
     assert (cell.value, cell.state, cell.raw) == (0, CellState.SPLIT, "00000")
+
+
+def test_unranked_readings_widen_open_cells_only() -> None:
+    """Readings past the cap (RowSearch.unranked) add their values to the alternatives of a
+    cell the options leave open, and never unsettle a cell the options agree on."""
+    state = _glued(["1123"], [(num(1, "1123"), num(123, "1123")), (num(11, "1123"), num(23, "1123"))])
+    state.unranked = [(num(112, "1123"), num(3, "1123")), (num(1, "1123"), num(99, "1123"))]
+    cells, _, _ = row_cells(state)
+    first, second = (cells[Key("requests", "new", c)] for c in APPLICANTS[:2])
+    assert first.state is CellState.AMBIGUOUS and first.alternatives == [11, 112]
+    assert second.alternatives == [23, 3, 99]
+    settled = _glued(["12"], [(num(1, "12"), num(2, "12"))])
+    settled.unranked = [(num(12, "12"), VANISHED)]
+    cells, _, _ = row_cells(settled)
+    assert cells[Key("requests", "new", "natural_person")].state is CellState.SPLIT

@@ -11,7 +11,7 @@ import pytest
 import gkparse
 from gkparse.cells import search
 from gkparse.cells.align import AlignedRow, ColumnSpec, RowSum
-from gkparse.cells.search import MAX_READINGS_ALONE, STRATEGIES, RowSearch, readings
+from gkparse.cells.search import MAX_READINGS, MAX_READINGS_ALONE, STRATEGIES, RowSearch, readings
 from gkparse.model import CellState
 from gkparse.read.page import blank_run
 from gkparse.templates.schema import Key, sums_agree
@@ -392,3 +392,15 @@ def test_a_row_printed_with_its_total_blank_offers_its_truth() -> None:
     found = values(requests_row(["443"]))
     assert [44, 3, None, None, None, None, None] in found
     assert all(r[-1] is None or all(v is None for v in r[:-1]) or r[-1] == sum(v for v in r[:-1] if v is not None) for r in found)
+
+
+def test_readings_past_the_cap_still_widen_the_alternatives() -> None:
+    """shanghai_govoffice_2019 oneline render, 予以公开 '2581211' (258 | 12 | _ | _ | 1 | 1 | _,
+    total blank): hundreds of readings keep R3; the first 64 are the row's options (too many
+    for the joint choice to try more), the rest stay as alternatives of its open cells."""
+    search = RowSearch(requests_row(["2581211"]))
+    options = search.readings()
+    assert len(options) == MAX_READINGS and not search.complete
+    truth = [258, 12, None, None, 1, 1, None]
+    assert truth not in [[c.value for c in r] for r in options]
+    assert truth in [[c.value for c in r] for r in search.unranked]
