@@ -8,24 +8,35 @@ enclose, and every character goes to the cell (or the text line) it stands in:
   :data:`RULE_THICKNESS` (how many generators draw a rule) are the table's lines. A filled
   rectangle wider than that is shading (word processors put a white or tinted box behind
   every text line and caption row): it draws no line and is ignored, or every paragraph
-  would read as a one-column table.
+  would read as a one-column table. A horizontal segment just under characters whose ends
+  meet no vertical rule is an underline, not a rule (:func:`_decorations`: LibreOffice
+  underlines every line of a wrapped cell, which would cut it into one row per line).
+  Collinear pieces of one line are one rule (:func:`_joined`: Chromium draws a merged
+  cell's sides one piece per row).
 * **Open borders.** A table cut by a page break often has no rule along the cut: where two
   vertical rules or more end at the same height with no horizontal rule there, a closing
-  rule is added (:func:`_closing_edges`), so the last row before the break is a row.
+  rule is added (:func:`_closing_edges`), so the last row before the break is a row. Where
+  two horizontal rules or more end at the same x and no vertical rule runs there at all
+  (Chromium leaves out the right side of a table reaching the margin), a vertical one.
 * **Grid.** pdfplumber's ``find_tables`` (explicit edges) gives the cell boxes; their
   distinct left/right and top/bottom bounds are the grid's column and row boundaries, a
   box covering several is a merged cell, spread over its slots as
   :func:`gkparse.read.tablegrid.expand_table` spreads a span (same ``cell_id``,
   ``origin=False`` on the covered slots). A cell's lines are joined without a space
   between CJK characters (a vertical label standing one character a line reads as one
-  word) and with one between ASCII letters or digits.
+  word) and with one between ASCII letters or digits. A row all of whose value slots are
+  covered by the row above's cells has no values of its own: it joins the row above, its
+  label cells' texts joined to theirs (:func:`_join_covered_rows`). A one-row grid of
+  values is a table (a table's last row alone after a page break).
 * **Across pages.** All tables are fed, in document order, to one
   :class:`~gkparse.read.grid.Segmenter`, which continues the current part across tables
   unless a table starts a part of its own. A table's first rows that repeat the header of
   the part it continues are dropped. A merged label cell cut by the page break is joined:
   an empty label slot at the top of the continuing table takes the text of the cell above
   the break, and two halves whose joined text names a template row or group that neither
-  half names (``（四）无`` + ``法提供``) both read as the joined text.
+  half names (``（四）无`` + ``法提供``) both read as the joined text. A part's rows from
+  tables with different column lines (a page where a merged cell hides one) are put on the
+  union of their tables' column bounds, matched by x-position (:func:`_rectangular`).
 * **No rulings.** A page with no ruling line at all has its tables found from the words'
   positions (:func:`_word_tables`): runs of lines holding two values or more, split into
   columns at the value words' positions.
@@ -98,6 +109,12 @@ SPACE_GAP = 0.2
 #: ... and between two CJK characters a gap must be wider than this to be a space (justified
 #: CJK text is letter-spaced).
 CJK_SPACE_GAP = 1.0
+#: A horizontal segment ending this close (points) to a vertical rule meets it: drawn rules
+#: reach or overlap the rules they join (by half a line width); text decoration stops short.
+RULE_REACH = 1.0
+#: A horizontal segment within this share of the font size below a character's bottom is
+#: that character's underline (an underline sits about 0.1 em under the glyphs' box).
+UNDERLINE_GAP = 0.3
 #: Page numbers are printed in the top and bottom margins: this share of the page height.
 MARGIN_SHARE = 0.08
 #: Title candidates also include the first lines of page 1.
@@ -115,9 +132,24 @@ _PAGE_NUMBER = re.compile(r"^[\s\-\u2010-\u2015\u2212~(\uff08\[]*\d{1,4}[\s\-\u2
 _ASCII_WORD = re.compile(r"[0-9A-Za-z%.,:/@_\-+]")
 #: How the first bytes of a PDF read (the header may follow a few junk bytes).
 _PDF_MAGIC = b"%PDF-"
-#: Kangxi radicals and CJK radical supplements, which some PDF fonts map ideographs to
-#: (Chromium's print of 二 is U+2F06 ⼆): read as the ideographs they stand for (NFKC).
-_RADICALS = re.compile("[\u2e80-\u2fdf]")
+#: Kangxi radicals, which some PDF fonts map ideographs to (Chromium's print of 二 is U+2F06
+#: ⼆): read as the ideographs they stand for (NFKC folds the whole block).
+_RADICALS = re.compile("[\u2f00-\u2fdf]")
+#: CJK Radicals Supplement U+2E81…U+2EF3 → the ideographs they stand for (Unicode's
+#: EquivalentUnifiedIdeograph.txt; 0: U+2E9A is unassigned). Chromium maps 民 to U+2EA0, 长
+#: to U+2ED3 …, and NFKC folds only two of them: a table, as code points.
+_SUPPLEMENT_FIRST = 0x2E81
+_SUPPLEMENT = (
+    0x5382, 0x4E5B, 0x4E5A, 0x4E59, 0x4EBB, 0x5182, 0x20628, 0x5200, 0x5202, 0x535C, 0x353E, 0x5C0F, 0x5C0F, 0x5140, 0x5C23, 0x5C22,
+    0x21BC2, 0x5DF3, 0x5E7A, 0x5F51, 0x2B739, 0x5FC4, 0x5FC3, 0x624C, 0x6535, 0x0000, 0x65E1, 0x65E5, 0x6708, 0x6B7A, 0x6BCD, 0x6C11,
+    0x6C35, 0x6C3A, 0x706C, 0x722B, 0x722B, 0x4E2C, 0x725B, 0x72AD, 0x738B, 0x24D14, 0x76EE, 0x793A, 0x793B, 0x25AD7, 0x7CF9, 0x7E9F,
+    0x7F53, 0x7F52, 0x34C1, 0x5197, 0x2626B, 0x7F8A, 0x2634C, 0x2634B, 0x8002, 0x8080, 0x807F, 0x8089, 0x26951, 0x8279, 0x8279, 0x8279,
+    0x864E, 0x8864, 0x8980, 0x897F, 0x89C1, 0x89D2, 0x278B2, 0x8BA0, 0x8D1D, 0x27FB7, 0x8F66, 0x8FB6, 0x8FB6, 0x8FB6, 0x9091, 0x9485,
+    0x9577, 0x9578, 0x957F, 0x95E8, 0x28E0F, 0x961D, 0x96E8, 0x9752, 0x97E6, 0x9875, 0x98CE, 0x98DE, 0x98DF, 0x2967F, 0x98E0, 0x9963,
+    0x29810, 0x9A6C, 0x9AA8, 0x9B3C, 0x9C7C, 0x9E1F, 0x5364, 0x9EA6, 0x9EC4, 0x9EFE, 0x6589, 0x9F50, 0x6B6F, 0x9F7F, 0x7ADC, 0x9F99,
+    0x9F9C, 0x4E80, 0x9F9F,
+)
+_SUPPLEMENT_FOLD = {_SUPPLEMENT_FIRST + i: ideograph for i, ideograph in enumerate(_SUPPLEMENT) if ideograph}
 #: A PDF ends with ``%%EOF``: where it is missing from the last KiB, the file was cut.
 _EOF_MARK = b"%%EOF"
 _EOF_WINDOW = 1024
@@ -129,11 +161,14 @@ logging.getLogger("pdfminer").addHandler(logging.NullHandler())
 
 
 def _unradical(text: str) -> str:
-    """Kangxi radicals → the ideographs they stand for.
+    """Kangxi radicals and radical supplements → the ideographs they stand for.
 
     >>> _unradical("\u7b2c\u2f06\u2f17\u6761") == "\u7b2c\u4e8c\u5341\u6761"
     True
+    >>> _unradical("\u4eba\u2ea0\u653f\u5e9c") == "\u4eba\u6c11\u653f\u5e9c"
+    True
     """
+    text = text.translate(_SUPPLEMENT_FOLD)
     return _RADICALS.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text) if _RADICALS.search(text) else text
 
 
@@ -300,49 +335,140 @@ def _rulings(page: Any) -> list[dict[str, Any]]:
     return edges
 
 
-def _covered(horizontals: Sequence[dict[str, Any]], y: float, x0: float, x1: float) -> bool:
-    """Whether horizontal rules at height ``y`` cover :data:`CLOSED_SHARE` of ``x0``…``x1``."""
+def _decorations(edges: Sequence[dict[str, Any]], chars: Sequence[Char]) -> list[dict[str, Any]]:
+    """The horizontal segments that underline text rather than rule a table: a segment lying
+    just beneath characters (:data:`UNDERLINE_GAP`) whose ends meet no vertical rule
+    (:data:`RULE_REACH`). LibreOffice underlines each line of a wrapped cell this way; read as
+    rules, they would cut the cell into one row per line.
+
+    >>> v = [_edge(10, 0, 10, 50), _edge(60, 0, 60, 50)]
+    >>> under = _edge(12, 20, 58, 20)
+    >>> chars = [{"text": "a", "x0": 12.0, "x1": 20.0, "top": 10.0, "bottom": 19.0, "size": 9.0}]
+    >>> _decorations(v + [under, _edge(10, 50, 60, 50)], chars) == [under]
+    True
+    """
+    verticals = [e for e in edges if e["orientation"] == "v"]
+    found = []
+    for e in edges:
+        if e["orientation"] != "h":
+            continue
+        y = float(e["top"])
+        ends = (float(e["x0"]), float(e["x1"]))
+        meets = any(
+            abs(float(v["x0"]) - x) <= RULE_REACH and float(v["top"]) - RULE_REACH <= y <= float(v["bottom"]) + RULE_REACH
+            for v in verticals for x in ends
+        )
+        if meets:
+            continue
+        if any(
+            ends[0] <= (float(c["x0"]) + float(c["x1"])) / 2 <= ends[1]
+            and 0.0 <= y - float(c["bottom"]) <= UNDERLINE_GAP * max(float(c.get("size") or 0.0), 1.0)
+            for c in chars
+        ):
+            found.append(e)
+    return found
+
+
+#: Per orientation of a rule: its position across, and its start and end along.
+_AXES = {"v": ("x0", "top", "bottom"), "h": ("top", "x0", "x1")}
+
+
+def _along(orientation: str, pos: float, lo: float, hi: float) -> dict[str, Any]:
+    """A rule of ``orientation`` at ``pos`` across, from ``lo`` to ``hi`` along."""
+    return _edge(pos, lo, pos, hi) if orientation == "v" else _edge(lo, pos, hi, pos)
+
+
+def _covered(rules: Sequence[dict[str, Any]], orientation: str, at: float, lo: float, hi: float) -> bool:
+    """Whether ``rules`` of ``orientation`` at ``at`` across cover :data:`CLOSED_SHARE` of ``lo``…``hi``."""
+    pos, start, end = _AXES[orientation]
     spans = sorted(
-        (max(x0, e["x0"]), min(x1, e["x1"])) for e in horizontals
-        if abs(e["top"] - y) <= GRID_TOLERANCE and e["x1"] > x0 and e["x0"] < x1
+        (max(lo, float(e[start])), min(hi, float(e[end]))) for e in rules
+        if abs(float(e[pos]) - at) <= GRID_TOLERANCE and float(e[end]) > lo and float(e[start]) < hi
     )
-    covered, reach = 0.0, x0
+    covered, reach = 0.0, lo
     for a, b in spans:
         if b > reach:
             covered += b - max(a, reach)
             reach = b
-    return covered >= CLOSED_SHARE * (x1 - x0)
+    return covered >= CLOSED_SHARE * (hi - lo)
+
+
+def _joined(rules: Sequence[dict[str, Any]], orientation: str) -> list[dict[str, Any]]:
+    """Rules of ``orientation`` with the pieces of one line joined: Chromium draws a cell's
+    sides one piece per cell, so a merged cell's side ends at every row boundary it crosses;
+    only where the joined line ends does a border end.
+
+    >>> [(e["top"], e["bottom"]) for e in _joined([_edge(10, 0, 10, 20), _edge(10, 20.5, 10, 50), _edge(60, 0, 60, 50)], "v")]
+    [(0.0, 50.0), (0.0, 50.0)]
+    """
+    pos, start, end = _AXES[orientation]
+    lines: list[list[dict[str, Any]]] = []
+    for e in sorted(rules, key=lambda e: float(e[pos])):
+        if lines and float(e[pos]) - float(lines[-1][-1][pos]) < AXIS_TOLERANCE:
+            lines[-1].append(e)
+        else:
+            lines.append([e])
+    joined: list[dict[str, Any]] = []
+    for line in lines:
+        at = float(line[0][pos])
+        lo = hi = None
+        for e in sorted(line, key=lambda e: float(e[start])):
+            if lo is None or hi is None or float(e[start]) > hi + EDGE_END_TOLERANCE:
+                if lo is not None and hi is not None:
+                    joined.append(_along(orientation, at, lo, hi))
+                lo, hi = float(e[start]), float(e[end])
+            else:
+                hi = max(hi, float(e[end]))
+        if lo is not None and hi is not None:
+            joined.append(_along(orientation, at, lo, hi))
+    return joined
 
 
 def _closing_edges(edges: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Horizontal rules closing a table where a page break left it open: wherever two
-    vertical rules or more end (or start) at the same height and no horizontal rule runs
-    there, one from the leftmost of them to the rightmost.
+    """Rules closing a table left open: wherever two vertical rules or more end (or start)
+    at the same height and no horizontal rule runs there (a page break cut the table), a
+    horizontal one from the leftmost of them to the rightmost; and wherever two horizontal
+    rules or more end (or start) at the same x and no vertical rule runs there (Chromium
+    leaves out the right border of a table reaching the page's margin), a vertical one from
+    the topmost to the bottommost.
 
     >>> v = [_edge(10, 0, 10, 50), _edge(60, 0, 60, 50)]
     >>> [(e["x0"], e["top"], e["x1"]) for e in _closing_edges(v)]
     [(10.0, 0.0, 60.0), (10.0, 50.0, 60.0)]
     >>> _closing_edges(v + [_edge(10, 50, 60, 50), _edge(10, 0, 60, 0)])
     []
+    >>> h = [_edge(10, 0, 60, 0), _edge(10, 50, 60, 50), _edge(10, 0, 10, 50)]
+    >>> [(e["x0"], e["top"], e["bottom"]) for e in _closing_edges(h)]
+    [(60.0, 0.0, 50.0)]
     """
-    verticals = [e for e in edges if e["orientation"] == "v"]
-    horizontals = [e for e in edges if e["orientation"] == "h"]
     added: list[dict[str, Any]] = []
-    for end in ("top", "bottom"):
-        ordered = sorted(verticals, key=lambda e: float(e[end]))
-        groups: list[list[dict[str, Any]]] = []
-        for e in ordered:
-            if groups and float(e[end]) - float(groups[-1][-1][end]) <= EDGE_END_TOLERANCE:
-                groups[-1].append(e)
-            else:
-                groups.append([e])
-        for group in groups:
-            if len(group) < 2:
-                continue
-            y = float(group[-1][end] if end == "bottom" else group[0][end])
-            x0, x1 = float(min(e["x0"] for e in group)), float(max(e["x0"] for e in group))
-            if x1 - x0 > GRID_TOLERANCE and not _covered(horizontals, y, x0, x1):
-                added.append(_edge(x0, y, x1, y))
+    for orientation, across in (("v", "h"), ("h", "v")):
+        rules = _joined([e for e in edges if e["orientation"] == orientation], orientation)
+        others = [e for e in edges if e["orientation"] == across]
+        pos, start, end = _AXES[orientation]
+        for side in (start, end):
+            groups: list[list[dict[str, Any]]] = []
+            for e in sorted(rules, key=lambda e: float(e[side])):
+                if groups and float(e[side]) - float(groups[-1][-1][side]) <= EDGE_END_TOLERANCE:
+                    groups[-1].append(e)
+                else:
+                    groups.append([e])
+            for group in groups:
+                if len(group) < 2:
+                    continue
+                at = float(group[-1][side] if side == end else group[0][side])
+                lo, hi = float(min(e[pos] for e in group)), float(max(e[pos] for e in group))
+                if hi - lo <= GRID_TOLERANCE:
+                    continue
+                # A page break leaves a table's bottom open where its column rules stop; a
+                # missing side is missing whole: where a side rule runs part of the way, the
+                # rows ending there end at a merged cell, which no closing rule may cut.
+                if orientation == "v" and not _covered(others, across, at, lo, hi):
+                    added.append(_along(across, at, lo, hi))
+                elif orientation == "h" and not any(
+                    abs(float(e["x0"]) - at) <= GRID_TOLERANCE and float(e["bottom"]) > lo and float(e["top"]) < hi for e in others
+                ):
+                    added.append(_along(across, at, lo, hi))
     return added
 
 
@@ -351,12 +477,15 @@ def _closing_edges(edges: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
 
 @dataclass
 class _Table:
-    """A table read from a page: its 1-based page, box, grid and each cell's box."""
+    """A table read from a page: its 1-based page, box, grid, each cell's box and its
+    column bounds (``xs``: the grid's vertical lines, left to right; empty when the table
+    was found from word positions)."""
 
     page: int
     box: Box
     grid: list[list[GridCell]]
     cell_boxes: dict[int, Box] = field(default_factory=dict)
+    xs: list[float] = field(default_factory=list)
 
     def row_texts(self, r: int) -> list[str]:
         return [slot.text for slot in self.grid[r] if slot.origin]
@@ -396,9 +525,9 @@ class _Ids:
         return self.next - 1
 
 
-def _grid_of(boxes: Sequence[Box], chars: Sequence[Char], ids: _Ids) -> tuple[list[list[GridCell]], dict[int, Box]] | None:
-    """Cell boxes and the characters inside the table → the grid (None when the boxes make
-    no grid within :data:`MAX_GRID_LINES`)."""
+def _grid_of(boxes: Sequence[Box], chars: Sequence[Char], ids: _Ids) -> tuple[list[list[GridCell]], dict[int, Box], list[float]] | None:
+    """Cell boxes and the characters inside the table → the grid, each cell's box and the
+    column bounds (None when the boxes make no grid within :data:`MAX_GRID_LINES`)."""
     xs = _bounds(v for b in boxes for v in (b[0], b[2]))
     ys = _bounds(v for b in boxes for v in (b[1], b[3]))
     if len(xs) < 2 or len(ys) < 2 or len(xs) > MAX_GRID_LINES or len(ys) > MAX_GRID_LINES:
@@ -437,14 +566,18 @@ def _grid_of(boxes: Sequence[Box], chars: Sequence[Char], ids: _Ids) -> tuple[li
             else:
                 row.append(GridCell(texts.get(slot, ""), spans[slot] == (r, c), slot))
         grid.append(row)
-    return grid, cell_boxes
+    return grid, cell_boxes, xs
 
 
 def _is_grid(grid: list[list[GridCell]]) -> bool:
     """Whether a grid has a data table's shape (two rows or more with text, one of them of
-    two cells or more with text) rather than a frame around a paragraph."""
+    two cells or more with text; or one row of :data:`MIN_ROW_VALUES` values or more: the
+    last row of a table, alone on the page after a break) rather than a frame around a
+    paragraph."""
     rows = [[s.text for s in row if s.origin and s.text] for row in grid]
     rows = [r for r in rows if r]
+    if any(sum(1 for t in r if is_value(t)) >= MIN_ROW_VALUES for r in rows):
+        return True
     return len(rows) >= 2 and any(len(r) >= 2 for r in rows)
 
 
@@ -473,8 +606,49 @@ def _ruled_tables(page: Any, edges: list[dict[str, Any]], chars: Sequence[Char],
         inside = [ch for ch in chars if _inside(ch, box)]
         made = _grid_of([tuple(float(v) for v in cell) for cell in found.cells], inside, ids)  # type: ignore[misc]
         if made is not None and _is_grid(made[0]):
-            tables.append(_Table(number, box, made[0], made[1]))
+            table = _Table(number, box, *made)
+            _join_covered_rows(table)
+            tables.append(table)
     return sorted(tables, key=lambda t: (t.box[1], t.box[0]))
+
+
+def _join_covered_rows(table: _Table) -> None:
+    """Rows that hold no value cell of their own join the row above: when every slot of a
+    row from the first value of the row above on is covered by that row's cells (the value
+    cells span both), the rule between them cuts only label cells: the lines of one wrapped
+    label (a generator that rules its lines) or a label printed over two rows of one value.
+    Either way the row's values are the row above's; read as a row of its own, its blank
+    slots would read as empty cells."""
+    grid = table.grid
+    r = 1
+    while r < len(grid):
+        above, row = grid[r - 1], grid[r]
+        labels = _label_columns(table, r - 1)
+        values = range(labels, min(len(row), len(above)))
+        if labels == 0 or not values or not all(
+            not row[c].origin and row[c].cell_id >= 0 and row[c].cell_id == above[c].cell_id for c in values
+        ):
+            r += 1
+            continue
+        for c in range(min(labels, len(row))):
+            slot, top = row[c], above[c]
+            if not slot.origin or slot.cell_id < 0 or slot.cell_id == top.cell_id:
+                continue
+            if top.cell_id < 0:  # no cell above: this one takes the slot above
+                above[c] = slot
+                continue
+            text = _join_lines([top.text, slot.text])
+            merged = GridCell(text, False, top.cell_id)
+            for other in grid:
+                for k, s in enumerate(other):
+                    if s.cell_id == top.cell_id:
+                        other[k] = s._replace(text=text)
+                    elif s.cell_id == slot.cell_id:
+                        other[k] = merged
+            a, b = table.cell_boxes.get(top.cell_id), table.cell_boxes.pop(slot.cell_id, None)
+            if a is not None and b is not None:
+                table.cell_boxes[top.cell_id] = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+        del grid[r]
 
 
 # --- tables from word positions (pages without rulings) ---------------------------------
@@ -624,6 +798,9 @@ def _read_page(page: Any, number: int, ids: _Ids) -> tuple[_PageItems, int]:
         pass
     chars: list[Char] = [c for c in page.chars if c.get("text")][:MAX_CHARS_PER_PAGE]
     edges = _rulings(page)
+    decorations = {id(e) for e in _decorations(edges, chars)}
+    if decorations:
+        edges = [e for e in edges if id(e) not in decorations]
     tables = _ruled_tables(page, edges, chars, number, ids)
     rest = [c for c in chars if not any(_inside(c, t.box) for t in tables)]
     grouped = _group_lines(rest)
@@ -727,10 +904,42 @@ def _repeats_header(segmenter: Segmenter, table: _Table) -> int:
     return n
 
 
-def _rectangular(kind: TableKind, grid: list[list[GridCell]], caption: str | None) -> TableRows:
+def _on_columns(row: list[GridCell], xs: Sequence[float], union: Sequence[float]) -> list[GridCell]:
+    """A grid row whose columns are bounded by ``xs`` → the same row on the finer columns
+    ``union`` (every bound of ``xs`` is one of them): a slot cut in several stays one cell,
+    spanning them (its origin on the first), as a span does; a column outside ``xs`` is an
+    empty slot.
+
+    >>> a, b = GridCell("a", True, 1), GridCell("b", True, 2)
+    >>> [(s.text, s.origin) for s in _on_columns([a, b], [0, 20, 40], [0, 10, 20, 40])]
+    [('a', True), ('a', False), ('b', True)]
+    """
+    out: list[GridCell] = []
+    previous = -1
+    for left, right in zip(union, union[1:]):
+        c = bisect_right(xs, (left + right) / 2) - 1
+        if c < 0 or c >= min(len(row), len(xs) - 1):
+            out.append(GridCell("", False, -1))
+        else:
+            slot = row[c]
+            out.append(slot if c != previous else slot._replace(origin=False))
+        previous = c
+    return out
+
+
+def _rectangular(kind: TableKind, grid: list[list[GridCell]], caption: str | None, columns: dict[int, list[float]]) -> TableRows:
     """:func:`~gkparse.read.grid.segment_to_rows` on a part's rows made one width: a part
     continued across pages may join tables whose rulings give different column counts
-    (the shorter rows get empty uncovered slots at their end)."""
+    (Chromium cuts a merged cell into rows, so a page may lack a column line another page
+    has). Rows whose tables' column bounds are known (``columns``: a row's ``id`` → its
+    table's ``xs``) are matched by x-position on the union of those bounds; otherwise the
+    shorter rows get empty uncovered slots at their end."""
+    bounds = [columns.get(id(row)) for row in grid]
+    known = [xs for xs in bounds if xs]
+    if known and len(known) == len(grid) and any(xs != known[0] for xs in known):
+        union = _bounds(x for xs in known for x in xs)
+        if len(union) <= MAX_GRID_LINES:
+            grid = [_on_columns(row, xs, union) for row, xs in zip(grid, known)]
     width = max((len(row) for row in grid), default=0)
     empty = GridCell("", False, -1)
     return segment_to_rows(kind, [row + [empty] * (width - len(row)) if len(row) < width else row for row in grid], caption)
@@ -816,7 +1025,8 @@ def read_pdf(data: bytes, *, source: str | None = None) -> Page:
 def _assemble(items: list[_PageItems]) -> Page:
     """Pages' lines and tables → the :class:`Page` (tables through one segmenter)."""
     page = Page(form="pdf")
-    segmenter = Segmenter(_rectangular)
+    columns: dict[int, list[float]] = {}  # a grid row's id → its table's column bounds
+    segmenter = Segmenter(lambda kind, grid, caption: _rectangular(kind, grid, caption, columns))
     body: list[str] = []
     meta: list[str] = []
     previous: _Table | None = None
@@ -838,6 +1048,8 @@ def _assemble(items: list[_PageItems]) -> Page:
                 meta.append(_row_line(texts))
                 if r < skip:
                     continue
+                if table.xs:
+                    columns[id(row)] = table.xs
                 segmenter.row(row)
                 if r == skip:
                     kind = segmenter.current

@@ -24,25 +24,14 @@ from tests.support import FIXTURES
 PRINTED = sorted((FIXTURES / "pdf" / "printed").glob("*.pdf")) + sorted((FIXTURES / "docx" / "printed").glob("*.docx"))
 CERTAIN = {CellState.PRINTED, CellState.SPLIT, CellState.RESOLVED, CellState.EMPTY}
 
-#: Chromium draws a merged cell's border as one piece per row: its cells are cut into rows and
-#: a part split across pages has another column count on each page (helper note, issue 12).
-CHROMIUM_MERGES = "issue 12: Chromium's per-row borders of merged cells cut them; columns are not matched across pages"
 #: LibreOffice centres shanghai's fixed-width part 三 past both page edges: three columns are
 #: not in the PDF at all (they can only be absent).
 CLIPPED = "the printed page itself lost part 三's last columns (LibreOffice centred the fixed-width table off the page)"
 NOT_RIGHT = {
-    "pingtan_2022.page.chromium.pdf": CHROMIUM_MERGES,
-    "pingtan_2024.page.chromium.pdf": CHROMIUM_MERGES,
-    "pingtan_2025.page.chromium.pdf": CHROMIUM_MERGES,
-    "shanghai_govoffice_2019.chromium.pdf": CHROMIUM_MERGES,
-    "pingtan_2022.page.libreoffice.pdf": "issue 12: part 三's last rows after a page break are lost or read as blank",
     "shanghai_govoffice_2019.libreoffice.pdf": CLIPPED,
 }
 #: Files with cells wrong and certain today: the first thing to fix.
-SILENT = {
-    "pingtan_2022.page.chromium.pdf": "issue 12: the total row's cells shift one column (72 for 3), printed",
-    "pingtan_2022.page.libreoffice.pdf": "issue 12: 2.申请人逾期未按收费通知… read empty where the page prints 0",
-}
+SILENT: dict[str, str] = {}
 
 
 def _truth(path: Path) -> dict[str, Any]:

@@ -291,6 +291,123 @@ def test_a_page_without_rulings_is_read_from_word_positions() -> None:
     assert page.body.splitlines() == ["二、主动公开政府信息情况", "报告期内共收到申请 12 件，办结 10 件。"]
 
 
+# --- how printers draw tables (issue 12: HTML printed by Chromium and LibreOffice) -------------
+
+INTRO: list[Text] = [(72, 60, 12, "三、收到和处理政府信息公开申请情况")]
+FIRST_ROW: list[Cell] = [(70, 140, 300, 170, "一、本年新收政府信息公开申请数量"), (300, 140, 350, 170, "5"), (350, 140, 400, 170, "5")]
+
+
+def _requests(page: Page) -> list[tuple[str, list[str]]]:
+    (requests,) = [t for t in page.tables if t.kind == "requests"]
+    return [(row.label, row.tokens) for row in requests.rows]
+
+
+def _one_page(cells: Sequence[Cell], extra: Sequence[Rule] = (), drop: Sequence[Rule] = ()) -> Page:
+    texts, rules = _cells(cells)
+    rules = [r for r in rules if r not in drop] + list(extra)
+    return read_pdf(_text_pdf([([*INTRO, *texts], rules)]))
+
+
+WRAPPED = ["2.申请人逾期未按收", "费通知要求缴纳费用", "、行政机关不再处理", "其政府信息公开申请"]
+FEE = "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"
+
+
+def test_underlined_lines_of_a_wrapped_label_are_no_rules() -> None:
+    """LibreOffice underlines each line of a wrapped cell, just short of the cell's sides:
+    read as rules they cut the label and the values under it into one row per line, and
+    the row matched by one of the fragments read blank (empty) where the page prints a
+    number."""
+    cells = HEADER + FIRST_ROW + [
+        (70, 170, 200, 215, "（六）其他处理"), (200, 170, 300, 215, WRAPPED),
+        (300, 170, 350, 215, "12345"), (350, 170, 400, 215, "12345"),
+    ]
+    # Each line's underline runs as wide as the justified line, 1.5 pt short of the cell's sides.
+    spans = [(201.5, 298.5)] * len(WRAPPED) + [(301.5, 348.5), (351.5, 398.5)]
+    rows = [*range(len(WRAPPED)), 0, 0]
+    underlines = [(x0, 172 + i * (SIZE + 1) + SIZE + 1, x1, 172 + i * (SIZE + 1) + SIZE + 1) for (x0, x1), i in zip(spans, rows)]
+    assert _requests(_one_page(cells, extra=underlines)) == [
+        ("一、本年新收政府信息公开申请数量", ["5", "5"]), (f"（六）其他处理 {FEE}", ["12345", "12345"]),
+    ]
+
+
+def test_a_row_without_value_cells_of_its_own_joins_the_row_above() -> None:
+    """A label ruled into lines while the value cells span them all: the lines are one row
+    (read alone, the lower ones would be rows of blank cells)."""
+    cells = HEADER + FIRST_ROW + [
+        (70, 170, 200, 210, "（六）其他处理"),
+        *[(200, 170 + i * 10, 300, 180 + i * 10, [line]) for i, line in enumerate(WRAPPED)],
+        (300, 170, 350, 210, "0"), (350, 170, 400, 210, "0"),
+    ]
+    assert _requests(_one_page(cells)) == [("一、本年新收政府信息公开申请数量", ["5", "5"]), (f"（六）其他处理 {FEE}", ["0", "0"])]
+
+
+def test_a_merged_cell_drawn_one_piece_per_row_stays_whole() -> None:
+    """Chromium draws a merged cell's sides one piece per row: where the pieces meet, no
+    border ends (no closing rule may cut the cell into rows)."""
+    cells = HEADER + FIRST_ROW + [
+        (200, 170, 300, 200, "1.本机关不掌握相关政府信息"), (300, 170, 350, 200, "1"), (350, 170, 400, 200, "1"),
+        (200, 200, 300, 230, "2.没有现成信息需要另行制作"), (300, 200, 350, 230, "2"), (350, 200, 400, 230, "2"),
+    ]
+    texts, rules = _cells(cells)
+    texts += [(72, 185, SIZE, "（四）"), (72, 205, SIZE, "无法提供")]  # one line in each row's half
+    rules += [(70, 170, 200, 170), (70, 230, 200, 230), *[(x, y, x, y + 30) for x in (70, 200) for y in (170, 200)]]
+    page = read_pdf(_text_pdf([([*INTRO, *texts], rules)]))
+    assert _requests(page)[1:] == [
+        ("（四）无法提供 1.本机关不掌握相关政府信息", ["1", "1"]), ("（四）无法提供 2.没有现成信息需要另行制作", ["2", "2"]),
+    ]
+
+
+def test_a_missing_right_border_is_closed() -> None:
+    """Chromium leaves out the right side of a table reaching the page's margin: the rows'
+    rules ending together close it, or its last column is lost."""
+    cells = HEADER + FIRST_ROW + [(70, 170, 300, 200, "四、结转下年度继续办理"), (300, 170, 350, 200, "0"), (350, 170, 400, 200, "1")]
+    page = _one_page(cells, drop=[(400, top, 400, bottom) for _, top, _, bottom, _ in cells])
+    assert _requests(page) == [("一、本年新收政府信息公开申请数量", ["5", "5"]), ("四、结转下年度继续办理", ["0", "1"])]
+
+
+def test_columns_are_matched_across_pages_by_position() -> None:
+    """A part cut by a page break whose pages have different column lines (a merged label
+    cell on one page, two label cells on the other): the values stay in their columns."""
+    one_texts, one_rules = _cells(HEADER + FIRST_ROW)
+    two_texts, two_rules = _cells([
+        (70, 140, 150, 170, "三、本年度办理结果"), (150, 140, 300, 170, "（七）总计"), (300, 140, 350, 170, "4"), (350, 140, 400, 170, "5"),
+        (70, 170, 300, 200, "四、结转下年度继续办理"), (300, 170, 350, 200, "0"), (350, 170, 400, 200, "1"),
+    ])
+    page = read_pdf(_text_pdf([([*INTRO, *one_texts], one_rules), (two_texts, two_rules)]))
+    assert _requests(page) == [
+        ("一、本年新收政府信息公开申请数量", ["5", "5"]),
+        ("三、本年度办理结果 （七）总计", ["4", "5"]),
+        ("四、结转下年度继续办理", ["0", "1"]),
+    ]
+
+
+def test_a_last_row_alone_on_its_page_is_read() -> None:
+    """A table's last row, alone after a page break, is a table (a one-row grid of values),
+    not a frame around a paragraph."""
+    one_texts, one_rules = _cells(HEADER + FIRST_ROW)
+    two_texts, two_rules = _cells([(70, 60, 300, 90, "四、结转下年度继续办理"), (300, 60, 350, 90, "0"), (350, 60, 400, 90, "1")])
+    page = read_pdf(_text_pdf([([*INTRO, *one_texts], one_rules), (two_texts, two_rules)]))
+    assert _requests(page)[-1] == ("四、结转下年度继续办理", ["0", "1"])
+
+
+def test_radical_code_points_read_as_ideographs() -> None:
+    """Chromium's fonts map some ideographs to Kangxi radicals (二 → U+2F06) and to CJK
+    radical supplements (民 → U+2EA0), which NFKC does not fold."""
+    page = read_pdf(_text_pdf([([(72, 60, 18, "某县人\u2ea0政府\u2f06〇二三年报告")], [])]))
+    assert page.body == "某县人民政府二〇二三年报告"
+
+
+@pytest.mark.parametrize("name", ["pingtan_2022.page.libreoffice.pdf", "pingtan_2022.page.chromium.pdf"])
+def test_printed_part_three_rows_are_whole(name: str) -> None:
+    """The printed fixtures: the long wrapped label is one row with its values, and the
+    total row (cut from its header by a page break, on pages with other column lines)
+    keeps its values in their columns."""
+    rows = dict(_requests(read_pdf((PDF / "printed" / name).read_bytes())))
+    fee = next(label for label in rows if "逾期未按收费通知" in label)
+    assert fee.replace(" ", "").endswith(FEE) and rows[fee] == ["0"] * 7
+    assert rows["三、本年度办理结果 （七）总计"] == ["72", "3", "0", "0", "0", "0", "75"]
+
+
 # --- errors ---------------------------------------------------------------------------------
 
 
