@@ -36,11 +36,12 @@ without a real-time wait. ``--infilter="HTML (StarWriter)"`` opens the HTML in W
 What the printers do (what a reader of these files must cope with, or cannot):
 
 * Chromium prints on US Letter (its default; no command-line flag changes it) and fits every table
-  inside the page; LibreOffice prints on A4 and keeps the HTML's fixed cell widths, even past the edge.
-* ``shanghai_govoffice_2019.libreoffice.pdf`` is lossy: the HTML's part 三 table has ``nowrap`` cells
-  with fixed pixel widths, wider than A4 portrait, and LibreOffice lays it out centred past both page
-  edges. The left label column is cut (``一、本年新收政府`` lies at x < 0) and the 法律服务机构 / 其他 / 总计
-  columns are not in the PDF at all. Its .docx and the Chromium PDF carry the whole table.
+  inside the page; LibreOffice keeps the HTML's fixed cell widths, even past the page's edge: on A4
+  portrait, shanghai's part 三 (``nowrap`` cells of fixed pixel widths) was laid out centred past
+  both edges, its label column cut and three columns not in the PDF at all. LibreOffice therefore
+  prints each page twice: on its default A4 portrait (``NAME.libreoffice.pdf``) and on A4
+  landscape (``NAME.libreoffice-landscape.pdf``: :func:`landscape_copy` adds an ``@page`` rule to a
+  copy of the page, as a user picks landscape in the print dialog); the .docx are saved as they are.
 * Chromium (Skia) embeds Noto Sans CJK (JP face) as Type 3 fonts (~110 per file, most of each
   file's ~750 KiB) whose ToUnicode maps some ideographs to look-alike Kangxi / CJK-radical code
   points (人 → U+2F08 ⼈, 日 → U+2F47 ⽇, 行 → U+2F8F ⾏, 网 → U+2F79 ⽹, 民 → U+2EA0 ⺠ …): NFKC folds
@@ -102,13 +103,13 @@ def fixture_name(path: Path) -> str:
 def printer_of(path: Path) -> str:
     """``chromium`` or ``libreoffice``: which program made a shipped file."""
     for printer in PRINTERS:
-        if f".{printer}." in path.name:
+        if f".{printer}." in path.name or f".{printer}-" in path.name:
             return printer
     raise ValueError(f"not a printed fixture: {path.name}")
 
 
 def printed_pdfs() -> list[Path]:
-    """The shipped PDFs, ``fixtures/pdf/printed/NAME.{chromium,libreoffice}.pdf``, sorted."""
+    """The shipped PDFs, ``fixtures/pdf/printed/NAME.{chromium,libreoffice,libreoffice-landscape}.pdf``, sorted."""
     return sorted(PDF_DIR.glob("*.pdf"))
 
 
@@ -141,6 +142,23 @@ def _chromium(exe: str, html: Path, out: Path, tmp: Path) -> None:
     subprocess.run(cmd, check=True, timeout=CHROMIUM_TIMEOUT, stdin=subprocess.DEVNULL, capture_output=True)
     if not out.is_file() or out.stat().st_size == 0:
         raise RuntimeError(f"chromium wrote no PDF for {html.name}")
+
+
+#: The page LibreOffice prints on: A4 landscape, as a user prints a report whose tables are
+#: wider than a portrait page (Writer keeps an HTML table's fixed cell widths, even past the edge).
+LANDSCAPE_STYLE = b"<style>@page { size: 297mm 210mm; margin: 10mm }</style>"
+
+
+def landscape_copy(html: Path, tmp: Path) -> Path:
+    """A copy of ``html`` (same name, in ``tmp``) that asks for :data:`LANDSCAPE_STYLE`."""
+    data = html.read_bytes()
+    at = data.lower().find(b"<head>")
+    at = at + len(b"<head>") if at >= 0 else 0
+    folder = tmp / "landscape"
+    folder.mkdir(exist_ok=True)
+    copy = folder / html.name
+    copy.write_bytes(data[:at] + LANDSCAPE_STYLE + data[at:])
+    return copy
 
 
 def _soffice(exe: str, html: Path, out: Path, tmp: Path, convert_to: str) -> None:
@@ -200,9 +218,11 @@ def main() -> int:
             _chromium(chromium, html, pdf_chromium, tmp)
             pdf_lo = PDF_DIR / f"{name}.libreoffice.pdf"
             _soffice(soffice, html, pdf_lo, tmp, "pdf")
+            pdf_landscape = PDF_DIR / f"{name}.libreoffice-landscape.pdf"
+            _soffice(soffice, landscape_copy(html, tmp), pdf_landscape, tmp, "pdf")
             docx_lo = DOCX_DIR / f"{name}.libreoffice.docx"
             _soffice(soffice, html, docx_lo, tmp, "docx:MS Word 2007 XML")
-        for out in (pdf_chromium, pdf_lo, docx_lo):
+        for out in (pdf_chromium, pdf_lo, pdf_landscape, docx_lo):
             print(_summary(out))
     return 0
 
