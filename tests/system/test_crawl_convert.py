@@ -93,3 +93,25 @@ def test_cli_crawl_parse_reports_an_unusable_output(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "--parse:" in result.stderr
     assert warc.exists()
+
+
+def test_a_page_and_its_pdf_attachment_are_one_report(tmp_path: Path) -> None:
+    """A report page linking its PDF attachment (the same report printed): both are archived,
+    both are read, and the attachment's record names the page as the same report."""
+    from ..support.site import PDF_2023
+
+    with serve_site(tmp_path) as site:
+        page = (FIXTURES / "pingtan_2024.page.html").read_text("utf-8")
+        link = f'</table><p>附件：<a href="{PDF_2023}">平潭综合实验区2024年度政府信息公开工作年度报告.pdf</a></p>'
+        (site.root / REPORT_2023.lstrip("/")).write_text(page.replace("</table>", link, 1), "utf-8")  # in the article
+        (site.root / PDF_2023.lstrip("/")).write_bytes((FIXTURES / "pdf" / "printed" / "pingtan_2024.page.libreoffice.pdf").read_bytes())
+        warc = tmp_path / "attachment.warc.gz"
+        fast_crawl(site, [REPORT_2023], warc)
+        out = tmp_path / "reports.jsonl"
+        stats = convert([str(warc)], str(out), workers=1)
+    records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    forms = {r["source"]["path"]: r["source"]["form"] for r in records}
+    assert forms == {site.url(REPORT_2023): "html", site.url(PDF_2023): "pdf"}, (stats.skipped_by, stats.line())
+    assert stats.linked == 1 and stats.failed == 0
+    pdf = next(r for r in records if r["source"]["form"] == "pdf")
+    assert pdf["same_as"]["source"] == site.url(REPORT_2023) and pdf["same_as"]["disagreements"] == []
