@@ -14,7 +14,9 @@ happens to it here is the same for every form:
   a value, or naming a row of the template) are the header.
 * **Columns.** :func:`header_columns`: the header's leaf row tells the label columns from
   the value columns (a cell spanning several slots is one column group); the text above
-  each group, top down, names it (``行政复议/结果维持``).
+  each group, top down, names it (``行政复议/结果维持``). A first column whose header, in
+  any header row, names a value column is no label column (part 四 has none), and label
+  slots in which every data row prints a value, and no label, are value columns.
 * **Rows.** :func:`labeled_rows`: each data row as a label and one token per column group.
 
 The cues (starts, excludes, value headers, row stems) are those of every registered
@@ -159,25 +161,49 @@ def split_header(kind: TableKind, grid: list[list[GridCell]], header_rows: int =
     return count
 
 
+def _label_slots(data: list[list[GridCell]], label_cols: int) -> int:
+    """The label slots of ``data`` rows under a header whose label cell spans ``label_cols``
+    slots: the last label slots in which no data row holds a label, only values, hold
+    values (a "label" that is a value is a value: a header read one slot too wide).
+
+    >>> row = [GridCell("0", True, 1), GridCell("1", True, 2)]
+    >>> _label_slots([row], 1), _label_slots([[GridCell("x", True, 3), *row]], 1)
+    (0, 1)
+    """
+    while label_cols > 0:
+        texts = [row[label_cols - 1].text for row in data if label_cols - 1 < len(row) and row[label_cols - 1].origin]
+        texts = [t for t in texts if t]
+        if not texts or not all(is_value(t) for t in texts):
+            break
+        label_cols -= 1
+    return label_cols
+
+
 def header_columns(
-    kind: TableKind, header: list[list[GridCell]], width: int
+    kind: TableKind, header: list[list[GridCell]], width: int, data: list[list[GridCell]] | None = None
 ) -> tuple[int, list[list[int]], list[str]]:
     """The label column count, the value column groups (slot indexes) and each group's
-    header text, from ``header`` rows (not empty)."""
+    header text, from ``header`` rows (not empty) and, when given, the ``data`` rows under
+    them (label slots holding values in every data row are value slots)."""
     # Header rows narrower than the table (a part whose tables differ in width across pages)
     # are padded with empty slots, so that every column has a header slot.
     header = [row + [GridCell("", False, -1)] * (width - len(row)) for row in header]
     leaf = header[-1]
     first = leaf[0]
     label_cols = 0
-    if not names_value_column(kind, first.text):
+    # A header cell naming a value column is never a label column, whichever header row it
+    # stands in (a header cut by a page break leaves only a cell's last line in the leaf row).
+    if not any(names_value_column(kind, hrow[0].text) for hrow in header):
         while label_cols < width and leaf[label_cols].cell_id == first.cell_id:
             label_cols += 1
         if label_cols == width:  # a caption-like row: not a real header
             label_cols = 1
+    spanned = label_cols
+    label_cols = _label_slots(data or [], label_cols)
     groups: list[list[int]] = []
     for c in range(label_cols, width):
-        if groups and leaf[c].cell_id == leaf[groups[-1][0]].cell_id and leaf[c].cell_id != -1:
+        # a slot taken back from the label cell is a column of its own, not a group with its neighbours
+        if groups and c >= spanned and leaf[c].cell_id == leaf[groups[-1][0]].cell_id and leaf[c].cell_id != -1:
             groups[-1].append(c)
         else:
             groups.append([c])
@@ -243,7 +269,7 @@ def segment_to_rows(kind: TableKind, grid: list[list[GridCell]], caption: str | 
         return TableRows(kind, [], None, caption)
     columns: list[str] | None
     if header:
-        label_cols, groups, columns = header_columns(kind, header, width)
+        label_cols, groups, columns = header_columns(kind, header, width, data)
     else:
         label_cols = text_label_cols(data)
         groups = [[c] for c in range(label_cols, width)]

@@ -27,14 +27,16 @@ enclose, and every character goes to the cell (or the text line) it stands in:
   word) and with one between ASCII letters or digits. A row all of whose value slots are
   covered by the row above's cells has no values of its own: it joins the row above, its
   label cells' texts joined to theirs (:func:`_join_covered_rows`). A one-row grid of
-  values is a table (a table's last row alone after a page break).
+  values, or of a label and its values, is a table (a table's last row alone after a page
+  break, a one-value-column table's too).
 * **Across pages.** All tables are fed, in document order, to one
   :class:`~gkparse.read.grid.Segmenter`, which continues the current part across tables
   unless a table starts a part of its own. A table's first rows that repeat the header of
   the part it continues are dropped. A merged label cell cut by the page break is joined:
   an empty label slot at the top of the continuing table takes the text of the cell above
-  the break, and two halves whose joined text names a template row or group that neither
-  half names (``（四）无`` + ``法提供``) both read as the joined text. A part's rows from
+  the break, and two halves whose joined text names a template row, group or column by a
+  longer stem than either half does (``（四）无`` + ``法提供``, a header's ``结果维`` +
+  ``持`` or ``其他`` + ``结果``) both read as the joined text. A part's rows from
   tables with different column lines (a page where a merged cell hides one) are put on the
   union of their tables' column bounds, matched by x-position (:func:`_rectangular`).
 * **No rulings.** A page with no ruling line at all has its tables found from the words'
@@ -571,13 +573,20 @@ def _grid_of(boxes: Sequence[Box], chars: Sequence[Char], ids: _Ids) -> tuple[li
 
 def _is_grid(grid: list[list[GridCell]]) -> bool:
     """Whether a grid has a data table's shape (two rows or more with text, one of them of
-    two cells or more with text; or one row of :data:`MIN_ROW_VALUES` values or more: the
-    last row of a table, alone on the page after a break) rather than a frame around a
-    paragraph."""
+    two cells or more with text; or one row of :data:`MIN_ROW_VALUES` values or more, or of
+    a label and its values: the last row of a table, alone on the page after a break, a
+    one-value-column table's as well) rather than a frame around a paragraph.
+
+    >>> row = lambda *texts: [GridCell(t, True, i) for i, t in enumerate(texts)]
+    >>> _is_grid([row("收费", "4166.24")]), _is_grid([row("1", "2")]), _is_grid([row("联系", "电话")]), _is_grid([row("7")])
+    (True, True, False, False)
+    """
     rows = [[s.text for s in row if s.origin and s.text] for row in grid]
     rows = [r for r in rows if r]
     if any(sum(1 for t in r if is_value(t)) >= MIN_ROW_VALUES for r in rows):
         return True
+    if any(len(r) >= 2 and all(is_value(t) for t in r[1:]) for r in rows):
+        return True  # a label and its values
     return len(rows) >= 2 and any(len(r) >= 2 for r in rows)
 
 
@@ -824,22 +833,28 @@ def _read_page(page: Any, number: int, ids: _Ids) -> tuple[_PageItems, int]:
 
 
 def _names(kind: TableKind | None) -> tuple[str, ...]:
-    """The label keys of ``kind``'s rows and row groups in every registered template."""
+    """The label keys of ``kind``'s rows, row groups and columns in every registered
+    template (a cut cell is a row label or a header cell)."""
     kinds = TABLE_KINDS if kind is None else (kind,)
     found: dict[str, None] = {}
     for template in TEMPLATES.values():
         for k in kinds:
-            for row in template.table(k).rows:
+            table = template.table(k)
+            for row in table.rows:
                 for stem in row.stems:
                     found.setdefault(label_key(stem), None)
                 if row.group:
                     found.setdefault(label_key(row.group), None)
+            for column in table.columns:
+                for stem in column.stems:
+                    found.setdefault(label_key(stem), None)
     return tuple(n for n in found if n)
 
 
-def _names_any(text: str, names: tuple[str, ...]) -> bool:
+def _named(text: str, names: tuple[str, ...]) -> int:
+    """The length of the longest of ``names`` inside ``text`` (0: it names none)."""
     key = label_key(text)
-    return bool(key) and any(n in key for n in names)
+    return max((len(n) for n in names if n in key), default=0) if key else 0
 
 
 def _label_columns(table: _Table, r: int) -> int:
@@ -865,7 +880,8 @@ def _retext(table: _Table, cid: int, text: str) -> None:
 def _join_cut_cells(before: _Table, after: _Table, start: int, kind: TableKind | None) -> None:
     """Label cells cut by the page break between ``before`` (its last row) and ``after``
     (its row ``start``, the first after a repeated header) read as one cell on both sides
-    (see the module doc)."""
+    (see the module doc); header cells too, when the break cuts the header (a row without
+    values is all labels)."""
     if not before.grid or start >= len(after.grid) or not before.cell_boxes or not after.cell_boxes:
         return
     names = _names(kind)
@@ -884,7 +900,7 @@ def _join_cut_cells(before: _Table, after: _Table, start: int, kind: TableKind |
             _retext(after, slot.cell_id, above.text)
             continue
         joined = _join_lines([above.text, slot.text])
-        if _names_any(joined, names) and not _names_any(above.text, names) and not _names_any(slot.text, names):
+        if _named(joined, names) > max(_named(above.text, names), _named(slot.text, names)):
             _retext(before, above.cell_id, joined)
             _retext(after, slot.cell_id, joined)
 

@@ -29,9 +29,6 @@ CERTAIN = {CellState.PRINTED, CellState.SPLIT, CellState.RESOLVED, CellState.EMP
 CLIPPED = "the printed page itself lost part 三's last columns (LibreOffice centred the fixed-width table off the page)"
 NOT_RIGHT = {
     "shanghai_govoffice_2019.libreoffice.pdf": CLIPPED,
-    "pingtan_2022.page.libreoffice-landscape.pdf":
-        "issue 12: part 四's first value column (行政复议/结果维持) is read as a label column: its 0 becomes the row label",
-    "pingtan_2025.page.libreoffice-landscape.pdf": "issue 12: 第二十条第（八）项's table yields its caption but no row (fee amount absent)",
 }
 #: Files with cells wrong and certain today: the first thing to fix.
 SILENT: dict[str, str] = {}

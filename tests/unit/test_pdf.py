@@ -390,6 +390,78 @@ def test_a_last_row_alone_on_its_page_is_read() -> None:
     assert _requests(page)[-1] == ("四、结转下年度继续办理", ["0", "1"])
 
 
+APPEALS_HEADING: list[Text] = [(72, 60, 12, "四、政府信息公开行政复议、行政诉讼情况")]
+
+
+def test_a_part_four_header_cut_by_a_page_break_names_its_columns() -> None:
+    """LibreOffice cuts part 四's header cells at a page break (``结果维`` / ``持``): the
+    halves read as one text where the joined text names a column better than either half,
+    and the first column, whose leaf half names nothing, is still a value column (the
+    header above it names one): no label column takes the row's first value."""
+    one_texts, one_rules = _cells([
+        (70, 100, 220, 120, "行政复议"),
+        (70, 120, 120, 140, "结果维"), (120, 120, 170, 140, "结果"), (170, 120, 220, 140, "其他"),
+    ], open_bottom=140)
+    two_texts, two_rules = _cells([
+        (70, 60, 120, 75, "持"), (120, 60, 170, 75, "纠正"), (170, 60, 220, 75, "结果"),
+        (70, 75, 120, 95, "0"), (120, 75, 170, 95, "1"), (170, 75, 220, 95, "2"),
+    ])
+    page = read_pdf(_text_pdf([([*APPEALS_HEADING, *one_texts], one_rules), (two_texts, two_rules)]))
+    (appeals,) = page.tables
+    assert appeals.kind == "appeals"
+    assert appeals.columns == ["行政复议\n结果维持", "行政复议\n结果纠正", "行政复议\n其他结果"]
+    assert [(row.label, row.tokens) for row in appeals.rows] == [("", ["0", "1", "2"])]
+
+
+def test_a_label_column_holding_only_values_is_a_value_column() -> None:
+    """A header whose first cell stands over the header's rows like a label column's and
+    names no value column (a site's own wording): the data rows print values under it, so
+    its column is a value column, not the rows' label."""
+    texts, rules = _cells([
+        (70, 100, 120, 140, "件数"), (120, 100, 220, 120, "行政复议"),
+        (120, 120, 170, 140, "结果纠正"), (170, 120, 220, 140, "其他结果"),
+        (70, 140, 120, 160, "0"), (120, 140, 170, 160, "1"), (170, 140, 220, 160, "2"),
+    ])
+    (appeals,) = read_pdf(_text_pdf([([*APPEALS_HEADING, *texts], rules)])).tables
+    assert appeals.columns == ["件数", "行政复议\n结果纠正", "行政复议\n其他结果"]
+    assert [(row.label, row.tokens) for row in appeals.rows] == [("", ["0", "1", "2"])]
+
+
+def test_a_one_value_table_row_alone_on_its_page_is_read() -> None:
+    """第二十条第（八）项 has one value column: its row, alone after a page break, is a
+    label and one value, still a table row (not a frame around a paragraph)."""
+    one_texts, one_rules = _cells([
+        (70, 100, 400, 120, "第二十条第（八）项"),
+        (70, 120, 200, 140, "信息内容"), (200, 120, 400, 140, "本年收费金额（单位：万元）"),
+    ], open_bottom=140)
+    two_texts, two_rules = _cells([(70, 60, 200, 90, "行政事业性收费"), (200, 60, 400, 90, "4166.241619")])
+    intro: list[Text] = [(72, 60, 12, "二、主动公开政府信息情况")]
+    page = read_pdf(_text_pdf([([*intro, *one_texts], one_rules), (two_texts, two_rules)]))
+    (fees,) = page.tables
+    assert (fees.kind, fees.caption, fees.columns) == ("disclosure", "第二十条第（八）项", ["本年收费金额（单位：万元）"])
+    assert [(row.label, row.tokens) for row in fees.rows] == [("行政事业性收费", ["4166.241619"])]
+    assert "行政事业性收费" not in page.body
+
+
+def test_a_framed_pair_of_words_is_no_table() -> None:
+    """A one-row frame of two words and no value stays body text."""
+    texts, rules = _cells([(70, 100, 200, 130, "联系电话"), (200, 100, 400, 130, "见附件")])
+    page = read_pdf(_text_pdf([(texts, rules)]))
+    assert page.tables == [] and "联系电话" in page.body
+
+
+@pytest.mark.parametrize(("name", "kind", "label", "tokens"), [
+    ("pingtan_2022.page.libreoffice-landscape.pdf", "appeals", "", "0 1 1 0 2 1 0 0 0 1 0 0 0 0 0".split()),
+    ("pingtan_2025.page.libreoffice-landscape.pdf", "disclosure", "行政事业性收费", ["4166.241619"]),
+])
+def test_printed_landscape_tables_cut_by_page_breaks(name: str, kind: str, label: str, tokens: list[str]) -> None:
+    """The printed fixtures: part 四's header cut by a break (its first value column no
+    label), 第二十条第（八）项's row alone on the next page."""
+    page = read_pdf((PDF / "printed" / name).read_bytes())
+    rows = [(row.label, row.tokens) for t in page.tables if t.kind == kind for row in t.rows]
+    assert (label, tokens) in rows
+
+
 def test_radical_code_points_read_as_ideographs() -> None:
     """Chromium's fonts map some ideographs to Kangxi radicals (二 → U+2F06) and to CJK
     radical supplements (民 → U+2EA0), which NFKC does not fold."""
