@@ -533,3 +533,28 @@ def test_unreadable_pdfs_raise_one_error_naming_the_source(data: bytes, reason: 
         read_pdf(data, source="in.pdf")
     assert type(caught.value) is UnreadableDocumentError
     assert str(caught.value).startswith("in.pdf: ") and reason in str(caught.value)
+
+
+def test_a_pdf_whose_tables_have_no_structure_is_read_as_a_text_dump() -> None:
+    """Neither rules nor word columns: a PDF typeset as lines of glued text (the shape of a
+    crawler's one-line dump) has no tables to read; parse() reads its text with the text
+    reader and the glue repair."""
+    lines = [
+        "某某县交通运输局2023年政府信息公开工作年度报告",
+        "三、收到和处理政府信息公开申请情况",
+        "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）申请人情况",
+        "一、本年新收政府信息公开申请数量4000004",
+        "二、上年结转政府信息公开申请数量1000001",
+        "三、本年度办理结果（一）予以公开3000003",
+        "（六）其他处理1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请0000000",
+        "（七）总计3000003",
+        "四、结转下年度继续办理2000002",
+    ]
+    texts: list[Text] = [(40, 60 + 20 * i, 9, line) for i, line in enumerate(lines)]
+    data = _text_pdf([(texts, [])])
+    assert read_pdf(data).tables == []
+    report = gkparse.parse(data)
+    assert (report.source.form, report.template, report.year) == ("pdf", "2021", 2023)
+    new = report.cell("requests/new/natural_person"), report.cell("requests/new/total")
+    assert [(c.value, c.state.value) for c in new] == [(4, "split"), (4, "split")]
+    assert report.cell("requests/granted/total").value == 3
