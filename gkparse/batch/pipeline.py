@@ -46,8 +46,9 @@ _MIN_ELAPSED = 1e-9
 class Stats:
     """Counts of a batch run. Every input item (a file, an archive record, damage in an
     archive) is counted once: parsed, failed, skipped (with a named reason, counted by
-    kind in ``skipped_by``: ``http-404``, ``no-report-marker``, ``pdf``, …) or resumed
-    (already in the output)."""
+    kind in ``skipped_by``: ``http-404``, ``no-report-marker``, ``image``, …) or resumed
+    (already in the output). ``parsed_by`` counts the parsed reports by the form they were
+    read from (``html``, ``text``, ``pdf``, ``docx``, ``doc``)."""
 
     parsed: int = 0
     with_issues: int = 0
@@ -56,6 +57,7 @@ class Stats:
     skipped: int = 0
     resumed: int = 0
     linked: int = 0
+    parsed_by: Counter[str] = field(default_factory=Counter)
     skipped_by: Counter[str] = field(default_factory=Counter)
     started: float = field(default_factory=time.monotonic)
 
@@ -67,6 +69,7 @@ class Stats:
         """Add one result."""
         if result.ok:
             self.parsed += 1
+            self.parsed_by[result.form or "unknown"] += 1
             self.with_issues += bool(result.issue_count)
             self.relation_issues += result.relation_issue
         else:
@@ -81,6 +84,12 @@ class Stats:
         """The skips by kind, most first: ``3 not-a-response, 2 http-404, 1 pdf``."""
         kinds = sorted(self.skipped_by.items(), key=lambda kv: (-kv[1], kv[0]))
         return ", ".join(f"{n} {reason}" for reason, n in kinds)
+
+    def forms_line(self) -> str:
+        """The reports parsed by the form they were read from, most first:
+        ``parsed by form: 17 html, 3 pdf, 1 docx``."""
+        kinds = sorted(self.parsed_by.items(), key=lambda kv: (-kv[1], kv[0]))
+        return "parsed by form: " + ", ".join(f"{n} {form}" for form, n in kinds)
 
     def line(self) -> str:
         """``3 parsed, 1 with issues, 1 failed, 4 skipped [3 not-a-response, 1 pdf] (30.1/s)``."""

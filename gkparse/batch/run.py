@@ -93,6 +93,7 @@ class Result:
     issue_count: int = 0
     relation_issue: bool = False
     fingerprint: Optional[Fingerprint] = None  # to recognise the same report from another source
+    form: Optional[str] = None  # the form the report was read from (html, text, pdf, docx, doc)
 
 
 def _failed(job: Job, type_: str, reason: str) -> Result:
@@ -120,6 +121,7 @@ def process_job(job: Job, rows: bool = False) -> Result:
             issue_count=len(report.issues),
             relation_issue=any(i.rule in relations for i in report.issues),
             fingerprint=fingerprint(report, job.report_id),
+            form=report.source.form,
         )
     except GkparseError as exc:
         return _failed(job, type(exc).__name__, exc.reason)

@@ -55,6 +55,8 @@ class _Progress:
         self._clear()
         if not self.quiet:
             click.echo(stats.line(), err=True)
+            if stats.parsed:
+                click.echo(stats.forms_line(), err=True)
 
 
 def _format_help() -> str:

@@ -13,6 +13,7 @@ from gkparse.batch import ErrorRecord
 from gkparse.cli import main
 from gkparse.cli.crawl import crawl_command
 from gkparse.export import WRITERS
+from tests.support import FIXTURES
 from tests.support.warc import (
     PARTIAL,
     PINGTAN,
@@ -88,6 +89,18 @@ def test_convert_jsonl_exit_0(tmp_path):
     assert result.exit_code == 0, result.output
     assert [source_of(r) for r in read_jsonl(out)] == [str(SHANGHAI), str(PINGTAN), str(PINGYANG)]
     assert result.stderr.startswith("3 parsed, ") and " with issues, 0 failed, 0 skipped (" in result.stderr
+    assert result.stderr.splitlines()[-1] == "parsed by form: 2 html, 1 text"
+
+
+def test_convert_counts_pdf_and_word_reports_by_form(tmp_path):
+    """A folder of a PDF and a Word file (issue 12): both read, counted by form."""
+    folder = tmp_path / "attachments"
+    folder.mkdir()
+    (folder / "hongze_2024.pdf").write_bytes((FIXTURES / "pdf" / "huaian_hongze_district_2024.pdf").read_bytes())
+    (folder / "pingtan_2024.docx").write_bytes((FIXTURES / "docx" / "printed" / "pingtan_2024.page.libreoffice.docx").read_bytes())
+    result = run("convert", folder, "-o", tmp_path / "o.jsonl", "--workers", "1")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("2 parsed, ") and result.stderr.splitlines()[-1] == "parsed by form: 1 docx, 1 pdf"
 
 
 def test_convert_warc_failures_exit_1_and_skips(tmp_path):
