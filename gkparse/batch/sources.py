@@ -261,7 +261,7 @@ def iter_archive(path: str, on_skip: Optional[Callable[[str, str], None]] = None
 
 
 def _read_file(path: str, on_skip: Optional[Callable[[str, str], None]]) -> Iterator[Job]:
-    """The job of one document file, or a skip when it is in a form not read yet."""
+    """The job of one document file, or a skip when it is in a form gkparse does not read."""
     try:
         with open(path, "rb") as fh:
             head = fh.read(HEAD)
@@ -292,8 +292,8 @@ def iter_jobs(
     """Every job of ``paths`` (as :func:`expand_inputs` returns them) in order.
 
     A file is read when its turn comes, so memory holds one input at a time; see
-    :func:`iter_archive` for archives. A file in a form gkparse does not read yet (a PDF,
-    a Word file, …; see :func:`sniff_form`) is passed to ``on_skip(path, form)``. ``-``
+    :func:`iter_archive` for archives. A file in a form gkparse does not read (an image,
+    a WPS file, …; see :func:`sniff_form`) is passed to ``on_skip(path, form)``. ``-``
     reads ``stdin`` (default: the process's standard input). A file that cannot be read
     becomes an error job.
     """
