@@ -1,6 +1,7 @@
 """The public entry points and the pipeline they run.
 
-bytes → :mod:`read` (decode, then the HTML or text reader: a page with table rows) →
+bytes → :mod:`read` (the form told from the bytes; a PDF or Word reader, or decode then the
+HTML or text reader: a page with table rows) →
 template detection → :mod:`cells` (align rows to keys, read and repair cells) →
 :mod:`checks` (completeness, relations) → the :class:`~gkparse.model.Report`.
 """
@@ -142,7 +143,8 @@ def parse(
     data, name = _read(source)
     where = origin or (None if name == "<bytes>" else name)
     digest = sha256 or hashlib.sha256(data).hexdigest()
-    found = sniff_form(data, None, "" if name == "<bytes>" else name)
+    # A caller's origin (a batch passes the file's path or the record's URL) names the form too.
+    found = sniff_form(data, None, where or "")
     document = form if form in READ_FORMS else (found if form is None else None)
     if document in READ_FORMS:
         page = _read_document(document, data, where)

@@ -65,7 +65,7 @@ class EmptyInputError(GkparseError):
 
 
 class BinaryInputError(GkparseError):
-    """The input is binary data (PDF, image, archive…) rather than an HTML or text page."""
+    """The input is binary data of a form gkparse does not read (an image, an archive, …)."""
 
 
 class UnreadableDocumentError(GkparseError):

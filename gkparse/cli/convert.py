@@ -83,13 +83,15 @@ def convert_command(
 ) -> None:
     """Parse many reports into one file: full reports as JSON Lines, or the tidy cell table.
 
-    INPUT is a file, a folder (walked recursively in sorted order; .html/.htm/.txt/… and
-    archives), a glob (quote it), `-` for standard input, or a WARC/ARC archive
-    (.warc, .warc.gz, .arc, .arc.gz): its response, resource, conversion and revisit
-    records whose 200 text body mentions a report marker (信息公开, 年度报告, …) are parsed.
+    INPUT is a file, a folder (walked recursively in sorted order; .html/.htm/.txt/…,
+    .pdf/.docx/.doc and archives), a glob (quote it), `-` for standard input, or a WARC/ARC
+    archive (.warc, .warc.gz, .arc, .arc.gz): its response, resource, conversion and revisit
+    records whose 200 body is a PDF or Word file, or text that mentions a report marker
+    (信息公开, 年度报告, …), are parsed.
 
     Every other file or record is counted as skipped by kind (not-a-response, http-404,
-    no-report-marker, pdf, word, image, …). An input that cannot be parsed, a record
+    no-report-marker, image, wps, excel, …). A report read twice (a page and its
+    attachment) names the earlier record in "same_as". An input that cannot be parsed, a record
     whose body cannot be decoded and damage in an archive become error records in the
     JSON Lines output, {"error": {"type": …, "reason": …}, "source": …, "report_id": …}
     (with "archive" and "offset" for an archive), and the batch goes on: past damage at
@@ -101,7 +103,7 @@ def convert_command(
 
     \b
     Examples:
-      gkparse convert fixtures -o reports.jsonl
+      gkparse convert fixtures/*.html fixtures/*.txt fixtures/pdf -o reports.jsonl
       gkparse convert fixtures/*.txt fixtures/*.html -o cells.csv --issues issues.csv
       gkparse convert crawl.warc.gz -o cells.parquet --workers 8
       gkparse convert big.warc.gz -o reports.jsonl --resume   # continue a killed run

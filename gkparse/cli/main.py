@@ -25,7 +25,7 @@ def main() -> None:
     Examples:
       gkparse parse fixtures/pingyang_amr_2020.txt          # readable summary
       gkparse parse fixtures/pingtan_2022.page.html --json  # the full report as JSON
-      gkparse convert fixtures -o reports.jsonl             # a folder into JSON Lines
+      gkparse convert fixtures/pdf -o reports.jsonl         # a folder of PDFs into JSON Lines
       gkparse convert crawl.warc.gz -o cells.csv            # a WARC into the cell table
       gkparse crawl https://www.example.gov.cn/zwgk/nb/ --warc column.warc.gz
       gkparse schema > report.schema.json

@@ -71,7 +71,7 @@ def _report_summary(report: Report) -> str:
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON instead of a summary.")
 def parse_command(file: str, as_json: bool) -> None:
-    """Parse one report page (HTML or text) and show what was read.
+    """Parse one report (an HTML page, a text dump, a PDF or a Word file) and show what was read.
 
     The summary lists title, agency, year, template, the three tables (one line per row;
     `?` marks uncertain values, `·` empty ones), the cells rebuilt from glued digits and

@@ -132,7 +132,7 @@ def decode_bytes(data: bytes, *, source: str | None = None, declared: str | None
                 raise DecodeError(reason, source=source) from None
     kind = sniff_binary(data)
     if kind is not None:
-        raise BinaryInputError(f"the input is {kind} data, not an HTML or text page", source=source)
+        raise BinaryInputError(f"the input is {kind} data, not a page, text, PDF or Word document", source=source)
     head = data[:SNIFF_BYTES]
     labelled: list[tuple[str, str]] = []
     match = _META_CHARSET.search(head) or _XML_ENCODING.search(head)

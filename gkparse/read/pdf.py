@@ -121,6 +121,12 @@ UNDERLINE_GAP = 0.3
 MARGIN_SHARE = 0.08
 #: Title candidates also include the first lines of page 1.
 TITLE_LINES = 6
+#: Pages looked at for the title: a web page printed to PDF opens with its site's chrome
+#: (link lists, a search box), which may fill a page or two before the article.
+TITLE_PAGES = 3
+#: ... and the document's first lines (a title in body type after the chrome), as the HTML
+#: reader takes the first lines of the article.
+TITLE_SCAN_LINES = 60
 #: A title's lines are within this (points) of the largest font size on page 1.
 TITLE_SIZE_TOLERANCE = 0.5
 #: A line of the word-position fallback is a table row when it holds this many value words.
@@ -1069,24 +1075,26 @@ def _assemble(items: list[_PageItems]) -> Page:
                 segmenter.row(row)
                 if r == skip:
                     kind = segmenter.current
-            page.regions.append(Region(kind, table.page, table.box))
+            box = (round(table.box[0], 2), round(table.box[1], 2), round(table.box[2], 2), round(table.box[3], 2))
+            page.regions.append(Region(kind, table.page, box))  # hundredths of a point: enough to find a cell
             previous = table
     page.tables = segmenter.finish()
     page.body = "\n".join(body)
     page.meta_lines = [line for line in meta if line]
-    page.title_candidates = _title_candidates(items[0].lines if items else [])
+    # A printed web page puts its site's chrome first: the title may open page 2 or 3.
+    candidates = [t for item in items[:TITLE_PAGES] for t in _title_candidates(item.lines)]
+    page.title_candidates = list(dict.fromkeys(candidates + page.meta_lines[:TITLE_SCAN_LINES]))
     return page
 
 
 def _title_candidates(lines: list[_Line]) -> list[str]:
-    """Page 1's lines in the largest font (the title), joined, then each, then the first
-    :data:`TITLE_LINES` lines."""
+    """A page's first run of lines in its largest font (the title), joined, then each, then
+    the page's first :data:`TITLE_LINES` lines."""
     if not lines:
         return []
-    top = lines[:TITLE_LINES * 2]
-    largest = max(line.size for line in top)
+    largest = max(line.size for line in lines)  # anywhere on the page: site chrome may come first
     run: list[str] = []
-    for line in top:
+    for line in lines:
         if line.size >= largest - TITLE_SIZE_TOLERANCE:
             run.append(line.text)
         elif run:

@@ -138,3 +138,16 @@ def test_options_are_checked_before_reading(kwargs: dict, message: str) -> None:
 def test_a_path_with_a_nul_character_is_a_gkparse_error() -> None:
     with pytest.raises(gkparse.InputNotFoundError):
         gkparse.parse("fixtures/x\x00.txt")
+
+
+def test_an_origin_names_the_form_as_a_path_does(tmp_path: Path) -> None:
+    """A batch passes bytes with the file's path or URL as ``origin``: the same bad file gives
+    the same error as when its path is parsed (issue 12: convert and parse agreed on none)."""
+    data = bytes(range(256)) * 12  # binary, no PDF header
+    path = tmp_path / "report.pdf"
+    path.write_bytes(data)
+    with pytest.raises(gkparse.UnreadableDocumentError) as by_path:
+        gkparse.parse(path)
+    with pytest.raises(gkparse.UnreadableDocumentError) as by_bytes:
+        gkparse.parse(data, origin=str(path))
+    assert by_path.value.reason == by_bytes.value.reason
