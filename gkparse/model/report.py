@@ -197,9 +197,13 @@ class Report(BaseModel):
             if declared or include_absent or found.state is not CellState.ABSENT:
                 yield str(key), found
 
-    def values(self) -> dict[str, Optional[Number]]:
-        """``{key: value}`` for every cell (None for empty, dash, unreadable, absent)."""
-        return {key: c.value for key, c in self.cells()}
+    def values(self, *, uncertain: bool = False) -> dict[str, Optional[Number]]:
+        """``{key: value}`` for every cell: None for empty, dash, unreadable and absent cells,
+        and for ambiguous ones (the value shown is one reading among several) unless
+        ``uncertain`` is set. Read the readings of an ambiguous cell from :meth:`cell`."""
+        return {
+            key: c.value if uncertain or c.state is not CellState.AMBIGUOUS else None for key, c in self.cells()
+        }
 
     @property
     def ok(self) -> bool:

@@ -60,3 +60,14 @@ def test_cells_iterate_in_template_order_with_string_keys() -> None:
 def test_unreadable_is_a_state_of_its_own() -> None:
     assert gkparse.CellState("unreadable") is gkparse.CellState.UNREADABLE
     assert not gkparse.Cell(raw="见附件", state=gkparse.CellState.UNREADABLE).certain
+
+
+def test_values_leave_ambiguous_cells_out_unless_asked() -> None:
+    """Issue 13: the quickest way to a table never hands back one reading of an ambiguous
+    cell as a plain number."""
+    report = gkparse.parse(FIXTURES / "pingtan_2024.page.txt")  # 行政规范性文件 6233440: ambiguous
+    key = "disclosure/normative_documents/in_force"
+    cell = report.cell(key)
+    assert cell.state is gkparse.CellState.AMBIGUOUS and cell.value is not None
+    assert report.values()[key] is None and report.values(uncertain=True)[key] == cell.value
+    assert report.values()["requests/new/total"] == report.cell("requests/new/total").value  # certain cells as they are
