@@ -12,7 +12,7 @@ import hashlib
 import os
 import warnings
 from pathlib import Path
-from typing import Union
+from typing import Union, cast
 
 from . import vocabulary as vocab
 from .cells.align import align
@@ -29,7 +29,7 @@ from .errors import (
     ReportIssueError,
     UnreadableDocumentError,
 )
-from .model import Cell, Issue, Report, Source, TableRegion, new_table
+from .model import Cell, DocumentForm, Issue, Report, Source, TableRegion, new_table
 from .model.tables import row_of
 from .read import html as html_reader
 from .read import markdown as markdown_reader
@@ -145,10 +145,11 @@ def parse(
     digest = sha256 or hashlib.sha256(data).hexdigest()
     # A caller's origin (a batch passes the file's path or the record's URL) names the form too.
     found = sniff_form(data, None, where or "")
-    document = form if form in READ_FORMS else (found if form is None else None)
-    if document in READ_FORMS:
+    chosen = form if form in READ_FORMS else (found if form is None else None)
+    if chosen in READ_FORMS:
+        document = cast(DocumentForm, chosen)
         page = _read_document(document, data, where)
-        provenance = Source(path=where, sha256=digest, form=document, date=captured)  # type: ignore[arg-type]
+        provenance = Source(path=where, sha256=digest, form=document, date=captured)
         return _apply_level(_parse_page(page, "\n".join(page.meta_lines), provenance, dump="\n".join(page.meta_lines)), level)
     if found in _OFFICE_ADVICE and form is None:
         raise UnreadableDocumentError(

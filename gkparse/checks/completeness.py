@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 
 from ..model import Cell, CellState, Issue
-from ..templates import Column, Key, Template
+from ..templates import Column, Key, TableKind, Template
 
 __all__ = ["check_completeness"]
 
@@ -43,8 +43,8 @@ def check_completeness(template: Template, placed: Mapping[Key, Cell], present: 
         missing_rows: list[str] = []
         missing_cells: list[str] = []
 
-        def printed(row_key: str, kind: str = table.kind, columns: tuple[Column, ...] = table.columns) -> bool:
-            return any(not absent(Key(kind, row_key, c.key)) for c in columns)  # type: ignore[arg-type]
+        def printed(row_key: str, kind: TableKind = table.kind, columns: tuple[Column, ...] = table.columns) -> bool:
+            return any(not absent(Key(kind, row_key, c.key)) for c in columns)
 
         # A group row and its leaves are two ways to print the same cells: the one the
         # document uses is checked, the other is not missing (the leaves, when neither is).

@@ -6,7 +6,7 @@ assembles the report at the end of the pipeline.
 from __future__ import annotations
 
 from .cells import Cell, CellState, Issue, Number, RowReadings, Severity
-from .report import Meta, Prose, Report, SameReport, Signature, Source, TableRegion
+from .report import DocumentForm, Meta, Prose, Report, SameReport, Signature, Source, TableRegion
 from .tables import TableModel, new_table, table_model
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "Report",
     "Signature",
     "Source",
+    "DocumentForm",
     "SameReport",
     "TableRegion",
     "TableModel",

@@ -14,7 +14,7 @@ from ..templates import TABLE_KINDS, TEMPLATES, Key, TableKind
 from .cells import Cell, CellState, Issue, Number, RowReadings
 from .tables import TableModel, cell_at, table_model
 
-__all__ = ["Meta", "Signature", "Source", "TableRegion", "SameReport", "Prose", "Report"]
+__all__ = ["DocumentForm", "Meta", "Signature", "Source", "TableRegion", "SameReport", "Prose", "Report"]
 
 _TITLES = vocab.META_FIELD_TITLES
 
@@ -59,6 +59,10 @@ class Signature(BaseModel):
     date: Optional[str] = Field(None, description="ISO date YYYY-MM-DD")
 
 
+#: The forms a report is read from (``Source.form``).
+DocumentForm = Literal["html", "text", "pdf", "docx", "doc"]
+
+
 class TableRegion(BaseModel):
     """Where a table of a PDF was read, so that a reviewer can find a cell in the original."""
 
@@ -72,7 +76,7 @@ class Source(BaseModel):
 
     path: Optional[str] = Field(None, description="File path, WARC target URI or the caller's origin label.")
     sha256: Optional[str] = Field(None, description="SHA-256 of the input bytes (of the UTF-8 text for parse_text): the report id.")
-    form: Literal["html", "text", "pdf", "docx", "doc"] = "text"
+    form: DocumentForm = "text"
     encoding: Optional[str] = None
     encoding_method: Optional[str] = Field(
         None, description="bom, meta, declared, utf-8, utf-8-over-meta, detected or str (given as text)."

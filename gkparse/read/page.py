@@ -7,8 +7,8 @@ everything after that (alignment, repair, checks, the model) is shared.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
 
+from ..model.report import DocumentForm
 from ..templates.schema import TableKind
 
 __all__ = [
@@ -125,7 +125,7 @@ class Page:
     for HTML, the head of a text dump); ``body`` is the article text without tables.
     """
 
-    form: Literal["html", "text", "pdf", "docx", "doc"]
+    form: DocumentForm
     title_candidates: list[str] = field(default_factory=list)
     meta_lines: list[str] = field(default_factory=list)
     body: str = ""
