@@ -170,15 +170,17 @@ def _usable(codec: str) -> bool:
     if codec in _NOT_FOR_PAGES:
         return False
     try:
+        if not getattr(codecs.lookup(codec), "_is_text_encoding", True):
+            return False  # base64, zlib, rot13 …: byte or str transforms, not text encodings
         return _ASCII_PROBE.decode(codec) == _ASCII_PROBE.decode("ascii")
-    except (LookupError, UnicodeDecodeError):
+    except (LookupError, UnicodeError):  # UnicodeError: the "undefined" codec refuses everything
         return False
 
 
 def _strict(data: bytes, codec: str, method: str) -> Decoded | None:
     try:
         return Decoded(data.decode(codec), codec, method)
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError):
         return None
 
 

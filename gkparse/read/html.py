@@ -25,7 +25,7 @@ import lxml.html
 from lxml import etree
 
 from .. import vocabulary as vocab
-from ..errors import EmptyInputError
+from ..errors import EmptyInputError, GkparseError
 from .grid import CUES, Segmenter
 from .meta import label_value_lines, meta_field_label
 from .page import Page, TableRows
@@ -104,6 +104,13 @@ def looks_like_html(text: str) -> bool:
     head = text[:SNIFF_CHARS]
     tags = len(_HTML_HINT.findall(head))
     return (tags > 0 and head.lstrip()[:1] == "<") or tags >= MIN_HTML_TAGS
+
+
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _control(match: re.Match[str]) -> str:
+    return " " if match.group() == "\x0c" else ""
 
 
 def parse_tree(text: str, source: str | None = None) -> etree._Element:
@@ -447,7 +454,21 @@ def _tables(body: etree._Element) -> list[TableRows]:
 
 
 def read_html(text: str, *, source: str | None = None) -> Page:
-    """Read decoded HTML into a :class:`Page`."""
+    """Read decoded HTML into a :class:`Page`.
+
+    C0 control characters are parse errors a browser shows as nothing (a form feed is
+    whitespace); lxml keeps them in text nodes but refuses them in any text it is handed
+    back, so a page holding one next to a tag is read again without them. (Looking for
+    them first would cost more than the rest of the read on a large page.)"""
+    try:
+        return _read_html(text, source)
+    except ValueError as exc:
+        if isinstance(exc, GkparseError) or not _CONTROLS.search(text):
+            raise
+        return _read_html(_CONTROLS.sub(_control, text), source)
+
+
+def _read_html(text: str, source: str | None) -> Page:
     _ANCHORS.refresh()
     root = _visible_tree(text, source)
     body = _find_body(root)

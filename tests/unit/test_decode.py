@@ -98,3 +98,13 @@ def test_labels_no_page_is_written_in_are_ignored(label: str) -> None:
     data = f'<html><head><meta charset="{label}"></head><body><p>规章 +ADw-</p></body></html>'.encode()
     decoded = decode_bytes(data)
     assert decoded.encoding == "utf-8" and "规章 +ADw-" in decoded.text
+
+
+@pytest.mark.parametrize("label", ["undefined", "base64", "rot13", "zlib", "hex"])
+def test_codecs_that_are_not_text_encodings_are_ignored(label: str) -> None:
+    """Reliability case 09: Python's ``undefined`` codec refuses everything with a bare
+    UnicodeError, and byte transforms are no page's encoding: the label is ignored, from the
+    page and from the caller."""
+    page = f'<meta charset="{label}"><title>某某县2023年政府信息公开工作年度报告</title>'.encode()
+    assert decode_bytes(page).encoding == "utf-8"
+    assert decode_bytes(page, declared=label).encoding == "utf-8"

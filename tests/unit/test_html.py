@@ -234,3 +234,16 @@ def test_start_excludes_and_value_headers_hold_for_the_table_that_declares_them(
     assert cues.opens("requests", label_key("申请人情况"))
     assert reader.names_value_column("requests", "自然人")
     assert not reader.names_value_column("disclosure", "自然人")
+
+
+@pytest.mark.parametrize(
+    ("old", "new"), [(b"<p", b"\x0c<p"), (b"</script>", b"</script>\x0b"), (b"<table", b"\x1b<table")],
+    ids=["form feed before p", "vertical tab after script", "escape before table"],
+)
+def test_control_characters_read_as_browsers_show_them(old: bytes, new: bytes) -> None:
+    """Reliability case 06: a C0 control character next to a tag (Word- and Excel-exported
+    pages) made lxml refuse the text gkparse hands it (a bare ValueError). It reads as its
+    clean twin."""
+    clean = (FIXTURES / "pingtan_2024.page.html").read_bytes()
+    assert old in clean
+    assert gkparse.parse(clean.replace(old, new)).values() == gkparse.parse(clean).values()
