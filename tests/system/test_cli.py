@@ -203,3 +203,16 @@ def test_schema_of_the_error_record():
 def test_format_option_lists_the_registry():
     option = next(p for p in main.commands["convert"].params if p.name == "fmt")
     assert list(option.type.choices) == list(WRITERS)  # type: ignore[attr-defined]
+
+
+def test_an_unusable_output_is_a_usage_error_and_touches_nothing(tmp_path):
+    """Reliability case 27: a bad --issues path emptied an existing OUT before failing with a
+    traceback. Every output is checked before any is opened: exit 2, OUT untouched."""
+    out = tmp_path / "reports.jsonl"
+    out.write_text("kept\n", "utf-8")
+    (tmp_path / "folder.jsonl").mkdir()
+    for args in (["-o", out, "--issues", tmp_path / "missing" / "issues.csv"], ["-o", tmp_path / "folder.jsonl"],
+                 ["-o", tmp_path / "nope" / "o.jsonl"]):
+        result = run("convert", PINGYANG, *args)
+        assert result.exit_code == 2 and "cannot write" in result.output and "Traceback" not in result.output
+    assert out.read_text("utf-8") == "kept\n"
