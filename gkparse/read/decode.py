@@ -130,6 +130,9 @@ def decode_bytes(data: bytes, *, source: str | None = None, declared: str | None
             except UnicodeDecodeError as exc:
                 reason = f"bytes do not match their {codec} byte-order mark ({exc.reason} at byte {exc.start})"
                 raise DecodeError(reason, source=source) from None
+    unmarked = _utf16_without_bom(data)
+    if unmarked is not None:
+        return unmarked
     kind = sniff_binary(data)
     if kind is not None:
         raise BinaryInputError(f"the input is {kind} data, not a page, text, PDF or Word document", source=source)
@@ -257,6 +260,28 @@ def _detect(data: bytes, source: str | None) -> Decoded:
     if best is not None:
         return Decoded(str(best), best.encoding, "detected")
     raise DecodeError("cannot decode the bytes as UTF-8, GB18030 or Big5", source=source)
+
+
+#: In UTF-16 text without a byte-order mark, ASCII characters (digits, markup, line breaks)
+#: put a NUL on one parity of bytes, a few CJK characters (U+4E00 一) on the other: one
+#: parity holding this many times the other's NULs, and at least MIN_UTF16_NULS, says which.
+UTF16_NUL_RATIO = 5
+MIN_UTF16_NULS = 16
+
+
+def _utf16_without_bom(data: bytes) -> Decoded | None:
+    """UTF-16 text without a byte-order mark (reliability case 29), told from its NULs on
+    one parity of bytes and read only when it decodes cleanly to text."""
+    sample = data[:SNIFF_BYTES - SNIFF_BYTES % 2]
+    if len(sample) < 2 or b"\x00" not in sample:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    for codec, nuls, others in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if nuls >= MIN_UTF16_NULS and nuls >= UTF16_NUL_RATIO * others:
+            decoded = _strict(data[: len(data) - len(data) % 2], codec, "detected")
+            if decoded is not None and _looks_textual(decoded.text):
+                return decoded
+    return None
 
 
 def _looks_textual(text: str) -> bool:

@@ -108,3 +108,13 @@ def test_codecs_that_are_not_text_encodings_are_ignored(label: str) -> None:
     page = f'<meta charset="{label}"><title>某某县2023年政府信息公开工作年度报告</title>'.encode()
     assert decode_bytes(page).encoding == "utf-8"
     assert decode_bytes(page, declared=label).encoding == "utf-8"
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read(codec: str) -> None:
+    """Reliability case 29: the seed dump in UTF-16 without a BOM was refused as binary data."""
+    text = (FIXTURES / "pingyang_amr_2020.txt").read_text("utf-8")
+    decoded = decode_bytes(text.encode(codec))
+    assert (decoded.text, decoded.encoding, decoded.method) == (text, codec, "detected")
+    report = gkparse.parse(text.encode(codec))
+    assert report.requests is not None and report.requests.new.natural_person.value == 4
