@@ -150,7 +150,8 @@ def parse(
         document = cast(DocumentForm, chosen)
         page = _read_document(document, data, where)
         provenance = Source(path=where, sha256=digest, form=document, date=captured)
-        return _apply_level(_parse_page(page, "\n".join(page.meta_lines), provenance, dump="\n".join(page.meta_lines)), level)
+        lines = "\n".join(page.meta_lines)  # the whole document's text, tables included
+        return _apply_level(_parse_page(page, lines, provenance, dump=lines), level)
     if found in _OFFICE_ADVICE and form is None:
         raise UnreadableDocumentError(
             f"the input is {_OFFICE_ADVICE[found]}, which gkparse does not read: save it as .docx or PDF", source=where

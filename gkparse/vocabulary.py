@@ -19,6 +19,7 @@ import unicodedata
 import regex
 
 __all__ = [
+    "body_markers",
     "TRADITIONAL_PAIRS",
     "LABEL_NOISE",
     "SENTENCE_MARKS",
@@ -343,6 +344,19 @@ BODY_MARKERS = (
     "第二十条", "申请人情况", "本年新收", "总体情况", "主动公开政府信息情况", "行政复议",
     "存在的主要问题", "其他需要报告",
 )
+
+
+def body_markers(text: str) -> int:
+    """How many :data:`BODY_MARKERS` ``text`` holds, whitespace ignored (the HTML and Word
+    readers tell an article or a report table from site chrome and layout by it).
+
+    >>> body_markers("一、总体 情况 … 申请人情况")
+    2
+    """
+    key = "".join(text.split())  # split() is many times faster than translate() here
+    return sum(marker in key for marker in BODY_MARKERS)
+
+
 #: Words a report's bytes hold (UTF-8 or GB18030) that a cheap pre-filter looks for.
 REPORT_BYTE_MARKERS = ("信息公开", "年度报告", "申请人情况", "第二十条", "政府信息")
 

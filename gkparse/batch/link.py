@@ -110,9 +110,9 @@ class Linker:
             self._seen.popitem(last=False)
         return found
 
-    def amend(self, line: str, print_: Fingerprint) -> Optional[str]:
-        """``line`` (a report's JSON) with ``same_as`` and a ``sources-disagree`` issue set
-        when an earlier report is the same; None when none is."""
+    def amend(self, line: str, print_: Fingerprint) -> Optional[Report]:
+        """The report of ``line`` (its JSON) with ``same_as`` and a ``sources-disagree``
+        issue set when an earlier report is the same; None when none is."""
         found = self.match(print_)
         if found is None:
             return None
@@ -130,4 +130,4 @@ class Linker:
                 rule="sources-disagree", severity="warning", cells=disagreements,
                 message=f"the same report as {earlier.source or earlier.report_id[:12]}: {len(differ)} cells differ: {shown}{more}",
             ))
-        return report.model_dump_json()
+        return report

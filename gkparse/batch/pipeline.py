@@ -177,11 +177,10 @@ def _check_writable(path: str, what: str) -> None:
         raise GkparseError(f"cannot write {what}: {path}: permission denied")
 
 
-def _linked(result: Result, line: str, rows: bool) -> None:
-    """``result`` with the report line that names its earlier source (and its issue rows
-    with the new ``sources-disagree`` issue)."""
-    result.line = line
-    report = Report.model_validate_json(line)
+def _linked(result: Result, report: Report, rows: bool) -> None:
+    """``result`` with the report that names its earlier source (and its issue rows with
+    the new ``sources-disagree`` issue)."""
+    result.line = report.model_dump_json()
     result.issue_count = len(report.issues)
     if rows:
         result.issues = issue_rows(report)

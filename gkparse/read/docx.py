@@ -42,7 +42,6 @@ from __future__ import annotations
 import io
 import itertools
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -56,8 +55,9 @@ from lxml import etree
 from .. import vocabulary as vocab
 from ..errors import UnreadableDocumentError
 from .grid import Segmenter
-from .meta import label_value_lines
+from .meta import label_value_lines, page_title_pieces
 from .page import Page
+from .sniff import OLE_MAGIC, ZIP_MAGIC
 from .tablegrid import MAX_COLSPAN, GridCell
 
 __all__ = [
@@ -87,12 +87,9 @@ SOFFICE_NAMES = ("soffice", "libreoffice")
 #: <h1> and one saved from a web page keeps the site's navigation lines ahead of the title.
 TITLE_BODY_LINES = 60
 #: How a core title saved from a web page's <title> separates the article from the site's name.
-_TITLE_SEPARATORS = re.compile(r"\s*[_|\uff5c]\s*|\s+-\s+")
 
 # --- containers -----------------------------------------------------------------------------
 
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = b"PK\x03\x04"
 #: An encrypted .docx is an OLE2 container with an ``EncryptedPackage`` stream (the
 #: directory entry's name is UTF-16LE).
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
@@ -111,7 +108,7 @@ def is_ole2(data: bytes) -> bool:
     >>> is_ole2(b"\\xd0\\xcf\\x11\\xe0\\xa1\\xb1\\x1a\\xe1" + bytes(8)), is_ole2(b"PK\\x03\\x04")
     (True, False)
     """
-    return data[:8] == OLE2_MAGIC
+    return data[:8] == OLE_MAGIC
 
 
 def is_docx(data: bytes) -> bool:
@@ -336,8 +333,7 @@ def _is_data_table(tbl: etree._Element) -> bool:
 
 
 def _has_markers(element: etree._Element) -> bool:
-    key = "".join(_text(element, breaks="").split())
-    return any(marker in key for marker in vocab.BODY_MARKERS)
+    return vocab.body_markers(_text(element, breaks="")) > 0
 
 
 def _is_layout(tbl: etree._Element) -> bool:
@@ -463,7 +459,7 @@ def _core_title_candidates(core_title: str) -> list[str]:
     whole = _squash(core_title)
     if not whole:
         return []
-    pieces = [piece for piece in _TITLE_SEPARATORS.split(whole) if piece]
+    pieces = [piece for piece in page_title_pieces(whole) if piece]
     return (pieces if len(pieces) > 1 else []) + [whole]
 
 

@@ -27,7 +27,7 @@ from lxml import etree
 from .. import vocabulary as vocab
 from ..errors import EmptyInputError, GkparseError
 from .grid import CUES, Segmenter
-from .meta import label_value_lines, meta_field_label
+from .meta import label_value_lines, meta_field_label, page_title_pieces
 from .page import Page, TableRows
 from .profiles import body_xpaths
 from .tablegrid import expand_table, table_rows
@@ -269,11 +269,6 @@ def drop_hidden(root: etree._Element) -> None:
             element.drop_tree()
 
 
-def _marker_score(text: str) -> int:
-    key = "".join(text.split())  # split() is many times faster than translate() here
-    return sum(marker in key for marker in vocab.BODY_MARKERS)
-
-
 def _ancestor_form(xpath: str) -> str:
     """``//*[p]`` → ``ancestor-or-self::*[p]``: the same test, on an anchor's ancestors only."""
     return "ancestor-or-self::" + xpath[2:] if xpath.startswith("//") else xpath
@@ -297,7 +292,7 @@ def _find_body(root: etree._Element) -> etree._Element:
                 continue
             seen.add(id(element))
             text = element.text_content()
-            score = _marker_score(text)
+            score = vocab.body_markers(text)
             if score == 0:
                 continue
             # More markers first; among equals the tightest element (least chrome).
@@ -347,7 +342,7 @@ def _title_candidates(root: etree._Element, body_lines: list[str]) -> list[str]:
     title = root.find(".//title")
     if title is not None and title.text:
         found.append(title.text)
-        found.extend(re.split(r"\s*[_|｜]\s*|\s+-\s+", title.text))
+        found.extend(page_title_pieces(title.text))
     found.extend(body_lines[:TITLE_BODY_LINES])
     return [" ".join(t.split()) for t in found if t and t.strip()]
 
@@ -428,7 +423,7 @@ def _grid_tables(body: etree._Element) -> list[etree._Element]:
     def marked_grid(table: etree._Element) -> bool:
         key = id(table)
         if key not in reported:
-            reported[key] = _is_grid(table) and _marker_score(table.text_content()) > 0
+            reported[key] = _is_grid(table) and vocab.body_markers(table.text_content()) > 0
         return reported[key]
 
     chosen: list[etree._Element] = []

@@ -16,7 +16,7 @@ from ..templates import TABLE_KINDS, TEMPLATES, Template
 
 __all__ = [
     "MetaFields", "read_meta", "find_title", "agency_from_title", "report_year", "find_signature", "split_prose", "iso_date",
-    "label_value_lines", "meta_field_label",
+    "label_value_lines", "meta_field_label", "page_title_pieces",
 ]
 
 _LABELS = sorted(((label, name) for name, labels in vocab.META_FIELDS for label in labels), key=lambda x: -len(x[0]))
@@ -117,6 +117,20 @@ def read_meta(lines: list[str]) -> MetaFields:
                 continue
             found.fields.setdefault(name, value)
     return found
+
+
+#: What a web page's ``<title>`` puts between the article's title and the column and site
+#: names (``某县2023年…年度报告_年报_某县人民政府``).
+_TITLE_SEPARATORS = re.compile(r"\s*[_|\uff5c]\s*|\s+-\s+")
+
+
+def page_title_pieces(title: str) -> list[str]:
+    """A page's ``<title>`` cut at its separators (the pieces, empty ones included).
+
+    >>> page_title_pieces("某县2023年政府信息公开工作年度报告_年报 | 某县人民政府")
+    ['某县2023年政府信息公开工作年度报告', '年报', '某县人民政府']
+    """
+    return _TITLE_SEPARATORS.split(title)
 
 
 def meta_field_label(name: str) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Optional
 from urllib.parse import urlsplit
 
-__all__ = ["FORM_SUFFIXES", "READ_FORMS", "WORD_STREAM", "looks_binary", "sniff_form"]
+__all__ = ["FORM_SUFFIXES", "OLE_MAGIC", "READ_FORMS", "WORD_STREAM", "ZIP_MAGIC", "looks_binary", "sniff_form"]
 
 #: Forms read by a reader of their own (html and text are told apart after decoding).
 READ_FORMS = ("pdf", "docx", "doc")
@@ -41,8 +41,9 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"II*\x00", "image"), (b"MM\x00*", "image"),
     (b"Rar!", "compressed"), (b"7z\xbc\xaf", "compressed"), (b"\x1f\x8b", "compressed"),
 )
-_ZIP = b"PK\x03\x04"
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+#: An OLE2 compound file: a .doc, .wps or .xls, or an encrypted .docx.
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: What a zip holds, by the names of its first entries (OOXML, OFD).
 _ZIP_PARTS = ((b"word/", "docx"), (b"xl/", "excel"), (b"ppt/", "powerpoint"), (b"OFD.xml", "ofd"))
 #: The stream every Word 97-2003 file holds, as its OLE directory spells it (UTF-16LE).
@@ -95,10 +96,10 @@ def sniff_form(head: bytes, content_type: Optional[str] = None, name: str = "") 
         if body.startswith(magic):
             return form
     declared = _declared(content_type, name)
-    if body.startswith(_ZIP):
+    if body.startswith(ZIP_MAGIC):
         found = next((form for part, form in _ZIP_PARTS if part in head), None)
         return found or (declared if declared in ("docx", "excel", "powerpoint", "ofd") else "compressed")
-    if body.startswith(_OLE):
+    if body.startswith(OLE_MAGIC):
         if WORD_STREAM in head:
             return "doc"
         if _WPS_STREAM in head:
