@@ -75,7 +75,7 @@ __all__ = [
 
 # --- characters ----------------------------------------------------------------------
 
-#: Traditional characters met in report labels (mirror sites, Hong Kong-style fonts),
+#: Traditional characters met in report labels and agency names (mirror sites, Hong Kong-style fonts),
 #: each followed by its simplified form.
 TRADITIONAL_PAIRS = (
     "規规範范條条項项製制發发數数請请開开處处結结轉转總总計计舉举報报訴诉復复議议維维糾纠審审"
@@ -83,6 +83,8 @@ TRADITIONAL_PAIRS = (
     "屬属國国內内類类許许強强罰罚購购採采額额廢废決决負负責责問问題题況况進进號号錄录單单為为"
     "並并據据準准際际資资訊讯應应對对經经濟济變变門门觀观點点線线體体區区縣县鄉乡鎮镇員员"
     "產产辦办聯联網网頁页統统導导戶户檔档適适證证鑑鉴續续屆届達达"
+    # agency names (gkparse.agency)
+    "財财廳厅衛卫農农稅税勞劳職职醫医藥药環环輸输運运設设監监園园場场廣广東东"
 )
 #: Characters dropped when labels are compared (spaces and quote marks).
 LABEL_NOISE = " \t\r\n\u3000\u00a0\u200b\ufeff\"'“”‘’「」『』"
@@ -382,3 +384,50 @@ SUBTOTAL_GROUP = "法人或其他组织"
 #: The applicant columns a part 三 subtotal column (法人或其他组织 小计) sums, by header
 #: label; the row's 总计 is then 自然人 plus the subtotal.
 SUBTOTAL_MEMBERS = ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")
+
+
+# --- agency names -----------------------------------------------------------------------
+# What :mod:`gkparse.agency` folds away to recognise one agency across years and sources.
+
+#: A bracketed qualifier after or inside a name (（本级）, (区本级), 【2022】): not part of who.
+AGENCY_QUALIFIER = re.compile(r"[(\[【〔][^()\[\]【】〔〕]{0,16}[)\]】〕]")
+#: Spellings of one agency word, as (pattern, the key's form), applied in order.
+AGENCY_SPELLINGS: tuple[tuple[str, str], ...] = (
+    ("管理委员会", "管委会"),
+    ("人民政府办公室", "政府办公室"),
+    ("人民政府办公厅", "政府办公厅"),
+    ("政府办(?!公)", "政府办公室"),
+    ("街道办事处$", "街道"),
+)
+#: The governing body of a territory is named with or without its body word
+#: (洪泽区人民政府 = 洪泽区, 平潭综合实验区管委会 = 平潭综合实验区) …
+AGENCY_GOVERNMENT_WORDS = ("人民政府", "管委会", "政府")
+#: … when what precedes it ends with a territory's word. The same endings mark a parent
+#: territory before a short name (淮安市|洪泽区人民政府).
+TERRITORY_ENDINGS = ("省", "市", "县", "区", "旗", "州", "盟", "镇", "乡", "街道", "自治区", "自治州", "自治县")
+
+
+# --- the panel's summary page (gkparse.panel.summary) ----------------------------------
+
+#: Headings and short headers of the summary page, as a Chinese reader looks for them.
+SUMMARY_WORDS = {
+    "title": "政府信息公开工作年度报告",
+    "year": "年度",
+    "template": "模板",
+    "sources": "来源",
+    "requests": "申请",
+    "total": "总计",
+    "appeals": "行政复议、行政诉讼",
+    "printed_total": "(七)总计",
+    "received": "本年新收",
+    "dash": "无",
+}
+#: Short headers of the headline request rows (column total), by row key.
+SUMMARY_REQUEST_HEADERS = (
+    ("new", "新收"),
+    ("carried_over", "上年结转"),
+    ("total", "办理总计"),
+    ("granted", "予以公开"),
+    ("partially_granted", "部分公开"),
+    ("carried_forward", "结转下年"),
+)

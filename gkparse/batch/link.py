@@ -3,7 +3,8 @@
 Agencies publish the report as a page and as an attachment, and a crawl archives both. A
 batch recognises the second one it reads as the same report as the first (same year and
 template, and agencies whose names are the same or one the short form of the other, e.g.
-洪泽区人民政府 and 淮安市洪泽区人民政府; with no agency name, the cells must agree) and
+洪泽区人民政府 and 淮安市洪泽区人民政府, by :mod:`gkparse.agency`; with no agency name, the
+cells must agree) and
 records the link on the later report (``Report.same_as``), with every cell the two read
 with certainty and differently listed, and a ``sources-disagree`` issue when there is any.
 The earlier record is already written when the later one arrives (the batch streams): the
@@ -16,8 +17,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Optional, Union
 
+from ..agency import agency_key, is_parent_prefix
 from ..model import CellState, Issue, Report, SameReport
-from ..normalize import label_key
 from ..templates import TEMPLATES
 
 __all__ = ["Fingerprint", "Linker", "fingerprint", "MAX_INDEXED", "MIN_AGREEMENT", "MIN_SHARED_CELLS"]
@@ -64,16 +65,18 @@ def fingerprint(report: Report, report_id: str) -> Optional[Fingerprint]:
             continue
         cell = cells.get(str(key))
         values.append(cell.value if cell is not None and cell.state in _CERTAIN else _UNKNOWN)
-    agency = label_key(report.agency) if report.agency else None
+    agency = agency_key(report.agency) if report.agency else None
     return Fingerprint(report_id, report.source.path, agency, report.year, report.template, tuple(values))
 
 
 def _same_agency(a: Optional[str], b: Optional[str]) -> Optional[bool]:
-    """True when the names are one agency's (equal, or one ends the other: the short form
-    without the city), False when both are named otherwise, None when one is unnamed."""
+    """True when the agency keys (:func:`gkparse.agency.agency_key`) are one agency's (equal,
+    or one the other after a parent territory: the short form without the city), False when
+    both are named otherwise, None when one is unnamed."""
     if not a or not b:
         return None
-    return a == b or a.endswith(b) or b.endswith(a)
+    short, long_ = sorted((a, b), key=len)
+    return a == b or (long_.endswith(short) and is_parent_prefix(long_[: -len(short)]))
 
 
 class Linker:
