@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from ..templates import TEMPLATES
 from .completeness import check_completeness
-from .relations import check_relations, check_years
+from .relations import check_relations
+from .years import MAX_YEAR_READINGS, check_years, year_terms, years_agree
 
-__all__ = ["check_completeness", "check_relations", "check_years", "relation_rules"]
+__all__ = ["check_completeness", "check_relations", "check_years", "relation_rules", "year_terms", "years_agree", "MAX_YEAR_READINGS"]
 
 
 def relation_rules(template: str | None = None) -> frozenset[str]:

@@ -1,4 +1,4 @@
-"""Relations (勾稽关系): R1–R4 within a report, R5/R6 between consecutive years.
+"""Relations (勾稽关系) within a report: R1–R4 (R5/R6, between years, are :mod:`.years`).
 
 Every relation is template data (:class:`~gkparse.templates.Relation`,
 :class:`~gkparse.templates.CrossYearRelation`) and every sum is judged by the one rule,
@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Optional
 
-from ..model import Cell, CellState, Issue, Number, Report
-from ..templates import TEMPLATES, Key, Relation, Template, sums_agree
+from ..model import Cell, CellState, Issue, Number
+from ..templates import Key, Relation, Template, sums_agree
 
-__all__ = ["check_relations", "check_years", "MAX_SUMS"]
+__all__ = ["check_relations", "MAX_SUMS"]
 
 Lookup = Callable[[Key], Optional[Cell]]
 
@@ -118,42 +118,4 @@ def check_relations(template: Template, lookup: Lookup) -> list[Issue]:
             issue = _assess(relation, where, _stand_in(template, left, lookup), _stand_in(template, right, lookup), lookup)
             if issue:
                 issues.append(issue)
-    return issues
-
-
-def check_years(previous: Report, current: Report) -> list[Issue]:
-    """Cross-year relations (R5, R6 of ``current``'s template) between two reports of the
-    same agency in consecutive years, as warnings on ``current``. A term either report
-    does not have (another template, a blank cell) leaves that place unassessed."""
-    issues: list[Issue] = []
-    if previous.year is None or current.year is None or current.year != previous.year + 1:
-        return issues
-    template = TEMPLATES.get(current.template or "")
-    if template is None or previous.template is None:
-        return issues
-
-    def value(report: Report, key: Key) -> Optional[Number]:
-        try:
-            return report.cell(key).value
-        except KeyError:
-            return None
-
-    for relation in template.cross_year:
-        for where, left_keys, right_keys in template.places(relation):
-            sides = []
-            for terms, keys in ((relation.left, left_keys), (relation.right, right_keys)):
-                side = []
-                for term, key in zip(terms, keys):
-                    found = value(previous if term.year == -1 else current, key)
-                    side.append(None if found is None else term.sign * found)
-                sides.append(side)
-            left, right = sides
-            if None in left or None in right or sums_agree(left, right) is not False:
-                continue
-            now, expected = sum(left), sum(right)  # type: ignore[arg-type]
-            issues.append(Issue(
-                rule=relation.id, severity="warning", where=where,
-                message=f"{relation.id} {where}: {now} in {current.year}, but {expected} expected from {previous.year} ({relation.text})",
-                cells=[str(k) for k in left_keys], expected=expected, actual=now,
-            ))
     return issues
