@@ -30,7 +30,7 @@ from typing import IO, Optional
 
 from ..errors import GkparseError
 from ..export import issue_rows
-from ..export.writers import STDOUT, WRITERS, IssuesCsvWriter, Writer, format_for
+from ..export.writers import STDOUT, WRITERS, IssuesCsvWriter, Writer, check_writable, format_for
 from ..model import Report
 from .link import Linker, fingerprint
 from .run import Executor, ProcessExecutor, Result, SerialExecutor, process_job
@@ -162,21 +162,6 @@ def _not_done(jobs: Iterable[Job], done: Counter[str], stats: Stats) -> Iterator
 # --- the whole batch -----------------------------------------------------------------------
 
 
-def _check_writable(path: str, what: str) -> None:
-    """Raise :class:`GkparseError` when ``path`` cannot be written, before any output is
-    opened: a bad second path must not cost the first its contents."""
-    if path == STDOUT:
-        return
-    target = Path(path)
-    folder = target.parent
-    if target.is_dir():
-        raise GkparseError(f"cannot write {what}: {path} is a folder")
-    if not folder.is_dir():
-        raise GkparseError(f"cannot write {what}: no folder {folder}")
-    if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
-        raise GkparseError(f"cannot write {what}: {path}: permission denied")
-
-
 def _linked(result: Result, report: Report, rows: bool) -> None:
     """``result`` with the report that names its earlier source (and its issue rows with
     the new ``sources-disagree`` issue)."""
@@ -224,9 +209,9 @@ def convert(
         )
     if resume and out == STDOUT:
         raise GkparseError("--resume needs an output file, not stdout")
-    _check_writable(out, "OUT")
+    check_writable(out, "OUT")
     if issues is not None:
-        _check_writable(issues, "--issues")  # before OUT is opened (and truncated)
+        check_writable(issues, "--issues")  # before OUT is opened (and truncated)
     paths = expand_inputs(inputs)  # the one walk; fails here on inputs that name nothing
     stats = Stats()
     linker = Linker()

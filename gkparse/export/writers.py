@@ -23,7 +23,7 @@ import io
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import IO, TYPE_CHECKING, Any, ClassVar, Optional, Protocol, TypeVar, Union
 
 from ..errors import GkparseError
@@ -39,6 +39,7 @@ __all__ = [
     "STDOUT",
     "register",
     "format_for",
+    "check_writable",
     "JsonlWriter",
     "CellsCsvWriter",
     "CellsParquetWriter",
@@ -169,6 +170,21 @@ class _CsvRows:
     def close(self) -> None:
         self._text.flush()
         self._text.detach()
+
+
+def check_writable(path: str, what: str) -> None:
+    """Raise :class:`GkparseError` when ``path`` cannot be written, before any output is
+    opened: a bad second path must not cost the first its contents."""
+    if path == STDOUT:
+        return
+    target = Path(path)
+    folder = target.parent
+    if target.is_dir():
+        raise GkparseError(f"cannot write {what}: {path} is a folder")
+    if not folder.is_dir():
+        raise GkparseError(f"cannot write {what}: no folder {folder}")
+    if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise GkparseError(f"cannot write {what}: {path}: permission denied")
 
 
 def _require_pyarrow() -> Any:

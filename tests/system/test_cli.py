@@ -34,7 +34,7 @@ def run(*args: object, input: bytes | None = None):
 
 
 def test_commands_registered():
-    assert set(main.commands) == {"parse", "convert", "schema", "crawl"}
+    assert set(main.commands) == {"parse", "convert", "panel", "schema", "crawl"}
     assert main.commands["crawl"] is crawl_command
 
 

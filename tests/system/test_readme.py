@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 BLOCK = re.compile(r"^```(python|console)\n(.*?)^```", re.S | re.M)
 
 
-def _blocks() -> list[tuple[str, str]]:
-    return [(m.group(1), m.group(2)) for m in BLOCK.finditer((ROOT / "README.md").read_text("utf-8"))]
+def _blocks(document: str = "README.md") -> list[tuple[str, str]]:
+    return [(m.group(1), m.group(2)) for m in BLOCK.finditer((ROOT / document).read_text("utf-8"))]
 
 
 def test_the_readme_has_examples() -> None:
@@ -46,6 +46,27 @@ def _run_console(block: str) -> int:
     return ran
 
 
+def _run_blocks(document: str) -> int:
+    """Run a document's blocks in order, in one namespace (a later block uses what an
+    earlier one defined, as a reader following the text would)."""
+    namespace: dict[str, object] = {}
+    ran = 0
+    for number, (kind, block) in enumerate(_blocks(document)):
+        if kind == "console":
+            ran += _run_console(block)
+            continue
+        if ">>>" in block:
+            test = doctest.DocTestParser().get_doctest(block, namespace, f"{document} block {number}", document, 0)
+            runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+            runner.run(test, clear_globs=False)
+            namespace.update(test.globs)  # a DocTest works on a copy
+            assert runner.failures == 0, f"{document} block {number} failed (see the output above)"
+        else:
+            exec(compile(block, f"{document} block {number}", "exec"), namespace)  # noqa: S102
+        ran += 1
+    return ran
+
+
 def test_the_readme_examples_run_as_printed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     shutil.copytree(ROOT / "gkparse" / "examples", tmp_path / "gkparse" / "examples")
     shutil.copytree(FIXTURES, tmp_path / "fixtures")
@@ -54,18 +75,16 @@ def test_the_readme_examples_run_as_printed(tmp_path: Path, monkeypatch: pytest.
         for name in ("pingtan_2022.page.html", "shanghai_govoffice_2019.html"):
             write_response(writer, f"http://www.example.gov.cn/{name}", (FIXTURES / name).read_bytes())
     monkeypatch.chdir(tmp_path)
-    ran = 0
-    for number, (kind, block) in enumerate(_blocks()):
-        if kind == "console":
-            ran += _run_console(block)
-            continue
-        if ">>>" in block:
-            test = doctest.DocTestParser().get_doctest(block, {}, f"README block {number}", "README.md", 0)
-            runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-            runner.run(test)
-            assert runner.failures == 0, f"README block {number} failed (see the output above)"
-        else:
-            exec(compile(block, f"README block {number}", "exec"), {})  # noqa: S102
-        ran += 1
-    assert ran >= 4
+    assert _run_blocks("README.md") >= 4
     assert os.listdir(tmp_path)
+
+
+def test_the_panel_guide_runs_as_printed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/panel.md: a folder of reports (the Pingtan pages and dumps, as the guide says) to a chart."""
+    (tmp_path / "reports").mkdir()
+    for path in FIXTURES.glob("pingtan_20*.page.*"):
+        shutil.copy(path, tmp_path / "reports" / path.name)
+    monkeypatch.chdir(tmp_path)
+    assert _run_blocks("docs/panel.md") >= 5
+    for made in ("panel.parquet", "summary.html", "requests.png"):
+        assert (tmp_path / made).stat().st_size > 1000, made

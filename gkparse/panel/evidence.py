@@ -1,0 +1,126 @@
+"""Evidence from outside a report narrows its open readings: another source of the same
+report, or a neighbouring year's report through R5/R6.
+
+A glued row's readings are joint (:class:`~gkparse.model.RowReadings`): one reading gives
+every cell of the run its value, so evidence is applied to whole readings, never to one
+cell alone. :func:`narrow` keeps the readings a test does not reject; a cell whose value is
+the same in every reading left is settled (``resolved``, with the evidence as ``basis``).
+Evidence never overrides a certain cell and never leaves a row without a reading: when the
+test rejects every reading, the row is left as it was and the caller reports the conflict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Optional
+
+from ..model import Cell, CellState, Number, Report, RowReadings
+
+__all__ = ["CERTAIN_STATES", "KNOWN_STATES", "Assignment", "Choice", "keep", "known_values", "narrow", "open_choices"]
+
+#: States whose value is the document's (a blank or dash is the document's too: no number).
+KNOWN_STATES = (CellState.PRINTED, CellState.SPLIT, CellState.RESOLVED, CellState.EMPTY, CellState.DASH)
+CERTAIN_STATES = (CellState.PRINTED, CellState.SPLIT, CellState.RESOLVED)
+
+#: A candidate value for each of some cells, by key.
+Assignment = Mapping[str, Optional[Number]]
+#: A test of an assignment: False rejects it, True or None (cannot tell) keep it.
+Test = Callable[[Assignment], Optional[bool]]
+
+
+def known_values(report: Report) -> dict[str, Optional[Number]]:
+    """``{key: value}`` for the cells whose value the document settles (blank and dash as None)."""
+    return {key: cell.value for key, cell in report.cells() if cell.state in KNOWN_STATES}
+
+
+@dataclass
+class Choice:
+    """One open choice of a report: a glued row's cells and its readings still standing
+    (``row`` is the report's :class:`RowReadings`), or one ambiguous cell no row covers
+    (``row`` None; one reading per value)."""
+
+    keys: list[str]
+    readings: list[list[Optional[Number]]]
+    row: Optional[RowReadings] = None
+
+
+def open_choices(report: Report) -> list[Choice]:
+    """The report's open choices: each glued row, then each ambiguous cell no row covers."""
+    choices: list[Choice] = []
+    covered: set[str] = set()
+    for row in report.readings:
+        choices.append(Choice(list(row.cells), row.readings, row))
+        covered.update(row.cells)
+    for key, cell in report.cells():
+        if cell.state is CellState.AMBIGUOUS and key not in covered:
+            values = list(dict.fromkeys([cell.value, *cell.alternatives]))
+            choices.append(Choice([key], [[v] for v in values]))
+    return choices
+
+
+def keep(report: Report, choice: Choice, kept: list[list[Optional[Number]]], basis: str) -> list[str]:
+    """Narrow ``choice`` to the readings ``kept`` (a non-empty subset of its readings); the
+    keys this settles (now ``resolved`` with ``basis``)."""
+    if not kept:
+        raise ValueError("keep: a choice cannot be left without a reading")
+    if len(kept) == len(choice.readings):
+        return []
+    settled = []
+    for i, key in enumerate(choice.keys):
+        if not key:
+            continue
+        try:
+            cell: Cell = report.cell(key)
+        except KeyError:
+            continue
+        if cell.state is not CellState.AMBIGUOUS:
+            continue
+        values = list(dict.fromkeys(r[i] for r in kept))
+        if len(values) == 1:
+            cell.value, cell.alternatives, cell.state = values[0], [], CellState.RESOLVED
+            cell.basis = f"{cell.basis}; {basis}" if cell.basis else basis
+            settled.append(key)
+        else:
+            cell.value, cell.alternatives = values[0], values[1:]
+    if choice.row is not None:
+        if len(kept) == 1:
+            report.readings.remove(choice.row)
+        else:
+            choice.row.readings = kept
+    choice.readings = kept
+    if settled:
+        _retire_ambiguous_issues(report)
+    return settled
+
+
+def narrow(report: Report, test: Test, basis: str) -> tuple[list[str], list[list[str]]]:
+    """Keep, in each open choice of ``report``, the readings ``test`` does not reject.
+
+    ``test`` sees the reading's values over the report's known values. Returns the keys
+    settled (now ``resolved`` with ``basis``) and the cell groups whose every reading the
+    test rejected (left unchanged: the evidence conflicts with the document).
+    """
+    known = known_values(report)
+    settled: list[str] = []
+    conflicts: list[list[str]] = []
+    for choice in open_choices(report):
+        kept = []
+        for reading in choice.readings:
+            assignment = dict(known)
+            assignment.update((k, v) for k, v in zip(choice.keys, reading) if k)
+            if test(assignment) is not False:
+                kept.append(reading)
+        if not kept:
+            conflicts.append([k for k in choice.keys if k])
+            continue
+        settled += keep(report, choice, kept, basis)
+    return settled, conflicts
+
+
+def _retire_ambiguous_issues(report: Report) -> None:
+    """Drop ``ambiguous`` issues whose cells are all settled now."""
+    open_keys = {k for k, c in report.cells() if c.state is CellState.AMBIGUOUS}
+    report.issues = [
+        i for i in report.issues if i.rule != "ambiguous" or any(k in open_keys for k in i.cells)
+    ]

@@ -1,0 +1,73 @@
+"""One observation from several sources of the same report (page, text dump, …)."""
+
+from __future__ import annotations
+
+import gkparse
+from gkparse.model import CellState
+from gkparse.panel import merge_sources
+from tests.support import FIXTURES
+
+
+def _pingtan(year: int, form: str) -> gkparse.Report:
+    return gkparse.parse(FIXTURES / f"pingtan_{year}.page.{form}")
+
+
+def test_page_and_text_dump_are_one_observation_and_agree() -> None:
+    """The 2024 text dump glues 行政规范性文件 (two cells ambiguous); the page prints them."""
+    page, dump = _pingtan(2024, "html"), _pingtan(2024, "txt")
+    assert dump.cell("disclosure/normative_documents/in_force").state is CellState.AMBIGUOUS
+    observation = merge_sources([dump, page], agency="平潭综合实验区", agency_key="平潭综合实验区")
+    assert [s.form for s in observation.sources] == ["html", "text"]  # the page leads
+    assert not [i for i in observation.report.issues if i.rule == "sources-disagree"]
+    assert observation.values()["disclosure/normative_documents/in_force"] == 440
+    assert all(c.state is not CellState.AMBIGUOUS for _, c in observation.report.cells())
+
+
+def test_a_lone_dump_settles_from_another_dump_only_where_both_agree() -> None:
+    """Two text sources: a reading both allow is settled, with the other source as basis."""
+    dump = _pingtan(2024, "txt")
+    other = _pingtan(2024, "txt")
+    cell = other.cell("disclosure/normative_documents/in_force")
+    cell.state, cell.value, cell.alternatives = CellState.PRINTED, 440, []
+    for column in ("upheld", "corrected", "other"):  # the copy lost more cells: the dump leads
+        lost = other.cell(f"appeals/review/{column}")
+        lost.state, lost.value = CellState.UNREADABLE, None
+    other.source.path = "copy.txt"
+    observation = merge_sources([dump, other], agency="x", agency_key="x")
+    assert observation.sources[0].path == dump.source.path
+    settled = observation.report.cell("disclosure/normative_documents/in_force")
+    assert settled.value == 440 and settled.state is CellState.RESOLVED
+    repealed = observation.report.cell("disclosure/normative_documents/repealed")
+    assert repealed.state is CellState.RESOLVED and repealed.value == 33 and "copy.txt" in (repealed.basis or "")
+
+
+def test_every_cell_the_sources_disagree_on_is_ambiguous_and_an_issue() -> None:
+    page, dump = _pingtan(2022, "html"), _pingtan(2022, "txt")
+    changed = dump.cell("requests/new/natural_person")
+    truth = changed.value
+    assert truth is not None
+    changed.value = truth + 1
+    observation = merge_sources([page, dump], agency="x", agency_key="x")
+    cell = observation.report.cell("requests/new/natural_person")
+    assert cell.state is CellState.AMBIGUOUS and {cell.value, *cell.alternatives} == {truth, truth + 1}
+    assert observation.values()["requests/new/natural_person"] is None
+    [issue] = [i for i in observation.report.issues if i.rule == "sources-disagree"]
+    assert issue.cells == ["requests/new/natural_person"]
+    assert str(truth) in issue.message and str(truth + 1) in issue.message
+
+
+def test_a_cell_the_leader_lost_is_taken_from_another_source() -> None:
+    page, dump = _pingtan(2025, "html"), _pingtan(2025, "txt")
+    lost = page.cell("appeals/review/upheld")
+    lost.state, lost.value, lost.raw = CellState.UNREADABLE, None, "？"
+    observation = merge_sources([page, dump], agency="x", agency_key="x")
+    cell = observation.report.cell("appeals/review/upheld")
+    assert cell.state is dump.cell("appeals/review/upheld").state and cell.value == dump.cell("appeals/review/upheld").value
+    assert "pingtan_2025.page.txt" in (cell.basis or "")
+
+
+def test_merging_does_not_change_the_inputs() -> None:
+    page, dump = _pingtan(2024, "html"), _pingtan(2024, "txt")
+    before = dump.model_dump_json()
+    merge_sources([dump, page], agency="x", agency_key="x")
+    assert dump.model_dump_json() == before
