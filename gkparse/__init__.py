@@ -12,7 +12,7 @@
 
 The pipeline, one folder a stage: ``read/`` (bytes → a page with table rows) →
 ``cells/`` (rows → typed, repaired cells) → ``checks/`` → ``model/``; then ``export/``,
-``batch/``, ``crawler/`` and ``cli/``. ``templates/`` and :mod:`gkparse.vocabulary` hold
+``batch/``, ``crawler/``, ``panel/`` (agencies across years) and ``cli/``. ``templates/`` and :mod:`gkparse.vocabulary` hold
 what the stages know about reports, as data.
 """
 
@@ -37,6 +37,7 @@ from .errors import (
 )
 from .export import cell_rows, issue_rows
 from .model import Cell, CellState, Issue, Report, RowReadings
+from .panel import Panel
 from .templates import TEMPLATES, Detection, Key, Template, detect, register
 
 __version__ = "0.1.0"
@@ -49,6 +50,7 @@ __all__ = [
     "cell_rows",
     "issue_rows",
     "check_years",
+    "Panel",
     "detect",
     "register",
     "Report",

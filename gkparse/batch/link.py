@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 from ..agency import agency_key, is_parent_prefix
-from ..model import CellState, Issue, Report, SameReport
+from ..model import KNOWN_STATES, Issue, Report, SameReport
 from ..templates import TEMPLATES
 
 __all__ = ["Fingerprint", "Linker", "fingerprint", "MAX_INDEXED", "MIN_AGREEMENT", "MIN_SHARED_CELLS"]
@@ -35,7 +35,6 @@ MIN_AGREEMENT = 0.9
 #: Disagreeing cells named in the issue's message (all are in ``same_as.disagreements``).
 SHOWN_DISAGREEMENTS = 5
 
-_CERTAIN = (CellState.PRINTED, CellState.SPLIT, CellState.RESOLVED, CellState.EMPTY)
 #: A cell not read with certainty: it neither agrees nor disagrees.
 _UNKNOWN = "?"
 Value = Union[int, float, None, str]
@@ -64,7 +63,7 @@ def fingerprint(report: Report, report_id: str) -> Optional[Fingerprint]:
         if not declared:
             continue
         cell = cells.get(str(key))
-        values.append(cell.value if cell is not None and cell.state in _CERTAIN else _UNKNOWN)
+        values.append(cell.value if cell is not None and cell.state in KNOWN_STATES else _UNKNOWN)
     agency = agency_key(report.agency) if report.agency else None
     return Fingerprint(report_id, report.source.path, agency, report.year, report.template, tuple(values))
 

@@ -16,7 +16,7 @@ from types import EllipsisType
 from typing import Optional
 
 from ..errors import GkparseError
-from ..model import Cell, CellState, Issue, Number, Report
+from ..model import CERTAIN_STATES, Cell, CellState, Issue, Number, Report
 from ..templates import TEMPLATES, CrossYearRelation, Key, Template, sums_agree
 
 __all__ = ["check_years", "year_terms", "years_agree", "YearTerm", "MAX_YEAR_READINGS"]
@@ -57,7 +57,6 @@ def years_agree(terms: list[YearTerm], value: Lookup) -> Optional[bool]:
     return sums_agree(left, right)
 
 
-_CERTAIN = (CellState.PRINTED, CellState.SPLIT, CellState.RESOLVED)
 
 
 def _options(report: Report, key: Key) -> list[Optional[Number]] | None:
@@ -67,7 +66,7 @@ def _options(report: Report, key: Key) -> list[Optional[Number]] | None:
         cell: Cell = report.cell(key)
     except KeyError:
         return None
-    if cell.state in _CERTAIN and cell.value is not None:
+    if cell.state in CERTAIN_STATES and cell.value is not None:
         return [cell.value]
     if cell.state is CellState.AMBIGUOUS:
         options: list[Optional[Number]] = [v for v in dict.fromkeys([cell.value, *cell.alternatives]) if v is not None]

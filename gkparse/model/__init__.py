@@ -5,13 +5,15 @@ assembles the report at the end of the pipeline.
 
 from __future__ import annotations
 
-from .cells import Cell, CellState, Issue, Number, RowReadings, Severity
+from .cells import CERTAIN_STATES, KNOWN_STATES, Cell, CellState, Issue, Number, RowReadings, Severity
 from .report import DocumentForm, Meta, Prose, Report, SameReport, Signature, Source, TableRegion
 from .tables import TableModel, new_table, table_model
 
 __all__ = [
     "Cell",
     "CellState",
+    "CERTAIN_STATES",
+    "KNOWN_STATES",
     "Issue",
     "Number",
     "RowReadings",

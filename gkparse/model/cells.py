@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..grammar import Number
 
-__all__ = ["CellState", "Cell", "Issue", "RowReadings", "Severity", "Number"]
+__all__ = ["CellState", "CERTAIN_STATES", "KNOWN_STATES", "Cell", "Issue", "RowReadings", "Severity", "Number"]
 
 
 class CellState(str, enum.Enum):
@@ -23,6 +23,12 @@ class CellState(str, enum.Enum):
     DASH = "dash"  #: the cell holds a dash or a word for "none"
     UNREADABLE = "unreadable"  #: the cell holds text that is not a number; ``raw`` keeps it
     ABSENT = "absent"  #: the document does not have this cell at all
+
+
+#: The states whose value can be used without review.
+CERTAIN_STATES = frozenset({CellState.PRINTED, CellState.SPLIT, CellState.RESOLVED})
+#: The states whose value the document settles: certain, or a blank or dash it prints (no number).
+KNOWN_STATES = CERTAIN_STATES | {CellState.EMPTY, CellState.DASH}
 
 
 class Cell(BaseModel):
@@ -42,7 +48,7 @@ class Cell(BaseModel):
     @property
     def certain(self) -> bool:
         """True when the value can be used without review."""
-        return self.state in (CellState.PRINTED, CellState.SPLIT, CellState.RESOLVED)
+        return self.state in CERTAIN_STATES
 
 
 Severity = Literal["error", "warning", "info"]

@@ -195,7 +195,7 @@ class Panel:
             for entry in entries:
                 by_year[entry.year].append(Report.model_validate_json(zlib.decompress(entry.data)))
             observations = [
-                merge_sources(reports, agency=name, agency_key=key) for _, reports in sorted(by_year.items())
+                merge_sources(reports, agency=name, agency_key=key, copy=False) for _, reports in sorted(by_year.items())
             ]
             link_years(observations)
             yield Series(name, key, observations)

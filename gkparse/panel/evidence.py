@@ -15,13 +15,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Optional
 
-from ..model import Cell, CellState, Number, Report, RowReadings
+from ..model import KNOWN_STATES, Cell, CellState, Number, Report, RowReadings
 
-__all__ = ["CERTAIN_STATES", "KNOWN_STATES", "Assignment", "Choice", "keep", "known_values", "narrow", "open_choices"]
+__all__ = ["Assignment", "Choice", "keep", "known_values", "narrow", "open_choices"]
 
-#: States whose value is the document's (a blank or dash is the document's too: no number).
-KNOWN_STATES = (CellState.PRINTED, CellState.SPLIT, CellState.RESOLVED, CellState.EMPTY, CellState.DASH)
-CERTAIN_STATES = (CellState.PRINTED, CellState.SPLIT, CellState.RESOLVED)
 
 #: A candidate value for each of some cells, by key.
 Assignment = Mapping[str, Optional[Number]]

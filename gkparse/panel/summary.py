@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
 from .. import vocabulary as vocab
-from ..model import Cell, CellState, Issue, Report
+from ..model import CERTAIN_STATES, Cell, CellState, Issue, Report
 from ..templates import TEMPLATES, Template
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ PAGE_FONTS = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsof
 PALETTE = ("#4e79a7", "#59a14f", "#e15759", "#f28e2b", "#b07aa1", "#9c755f", "#76b7b2", "#edc948", "#bab0ac", "#ff9da7")
 CHART_SIZE = (5.6, 2.3)  # inches; 72 pt/inch, drawn at 96 px/inch in the browser → about 540 × 220 px
 
-_CERTAIN = (CellState.PRINTED, CellState.SPLIT, CellState.RESOLVED)
+_CERTAIN = CERTAIN_STATES
 _OPEN = (CellState.AMBIGUOUS, CellState.UNREADABLE)
 _ESC = html.escape
 

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from ..errors import GkparseError
 from ..export.writers import check_writable
-from ..model import CellState
+from ..model import CERTAIN_STATES, CellState
 from ..templates import TEMPLATES
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ FORMATS = {".parquet": "parquet", ".csv": "csv", ".jsonl": "jsonl"}
 #: objects alive at once (about 300 bytes a row) for a panel of millions of rows.
 BATCH_ROWS = 65_536
 
-_CERTAIN = (CellState.PRINTED, CellState.SPLIT, CellState.RESOLVED)
+_CERTAIN = CERTAIN_STATES
 _NOT_A_VALUE = (CellState.AMBIGUOUS, CellState.UNREADABLE)
 
 

@@ -22,7 +22,7 @@ as the relations reach, in any order. Rules:
   any choice linked to that place through other places (an agency that does not keep the
   relation there is not taken to keep it next door);
 * a cell is settled only when every reading left gives it one value; its ``basis`` names
-  the relation and the other report (``R6 with 2023 (a.html)``); certain cells never change.
+  the relation and the other report (``R6 with 2023 (a.html): in_force(N) = …``); certain cells never change.
 
 The relations are the report's own arithmetic only where agencies keep it: a real report
 can break R6 (documents repealed but not counted). If the true reading breaks it and
@@ -163,7 +163,8 @@ def _pass(
             elif len(kept) < len(alive[target]):
                 alive[target] = kept
                 other_year = place.years[0] if target[0] == place.years[1] else place.years[1]
-                why.setdefault(target, {})[f"{place.relation} with {other_year} ({_source(by_year[other_year])})"] = None
+                reason = f"{place.relation} with {other_year} ({_source(by_year[other_year])}): {place.text}"
+                why.setdefault(target, {})[reason] = None
                 changed = True
     return changed
 

@@ -126,3 +126,66 @@ def test_convert_output_is_a_panel_input(tmp_path: Path) -> None:
     assert panel.stats.reports == 6 + 1 and panel.stats.left_out["failed"] >= 1
     years = {o.year for o in panel.observations() if o.agency_key == "平潭综合实验区"}
     assert years == {2022, 2024, 2025}
+
+
+def _pingtan_2023() -> dict[str, object]:
+    """A generated 2023 between the real 2022 and 2024 reports, consistent with both:
+    R5 (nothing carried over from 2022, nothing carried forward into 2024) and R6
+    (698 in force at the end of 2022 + 71 issued − 358 repealed = 411; 411 + 62 − 33 = 440)."""
+    from gkparse.templates import TEMPLATES
+    from tests.support.series import APPLICANTS
+    from tests.support.tables import consistent_cells
+
+    cells = consistent_cells(TEMPLATES["2021"], seed=2023)
+    for column in (*APPLICANTS, "total"):
+        cells[f"requests/carried_over/{column}"] = cells[f"requests/carried_forward/{column}"] = 0
+        cells[f"requests/new/{column}"] = cells[f"requests/total/{column}"]
+    cells.update({"disclosure/rules/issued": 0, "disclosure/rules/repealed": 0, "disclosure/rules/in_force": 0})
+    cells.update({
+        "disclosure/normative_documents/issued": 71, "disclosure/normative_documents/repealed": 358,
+        "disclosure/normative_documents/in_force": 411,
+    })
+    return cells
+
+
+def test_the_pingtan_years_and_a_generated_2023_are_one_agency_across_years(tmp_path: Path) -> None:
+    from tests.support.render import render, render_html
+    from tests.support.series import expected
+
+    cells = _pingtan_2023()
+    truth = expected("平潭综合实验区管理委员会", 2023, cells)  # another spelling of the same agency
+    (tmp_path / "pingtan_2023.html").write_text(render_html(truth), encoding="utf-8")
+    (tmp_path / "pingtan_2023.txt").write_text(render(truth, "oneline"), encoding="utf-8")
+    panel = Panel.from_paths([*PINGTAN, tmp_path])
+    [series] = list(panel.series())
+    assert series.years == [2022, 2023, 2024, 2025]
+    by_year = {o.year: o for o in series.observations}
+    assert [s.form for s in by_year[2023].sources] == ["html", "text"]
+    for observation in series.observations:  # the forms of each year agree
+        assert not [i for i in observation.report.issues if i.rule == "sources-disagree"], observation.year
+    assert by_year[2023].values() == {k: cells.get(k) for k in by_year[2023].values()}
+    cross = {(o.year, i.rule, i.where) for o in series.observations for i in o.report.issues if i.rule in ("R5", "R6")}
+    assert cross == {(2025, "R6", "disclosure/normative_documents")}  # the real reports' own break
+
+
+def test_a_glued_year_between_two_pages_is_settled_by_R6(tmp_path: Path) -> None:
+    """The generated 2023 only as a one-line text dump: 71358411 has several readings on its
+    own; the pages of 2022 and 2024 leave one."""
+    import gkparse
+    from tests.support.render import render
+    from tests.support.series import expected
+
+    cells = _pingtan_2023()
+    text = render(expected("平潭综合实验区", 2023, cells), "oneline")
+    alone = gkparse.parse_text(text)
+    keys = [f"disclosure/normative_documents/{c}" for c in ("issued", "repealed", "in_force")]
+    assert any(alone.cell(k).state is gkparse.CellState.AMBIGUOUS for k in keys)
+    (tmp_path / "pingtan_2023.txt").write_text(text, encoding="utf-8")
+    pages = [str(FIXTURES / f"pingtan_{y}.page.html") for y in (2022, 2024)]
+    [series] = list(Panel.from_paths([*pages, tmp_path / "pingtan_2023.txt"]).series())
+    report = next(o.report for o in series.observations if o.year == 2023)
+    for key in keys:
+        cell = report.cell(key)
+        assert cell.value == cells[key] and cell.certain, (key, cell)
+    settled = [report.cell(k) for k in keys if alone.cell(k).state is gkparse.CellState.AMBIGUOUS]
+    assert all(c.state is gkparse.CellState.RESOLVED and c.basis and "R6 with 20" in c.basis for c in settled)
