@@ -8,6 +8,7 @@ or some report in the WARC could not be parsed; 2 for usage errors.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,12 @@ import click
 from ..batch import Result, Stats, convert
 from ..crawler import (
     DEFAULT_DELAY,
+    DEFAULT_MAX_ATTACHMENTS,
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_PAGES,
     DEFAULT_MAX_REDIRECTS,
+    DEFAULT_MAX_REPORTS,
+    DEFAULT_MAX_TIME,
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
     CrawlResult,
@@ -48,7 +52,10 @@ def _crawl_summary(result: CrawlResult) -> str:
     if c["unchanged"]:
         parts.append(f"{c['unchanged']} unchanged")
     if c["skipped"]:
-        parts.append(f"{c['skipped']} skipped")
+        # Links left out by a limit are named, so a cap that bit is seen.
+        beyond = Counter(s.reason.split("=", 1)[0] for s in result.skipped if s.reason.startswith("beyond "))
+        detail = ", ".join(f"{n} {limit}" for limit, n in sorted(beyond.items()))
+        parts.append(f"{c['skipped']} skipped" + (f" ({detail})" if detail else ""))
     parts.append(_plural(c["failures"], "failure"))
     return (
         f"crawled {', '.join(parts)} in {_plural(c['requests'], 'request')}; "
@@ -100,9 +107,18 @@ def _enable_logging(verbose: int) -> None:
 @click.option("--retries", type=click.IntRange(min=0), default=DEFAULT_RETRIES, show_default=True,
               help="Retries after timeouts, network errors and 5xx (exponential backoff).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
-              help="Largest response accepted.")
+              help="Largest response accepted (after undoing its Content-Encoding).")
 @click.option("--max-redirects", type=click.IntRange(min=0), default=DEFAULT_MAX_REDIRECTS,
               show_default=True, help="Redirects followed per URL.")
+@click.option("--max-time", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_MAX_TIME,
+              show_default=True, help="Seconds one response may take in all (connect, headers, body).")
+@click.option("--max-reports", type=click.IntRange(min=0), default=DEFAULT_MAX_REPORTS, show_default=True,
+              help="Report links taken per report column; the rest are listed as skipped.")
+@click.option("--max-attachments", type=click.IntRange(min=0), default=DEFAULT_MAX_ATTACHMENTS,
+              show_default=True, help="Attachments fetched per report; the rest are listed as skipped.")
+@click.option("--allow-private", is_flag=True,
+              help="Also fetch loopback, private, link-local and CGNAT addresses "
+                   "(the start URLs' hosts always may be).")
 @click.option("--keep-list-pages", is_flag=True, help="Archive the list pages too.")
 @click.option("--previous", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="WARC of an earlier crawl: unchanged reports are skipped (repeatable).")
@@ -144,6 +160,8 @@ def crawl_command(
 
     for failure in result.failures:
         click.echo(f"failed: {failure.url}: {failure.reason}", err=True)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
     click.echo(_crawl_summary(result), err=True)
 
     ok = result.ok

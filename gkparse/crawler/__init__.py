@@ -1,9 +1,12 @@
 """Crawling report columns of agency sites politely into WARC archives.
 
 The package in layers: :mod:`~gkparse.crawler.urls` (URL normal form and shapes),
-:mod:`~gkparse.crawler.links` (what a page links to), :mod:`~gkparse.crawler.fetcher`
-(robots.txt, delays, retries, redirects, size caps), :mod:`~gkparse.crawler.settings`
-(the options) and :mod:`~gkparse.crawler.walk` (the walk and :func:`crawl`).
+:mod:`~gkparse.crawler.links` (what a page links to), :mod:`~gkparse.crawler.network`
+(which addresses may be reached, the time budget of a response),
+:mod:`~gkparse.crawler.decoding` (Content-Encoding undone within the size cap),
+:mod:`~gkparse.crawler.fetcher` (robots.txt, delays, retries, redirects, limits),
+:mod:`~gkparse.crawler.settings` (the options and limits) and
+:mod:`~gkparse.crawler.walk` (the walk and :func:`crawl`).
 
 >>> normalize_url("HTTP://Www.Example.gov.cn:80/zfxxgknb/index.html#top")
 'http://www.example.gov.cn/zfxxgknb/index.html'
@@ -24,11 +27,18 @@ from .links import ListLinks, attachment_links, decode_html, discover_links
 from .settings import (
     DEFAULT_BACKOFF,
     DEFAULT_DELAY,
+    DEFAULT_MAX_ATTACHMENTS,
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_PAGES,
     DEFAULT_MAX_REDIRECTS,
+    DEFAULT_MAX_REPORTS,
+    DEFAULT_MAX_TIME,
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
+    MAX_CONTENT_CODINGS,
+    MAX_CRAWL_DELAY,
+    MAX_RETRY_AFTER,
+    ROBOTS_MAX_BYTES,
     CrawlSettings,
     default_user_agent,
 )
@@ -38,11 +48,18 @@ from .walk import CrawlResult, Failure, Skipped, crawl
 __all__ = [
     "DEFAULT_BACKOFF",
     "DEFAULT_DELAY",
+    "DEFAULT_MAX_ATTACHMENTS",
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_PAGES",
     "DEFAULT_MAX_REDIRECTS",
+    "DEFAULT_MAX_REPORTS",
+    "DEFAULT_MAX_TIME",
     "DEFAULT_RETRIES",
     "DEFAULT_TIMEOUT",
+    "MAX_CONTENT_CODINGS",
+    "MAX_CRAWL_DELAY",
+    "MAX_RETRY_AFTER",
+    "ROBOTS_MAX_BYTES",
     "CrawlError",
     "CrawlResult",
     "CrawlSettings",

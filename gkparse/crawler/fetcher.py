@@ -1,5 +1,7 @@
 """Polite HTTP: the :class:`Fetcher` obeys robots.txt, spaces requests to a host, retries
-transient failures with backoff, follows redirects by hand and caps response sizes.
+transient failures with backoff, follows redirects by hand, refuses non-public addresses
+outside the start hosts (:mod:`~gkparse.crawler.network`), and bounds each response's
+time and (decoded) size (:mod:`~gkparse.crawler.decoding`).
 
 Every hop of a redirect chain comes back as a :class:`gkparse.warc.Exchange`, so the
 crawler can archive the chain as it happened. Every request sent (robots.txt and retries
@@ -9,30 +11,38 @@ included) is logged as a :class:`FetchLogEntry`.
 from __future__ import annotations
 
 import logging
+import re
 import time
 import urllib.robotparser
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from ..errors import FetchError
+from ..read.sniff import looks_binary, sniff_form
 from ..warc import Exchange, Validators
-from .settings import CrawlSettings
+from .decoding import BodyError, content_codings, decode_stream
+from .network import (
+    AddressRefused,
+    Budget,
+    GuardedBackend,
+    env_proxied,
+    guarded_transport,
+    host_kind,
+    refusal,
+    resolve_host,
+)
+from .settings import MAX_CRAWL_DELAY, MAX_RETRY_AFTER, ROBOTS_MAX_BYTES, CrawlSettings
 from .urls import host_of, normalize_url
 
 __all__ = ["AlreadyFetched", "FetchLogEntry", "Fetched", "Fetcher"]
 
 log = logging.getLogger(__name__)
 
-# robots.txt files are a few KiB; a bigger one is a misconfigured catch-all page.
-_ROBOTS_MAX_BYTES = 512 * 1024
-# A Retry-After longer than this is not worth waiting for inside one crawl.
-_MAX_RETRY_AFTER = 60.0
-# Bytes looked at to tell an HTML page served without an HTML Content-Type: the doctype
-# or first tag comes before any text.
+# Bytes looked at to tell what a body is: magic numbers, the doctype or first tag come first.
 _SNIFF_BYTES = 1024
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # Transient transport problems; UnsupportedProtocol and the like are not retried.
@@ -40,8 +50,11 @@ _RETRYABLE = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolEr
 _HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/pdf;q=0.9,*/*;q=0.8",
     "Accept-Language": "zh-CN,zh;q=0.9",
+    "Accept-Encoding": "gzip, deflate",  # the codings decoding.py undoes
 }
-_HTML_STARTS = (b"<!doctype", b"<html", b"<head", b"<meta", b"<body", b"<div", b"<!--")
+# A body that starts as markup does: a doctype, a comment or a tag (<html>, but also a
+# bare fragment such as <ul> that a CMS serves as a list page).
+_MARKUP_START = re.compile(rb"<(?:!doctype|!--|[a-z][a-z0-9]*[\s/>])")
 
 
 @dataclass
@@ -76,14 +89,17 @@ class Fetched:
 
     @property
     def is_html(self) -> bool:
-        """Whether the final body is an HTML page (by Content-Type, else by its start)."""
+        """Whether the final body is an HTML page: the body decides over the Content-Type
+        (as for ``gkparse convert``, :func:`gkparse.read.sniff.sniff_form`): a PDF or an
+        image is not one whatever its type, and a body that starts as markup is one even
+        when served as ``image/png`` or ``application/pdf``."""
         content_type = self.final.header("content-type").lower()
+        head = self.final.body[:_SNIFF_BYTES]
+        if sniff_form(head, content_type) is not None or looks_binary(head):
+            return False
         if "html" in content_type:
             return True
-        if content_type and not content_type.startswith("text/"):
-            return False
-        head = self.final.body[:_SNIFF_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-        return head.startswith(_HTML_STARTS)
+        return bool(_MARKUP_START.match(head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()))
 
 
 class AlreadyFetched(Exception):
@@ -105,8 +121,15 @@ class Fetcher:
     """Fetches URLs one at a time, politely (see :class:`CrawlSettings` for the knobs).
 
     ``validators`` (keyed by normalised URL) are sent as If-None-Match /
-    If-Modified-Since on conditional fetches. ``clock``/``sleep`` and the httpx
-    ``transport`` are injectable for tests. Call :meth:`close` when done.
+    If-Modified-Since on conditional fetches. ``trusted_hosts`` (the start URLs' hosts)
+    may be non-public addresses. ``clock``/``sleep`` and the httpx ``transport`` are
+    injectable for tests. Call :meth:`close` when done.
+
+    Addresses are checked on every hop when the host is an IP literal or a ``localhost``
+    name, and at connect time for host names (the address resolved is the one connected
+    to). A given ``transport`` connects as it likes, so only the per-hop check applies;
+    behind an HTTP proxy from the environment the proxy connects, so host names are
+    resolved and checked per hop instead (best effort: the proxy may resolve otherwise).
     """
 
     def __init__(
@@ -114,15 +137,24 @@ class Fetcher:
         settings: CrawlSettings,
         *,
         validators: Mapping[str, Validators] | None = None,
+        trusted_hosts: Iterable[str] = (),
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.settings = settings
         self.validators = validators or {}
+        self.trusted = {h.lower() for h in trusted_hosts}
         self.clock = clock
         self.sleep = sleep
         self.agent = settings.agent
+        self.budget = Budget()
+        # Through a proxy (httpx honours the environment's only without a transport of
+        # ours) the connection goes to the proxy: host names are checked per hop instead.
+        self._resolve_per_hop = transport is None and env_proxied()
+        if transport is None and not self._resolve_per_hop:
+            backend = GuardedBackend(self.budget, trusted=self.trusted, allow_private=settings.allow_private)
+            transport = guarded_transport(backend)
         self.client = httpx.Client(
             timeout=httpx.Timeout(settings.timeout),
             follow_redirects=False,  # followed by hand: cap, robots check and a record per hop
@@ -130,6 +162,7 @@ class Fetcher:
             transport=transport,
         )
         self.log: list[FetchLogEntry] = []
+        self.notes: list[str] = []  # limits applied that the user should know of
         self.fetched: set[str] = set()  # every URL a page response came from
         self._last_request: dict[str, float] = {}
         self._robots: dict[str, tuple[urllib.robotparser.RobotFileParser, str]] = {}
@@ -145,7 +178,7 @@ class Fetcher:
             return
         crawl_delay = 0.0
         if host in self._robots:
-            crawl_delay = float(self._robots[host][0].crawl_delay(self.agent) or 0.0)
+            crawl_delay = min(float(self._robots[host][0].crawl_delay(self.agent) or 0.0), MAX_CRAWL_DELAY)
         wait = last + max(self.settings.delay, crawl_delay) - self.clock()
         if wait > 0:
             self.sleep(wait)
@@ -158,13 +191,15 @@ class Fetcher:
         why = ""
         rules: list[str] = []  # none: everything allowed
         try:
-            hops = self._follow(host + "/robots.txt", max_bytes=_ROBOTS_MAX_BYTES)
+            hops = self._follow(host + "/robots.txt", max_bytes=ROBOTS_MAX_BYTES)
             status = hops[-1].status
             if 200 <= status < 300:
                 rules = hops[-1].body.decode("utf-8", errors="replace").splitlines()
             elif status in (401, 403) or status >= 500 or status in _REDIRECT_STATUSES:
                 # A guarded or broken robots.txt: keep out, as urllib.robotparser does.
                 why = f"robots.txt unavailable (HTTP {status})"
+        except AddressRefused:
+            raise  # the host itself is refused: say so, not "robots.txt unavailable"
         except FetchError as exc:
             # Like the big crawlers: an unreachable robots.txt means "keep out for now".
             why = f"robots.txt unavailable ({exc.reason})"
@@ -172,6 +207,11 @@ class Fetcher:
             rules = ["User-agent: *", "Disallow: /"]
         parser.parse(rules)  # also stamps the parser, without which can_fetch() says no
         self._robots[host] = (parser, why)
+        delay = parser.crawl_delay(self.agent)
+        if delay is not None and float(delay) > MAX_CRAWL_DELAY:
+            note = f"{host}: robots.txt Crawl-delay {float(delay):g} s capped at {MAX_CRAWL_DELAY:g} s"
+            log.warning("%s", note)
+            self.notes.append(note)
         return parser, why
 
     def _check_robots(self, url: str, requested: str) -> None:
@@ -182,32 +222,69 @@ class Fetcher:
                 reason = f"redirected to {url}: {reason}"
             raise FetchError(reason, source=requested)
 
+    def _check_address(self, url: str) -> None:
+        """Refuse a URL whose host is a non-public address, unless it is a start host or
+        ``allow_private`` is set (raises :class:`AddressRefused`)."""
+        host = (urlsplit(url).hostname or "").rstrip(".")
+        if self.settings.allow_private or host in self.trusted:
+            return
+        kind = host_kind(host)
+        if kind is not None:
+            raise AddressRefused(host, kind)
+        if self._resolve_per_hop:
+            try:
+                addresses = resolve_host(host, 0)
+            except OSError:
+                return  # the proxy may know the name
+            _, refused = refusal(host, addresses)
+            if refused is not None:
+                raise refused
+
     # -- HTTP -----------------------------------------------------------------------
 
+    def _too_slow(self, url: str, status: int | None = None) -> FetchError:
+        return FetchError(
+            f"too slow: no complete response within max_time={self.budget.seconds:g} s", source=url, status=status
+        )
+
     def _request_once(self, url: str, headers: dict[str, str], max_bytes: int) -> Exchange:
-        with self.client.stream("GET", url, headers=headers) as response:
-            length = response.headers.get("content-length", "")
-            if length.isdigit() and int(length) > max_bytes:
-                raise FetchError(
-                    f"response too large ({length} bytes > {max_bytes})", source=url, status=response.status_code
+        """One GET within the time budget, its body decoded within ``max_bytes``."""
+        self.budget.start(self.settings.max_time)
+        try:
+            with self.client.stream("GET", url, headers=headers) as response:
+                status = response.status_code
+                length = response.headers.get("content-length", "")
+                if length.isdigit() and int(length) > max_bytes:
+                    raise FetchError(f"response too large ({length} bytes > {max_bytes})", source=url, status=status)
+                body = bytearray()
+                try:
+                    if response.is_stream_consumed:
+                        # Read (and decoded) by the transport already: a test's MockTransport.
+                        codings, raw = [], iter([response.content])
+                    else:
+                        codings, raw = content_codings(response.headers.get_list("content-encoding")), response.iter_raw()
+                    for chunk in decode_stream(raw, codings, max_bytes):
+                        body += chunk
+                        if self.budget.over():  # a transport not of ours: checked per chunk
+                            raise self._too_slow(url, status)
+                except BodyError as exc:
+                    raise FetchError(exc.reason, source=url, status=status) from None
+                return Exchange(
+                    url=url,
+                    request_headers=_raw_headers(response.request.headers.raw),
+                    status=status,
+                    reason=response.reason_phrase,
+                    http_version=response.http_version,
+                    headers=_raw_headers(response.headers.raw),
+                    body=bytes(body),
+                    date=datetime.now(timezone.utc),
                 )
-            body = bytearray()
-            for chunk in response.iter_bytes():
-                body += chunk
-                if len(body) > max_bytes:
-                    raise FetchError(
-                        f"response too large (more than {max_bytes} bytes)", source=url, status=response.status_code
-                    )
-            return Exchange(
-                url=url,
-                request_headers=_raw_headers(response.request.headers.raw),
-                status=response.status_code,
-                reason=response.reason_phrase,
-                http_version=response.http_version,
-                headers=_raw_headers(response.headers.raw),
-                body=bytes(body),
-                date=datetime.now(timezone.utc),
-            )
+        except httpx.TimeoutException:
+            if self.budget.spent or self.budget.over():
+                raise self._too_slow(url) from None
+            raise
+        finally:
+            self.budget.stop()
 
     def _request(self, url: str, headers: dict[str, str], max_bytes: int) -> Exchange:
         """One URL, retried with exponential backoff on transport errors and 5xx."""
@@ -240,7 +317,7 @@ class Fetcher:
                     return exchange
                 retry_after = exchange.header("retry-after")
                 if retry_after.isdigit():
-                    pause = max(pause, min(float(retry_after), _MAX_RETRY_AFTER))
+                    pause = max(pause, min(float(retry_after), MAX_RETRY_AFTER))
             finally:
                 self._last_request[host] = self.clock()
             log.info("retrying %s in %.1f s (%s)", url, pause, entry.error or entry.status)
@@ -264,10 +341,14 @@ class Fetcher:
         hops: list[Exchange] = []
         current = url
         while True:
-            if robots:
-                self._check_robots(current, url)
-            headers = self._conditional_headers(current) if conditional else {}
-            exchange = self._request(current, headers, max_bytes or self.settings.max_bytes)
+            try:
+                self._check_address(current)
+                if robots:
+                    self._check_robots(current, url)
+                headers = self._conditional_headers(current) if conditional else {}
+                exchange = self._request(current, headers, max_bytes or self.settings.max_bytes)
+            except AddressRefused as exc:
+                raise exc.at(url, redirected_to=None if current == url else current) from None
             hops.append(exchange)
             location = exchange.header("location")
             if exchange.status not in _REDIRECT_STATUSES or not location:

@@ -276,6 +276,7 @@ def page_attachments(page: Page) -> list[str]:
         return []
     base = _base_url(page.tree, page.url)
     out: list[str] = []
+    taken: set[str] = {page.url}  # a set: a page of thousands of links stays linear
     for body in _body_elements(page):
         candidates = [(a.get("href"), a.text_content()) for a in body.iter("a")]
         candidates += [(el.get("src"), "") for el in body.iter("iframe", "embed")]
@@ -289,7 +290,8 @@ def page_attachments(page: Page) -> list[str]:
             except FetchError:
                 continue
             named = text.strip().lower().endswith(ATTACHMENT_EXTENSIONS)
-            if (named or is_attachment_url(url)) and url not in out and url != page.url:
+            if (named or is_attachment_url(url)) and url not in taken:
+                taken.add(url)
                 out.append(url)
     return out
 

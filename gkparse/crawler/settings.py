@@ -22,11 +22,18 @@ from ..errors import CrawlError
 __all__ = [
     "DEFAULT_BACKOFF",
     "DEFAULT_DELAY",
+    "DEFAULT_MAX_ATTACHMENTS",
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_PAGES",
     "DEFAULT_MAX_REDIRECTS",
+    "DEFAULT_MAX_REPORTS",
+    "DEFAULT_MAX_TIME",
     "DEFAULT_RETRIES",
     "DEFAULT_TIMEOUT",
+    "MAX_CONTENT_CODINGS",
+    "MAX_CRAWL_DELAY",
+    "MAX_RETRY_AFTER",
+    "ROBOTS_MAX_BYTES",
     "CrawlSettings",
     "default_user_agent",
 ]
@@ -51,6 +58,31 @@ DEFAULT_MAX_REDIRECTS = 5
 #: reports began in 2008, so 20 pages reach the oldest even among look-alikes, while a
 #: runaway pager (a whole news section mistaken for a column) stops early.
 DEFAULT_MAX_PAGES = 20
+#: Seconds one response may take in all (connect, headers and body): 20 MiB at 70 KiB/s,
+#: so a slow but working server still delivers, while one dripping a byte a second
+#: cannot hold the (sequential) crawl for more than five minutes a URL.
+DEFAULT_MAX_TIME = 300.0
+#: Report links taken per report column (all its list pages): a real column lists
+#: 10-20 reports a year, so 500 is decades of them; more is a whole news section or
+#: a hostile page, and each link would cost a request.
+DEFAULT_MAX_REPORTS = 500
+#: Attachments fetched per report: a report links its PDF and a few tables; dozens of
+#: files are a download library the body happens to link.
+DEFAULT_MAX_ATTACHMENTS = 50
+
+# Fixed limits (not options): each bounds what one hostile or broken server can cost.
+
+#: Longest robots.txt Crawl-delay honoured, in seconds (like Retry-After): a delay of a
+#: day would stall the whole crawl; longer ones are capped and noted in the result.
+MAX_CRAWL_DELAY = 60.0
+#: Longest Retry-After honoured between retries, in seconds: longer is not worth waiting
+#: for inside one crawl.
+MAX_RETRY_AFTER = 60.0
+#: Largest robots.txt read: real ones are a few KiB; a bigger one is a catch-all page.
+ROBOTS_MAX_BYTES = 512 * 1024
+#: Content-Encodings stacked on one response (``gzip, gzip``): servers apply one, a
+#: misconfigured proxy two; more only multiplies a decompression bomb's work.
+MAX_CONTENT_CODINGS = 2
 
 
 def _version() -> str:
@@ -90,6 +122,10 @@ class CrawlSettings:
     backoff: float = DEFAULT_BACKOFF
     max_bytes: int = DEFAULT_MAX_BYTES
     max_redirects: int = DEFAULT_MAX_REDIRECTS
+    max_time: float = DEFAULT_MAX_TIME
+    max_reports: int = DEFAULT_MAX_REPORTS
+    max_attachments: int = DEFAULT_MAX_ATTACHMENTS
+    allow_private: bool = False
     attachments: bool = True
     keep_list_pages: bool = False
     user_agent: str | None = None
@@ -98,10 +134,13 @@ class CrawlSettings:
         for name, low in (
             ("max_pages", 1), ("delay", 0), ("timeout", 0), ("retries", 0),
             ("backoff", 0), ("max_bytes", 1), ("max_redirects", 0),
+            ("max_reports", 0), ("max_attachments", 0),
         ):
             value = getattr(self, name)
             if value < low:
                 raise CrawlError(f"{name} must be at least {low}, got {value}")
+        if not self.max_time > 0:
+            raise CrawlError(f"max_time must be more than 0, got {self.max_time}")
 
     @property
     def agent(self) -> str:

@@ -42,12 +42,16 @@ from .links import (
     page_attachments,
     parse_page,
 )
+from .network import host_names
 from .settings import (
     DEFAULT_BACKOFF,
     DEFAULT_DELAY,
+    DEFAULT_MAX_ATTACHMENTS,
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_PAGES,
     DEFAULT_MAX_REDIRECTS,
+    DEFAULT_MAX_REPORTS,
+    DEFAULT_MAX_TIME,
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
     CrawlSettings,
@@ -71,8 +75,9 @@ class Failure:
 
 @dataclass
 class Skipped:
-    """A link deliberately not fetched: a look-alike, older than ``since``, or a list page
-    beyond ``max_pages``. ``text`` is the link text."""
+    """A link deliberately not fetched: a look-alike, older than ``since``, a list page
+    beyond ``max_pages``, a report beyond ``max_reports`` or an attachment beyond
+    ``max_attachments``. ``text`` is the link text."""
 
     url: str
     reason: str
@@ -91,6 +96,8 @@ class CrawlResult:
     skipped: list[Skipped] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     log: list[FetchLogEntry] = field(default_factory=list)
+    #: Limits applied that change what the crawl did (a robots.txt Crawl-delay capped …).
+    notes: list[str] = field(default_factory=list)
     records: int = 0
 
     @property
@@ -241,6 +248,9 @@ class _Crawler:
                 if since is not None and year is not None and year < since:
                     self.result.skipped.append(Skipped(url, f"{year} is before since={since}", text))
                     continue
+                if len(reports) >= self.settings.max_reports:
+                    self.result.skipped.append(Skipped(url, f"beyond max_reports={self.settings.max_reports}", text))
+                    continue
                 reports[url] = text
         if not found_any:
             self._fail(first.url, FetchError("no annual-report links found on this list page"))
@@ -260,10 +270,15 @@ class _Crawler:
             return
         if not self.settings.attachments or page is None:
             return
+        taken = 0
         for link in page_attachments(page):
             if link in self.seen or link in self.fetcher.fetched:
                 continue
             self.seen.add(link)
+            if taken >= self.settings.max_attachments:
+                self.result.skipped.append(Skipped(link, f"beyond max_attachments={self.settings.max_attachments}"))
+                continue
+            taken += 1
             got = self._fetch(link, conditional=True)
             if got is not None:
                 self._archive(got, self.result.attachments)
@@ -300,6 +315,10 @@ def crawl(
     backoff: float = DEFAULT_BACKOFF,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_redirects: int = DEFAULT_MAX_REDIRECTS,
+    max_time: float = DEFAULT_MAX_TIME,
+    max_reports: int = DEFAULT_MAX_REPORTS,
+    max_attachments: int = DEFAULT_MAX_ATTACHMENTS,
+    allow_private: bool = False,
     previous: str | PathLike[str] | Sequence[str | PathLike[str]] | None = None,
     attachments: bool = True,
     keep_list_pages: bool = False,
@@ -319,9 +338,19 @@ def crawl(
 
     Politeness: robots.txt is obeyed (fetched once per host; 4xx = allow all; 401/403,
     5xx or unreachable = disallow), requests to one host are spaced by ``delay`` seconds
-    (or the robots.txt Crawl-delay, if longer), timeouts / transport errors / 5xx are
-    retried ``retries`` times after ``backoff * 2**n`` seconds, 4xx are not retried,
-    responses over ``max_bytes`` and chains over ``max_redirects`` fail.
+    (or the robots.txt Crawl-delay, if longer, up to
+    :data:`~gkparse.crawler.settings.MAX_CRAWL_DELAY`; a cap applied is listed in
+    :attr:`CrawlResult.notes`), timeouts / transport errors / 5xx are retried
+    ``retries`` times after ``backoff * 2**n`` seconds, 4xx are not retried.
+
+    Limits: a response over ``max_bytes`` (after undoing its Content-Encoding, checked as
+    it streams), taking more than ``max_time`` seconds in all, or ending a chain of more
+    than ``max_redirects`` redirects fails; at most ``max_reports`` report links are
+    taken per column and ``max_attachments`` attachments per report, the rest listed in
+    :attr:`CrawlResult.skipped`. Hosts that are or resolve to loopback, private,
+    link-local, shared (CGNAT) or reserved addresses are refused (a failure, never
+    archived), on every redirect hop and at connect time, except the hosts of the start
+    URLs and unless ``allow_private``.
 
     ``previous`` names older WARC(s): their ETag / Last-Modified are sent as
     If-None-Match / If-Modified-Since; a 304, or a body identical to the old one, counts
@@ -337,9 +366,12 @@ def crawl(
         raise CrawlError("no URLs to crawl")
     settings = CrawlSettings(
         max_pages=max_pages, since=since, delay=delay, timeout=timeout, retries=retries,
-        backoff=backoff, max_bytes=max_bytes, max_redirects=max_redirects,
+        backoff=backoff, max_bytes=max_bytes, max_redirects=max_redirects, max_time=max_time,
+        max_reports=max_reports, max_attachments=max_attachments, allow_private=allow_private,
         attachments=attachments, keep_list_pages=keep_list_pages, user_agent=user_agent,
     )
+    # The hosts the user named may be local (a test site, an intranet mirror).
+    trusted = {name for url in urls for name in host_names(url.strip())}
     if previous is None:
         previous_paths: list[str | PathLike[str]] = []
     elif isinstance(previous, (str, PathLike)):
@@ -357,9 +389,11 @@ def crawl(
         except OSError as exc:
             raise CrawlError(f"cannot write WARC ({exc})", source=str(path)) from None
         fetcher = stack.enter_context(
-            contextlib.closing(Fetcher(settings, validators=validators, clock=clock, sleep=sleep, transport=transport))
+            contextlib.closing(Fetcher(settings, validators=validators, trusted_hosts=trusted, clock=clock, sleep=sleep,
+                                       transport=transport))
         )
         result.log = fetcher.log
+        result.notes = fetcher.notes
         writer = WARCWriter(fh, gzip=not path.name.endswith(".warc"))
         writer.write_record(
             writer.create_warcinfo_record(

@@ -4,6 +4,7 @@ politeness, robustness, re-crawls and the ``gkparse crawl`` command."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import inspect
 import itertools
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from gkparse.cli import crawl as cli_crawl_module
 from gkparse.cli.crawl import crawl_command
 from gkparse.cli.main import main
 from gkparse.crawler import (
@@ -410,3 +412,27 @@ def test_previous_warc_keys_are_normalised(site: Site, tmp_path: Path) -> None:
     result, _ = fast_crawl(site, [REPORT_2023], tmp_path / "new.warc.gz", previous=old)
     assert result.unchanged == [site.url(REPORT_2023)]
     assert [r.headers.get("If-None-Match") for r in site.requests if r.path == REPORT_2023] == [etag]
+
+
+# --------------------------------------------------------------------------- limits (issue 14)
+
+
+def test_cli_prints_the_limits_applied(site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site.overrides["/robots.txt"] = (200, b"User-agent: *\nCrawl-delay: 100000\n")
+    monkeypatch.setattr(cli_crawl_module, "crawl", functools.partial(crawl, sleep=lambda seconds: None))
+    result = CliRunner().invoke(main, ["crawl", site.url(REPORT_2023), "--warc", str(tmp_path / "o.warc.gz"),
+                                       "--delay", "0", "--max-attachments", "0"])
+    assert result.exit_code == 0, result.output
+    assert f"note: {site.base}: robots.txt Crawl-delay 100000 s capped at 60 s" in result.stderr
+    assert "1 report, 0 attachments, 1 skipped (1 beyond max_attachments)" in result.stderr
+    assert site.count(PDF_2023) == 0
+
+
+def test_a_start_host_is_trusted_by_name(site: Site, tmp_path: Path) -> None:
+    # "localhost" named as the start host may be loopback: it is resolved, connected to
+    # by address (::1 refused, then 127.0.0.1) and crawled with its attachment.
+    localhost = site.base.replace("127.0.0.1", "localhost")
+    result = crawl([localhost + REPORT_2023], tmp_path / "out.warc.gz", delay=0, sleep=lambda seconds: None)
+    assert result.failures == []
+    assert result.reports == [localhost + REPORT_2023]
+    assert result.attachments == [localhost + PDF_2023]

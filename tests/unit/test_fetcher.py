@@ -4,15 +4,21 @@ tests/system/test_crawl.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gzip
+import ipaddress
+import time
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 import pytest
 
+from gkparse.crawler.decoding import INFLATE_STEP, BodyError, content_codings, decode_stream
 from gkparse.crawler.fetcher import AlreadyFetched, Fetcher
-from gkparse.crawler.settings import CrawlSettings, default_user_agent
+from gkparse.crawler.network import Budget, address_kind, host_kind, host_names, refusal
+from gkparse.crawler.settings import MAX_CRAWL_DELAY, CrawlSettings, default_user_agent
 from gkparse.errors import CrawlError, FetchError
 from gkparse.warc import Validators
 from tests.support.site import FakeClock
@@ -49,13 +55,13 @@ def _clock() -> FakeClock:
 
 
 def make_fetcher(server: Server, clock: FakeClock | None = None, validators: dict[str, Validators] | None = None,
-                 **settings: Any) -> Fetcher:
+                 trusted_hosts: tuple[str, ...] = (), **settings: Any) -> Fetcher:
     clock = clock or _clock()
     options: dict[str, Any] = {"delay": 0.0, "backoff": 1.0}
     options.update(settings)
     return Fetcher(
-        CrawlSettings(**options),
-        validators=validators, clock=clock.clock, sleep=clock.sleep, transport=httpx.MockTransport(server),
+        CrawlSettings(**options), validators=validators, trusted_hosts=trusted_hosts,
+        clock=clock.clock, sleep=clock.sleep, transport=httpx.MockTransport(server),
     )
 
 
@@ -75,6 +81,11 @@ def test_settings_defaults_and_checks() -> None:
         CrawlSettings(max_bytes=0)
     with pytest.raises(CrawlError, match="retries"):
         CrawlSettings(retries=-1)
+    with pytest.raises(CrawlError, match="max_time must be more than 0, got 0"):
+        CrawlSettings(max_time=0)
+    assert (settings.max_time, settings.max_reports, settings.max_attachments, settings.allow_private) == (
+        300.0, 500, 50, False
+    )
 
 
 # --------------------------------------------------------------------------- robots.txt
@@ -262,10 +273,167 @@ def test_a_304_without_asking_is_a_failure() -> None:
         ("", b"\xef\xbb\xbf  <!DOCTYPE html><html>", True),
         ("text/plain", b"<html><body>", True),
         ("text/plain", b"just text", False),
-        ("application/pdf", b"<html>", False),
+        # The body decides over the Content-Type (case 32).
+        ("application/pdf", b"<html>", True),
+        ("image/png", b"<ul><li><a href='t1.htm'>", True),
+        ("text/html", b"%PDF-1.4 ...", False),
+        ("image/png", b"\x89PNG\r\n\x1a\n\x00\x00", False),
+        ("text/html", b"\x00\x01\x02<html>", False),
     ],
 )
 def test_is_html(content_type: str, body: bytes, html: bool) -> None:
     headers = {"Content-Type": content_type} if content_type else {}
     server = Server(routes={"/a": always(200, body, headers)})
     assert make_fetcher(server).fetch(HOST + "/a").is_html is html
+
+
+# --------------------------------------------------------------------------- limits (issue 14)
+
+
+def test_crawl_delay_is_capped_and_noted() -> None:
+    clock = _clock()
+    server = Server(routes={"/robots.txt": always(200, b"User-agent: *\nCrawl-delay: 86400\n")})
+    fetcher = make_fetcher(server, clock, delay=2.0)
+    fetcher.fetch(HOST + "/a.htm")
+    fetcher.fetch(HOST + "/b.htm")
+    assert clock.sleeps == [MAX_CRAWL_DELAY, MAX_CRAWL_DELAY]
+    assert fetcher.notes == [f"{HOST}: robots.txt Crawl-delay 86400 s capped at 60 s"]
+
+
+def gzipped(data: bytes, times: int = 1) -> bytes:
+    for _ in range(times):
+        data = gzip.compress(data)
+    return data
+
+
+def zeros_gzipped(mib: int) -> bytes:
+    """``mib`` MiB of zeros gzipped twice, compressed a MiB at a time."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    once = b"".join(compressor.compress(bytes(1024 * 1024)) for _ in range(mib)) + compressor.flush()
+    return gzip.compress(once)
+
+
+def encoded(body: bytes, coding: str) -> Route:
+    """A streamed response (so the fetcher reads it raw) with a Content-Encoding."""
+    return lambda request: httpx.Response(200, content=iter([body[:7], body[7:]]),
+                                          headers={"Content-Encoding": coding, "Content-Type": "text/html"})
+
+
+def test_content_encodings_are_decoded_while_streaming_within_the_cap() -> None:
+    page = b"<html>" + b"report " * 500 + b"</html>"
+    server = Server(routes={
+        "/gzip": encoded(gzipped(page), "gzip"),
+        "/twice": encoded(gzipped(page, 2), "gzip, gzip"),
+        "/deflate": encoded(zlib.compress(page), "deflate"),
+        "/raw-deflate": encoded(zlib.compress(page, wbits=-15)[:], "deflate"),
+        "/members": encoded(gzipped(page[:100]) + gzipped(page[100:]), "gzip"),
+        "/bomb": encoded(zeros_gzipped(8), "gzip, gzip"),
+        "/thrice": encoded(gzipped(page, 3), "gzip, gzip, gzip"),
+        "/broken": encoded(b"not gzip at all", "gzip"),
+    })
+    fetcher = make_fetcher(server, max_bytes=len(page))
+    for path in ("/gzip", "/twice", "/deflate", "/raw-deflate", "/members"):
+        assert fetcher.fetch(HOST + path).final.body == page, path
+    with pytest.raises(FetchError, match=rf"more than {len(page)} bytes once decoded from gzip, gzip"):
+        fetcher.fetch(HOST + "/bomb")
+    with pytest.raises(FetchError, match=r"3 stacked Content-Encodings \(at most 2 are decoded\)"):
+        fetcher.fetch(HOST + "/thrice")
+    with pytest.raises(FetchError, match="cannot decode Content-Encoding gzip"):
+        fetcher.fetch(HOST + "/broken")
+    # The codings asked for are the ones decoded.
+    assert {r.headers["Accept-Encoding"] for r in server.requests} == {"gzip, deflate"}
+
+
+def test_decode_stream_never_holds_more_than_a_step_past_the_cap() -> None:
+    bomb = zeros_gzipped(64)  # about 600 bytes
+    limit = 1024 * 1024
+    sizes: list[int] = []
+    with pytest.raises(BodyError, match="more than 1048576 bytes once decoded"):
+        for chunk in decode_stream([bomb], ["gzip", "gzip"], limit):
+            sizes.append(len(chunk))
+    assert max(sizes) <= INFLATE_STEP
+    assert sum(sizes) <= limit
+    assert content_codings(["gzip", "identity, deflate"]) == ["gzip", "deflate"]
+    with pytest.raises(BodyError, match="unsupported Content-Encoding: compress"):
+        content_codings(["compress"])
+
+
+def slow_stream(chunks: int, pause: float) -> Iterator[bytes]:
+    for _ in range(chunks):
+        time.sleep(pause)
+        yield b"x"
+
+
+def test_time_budget_ends_a_dripping_response_without_retry() -> None:
+    server = Server(routes={"/drip": lambda request: httpx.Response(200, content=slow_stream(1000, 0.01))})
+    fetcher = make_fetcher(server, max_time=0.05, retries=3)
+    with pytest.raises(FetchError, match=r"too slow: no complete response within max_time=0.05 s") as caught:
+        fetcher.fetch(HOST + "/drip")
+    assert caught.value.status == 200
+    assert server.paths().count("/drip") == 1
+
+
+def test_budget_clamps_timeouts_to_what_is_left() -> None:
+    budget = Budget()
+    assert budget.clamp(5.0) == (5.0, False)  # no response under way
+    budget.start(1.0)
+    limit, cut = budget.clamp(5.0)
+    assert cut and limit is not None and 0 < limit <= 1.0
+    assert budget.clamp(0.5) == (0.5, False)
+    budget.start(0.0)
+    with pytest.raises(Exception, match="time budget of 0 s spent"):
+        budget.clamp(5.0)
+    assert budget.spent and budget.over()
+
+
+@pytest.mark.parametrize(
+    ("address", "kind"),
+    [
+        ("127.0.0.1", "loopback"), ("127.255.0.9", "loopback"), ("::1", "loopback"),
+        ("10.0.0.1", "private"), ("172.16.5.4", "private"), ("192.168.1.1", "private"),
+        ("169.254.169.254", "link-local"), ("fe80::1", "link-local"),
+        ("100.64.0.1", "shared (CGNAT)"), ("100.127.255.254", "shared (CGNAT)"),
+        ("fd12:3456::1", "unique-local"), ("0.0.0.0", "unspecified"), ("::", "unspecified"),
+        ("224.0.0.1", "multicast"), ("240.0.0.1", "reserved"), ("192.0.2.1", "reserved"),
+        ("::ffff:10.0.0.1", "private"),
+        ("8.8.8.8", None), ("223.5.5.5", None), ("100.128.0.1", None), ("2400:3200::1", None),
+    ],
+)
+def test_address_kinds(address: str, kind: str | None) -> None:
+    assert address_kind(ipaddress.ip_address(address)) == kind
+
+
+def test_host_kinds_and_refusal() -> None:
+    assert host_kind("LOCALHOST.") == host_kind("a.localhost") == host_kind("2130706433") == "loopback"
+    assert host_kind("0251.0376.0251.0376") == "link-local"  # 169.254.169.254 in octal
+    assert host_kind("x.gov.cn") is host_kind("1.2.3.4") is None
+    assert host_names("http://WWW.Example.gov.cn:8080/a") == {"www.example.gov.cn"}
+    assert host_names("http://政府.cn/") == {"政府.cn", "xn--mxtq1m.cn"}
+    public, refused = refusal("mixed.test", ["10.0.0.1", "1.2.3.4"])
+    assert public == ["1.2.3.4"] and refused is None
+    public, refused = refusal("inside.test", ["10.0.0.1", "127.0.0.1"])
+    assert public == [] and refused is not None
+    assert refused.reason == "refused: inside.test resolves to 10.0.0.1, a private address (allow with --allow-private)"
+
+
+def test_private_addresses_are_refused_per_hop_unless_trusted_or_allowed() -> None:
+    server = Server(routes={
+        "/go": always(302, headers={"Location": "http://169.254.169.254/latest/meta-data/"}),
+        "/local": always(302, headers={"Location": "http://localhost:8000/admin"}),
+    })
+    fetcher = make_fetcher(server)
+    with pytest.raises(FetchError, match=r"^http://x.gov.cn/go: redirected to http://169.254.169.254/latest/meta-data/: "
+                                         r"refused: 169.254.169.254 is a link-local address"):
+        fetcher.fetch(HOST + "/go")
+    with pytest.raises(FetchError, match="redirected to http://localhost:8000/admin: refused: localhost is a loopback"):
+        fetcher.fetch(HOST + "/local")
+    with pytest.raises(FetchError, match=r"^http://10.1.2.3/a.htm: refused: 10.1.2.3 is a private address"):
+        fetcher.fetch("http://10.1.2.3/a.htm")
+    # Nothing was asked of a refused host, robots.txt included; no request is logged for it.
+    assert {r.url.host for r in server.requests} == {"x.gov.cn"}
+    assert all("10.1.2.3" not in entry.url for entry in fetcher.log)
+
+    trusted = make_fetcher(server, trusted_hosts=("10.1.2.3",))
+    assert trusted.fetch("http://10.1.2.3/a.htm").final.status == 200
+    allowed = make_fetcher(server, allow_private=True)
+    assert allowed.fetch(HOST + "/go").url == "http://169.254.169.254/latest/meta-data/"

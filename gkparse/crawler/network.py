@@ -1,0 +1,319 @@
+"""The network layer under the :class:`~gkparse.crawler.fetcher.Fetcher`: which addresses a
+crawl may reach, and the time budget of one response.
+
+Addresses: a crawled page or redirect must not make the crawler fetch loopback, private,
+link-local, shared (CGNAT) or reserved addresses (a cloud instance's metadata service at
+169.254.169.254, an intranet), which would end up in a WARC that is then shared. The
+fetcher checks every hop's host when it is an IP literal or a ``localhost`` name
+(:func:`host_kind`); :class:`GuardedBackend` checks the address a host name *resolves to*
+when the connection is opened, and connects to that very address, so a name that
+resolves to a public address once and to a private one later (DNS rebinding) is refused
+too. The hosts of the start URLs the user named are exempt (a local test site still
+crawls), and so is everything with ``allow_private``.
+
+Time: :class:`Budget` is the deadline of the response being read; the backend's streams
+clamp every connect, read and write to what is left of it, so a server dripping one byte
+a second (each byte resetting a per-read timeout) still cannot hold the crawl.
+
+>>> host_kind("169.254.169.254"), host_kind("100.64.0.1"), host_kind("localhost"), host_kind("[::1]")
+('link-local', 'shared (CGNAT)', 'loopback', 'loopback')
+>>> host_kind("0x7f.1"), host_kind("example.gov.cn"), host_kind("8.8.8.8")
+('loopback', None, None)
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import socket
+import ssl
+import time
+import urllib.request
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpcore
+import httpx
+
+from ..errors import FetchError
+
+__all__ = [
+    "AddressRefused",
+    "Budget",
+    "GuardedBackend",
+    "address_kind",
+    "env_proxied",
+    "guarded_transport",
+    "host_kind",
+    "host_names",
+    "resolve_host",
+]
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+_CGNAT = ipaddress.ip_network("100.64.0.0/10")
+_RFC1918 = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+_UNIQUE_LOCAL = ipaddress.ip_network("fc00::/7")
+# Numeric host spellings that inet_aton (and so getaddrinfo) reads as IPv4: 2130706433,
+# 0x7f.1, 127.1, 0177.0.0.1.
+_LEGACY_IPV4 = re.compile(r"(?i)(?:0x[0-9a-f]*|[0-9]+)(?:\.(?:0x[0-9a-f]*|[0-9]+)){0,3}")
+# What to tell the user about a refusal.
+_HINT = "(allow with --allow-private)"
+
+
+def address_kind(ip: IPAddress) -> str | None:
+    """The kind of a non-public address (``loopback``, ``private`` …), None for a public one.
+
+    >>> address_kind(ipaddress.ip_address("10.1.2.3")), address_kind(ipaddress.ip_address("::ffff:127.0.0.1"))
+    ('private', 'loopback')
+    >>> address_kind(ipaddress.ip_address("fd00::1")), address_kind(ipaddress.ip_address("223.5.5.5"))
+    ('unique-local', None)
+    """
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if ip.is_unspecified:
+        return "unspecified"
+    if ip.is_loopback:
+        return "loopback"
+    if ip.is_link_local:
+        return "link-local"
+    if ip.is_multicast:
+        return "multicast"
+    if isinstance(ip, ipaddress.IPv4Address):
+        if ip in _CGNAT:
+            return "shared (CGNAT)"
+        if any(ip in net for net in _RFC1918):
+            return "private"
+    elif ip in _UNIQUE_LOCAL:
+        return "unique-local"
+    if ip.is_private or ip.is_reserved or not ip.is_global:
+        return "reserved"
+    return None
+
+
+def _literal(host: str) -> IPAddress | None:
+    """The address a host spells out, if it is an IP literal (legacy IPv4 forms included)."""
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        pass
+    if _LEGACY_IPV4.fullmatch(host):
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return None
+    return None
+
+
+def _plain(host: str) -> str:
+    return host.strip("[]").rstrip(".").lower()
+
+
+def host_kind(host: str) -> str | None:
+    """The kind of non-public address a host names by itself (an IP literal, or
+    ``localhost`` and its subdomains, loopback by RFC 6761), without resolving it."""
+    host = _plain(host)
+    if host == "localhost" or host.endswith(".localhost"):
+        return "loopback"
+    ip = _literal(host)
+    return address_kind(ip) if ip is not None else None
+
+
+def host_names(url: str) -> set[str]:
+    """The spellings of a URL's host compared with a hop's or a connection's host: as
+    written (lower case) and IDNA-encoded, as the connection sees it."""
+    names = set()
+    try:
+        names.add(_plain(urlsplit(url).hostname or ""))
+        names.add(_plain(httpx.URL(url).raw_host.decode("ascii")))
+    except (httpx.InvalidURL, ValueError):  # UnicodeError is a ValueError
+        pass
+    return names - {""}
+
+
+def resolve_host(host: str, port: int) -> list[str]:
+    """Every address ``host`` resolves to, in the resolver's order (raises OSError)."""
+    out: list[str] = []
+    for *_, sockaddr in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM):
+        address = str(sockaddr[0]).split("%", 1)[0]
+        if address not in out:
+            out.append(address)
+    return out
+
+
+def env_proxied() -> bool:
+    """Whether the environment names an HTTP proxy (which httpx then uses)."""
+    proxies = urllib.request.getproxies()
+    return any(proxies.get(scheme) for scheme in ("http", "https", "all"))
+
+
+class AddressRefused(FetchError):
+    """A URL's host is, or resolves to, a non-public address outside the start hosts.
+
+    >>> print(AddressRefused("10.0.0.1", "private").at("http://x.gov.cn/a", redirected_to="http://10.0.0.1/"))
+    http://x.gov.cn/a: redirected to http://10.0.0.1/: refused: 10.0.0.1 is a private address (allow with --allow-private)
+    """
+
+    def __init__(
+        self, host: str, kind: str, address: str | None = None, *, source: str | None = None,
+        redirected_to: str | None = None,
+    ) -> None:
+        self.host, self.kind, self.address = host, kind, address
+        if address is None or _plain(address) == _plain(host):
+            what = f"{host} is a {kind} address"
+        else:
+            what = f"{host} resolves to {address}, a {kind} address"
+        reason = f"refused: {what} {_HINT}"
+        if redirected_to is not None:
+            reason = f"redirected to {redirected_to}: {reason}"
+        super().__init__(reason, source=source or host)
+
+    def at(self, source: str, *, redirected_to: str | None = None) -> AddressRefused:
+        """The same refusal, for the URL ``source`` asked for (after a redirect to
+        ``redirected_to``, when given)."""
+        return AddressRefused(self.host, self.kind, self.address, source=source, redirected_to=redirected_to)
+
+
+def refusal(host: str, addresses: Iterable[str]) -> tuple[list[str], AddressRefused | None]:
+    """The public ones among ``addresses`` (of ``host``), and the refusal to raise when
+    there is none."""
+    public: list[str] = []
+    refused: AddressRefused | None = None
+    for address in addresses:
+        ip = _literal(address)
+        kind = address_kind(ip) if ip is not None else None
+        if kind is None:
+            public.append(address)
+        elif refused is None:
+            refused = AddressRefused(host, kind, address)
+    return public, (None if public else refused)
+
+
+class Budget:
+    """The deadline of the response being read (``time.monotonic`` seconds; the fetcher's
+    injectable clock only spaces requests, this one measures real waiting)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.deadline: float | None = None
+        self.spent = False  # an operation stopped because the deadline came
+
+    def start(self, seconds: float) -> None:
+        self.seconds, self.deadline, self.spent = seconds, time.monotonic() + seconds, False
+
+    def stop(self) -> None:
+        self.deadline = None
+
+    def over(self) -> bool:
+        """Whether the deadline has passed (and so the budget is spent)."""
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            self.spent = True
+        return self.spent
+
+    def clamp(self, timeout: float | None) -> tuple[float | None, bool]:
+        """``timeout`` cut to the time left, and whether it was cut; raises
+        :class:`httpcore.ReadTimeout` once nothing is left."""
+        if self.deadline is None:
+            return timeout, False
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            self.spent = True
+            raise httpcore.ReadTimeout(f"time budget of {self.seconds:g} s spent")
+        if timeout is None or left < timeout:
+            return left, True
+        return timeout, False
+
+
+class _BudgetStream(httpcore.NetworkStream):
+    """A connection whose every read and write ends by the budget's deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream, budget: Budget) -> None:
+        self._inner = inner
+        self._budget = budget
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        limit, cut = self._budget.clamp(timeout)
+        try:
+            return self._inner.read(max_bytes, limit)
+        except httpcore.TimeoutException:
+            self._budget.spent = self._budget.spent or cut
+            raise
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        limit, cut = self._budget.clamp(timeout)
+        try:
+            self._inner.write(buffer, limit)
+        except httpcore.TimeoutException:
+            self._budget.spent = self._budget.spent or cut
+            raise
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        limit, _ = self._budget.clamp(timeout)
+        return _BudgetStream(self._inner.start_tls(ssl_context, server_hostname, limit), self._budget)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class GuardedBackend(httpcore.SyncBackend):
+    """httpcore's socket backend, checking the address each connection goes to.
+
+    Every host is resolved here and connected to by address, so the address checked is
+    the address used. A host in ``trusted`` (the start hosts), or any host with
+    ``allow_private``, may have any address; any other host is connected to at its public
+    addresses only, and when it has none, :class:`AddressRefused` is raised.
+    """
+
+    def __init__(self, budget: Budget, *, trusted: Iterable[str] = (), allow_private: bool = False) -> None:
+        self.budget = budget
+        self.trusted = {_plain(h) for h in trusted}
+        self.allow_private = allow_private
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        options = list(socket_options or [])
+        try:
+            addresses = resolve_host(host, port)
+        except OSError as exc:
+            raise httpcore.ConnectError(str(exc)) from exc
+        if not (self.allow_private or _plain(host) in self.trusted):
+            addresses, refused = refusal(host, addresses)
+            if refused is not None:
+                raise refused
+        error: Exception = httpcore.ConnectError(f"{host} resolves to no address")
+        for address in addresses:
+            limit, _ = self.budget.clamp(timeout)
+            try:
+                stream = super().connect_tcp(address, port, limit, local_address, options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                error = exc
+                continue
+            return _BudgetStream(stream, self.budget)
+        raise error
+
+
+def guarded_transport(backend: GuardedBackend) -> httpx.HTTPTransport:
+    """An httpx transport like the default one, connecting through ``backend``."""
+    transport = httpx.HTTPTransport()
+    transport._pool.close()
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)  # httpx.Client's defaults
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=httpx.create_ssl_context(),
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=backend,
+    )
+    return transport
