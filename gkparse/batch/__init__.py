@@ -1,13 +1,26 @@
 """Batch conversion of files, folders and WARC archives to JSON Lines and tidy tables.
 
 :mod:`.sources` (inputs → jobs), :mod:`.run` (job → result; executors), :mod:`.pipeline`
-(the whole batch, resume). The output formats live in :mod:`gkparse.export.writers`.
+(the whole batch, resume, the output locks). The output formats live in
+:mod:`gkparse.export.writers`. Each input runs in a worker process with a time budget
+(:data:`INPUT_TIMEOUT`) and a memory limit (:data:`WORKER_MEMORY_LIMIT`).
 """
 
 from __future__ import annotations
 
 from .pipeline import Stats, convert, read_resume
-from .run import ErrorInfo, ErrorRecord, Executor, ProcessExecutor, Result, SerialExecutor, process_job
+from .run import (
+    INPUT_TIMEOUT,
+    RETRIED_ON_RESUME,
+    WORKER_MEMORY_LIMIT,
+    ErrorInfo,
+    ErrorRecord,
+    Executor,
+    ProcessExecutor,
+    Result,
+    SerialExecutor,
+    process_job,
+)
 from .sources import (
     ARCHIVE_SUFFIXES,
     DOCUMENT_SUFFIXES,
@@ -42,4 +55,7 @@ __all__ = [
     "Executor",
     "SerialExecutor",
     "ProcessExecutor",
+    "INPUT_TIMEOUT",
+    "WORKER_MEMORY_LIMIT",
+    "RETRIED_ON_RESUME",
 ]

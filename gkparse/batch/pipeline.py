@@ -8,6 +8,11 @@ result, in input order, to the writer of the output format
 
     {"error": {"type": "NotAReportError", "reason": "..."}, "source": "...", "report_id": "<sha256>"}
 
+and so does an input whose worker dies or runs out of time (:mod:`.run`). OUT and the
+issues CSV are locked for the whole run (:class:`~gkparse.export.writers.OutputLock`).
+``--resume`` keeps final records, retries the others and rebuilds the issues CSV from OUT:
+nothing lost, nothing twice.
+
 From Python::
 
     stats = convert(["fixtures/pingyang_amr_2020.txt"], "out.jsonl", workers=1)
@@ -20,6 +25,7 @@ import contextlib
 import json
 import os
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -30,10 +36,10 @@ from typing import IO, Optional
 
 from ..errors import GkparseError
 from ..export import issue_rows
-from ..export.writers import STDOUT, WRITERS, IssuesCsvWriter, Writer, check_writable, format_for
+from ..export.writers import STDOUT, WRITERS, IssuesCsvWriter, OutputLock, Writer, check_writable, format_for
 from ..model import Report
 from .link import Linker, fingerprint
-from .run import Executor, ProcessExecutor, Result, SerialExecutor, process_job
+from .run import INPUT_TIMEOUT, RETRIED_ON_RESUME, WORKER_MEMORY_LIMIT, Executor, ProcessExecutor, Result, process_job
 from .sources import Job, expand_inputs, iter_jobs
 
 __all__ = ["Stats", "convert", "read_resume"]
@@ -48,7 +54,10 @@ class Stats:
     archive) is counted once: parsed, failed, skipped (with a named reason, counted by
     kind in ``skipped_by``: ``http-404``, ``no-report-marker``, ``image``, …) or resumed
     (already in the output). ``parsed_by`` counts the parsed reports by the form they were
-    read from (``html``, ``text``, ``pdf``, ``docx``, ``doc``)."""
+    read from (``html``, ``text``, ``pdf``, ``docx``, ``doc``), ``failed_by`` the failed
+    inputs by error type (``NotAReportError``, ``WorkerDiedError``, ``InputTimeoutError``,
+    …). ``retried``: error records a resumed run dropped from OUT to try their inputs again
+    (:data:`~.run.RETRIED_ON_RESUME`); each of those inputs is counted again as it ends."""
 
     parsed: int = 0
     with_issues: int = 0
@@ -56,9 +65,11 @@ class Stats:
     failed: int = 0
     skipped: int = 0
     resumed: int = 0
+    retried: int = 0
     linked: int = 0
     parsed_by: Counter[str] = field(default_factory=Counter)
     skipped_by: Counter[str] = field(default_factory=Counter)
+    failed_by: Counter[str] = field(default_factory=Counter)
     started: float = field(default_factory=time.monotonic)
 
     @property
@@ -74,6 +85,7 @@ class Stats:
             self.relation_issues += result.relation_issue
         else:
             self.failed += 1
+            self.failed_by[result.error.error.type if result.error is not None else "unknown"] += 1
 
     def skip(self, source: str = "", reason: str = "skipped") -> None:
         """Count one input item left out, under its reason."""
@@ -103,6 +115,8 @@ class Stats:
         ]
         if self.resumed:
             parts.append(f"{self.resumed} already done")
+        if self.retried:
+            parts.append(f"{self.retried} failed before, tried again")
         if self.linked:
             parts.append(f"{self.linked} the same report as an earlier input")
         return ", ".join(parts) + f" ({self.done / elapsed:.1f}/s)"
@@ -111,18 +125,54 @@ class Stats:
 # --- resume --------------------------------------------------------------------------------
 
 
-def read_resume(out: str, linker: Optional[Linker] = None) -> Counter[str]:
-    """Report ids already in the JSON Lines file ``out`` (with their counts).
+def _record_id(record: object) -> Optional[str]:
+    if not isinstance(record, dict):
+        return None
+    rid = record.get("report_id")
+    if rid is None and isinstance(record.get("source"), dict):
+        rid = record["source"].get("sha256")
+    return rid if isinstance(rid, str) and rid else None
 
-    A last line cut short (no newline, or not valid JSON) is truncated away so it is redone.
-    ``linker`` is shown the reports already written, so that a resumed run links the rest
-    to them as an uninterrupted run would.
-    """
+
+def _retried(record: object) -> bool:
+    """An error record of a failure :data:`~.run.RETRIED_ON_RESUME` tries again."""
+    if not isinstance(record, dict) or not isinstance(record.get("error"), dict):
+        return False
+    return record["error"].get("type") in RETRIED_ON_RESUME
+
+
+def _rewrite(path: Path, keep: list[tuple[int, int]], lock: Optional[OutputLock]) -> None:
+    """Replace the file at ``path`` by its byte ranges ``keep``, atomically: a new file in the
+    same folder, synced, then renamed over it (a run killed meanwhile leaves OUT whole)."""
+    fd, new = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".resume", dir=path.parent)
+    try:
+        with open(path, "rb") as src, os.fdopen(fd, "wb") as dst:
+            for start, end in keep:
+                src.seek(start)
+                dst.write(src.read(end - start))
+            dst.flush()
+            os.fsync(dst.fileno())
+        os.chmod(new, path.stat().st_mode & 0o7777)
+        if lock is not None:
+            lock.replace(new)
+        else:
+            os.replace(new, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(new)
+        raise
+
+
+def _scan_resume(
+    out: str, linker: Optional[Linker], on_report: Optional[Callable[[Report], None]], lock: Optional[OutputLock],
+) -> tuple[Counter[str], int]:
+    """The ids in OUT and the number of error records dropped to be tried again."""
     done: Counter[str] = Counter()
     path = Path(out)
     if not path.exists():
-        return done
-    keep = 0
+        return done, 0
+    keep: list[tuple[int, int]] = []  # byte ranges of the lines kept
+    position = dropped = 0
     with open(path, "rb") as fh:
         for raw in fh:
             if not raw.endswith(b"\n"):
@@ -131,22 +181,49 @@ def read_resume(out: str, linker: Optional[Linker] = None) -> Counter[str]:
                 record = json.loads(raw)
             except ValueError:
                 break
-            rid = None
-            if isinstance(record, dict):
-                rid = record.get("report_id")
-                if rid is None and isinstance(record.get("source"), dict):
-                    rid = record["source"].get("sha256")
-            if rid:
-                done[rid] += 1
-                if linker is not None and "error" not in record:
-                    written = fingerprint(Report.model_validate(record), rid)
+            start, position = position, position + len(raw)
+            if _retried(record):
+                dropped += 1
+                continue
+            if keep and keep[-1][1] == start:
+                keep[-1] = (keep[-1][0], position)
+            else:
+                keep.append((start, position))
+            rid = _record_id(record)
+            if rid is None:
+                continue
+            done[rid] += 1
+            if "error" not in record and (linker is not None or on_report is not None):
+                report = Report.model_validate(record)
+                if linker is not None:
+                    written = fingerprint(report, rid)
                     if written is not None:
                         linker.match(written)
-            keep += len(raw)
-    if keep != path.stat().st_size:
+                if on_report is not None:
+                    on_report(report)
+    if dropped:
+        _rewrite(path, keep, lock)
+    elif position != path.stat().st_size:
         with open(path, "r+b") as fh:
-            fh.truncate(keep)
-    return done
+            fh.truncate(position)
+    return done, dropped
+
+
+def read_resume(
+    out: str, linker: Optional[Linker] = None, *,
+    on_report: Optional[Callable[[Report], None]] = None, lock: Optional[OutputLock] = None,
+) -> Counter[str]:
+    """Report ids already in the JSON Lines file ``out`` (with their counts).
+
+    A last line cut short (no newline, or not valid JSON) is truncated away so it is redone.
+    Error records of failures tried again (:data:`~.run.RETRIED_ON_RESUME`: an unreadable
+    file, a dead worker, time or memory run out) are dropped from ``out`` (rewritten
+    atomically, under ``lock`` when given) and their ids left out, so their inputs are
+    redone; every other record is final. ``linker`` is shown the reports already written,
+    so that a resumed run links the rest to them as an uninterrupted run would;
+    ``on_report`` is called with each of them, in order (to rebuild ``--issues``).
+    """
+    return _scan_resume(out, linker, on_report, lock)[0]
 
 
 def _not_done(jobs: Iterable[Job], done: Counter[str], stats: Stats) -> Iterator[Job]:
@@ -171,9 +248,55 @@ def _linked(result: Result, report: Report, rows: bool) -> None:
         result.issues = issue_rows(report)
 
 
-def _executor(workers: Optional[int]) -> Executor:
-    workers = workers or os.cpu_count() or 1
-    return SerialExecutor() if workers <= 1 else ProcessExecutor(workers)
+def _executor(workers: Optional[int], timeout: Optional[float], memory_limit: Optional[int]) -> Executor:
+    """Worker processes, even for ``workers=1``: only a process of its own can be stopped
+    when an input overruns its budget, or die without taking the batch with it."""
+    return ProcessExecutor(workers or os.cpu_count() or 1, timeout=timeout, memory_limit=memory_limit)
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
+def _lock_outputs(out: str, issues: Optional[str]) -> list[OutputLock]:
+    """Locks on OUT and ISSUES (not stdout); on failure, none is held and no file is left
+    that was not there before."""
+    locks: list[OutputLock] = []
+    try:
+        for path, what in ((out, "OUT"), (issues, "--issues")):
+            if path is not None and path != STDOUT:
+                locks.append(OutputLock(path, what))
+    except BaseException:
+        for lock in locks:
+            lock.release(discard=True)
+        raise
+    return locks
+
+
+def _open(stack: contextlib.ExitStack, writer: type[Writer], target: str | IO[bytes], append: bool = False) -> Writer:
+    """A writer on ``target``, closed with ``stack``."""
+    opened = writer(target, append=append)
+    stack.callback(opened.close)
+    return opened
+
+
+def _releaser(lock: OutputLock) -> Callable[..., bool]:
+    """The exit callback of ``lock``: a run that fails leaves no empty file it created."""
+
+    def release(exc_type: Optional[type[BaseException]], *_: object) -> bool:
+        lock.release(discard=exc_type is not None)
+        return False
+
+    return release
+
+
+def _issue_result(report: Report) -> Result:
+    """A report already in OUT as a result for the ``--issues`` writer (its rows only)."""
+    rid = report.source.sha256 or ""
+    return Result(report.source.path or "", rid, "", ok=True, issues=issue_rows(report))
 
 
 def convert(
@@ -184,6 +307,8 @@ def convert(
     issues: Optional[str] = None,
     workers: Optional[int] = None,
     resume: bool = False,
+    timeout: Optional[float] = INPUT_TIMEOUT,
+    memory_limit: Optional[int] = WORKER_MEMORY_LIMIT,
     executor: Optional[Executor] = None,
     on_result: Optional[Callable[[Result, Stats], None]] = None,
     stdin: Optional[IO[bytes]] = None,
@@ -195,11 +320,16 @@ def convert(
     reports and error records, one per line; ``cells-csv``/``cells-parquet``: the tidy cell
     table); default from OUT's suffix, ``-`` is stdout (``stdout`` if given). ``issues``
     names an extra CSV of every issue. ``resume`` (JSON Lines only) skips inputs whose
-    report id is already in OUT. ``executor`` runs the jobs (default: in this process for
-    ``workers=1``, else a pool of ``workers`` processes, default one per CPU).
-    ``on_result`` is called after each result is written.
+    report id is already in OUT, tries again those whose failure is not final
+    (:func:`read_resume`) and rebuilds ``issues`` from the reports in OUT before adding the
+    new ones. ``executor`` runs the jobs (default: a pool of ``workers`` processes, default
+    one per CPU, each input with a budget of ``timeout`` seconds and each worker with
+    ``memory_limit`` bytes of address space; None: no budget, no limit; see
+    :class:`~.run.ProcessExecutor`). ``on_result`` is called after each result is written.
 
-    Raises :class:`GkparseError` for unusable arguments, before any output is written.
+    OUT and ``issues`` are locked for the whole run: a second run writing either fails.
+    Raises :class:`GkparseError` for unusable arguments or a locked output, before any
+    output is written.
     """
     out = str(out)
     spec = WRITERS[format_for(out, format)]
@@ -209,29 +339,51 @@ def convert(
         )
     if resume and out == STDOUT:
         raise GkparseError("--resume needs an output file, not stdout")
+    if timeout is not None and timeout < 0:
+        raise GkparseError(f"the time budget per input must not be negative, not {timeout}")
     check_writable(out, "OUT")
     if issues is not None:
         check_writable(issues, "--issues")  # before OUT is opened (and truncated)
+        if out != STDOUT and _same_file(out, issues):
+            raise GkparseError(f"OUT and --issues name the same file: {issues}")
     paths = expand_inputs(inputs)  # the one walk; fails here on inputs that name nothing
     stats = Stats()
     linker = Linker()
-    done = read_resume(out, linker) if resume else Counter[str]()
-    jobs: Iterable[Job] = iter_jobs(paths, on_skip=stats.skip, stdin=stdin)
-    if done:
-        jobs = _not_done(jobs, done, stats)
 
-    target: str | IO[bytes] = out
-    if out == STDOUT:
-        target = stdout if stdout is not None else sys.stdout.buffer
     with contextlib.ExitStack() as stack:
-        writers: list[Writer] = [spec.writer(target, append=resume)]
-        stack.callback(writers[0].close)
-        if issues is not None:
-            writers.append(IssuesCsvWriter(issues))
-            stack.callback(writers[-1].close)
+        locks = _lock_outputs(out, issues)  # before anything is read, truncated or written
+        for lock in locks:
+            stack.push(_releaser(lock))
+        target: str | IO[bytes] = out
+        if out == STDOUT:
+            target = stdout if stdout is not None else sys.stdout.buffer
+        writers: list[Writer] = []
+        done = Counter[str]()
+        if resume:
+            # --issues is rebuilt from the reports in OUT, then OUT is read (and rewritten when
+            # it drops records to retry) before it is opened to append.
+            rebuild: Optional[Callable[[Report], None]] = None
+            if issues is not None:
+                issues_writer = _open(stack, IssuesCsvWriter, issues)
+                writers.append(issues_writer)
+
+                def rebuild(report: Report) -> None:
+                    issues_writer.write(_issue_result(report))
+
+            done, stats.retried = _scan_resume(out, linker, rebuild, locks[0])  # OUT is a file: its lock is first
+            writers.insert(0, _open(stack, spec.writer, target, append=True))
+        else:  # OUT first: a writer that cannot start (Parquet without pyarrow) must not cost --issues its contents
+            writers.append(_open(stack, spec.writer, target))
+            if issues is not None:
+                writers.append(_open(stack, IssuesCsvWriter, issues))
+        jobs: Iterable[Job] = iter_jobs(paths, on_skip=stats.skip, stdin=stdin)
+        if done:
+            jobs = _not_done(jobs, done, stats)
         rows = any(w.needs_rows for w in writers)
-        run = executor if executor is not None else _executor(workers)
-        for result in run.map(partial(process_job, rows=rows), jobs):
+        run = executor if executor is not None else _executor(workers, timeout, memory_limit)
+        results = run.map(partial(process_job, rows=rows), jobs)
+        stack.callback(getattr(results, "close", lambda: None))  # workers stop before the outputs close
+        for result in results:
             if result.fingerprint is not None:
                 amended = linker.amend(result.line, result.fingerprint)
                 if amended is not None:

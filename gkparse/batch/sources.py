@@ -20,8 +20,10 @@ one the crawler cut (``truncated-by-crawler``).
 
 from __future__ import annotations
 
+import errno
 import glob
 import hashlib
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +41,10 @@ __all__ = [
     "MARKERS",
     "SKIP_REASONS",
     "STDIN",
+    "UNREADABLE",
     "Job",
+    "display_path",
+    "unreadable_id",
     "expand_inputs",
     "is_archive",
     "iter_archive",
@@ -78,6 +83,9 @@ SKIP_REASONS = {
 }
 #: Bytes read at a time when hashing a damaged archive: it is never held whole in memory.
 HASH_CHUNK = 1 << 20
+#: The error type of an input that could not be read (missing, a dangling link, no
+#: permission): its error record's id is derived from the path, never from bytes it lacks.
+UNREADABLE = "UnreadableInputError"
 
 
 def _sha256(data: bytes) -> str:
@@ -116,16 +124,42 @@ def is_archive(path: str) -> bool:
     return path.lower().endswith(ARCHIVE_SUFFIXES)
 
 
+def display_path(path: str) -> str:
+    r"""``path`` as valid Unicode for the records: a file name's bytes that are not UTF-8
+    (held as surrogates by Python) become ``\xNN`` escapes.
+
+    >>> display_path(os.fsdecode(b"a\xff.txt")), display_path("年报.txt")
+    ('a\\xff.txt', '年报.txt')
+    """
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def unreadable_id(path: str) -> str:
+    """The report id of an input that could not be read: the SHA-256 of ``unreadable:`` and
+    the path's bytes (never the id of an empty input, nor of another unreadable one)."""
+    return _sha256(b"unreadable:" + os.fsencode(path))
+
+
 def _is_hidden(path: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(root).parts)
 
 
+def _is_broken_link(path: Path) -> bool:
+    """A symbolic link to nothing (a missing target, a loop): an input that cannot be read."""
+    return path.is_symlink() and not path.exists()
+
+
 def _walk(folder: Path) -> list[str]:
     """The document files (and files of :data:`FORM_SUFFIXES`) under ``folder``,
-    recursively, sorted by relative path."""
+    recursively, sorted by relative path. A broken link with such a name is taken too: it
+    fails as unreadable rather than vanish from the counts."""
     found = [
         p for p in folder.rglob("*")
-        if p.is_file() and p.name.lower().endswith(WALKED_SUFFIXES) and not _is_hidden(p, folder)
+        if (p.is_file() or _is_broken_link(p)) and p.name.lower().endswith(WALKED_SUFFIXES) and not _is_hidden(p, folder)
     ]
     found.sort(key=lambda p: p.relative_to(folder).as_posix())
     return [str(p) for p in found]
@@ -137,7 +171,7 @@ def _expand_one(item: str) -> list[str]:
     path = Path(item)
     if path.is_dir():
         return _walk(path)
-    if path.exists():
+    if path.exists() or path.is_symlink():  # a broken link names an input: it fails as unreadable
         return [item]
     if glob.has_magic(item):
         matches = sorted(glob.glob(item, recursive=True))
@@ -168,19 +202,23 @@ def looks_like_report(payload: bytes) -> bool:
 
 
 def _file_digest(path: str) -> str:
-    """The SHA-256 of a file, read in chunks (empty input's digest if it cannot be read)."""
+    """The SHA-256 of a file, read in chunks (:func:`unreadable_id` if it cannot be read)."""
     digest = hashlib.sha256()
     try:
         with open(path, "rb") as fh:
             while chunk := fh.read(HASH_CHUNK):
                 digest.update(chunk)
     except OSError:
-        return _sha256(b"")
+        return unreadable_id(path)
     return digest.hexdigest()
 
 
 def _unreadable(path: str, exc: OSError) -> Job:
-    return Job(b"", path, error=("GkparseError", f"cannot read the file: {exc.strerror}"))
+    """The error job of a file that cannot be read; its id is derived from the path."""
+    reason = f"cannot read the file: {exc.strerror or exc}"
+    if exc.errno == errno.ENOENT and os.path.islink(path):
+        reason += " (a link to a missing file)"
+    return Job(b"", display_path(path), error=(UNREADABLE, reason), report_id=unreadable_id(path))
 
 
 #: What becomes of one record: a job (a document, or an error record), or a skip reason.
@@ -191,7 +229,7 @@ def _error_job(path: str, record: ArchiveRecord, uri: str, date: Optional[str], 
     """The error job of a record whose body cannot be decoded; its id is the SHA-256 of the
     body as stored."""
     return Job(b"", uri, date=date, error=(type(exc).__name__, clean_reason(exc.reason)),
-               report_id=record.raw_sha256(), archive=path, offset=offset)
+               report_id=record.raw_sha256(), archive=display_path(path), offset=offset)
 
 
 def _document(path: str, record: ArchiveRecord, uri: str, date: Optional[str], offset: int) -> Outcome:
@@ -217,7 +255,7 @@ def _document(path: str, record: ArchiveRecord, uri: str, date: Optional[str], o
             return form or "office"
     if form is None and not looks_like_report(payload):
         return "no-report-marker"  # a PDF or Word file's report words are compressed: no pre-filter
-    return Job(payload, uri, date=date, encoding=record.charset, archive=path, offset=offset)
+    return Job(payload, uri, date=date, encoding=record.charset, archive=display_path(path), offset=offset)
 
 
 def _record_outcome(path: str, record: ArchiveRecord) -> Outcome:
@@ -251,7 +289,8 @@ def iter_archive(path: str, on_skip: Optional[Callable[[str, str], None]] = None
             if isinstance(item, ArchiveDamage):
                 digest = digest or _file_digest(path)
                 error = (type(item.error).__name__, clean_reason(item.error.reason))
-                yield Job(b"", path, error=error, report_id=digest, archive=path, offset=item.offset)
+                name = display_path(path)
+                yield Job(b"", name, error=error, report_id=digest, archive=name, offset=item.offset)
             elif isinstance(item.outcome, Job):
                 yield item.outcome
             elif on_skip is not None:
@@ -280,7 +319,7 @@ def _read_file(path: str, on_skip: Optional[Callable[[str, str], None]]) -> Iter
     except OSError as exc:
         yield _unreadable(path, exc)
         return
-    yield Job(data, path)
+    yield Job(data, display_path(path))
 
 
 def iter_jobs(

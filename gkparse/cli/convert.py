@@ -1,6 +1,7 @@
 """``gkparse convert INPUT... -o OUT``: many inputs into one file, with live progress.
 
-Exit status: 0 all inputs parsed, 1 some input failed, 2 usage error, 3 (``--strict``)
+Exit status: 0 all inputs parsed, 1 some input failed (a timeout or a dead worker
+included), 2 usage error (an output locked by another run included), 3 (``--strict``)
 some report has a relation issue (R1–R4) and nothing failed.
 """
 
@@ -13,7 +14,7 @@ from typing import Optional
 import click
 
 from ..batch.pipeline import Stats, convert
-from ..batch.run import Result
+from ..batch.run import INPUT_TIMEOUT, WORKER_MEMORY_LIMIT, Result
 from ..errors import GkparseError
 from ..export.writers import STDOUT, WRITERS
 from .common import EXIT_FAILED, EXIT_STRICT
@@ -22,6 +23,8 @@ __all__ = ["convert_command"]
 
 #: Seconds between redraws of the progress line: live to the eye, and cheap next to a parse.
 PROGRESS_INTERVAL = 0.2
+#: Bytes in a megabyte, the unit of ``--memory-limit``.
+MB = 1 << 20
 
 
 class _Progress:
@@ -72,14 +75,22 @@ def _format_help() -> str:
 @click.option("--issues", "issues", type=click.Path(dir_okay=False), default=None, metavar="ISSUES.csv",
               help="Also write every issue (one row per issue) to this CSV file.")
 @click.option("-j", "--workers", type=click.IntRange(min=1), default=None,
-              help="Parallel worker processes [default: number of CPUs]; 1 parses in-process.")
+              help="Worker processes parsing in parallel [default: number of CPUs].")
 @click.option("--resume", is_flag=True,
-              help="Skip inputs already in OUT (JSON Lines only); a half-written last line is redone.")
+              help="Skip inputs already in OUT (JSON Lines only); a half-written last line is redone, inputs that "
+                   "failed for a passing reason (unreadable, worker died, out of time or memory) are tried again.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=INPUT_TIMEOUT, show_default=True, metavar="SECONDS",
+              help="Time budget per input: an input still parsing after it is stopped and fails "
+                   "(InputTimeoutError); 0: no budget.")
+@click.option("--memory-limit", "memory_mb", type=click.IntRange(min=0), default=WORKER_MEMORY_LIMIT // MB,
+              show_default=True, metavar="MB",
+              help="Memory (address space) a worker process may add to its size at start: an input that "
+                   "needs more fails (MemoryError); 0: no limit.")
 @click.option("--strict", is_flag=True, help="Exit 3 when a report breaks a table relation (R1–R4).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress, failure lines or summary on stderr.")
 def convert_command(
     inputs: tuple[str, ...], out: str, fmt: Optional[str], issues: Optional[str],
-    workers: Optional[int], resume: bool, strict: bool, quiet: bool,
+    workers: Optional[int], resume: bool, timeout: float, memory_mb: int, strict: bool, quiet: bool,
 ) -> None:
     """Parse many reports into one file: full reports as JSON Lines, or the tidy cell table.
 
@@ -97,8 +108,15 @@ def convert_command(
     (with "archive" and "offset" for an archive), and the batch goes on: past damage at
     the next intact gzip member. The output order is the input order, whatever --workers.
 
+    Each input is parsed in a worker process: an input that runs over --timeout or
+    --memory-limit, or whose worker dies (e.g. killed by the out-of-memory killer), fails
+    alone (InputTimeoutError, MemoryError, WorkerDiedError) and a fresh worker goes on.
+    OUT and ISSUES.csv are locked while a run writes them: a second run on either stops at
+    once (exit 2) without touching them.
+
     \b
-    Exit status: 0 all parsed, 1 some input failed, 2 usage error,
+    Exit status: 0 all parsed, 1 some input failed, 2 usage error (OUT or
+                 ISSUES.csv locked by another run included),
                  3 with --strict: some report has a relation issue (R1–R4).
 
     \b
@@ -113,7 +131,7 @@ def convert_command(
     try:
         stats = convert(
             list(inputs), out, format=fmt, issues=issues, workers=workers, resume=resume,
-            on_result=progress,
+            timeout=timeout or None, memory_limit=memory_mb * MB or None, on_result=progress,
         )
     except GkparseError as exc:
         raise click.UsageError(str(exc)) from None

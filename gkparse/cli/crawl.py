@@ -128,7 +128,7 @@ def _enable_logging(verbose: int) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="With --parse: output file [default: the WARC name with .jsonl].")
 @click.option("-j", "--workers", type=click.IntRange(min=1), default=None,
-              help="With --parse: parallel worker processes [default: number of CPUs]; 1 parses in-process.")
+              help="With --parse: parallel worker processes [default: number of CPUs].")
 @click.option("-v", "--verbose", count=True, help="Log fetches to stderr (-vv for more).")
 def crawl_command(
     urls: tuple[str, ...],

@@ -18,9 +18,11 @@ A new format is one class registered with :func:`register`::
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
+import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -32,6 +34,11 @@ from .rows import CELL_COLUMNS, ISSUE_COLUMNS
 if TYPE_CHECKING:
     from ..batch.run import Result
 
+try:
+    import fcntl
+except ImportError:  # Windows: outputs are not locked
+    fcntl = None  # type: ignore[assignment]
+
 __all__ = [
     "Writer",
     "Format",
@@ -40,6 +47,7 @@ __all__ = [
     "register",
     "format_for",
     "check_writable",
+    "OutputLock",
     "JsonlWriter",
     "CellsCsvWriter",
     "CellsParquetWriter",
@@ -187,6 +195,99 @@ def check_writable(path: str, what: str) -> None:
         raise GkparseError(f"cannot write {what}: {path}: permission denied")
 
 
+def _lock_holder(fd: int) -> Optional[int]:
+    """The process holding a ``flock`` on the file of ``fd``, from ``/proc/locks`` (Linux;
+    None elsewhere or when it cannot be told). Matched on the inode number: on an overlay
+    file system the lock's device is the layer's, not the one ``stat`` shows."""
+    inode = os.fstat(fd).st_ino
+    try:
+        with open("/proc/locks", encoding="ascii", errors="replace") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return None
+    holders = set()
+    for line in lines:
+        parts = line.split()
+        if len(parts) >= 6 and parts[1] == "FLOCK" and parts[5].rsplit(":", 1)[-1] == str(inode):
+            holders.add(int(parts[4]))
+    return holders.pop() if len(holders) == 1 else None
+
+
+class OutputLock:
+    """An exclusive lock on an output file (``flock``, advisory), held for a whole batch so
+    that two runs never write one file: the second fails at once, naming the file (and the
+    process that holds it, where the system tells), before anything is truncated or read.
+
+    The file is created (empty) when missing and left otherwise untouched; the lock is on
+    the file itself, so no lock file is left behind. :meth:`replace` renames a new file over
+    the locked one and keeps it locked (``--resume`` rewriting its output). Only a regular
+    file is locked (not ``/dev/null`` or a pipe), and nothing where ``fcntl`` does not exist
+    (Windows).
+    """
+
+    def __init__(self, path: str, what: str) -> None:
+        self.path = path
+        self.what = what
+        self.created = not os.path.lexists(path)
+        try:
+            self.fd: Optional[int] = os.open(path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
+        except OSError as exc:
+            raise GkparseError(f"cannot write {what}: {path}: {exc.strerror}") from None
+        if not stat.S_ISREG(os.fstat(self.fd).st_mode):  # /dev/null, /dev/stdout, a pipe: nothing to keep apart
+            self._close()
+            return
+        if not self._lock(self.fd):
+            holder = _lock_holder(self.fd)
+            self._close()
+            who = f" (process {holder})" if holder is not None else ""
+            raise GkparseError(
+                f"cannot write {what}: {path} is locked by another gkparse run writing it{who}; "
+                "wait for it to end, or write another file"
+            )
+
+    def _lock(self, fd: int) -> bool:
+        """Lock ``fd`` without waiting; False when another open file holds the lock, or when
+        the path no longer names the file locked (another run renamed a new file over it)."""
+        if fcntl is None:
+            return True
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        try:
+            return os.path.samestat(os.fstat(fd), os.stat(self.path))
+        except OSError:
+            return False
+
+    def replace(self, new: str) -> None:
+        """Rename the file ``new`` over the locked file, locked before it takes the name."""
+        fd = os.open(new, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a file of our own: nobody else holds it
+        os.replace(new, self.path)
+        self._close()
+        self.fd = fd
+
+    def _close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # closing the only open file of the lock releases it
+            self.fd = None
+
+    def release(self, *, discard: bool = False) -> None:
+        """Unlock; with ``discard``, first remove the file if this lock created it and it is
+        still empty (a run that stopped before writing leaves no trace)."""
+        if discard and self.created and self.fd is not None and os.fstat(self.fd).st_size == 0:
+            with contextlib.suppress(OSError):
+                os.unlink(self.path)
+        self._close()
+
+    def __enter__(self) -> OutputLock:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
 def _require_pyarrow() -> Any:
     try:
         import pyarrow
@@ -254,7 +355,9 @@ class JsonlWriter:
         self._out = _Output(target, append=append)
 
     def write(self, result: Result) -> None:
-        self._out.stream.write(result.line.encode("utf-8") + b"\n")
+        # A lone surrogate (a file name's undecodable byte) can only sit inside a JSON
+        # string: written as its \uXXXX escape, the line stays valid JSON and UTF-8.
+        self._out.stream.write(result.line.encode("utf-8", "backslashreplace") + b"\n")
         self._out.stream.flush()
 
     def close(self) -> None:

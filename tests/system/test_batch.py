@@ -130,6 +130,40 @@ def test_read_resume_truncates_invalid_last_line(tmp_path):
     assert read_resume(str(tmp_path / "missing.jsonl")) == {}
 
 
+def test_read_resume_drops_the_error_records_it_retries_and_keeps_the_rest(tmp_path):
+    out = tmp_path / "o.jsonl"
+    lines = [
+        b'{"source": {"sha256": "a"}}\n',
+        b'{"report_id": "b", "error": {"type": "WorkerDiedError", "reason": "worker died: signal 9"}}\n',
+        b'{"report_id": "c", "error": {"type": "NotAReportError", "reason": "final"}}\n',
+        b'{"report_id": "d", "error": {"type": "InputTimeoutError", "reason": "slow"}}\n',
+        b'{"report_id": "e", "error": {"type": "UnreadableInputError", "reason": "gone"}}\n',
+        b'{"report_id": "f", "error": {"type": "MemoryError", "reason": ""}}\n',
+        b'{"source": {"sha256": "g"}}\n',
+    ]
+    out.write_bytes(b"".join(lines) + b'{"report_id": "h"')
+    out.chmod(0o640)
+    done = read_resume(str(out))
+    assert dict(done) == {"a": 1, "c": 1, "g": 1}
+    assert out.read_bytes() == lines[0] + lines[2] + lines[6]  # rewritten whole, the half line gone too
+    assert out.stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["o.jsonl"]  # no temporary file left
+
+
+def test_a_writer_that_cannot_start_leaves_no_file_and_issues_untouched(tmp_path, monkeypatch):
+    from gkparse.export import writers
+
+    def missing() -> None:
+        raise gkparse.GkparseError("Parquet output needs pyarrow: install gkparse[parquet]")
+
+    monkeypatch.setattr(writers, "_require_pyarrow", missing)
+    issues = tmp_path / "issues.csv"
+    issues.write_bytes(b"kept\n")
+    with pytest.raises(gkparse.GkparseError, match="needs pyarrow"):
+        convert([str(PINGYANG)], str(tmp_path / "cells.parquet"), issues=str(issues), workers=1)
+    assert not (tmp_path / "cells.parquet").exists() and issues.read_bytes() == b"kept\n"
+
+
 def test_resume_rejected_for_tables_and_stdout(tmp_path):
     with pytest.raises(gkparse.GkparseError, match="JSON Lines output only"):
         convert([str(PINGYANG)], str(tmp_path / "c.csv"), resume=True, workers=1)

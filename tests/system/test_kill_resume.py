@@ -1,4 +1,5 @@
-"""A conversion killed for real (SIGKILL) midway, then resumed, equals an uninterrupted run."""
+"""A conversion killed for real (SIGKILL) midway, then resumed, equals an uninterrupted run:
+the JSON Lines output and the --issues CSV alike."""
 
 from __future__ import annotations
 
@@ -29,10 +30,10 @@ def test_sigkill_midway_then_resume(tmp_path: Path) -> None:
         )
 
     full = tmp_path / "full.jsonl"
-    assert convert(full).wait(timeout=300) == 0
+    assert convert(full, "--issues", str(tmp_path / "full.csv")).wait(timeout=300) == 0
 
     killed = tmp_path / "killed.jsonl"
-    process = convert(killed)
+    process = convert(killed, "--issues", str(tmp_path / "killed.csv"))
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
         if killed.exists() and killed.read_bytes().count(b"\n") >= 20:
@@ -44,5 +45,7 @@ def test_sigkill_midway_then_resume(tmp_path: Path) -> None:
     assert process.returncode == -signal.SIGKILL, "the conversion finished before it could be killed"
     assert 20 <= written < 300
 
-    assert convert(killed, "--resume").wait(timeout=300) == 0
+    assert convert(killed, "--resume", "--issues", str(tmp_path / "killed.csv")).wait(timeout=300) == 0
     assert killed.read_bytes() == full.read_bytes()
+    issues = (tmp_path / "full.csv").read_bytes()
+    assert issues.count(b"\n") > 300 and (tmp_path / "killed.csv").read_bytes() == issues

@@ -128,3 +128,49 @@ def test_templates_registered_in_the_parent_reach_spawned_workers(monkeypatch: p
     assert gkparse.parse(data).template == "2021-local"
     [result] = list(ProcessExecutor(workers=1, start_method="spawn").map(process_job, [Job(data, "local.txt")]))
     assert '"template":"2021-local"' in result.line
+
+
+# --- the worker pool: deaths, budgets, odd functions -----------------------------------------
+
+
+def _exits(job: Job) -> run.Result:
+    raise SystemExit(3)
+
+
+def _unpicklable(job: Job) -> run.Result:
+    result = process_job(job)
+    result.cells = [{"handle": lambda: None}]  # a lambda cannot be pickled back to the parent
+    return result
+
+
+def _exits_hard(job: Job) -> run.Result:
+    import os
+
+    os._exit(7)
+
+
+def test_death_reasons():
+    assert run._death_reason(-9) == "worker died: signal 9 (SIGKILL, e.g. from the out-of-memory killer)"
+    assert run._death_reason(-11) == "worker died: signal 11 (SIGSEGV)"
+    assert run._death_reason(7) == "worker died: exit status 7"
+
+
+def test_whatever_the_function_does_each_job_gets_one_result_in_order():
+    jobs = [Job(PINGYANG.read_bytes(), "a.txt"), Job(b"x", "b.txt")]
+    exited = list(ProcessExecutor(1).map(_exits, jobs))
+    assert [(r.source, r.error.error.type if r.error else None) for r in exited] == [("a.txt", "SystemExit"), ("b.txt", "SystemExit")]
+    unsent = list(ProcessExecutor(1).map(_unpicklable, jobs[:1]))
+    assert unsent[0].error is not None and unsent[0].source == "a.txt"  # the pickling error, as its error record
+    dead = list(ProcessExecutor(2).map(_exits_hard, jobs))
+    assert [r.error.error.reason if r.error else None for r in dead] == ["worker died: exit status 7"] * 2
+    assert all(r.error is not None and r.error.error.type == run.WORKER_DIED for r in dead)
+
+
+def test_process_executor_limits():
+    default = ProcessExecutor(2)
+    assert (default.timeout, default.memory_limit) == (run.INPUT_TIMEOUT, run.WORKER_MEMORY_LIMIT)
+    none = ProcessExecutor(2, timeout=0, memory_limit=None)
+    assert (none.timeout, none.memory_limit) == (None, None)
+    with pytest.raises(ValueError, match="timeout"):
+        ProcessExecutor(1, timeout=-1)
+    assert run.RETRIED_ON_RESUME == {"UnreadableInputError", "WorkerDiedError", "InputTimeoutError", "MemoryError"}

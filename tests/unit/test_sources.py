@@ -99,8 +99,11 @@ def test_iter_jobs_files_stdin_and_unreadable(tmp_path):
     assert [j.source for j in jobs] == [str(PINGYANG), "-", str(tmp_path)]
     assert jobs[0].data == PINGYANG.read_bytes() and jobs[0].error is None
     assert jobs[1].data == b"from stdin" and jobs[1].report_id == hashlib.sha256(b"from stdin").hexdigest()
-    assert jobs[2].error is not None and jobs[2].error[0] == "GkparseError"
+    assert jobs[2].error is not None and jobs[2].error[0] == "UnreadableInputError"
     assert jobs[2].error[1].startswith("cannot read the file")
+    # Its id is derived from the path: never the id of an empty input, nor of another unreadable one.
+    assert jobs[2].report_id == hashlib.sha256(b"unreadable:" + str(tmp_path).encode()).hexdigest()
+    assert jobs[2].report_id != hashlib.sha256(b"").hexdigest()
 
 
 def test_warc_jobs_skips_dates_and_charsets(tmp_path):
@@ -212,3 +215,23 @@ def test_pdf_and_word_files_are_jobs(tmp_path):
     skipped: list[tuple[str, str]] = []
     jobs = list(iter_jobs([str(pdf), str(doc)], on_skip=lambda s, r: skipped.append((s, r))))
     assert [j.source for j in jobs] == [str(pdf), str(doc)] and skipped == []
+
+
+def test_broken_links_are_inputs_that_fail_never_left_out(tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"x")
+    (tmp_path / "b.txt").symlink_to(tmp_path / "missing.txt")
+    (tmp_path / "c.html").symlink_to("c.html")  # a loop
+    (tmp_path / "d.xyz").symlink_to(tmp_path / "missing.xyz")  # not a walked suffix
+    paths = expand_inputs([str(tmp_path)])
+    assert paths == [str(tmp_path / n) for n in ("a.txt", "b.txt", "c.html")]
+    assert expand_inputs([str(tmp_path / "b.txt")]) == [str(tmp_path / "b.txt")]  # named: an input too
+    jobs = list(iter_jobs(paths))
+    assert [j.error[0] if j.error else None for j in jobs] == [None, "UnreadableInputError", "UnreadableInputError"]
+    assert jobs[1].error is not None and jobs[1].error[1] == "cannot read the file: No such file or directory (a link to a missing file)"
+    assert len({j.report_id for j in jobs}) == 3
+    assert jobs[2].report_id == sources.unreadable_id(str(tmp_path / "c.html"))
+
+
+def test_file_names_that_are_not_utf8_are_escaped_in_sources():
+    assert sources.display_path("plain/路径.txt") == "plain/路径.txt"
+    assert sources.display_path("a\udcff.txt") == "a\\xff.txt"

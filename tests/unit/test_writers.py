@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import os
 from typing import ClassVar
 
 import pytest
@@ -144,3 +146,52 @@ def test_parquet_writer(tmp_path, results, monkeypatch):
     assert list(frame.columns) == list(writers.CELL_COLUMNS) and len(frame) == 2 * len(results[0].cells)
     value = frame.query("table == 'requests' and row == 'new' and column == 'natural_person'")["value"]
     assert value.tolist() == [4.0, 4.0]
+
+
+# --- the output lock -------------------------------------------------------------------------
+
+
+def test_output_lock_is_exclusive_and_creates_nothing_it_does_not_keep(tmp_path):
+    out = tmp_path / "o.jsonl"
+    out.write_bytes(b"kept\n")
+    with writers.OutputLock(str(out), "OUT"):
+        with pytest.raises(gkparse.GkparseError, match=f"cannot write OUT: {out} is locked by another gkparse run"):
+            writers.OutputLock(str(out), "OUT")
+    assert out.read_bytes() == b"kept\n"
+    writers.OutputLock(str(out), "OUT").release()  # free again once released
+
+    new = tmp_path / "new.jsonl"
+    lock = writers.OutputLock(str(new), "OUT")
+    assert new.exists() and lock.created
+    lock.release(discard=True)
+    assert not new.exists()
+
+
+def test_output_lock_follows_a_file_renamed_over_the_locked_one(tmp_path):
+    out, new = tmp_path / "o.jsonl", tmp_path / "o.new"
+    out.write_bytes(b"old\n")
+    new.write_bytes(b"new\n")
+    with writers.OutputLock(str(out), "OUT") as lock:
+        lock.replace(str(new))
+        assert out.read_bytes() == b"new\n" and not new.exists()
+        with pytest.raises(gkparse.GkparseError, match="is locked"):
+            writers.OutputLock(str(out), "OUT")
+
+
+def test_output_lock_on_a_path_that_cannot_be_opened(tmp_path):
+    with pytest.raises(gkparse.GkparseError, match="cannot write OUT"):
+        writers.OutputLock(str(tmp_path / "no" / "o.jsonl"), "OUT")
+
+
+def test_jsonl_lines_with_a_lone_surrogate_stay_utf8_and_json(tmp_path):
+    result = process_job(Job(b"", "a\udcff.txt"))
+    out = tmp_path / "o.jsonl"
+    writer = JsonlWriter(str(out))
+    writer.write(result)
+    writer.close()
+    assert json.loads(out.read_bytes().decode("utf-8"))["source"] == "a\udcff.txt"
+
+
+def test_output_lock_leaves_devices_alone():
+    with writers.OutputLock(os.devnull, "OUT"), writers.OutputLock(os.devnull, "OUT"):
+        pass  # two runs writing /dev/null are no conflict
