@@ -25,6 +25,7 @@ from .errors import (
     GkparseError,
     GkparseWarning,
     InputNotFoundError,
+    InputTooLargeError,
     NotAReportError,
     ReportIssueError,
     UnreadableDocumentError,
@@ -76,6 +77,11 @@ def _read(source: Input) -> tuple[bytes, str]:
     raise TypeError(f"parse() takes a path or bytes, not {type(source).__name__}; use parse_text() for a str document")
 
 
+#: Characters of a decoded page or text dump read at most (a page's inline ``data:`` images
+#: not counted: they are dropped unread). A report is 5,000–60,000 characters, a CMS page
+#: around it up to a few hundred thousand; a page of nothing but tables costs the HTML
+#: reader about 60 bytes a character, so this bounds one input to some 250 MB.
+MAX_DOCUMENT_CHARS = 4_000_000
 #: The input forms a caller may force with ``form=`` (default: told from the bytes).
 FORMS = ("html", "text", *READ_FORMS)
 #: What to tell a user holding an office file gkparse does not read.
@@ -210,6 +216,13 @@ def _parse_decoded(text: str, *, form: str | None, source: Source) -> Report:
     """The pipeline on decoded text: read → :func:`_parse_page`. ``source`` is the
     input's provenance; the form read is set on it here."""
     is_html = html_reader.looks_like_html(text) if form is None else form == "html"
+    if is_html and len(text) > MAX_DOCUMENT_CHARS:
+        text = html_reader.drop_data_uris(text)
+    if len(text) > MAX_DOCUMENT_CHARS:
+        raise InputTooLargeError(
+            f"the document has {len(text):,} characters; gkparse reads at most {MAX_DOCUMENT_CHARS:,} (MAX_DOCUMENT_CHARS)",
+            source=source.path,
+        )
     source.form = "html" if is_html else "text"
     if is_html:
         page = html_reader.read_html(text, source=source.path)
@@ -245,7 +258,8 @@ def _parse_page(page: Page, labels: str, source: Source, *, dump: str | None = N
             page.tables = lines.tables
     if detection.kind == "not-a-report" and not page.tables and not _about_reports(page.title_candidates):
         # Nothing here is about an annual report at all: an input error, not a report.
-        raise NotAReportError(f"no annual report found ({detection.reason})", source=origin)
+        skipped = "".join(f"; {issue.message}" for issue in page.issues)  # e.g. a table too large to read
+        raise NotAReportError(f"no annual report found ({detection.reason}){skipped}", source=origin)
 
     signature = find_signature(page.body)
     prose = split_prose(page.body, signature, detection.template)
@@ -263,10 +277,12 @@ def _parse_page(page: Page, labels: str, source: Source, *, dump: str | None = N
     if detection.template is None:
         rule = "pre-2019" if detection.kind == "pre-2019" else "not-a-report"
         report.issues.append(Issue(rule=rule, severity="error", message=detection.reason))
+        report.issues[:0] = page.issues
         return report
     _fill_tables(report, page, detection.template)
     if detection.kind == "unknown-template":
         report.issues.insert(0, Issue(rule="unknown-template", severity="warning", message=detection.reason))
+    report.issues[:0] = page.issues
     return report
 
 

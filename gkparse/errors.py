@@ -23,6 +23,7 @@ __all__ = [
     "NotAReportError",
     "NoTextLayerError",
     "UnreadableDocumentError",
+    "InputTooLargeError",
     "ReportIssueError",
     "ErrorLevel",
 ]
@@ -69,8 +70,14 @@ class BinaryInputError(GkparseError):
 
 
 class UnreadableDocumentError(GkparseError):
-    """A PDF or Word file that cannot be opened: damaged, truncated, encrypted, or a format
-    gkparse does not read (``.wps``, ``.doc`` without a converter installed)."""
+    """A document that cannot be read: a PDF or Word file damaged, truncated, encrypted, or
+    in a format gkparse does not read (``.wps``, ``.doc`` without a converter installed); a
+    page nested past the HTML parser's depth."""
+
+
+class InputTooLargeError(GkparseError):
+    """A document past a size limit (``gkparse.api.MAX_DOCUMENT_CHARS``): refused before it
+    is read, so that one input cannot hold a run's memory."""
 
 
 class NoTextLayerError(UnreadableDocumentError):

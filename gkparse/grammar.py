@@ -26,9 +26,12 @@ from .normalize import fold
 __all__ = ["Number", "CellText", "read_cell", "is_value", "TOKEN", "to_number", "glued_amount", "amount_starts"]
 
 Number = Union[int, float]
+#: Digits a cell's number may have: an amount in 元 of a trillion has 13; a longer run of
+#: digits in one cell is text (glued cells are split by the search, not read here), and
+#: Python refuses to convert runs past 4,300 digits at all.
+MAX_NUMBER_DIGITS = 18
 How = Literal["num", "empty", "dash", "text"]
 
-_INVISIBLE = {ord(ch): None for ch in vocab.INVISIBLE_CHARACTERS}
 _SPACES = re.compile(r"\s+")
 _MULTIPLIERS = "|".join(map(re.escape, vocab.MULTIPLIERS))
 _UNITS = "|".join(map(re.escape, sorted((*vocab.MONEY_UNITS, *vocab.COUNT_UNITS), key=len, reverse=True)))
@@ -118,13 +121,13 @@ def clean(text: str) -> str:
     dropped, unicode minus signs as ``-``, whitespace trimmed and runs of it made one space.
     Whitespace *inside* digits is kept: ``4 1`` may be two cells, never 41.
 
-    >>> clean("２\\u200b１７ "), clean("無"), clean(" 4 \\n 1 ")
-    ('217', '无', '4 1')
+    >>> clean("２\\u200b１７ "), clean("無"), clean(" 4 \\n 1 "), clean("217\\u200e"), clean("217\\ufffd")
+    ('217', '无', '4 1', '217', '217')
     """
-    text = fold(text).translate(_INVISIBLE)
+    text = vocab.INVISIBLE_CHARACTERS.sub("", fold(text))
     for minus in vocab.MINUS_SIGNS:
         text = text.replace(minus, "-")
-    return _SPACES.sub(" ", text).strip()
+    return _SPACES.sub(" ", text).strip().strip(vocab.LOST_BYTE_CHARACTERS).strip()
 
 
 def read_cell(text: str, *, kind: str = "count", unit: str | None = None) -> CellText:
@@ -140,10 +143,12 @@ def read_cell(text: str, *, kind: str = "count", unit: str | None = None) -> Cel
     45.6
     >>> read_cell("-417", kind="signed").value, read_cell("-417").how
     (-417, 'text')
-    >>> read_cell("12,34").how, read_cell("约20").how, read_cell("5元").how
-    ('text', 'text', 'text')
+    >>> read_cell("12,34").how, read_cell("约20").how, read_cell("5元").how, read_cell("7" * 5000).how
+    ('text', 'text', 'text', 'text')
     """
     if text.isascii() and text.isdigit():
+        if len(text) > MAX_NUMBER_DIGITS:
+            return TEXT
         return CellText(int(text), "num")  # most cells: plain digits, nothing to fold
     compact = clean(text)
     if not compact:
@@ -154,6 +159,8 @@ def read_cell(text: str, *, kind: str = "count", unit: str | None = None) -> Cel
     if match is None:
         return TEXT
     sign, digits, frac, mult, suffix = match.group("sign", "int", "frac", "mult", "unit")
+    if len(digits) > MAX_NUMBER_DIGITS + MAX_NUMBER_DIGITS // 3:  # with thousands separators
+        return TEXT
     try:
         value = Decimal(digits.replace(",", "") + (frac or ""))
     except InvalidOperation:  # pragma: no cover - the pattern admits only digits

@@ -91,8 +91,14 @@ LABEL_NOISE = " \t\r\n\u3000\u00a0\u200b\ufeff\"'“”‘’「」『』"
 
 # --- cell grammar words (read by gkparse.grammar) --------------------------------------
 
-#: Characters editors and converters leave inside cells that a browser does not show.
-INVISIBLE_CHARACTERS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+#: Characters editors and converters leave inside cells that a browser does not show: every
+#: format character (Unicode category Cf: zero-width spaces and joiners, BOM, soft hyphen,
+#: direction marks) — dropped wherever they stand.
+INVISIBLE_CHARACTERS = regex.compile(r"\p{Cf}+")
+#: What a lost byte leaves at a cell's edge (NUL, which lxml reads as U+FFFD, and U+FFFD for a
+#: byte the page's charset could not read): trimmed from the ends of a cell's text only — inside
+#: digits it may stand for a lost digit, and the cell stays unreadable.
+LOST_BYTE_CHARACTERS = "\x00\ufffd"
 #: Minus signs other than ``-`` (after NFKC, which already maps the full-width ``－``).
 MINUS_SIGNS = ("\u2212", "\u2012", "\u2013")
 #: Dash runs printed for "none" in a cell.

@@ -45,6 +45,8 @@ __all__ = [
     "ArchiveRecord",
     "ContentEncodingError",
     "DamagedArchiveError",
+    "MAX_PAYLOAD_BYTES",
+    "PayloadTooLargeError",
     "Exchange",
     "TruncatedArchiveError",
     "Validators",
@@ -62,6 +64,10 @@ _READ_CHUNK = 1 << 16  #: bytes read at a time (warcio's own buffer size)
 #: Most decompressed bytes one read of a gzip member produces: a small member never
 #: inflates into a large buffer (a record body is read in pieces).
 _INFLATE_LIMIT = 1 << 20
+#: Decoded bytes of one record's payload read at most. A report page is well under 1 MiB and
+#: a report PDF a few MiB (scans run to tens); a compressed body inflating past this (a
+#: 7 KB record can hold gigabytes of one repeated byte) is refused while it is inflated.
+MAX_PAYLOAD_BYTES = 64 << 20
 GZIP_MAGIC = b"\x1f\x8b\x08"
 #: The start of a record: a WARC version line, or an ARC header line (``filedesc://`` or
 #: ``URL IP DATE14 …``). Used to tell a real gzip member / record start from look-alike bytes.
@@ -91,6 +97,10 @@ class TruncatedArchiveError(DamagedArchiveError):
 
 class ContentEncodingError(GkparseError):
     """A record's body cannot be decoded from its declared Transfer- or Content-Encoding."""
+
+
+class PayloadTooLargeError(ContentEncodingError):
+    """A record's payload is larger than :data:`MAX_PAYLOAD_BYTES` once decoded."""
 
 
 def clean_reason(text: str, limit: int = REASON_LIMIT) -> str:
@@ -232,12 +242,13 @@ def _inflate(chunks: Iterator[bytes], coding: str) -> Iterator[bytes]:
             break  # trailing bytes after the stream: ignored, as browsers do
         saved = inflater.copy()
         try:
-            out = inflater.decompress(piece)
+            out = inflater.decompress(piece, _INFLATE_LIMIT)
+            while out:
+                yield out
+                out = inflater.decompress(inflater.unconsumed_tail, _INFLATE_LIMIT) if inflater.unconsumed_tail else b""
         except zlib.error:
             raise ContentEncodingError(f"{label}: invalid data at byte {pos + _first_bad_byte(saved, piece)}") from None
         pos += len(piece)
-        if out:
-            yield out
     if not inflater.eof:
         raise ContentEncodingError(f"{label}: the compressed body ends early, at byte {pos}")
     tail = inflater.flush()
@@ -262,9 +273,20 @@ class _Body:
         for coding in reversed(_codings(content)):
             if coding in _COMPRESSIONS:
                 chunks = _inflate(chunks, coding)
-        self.chunks = chunks
+        self.chunks = self._counted(chunks)
         self.buf = b""
         self.done = False
+
+    @staticmethod
+    def _counted(chunks: Iterator[bytes]) -> Iterator[bytes]:
+        size = 0
+        for chunk in chunks:
+            size += len(chunk)
+            if size > MAX_PAYLOAD_BYTES:
+                raise PayloadTooLargeError(
+                    f"the payload is larger than {MAX_PAYLOAD_BYTES >> 20} MiB once decoded (MAX_PAYLOAD_BYTES); not read"
+                )
+            yield chunk
 
     def _raw_chunks(self) -> Iterator[bytes]:
         while True:

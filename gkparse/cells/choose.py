@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .. import vocabulary as vocab
-from ..grammar import Number, read_cell
+from ..grammar import MAX_NUMBER_DIGITS, Number, read_cell
 from ..normalize import fold
 from ..templates import Column, Relation, Row, TableKind, Template
 from ..templates.schema import Key, sums_agree
@@ -28,8 +28,10 @@ MAX_COMBINATIONS = 200_000
 
 _MONEY = "|".join(map(re.escape, sorted(vocab.MONEY_UNITS, key=len, reverse=True)))
 _MULTIPLIERS = "|".join(map(re.escape, vocab.MULTIPLIERS))
+# A number starts where a run of digits starts (never inside one: a long run would be tried
+# from each of its digits) and has at most MAX_NUMBER_DIGITS digits.
 _PROSE_NUMBER = re.compile(
-    r"(\d+(?:\.\d+)?)\s*((?:" + _MULTIPLIERS + ")?(?:" + _MONEY + ")|"
+    r"(?<![\d.])(\d{1," + str(MAX_NUMBER_DIGITS) + r"}(?:\.\d{1,6})?)[ \t]*((?:" + _MULTIPLIERS + ")?(?:" + _MONEY + ")|"
     + "|".join(map(re.escape, sorted(vocab.PROSE_COUNT_UNITS, key=len, reverse=True))) + ")"
 )
 

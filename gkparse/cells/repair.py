@@ -18,17 +18,17 @@ from ..templates.schema import Key
 from .align import AlignedRow
 from .choose import RowState, choose_across_rows, narrow_by_prose, prefer_unassumed
 from .policy import row_cells
-from .search import CUT, MAX_READINGS, MAX_READINGS_ALONE, RowSearch, read_token
+from .search import CUT, MAX_READINGS, MAX_READINGS_ALONE, NodeBudget, RowSearch, read_token
 
 __all__ = ["repair"]
 
 
-def _read(row: AlignedRow, issues: list[Issue], alone: bool) -> RowState:
+def _read(row: AlignedRow, issues: list[Issue], alone: bool, budget: NodeBudget) -> RowState:
     if not row.glued:
         reading = tuple(read_token(t, c) for t, c in zip(row.tokens, row.columns))
         # A printed row shorter than its columns ends where the document does.
         return RowState(row, [reading + (CUT,) * (len(row.columns) - len(reading))], True)
-    search = RowSearch(row, limit=MAX_READINGS_ALONE if alone else MAX_READINGS)
+    search = RowSearch(row, limit=MAX_READINGS_ALONE if alone else MAX_READINGS, shared=budget)
     options, complete = search.readings(), search.complete
     keys = [str(k) for k in row.keys if k]
     name = row.label or row.table
@@ -65,7 +65,8 @@ def repair(
     issues: list[Issue] = []
     # Rows of a table without column relations never enter a joint choice (part 四).
     joint = {r.table for r in template.relations if r.along == "column"}
-    states = [_read(row, issues, row.table not in joint) for row in rows]
+    budget = NodeBudget()  # one search budget for the whole document
+    states = [_read(row, issues, row.table not in joint, budget) for row in rows]
     narrow_by_prose(states, _without_table_text(evidence_text, rows) if evidence_text else "", template)
     choose_across_rows(states, template)
     prefer_unassumed(states, template)

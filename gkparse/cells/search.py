@@ -32,6 +32,9 @@ __all__ = [
     "MAX_READINGS_ALONE",
     "MAX_VANISHED",
     "NODE_BUDGET",
+    "ROW_NODE_BUDGET",
+    "DOCUMENT_NODE_BUDGET",
+    "NodeBudget",
     "STRATEGIES",
     "Read",
     "Reading",
@@ -44,9 +47,28 @@ __all__ = [
 #: A count cell cut out of a run is at most this long: a count of a billion or more is no
 #: plausible table cell, and longer cuts only multiply the readings of a long run.
 MAX_DIGITS = 9
+#: Characters one cell's text may take out of a run: the digits, a sign, a decimal point
+#: and two decimals. A token longer than the row's cells could hold is no glued row: it is
+#: not searched at all (a 100,000-digit run once cost seconds).
+MAX_CELL_CHARS = MAX_DIGITS + 4
 #: Search nodes per search: a synthetic 60-digit run then stops in about 0.5 s with no
 #: certain cell (unreadable-row, search-limit) instead of hanging (commit ae72da2).
 NODE_BUDGET = 50_000
+#: Search nodes for all the passes over one row (the strategies may run a dozen searches):
+#: the costliest row of the fixtures in every glue style takes 150,000.
+ROW_NODE_BUDGET = 200_000
+#: Search nodes for a whole document (about 6 µs a node, so about 2 s at most): the
+#: costliest document of the fixtures in every glue style takes 203,000.
+DOCUMENT_NODE_BUDGET = 400_000
+
+
+class NodeBudget:
+    """Search nodes left, shared by every search it is given to (a document's rows)."""
+
+    __slots__ = ("left",)
+
+    def __init__(self, nodes: int = DOCUMENT_NODE_BUDGET) -> None:
+        self.left = nodes
 #: Readings kept per row; a row with more is marked incomplete (ambiguous, search-limit).
 #: The cross-row choice tries the product of the open rows' readings: a small cap keeps
 #: that product within MAX_COMBINATIONS for a few open rows.
@@ -174,9 +196,14 @@ class RowSearch:
     ``complete`` turns False once any pass hit the node budget or the readings cap.
     """
 
-    def __init__(self, row: AlignedRow, *, budget: int = NODE_BUDGET, limit: int = MAX_READINGS) -> None:
+    def __init__(
+        self, row: AlignedRow, *, budget: int = NODE_BUDGET, limit: int = MAX_READINGS, shared: NodeBudget | None = None
+    ) -> None:
         self.row = row
         self.budget = budget
+        # The row's nodes over all its passes, and the document's (shared by its rows).
+        self.row_left = NodeBudget(ROW_NODE_BUDGET)
+        self.shared = shared if shared is not None else NodeBudget()
         self.limit = limit
         self.n = len(row.columns)
         self.complete = True
@@ -223,6 +250,7 @@ class RowSearch:
         self._cap = limit
         self._digits_after: list[int] = []
         self._blanks_after: list[int] = []
+        self._budget = budget
 
     # --- one pass ---------------------------------------------------------------------
 
@@ -246,9 +274,22 @@ class RowSearch:
         self._found = []
         self._nodes = 0
         self._done = True
-        self._digits_after = [sum(len(t) for t in tokens[i + 1:] if not is_blank(t)) for i in range(len(tokens))]
-        self._blanks_after = [sum((blank_range(t) or (0, 0))[1] for t in tokens[i + 1:]) for i in range(len(tokens))]
+        # Digits and blank cells after each token: suffix sums, one reverse pass.
+        digits_after = [0] * len(tokens)
+        blanks_after = [0] * len(tokens)
+        digits = blanks = 0
+        for i in range(len(tokens) - 1, -1, -1):
+            digits_after[i], blanks_after[i] = digits, blanks
+            token = tokens[i]
+            if not is_blank(token):
+                digits += len(token)
+            blanks += (blank_range(token) or (0, 0))[1]
+        self._digits_after = digits_after
+        self._blanks_after = blanks_after
+        self._budget = min(self.budget, self.row_left.left, self.shared.left)
         self._dfs(0, 0, (self.n if max_gaps is None else max_gaps) if gaps else 0)
+        self.row_left.left -= self._nodes
+        self.shared.left -= self._nodes
         return self._found, self._done
 
     def _sums_ok(self, index: int) -> bool:
@@ -294,7 +335,7 @@ class RowSearch:
 
     def _dfs(self, ti: int, offset: int, gaps_left: int) -> None:
         self._nodes += 1
-        if self._nodes > self.budget or len(self._found) >= self._cap:
+        if self._nodes > self._budget or len(self._found) >= self._cap:
             self._done = False
             return
         cells, tokens, n = self._cells, self._tokens, self.n
@@ -479,7 +520,10 @@ class RowSearch:
         )
 
     def readings(self) -> list[Reading]:
-        """The readings of the first strategy of :data:`STRATEGIES` that applies."""
+        """The readings of the first strategy of :data:`STRATEGIES` that applies (none for
+        a token longer than the row's cells could hold)."""
+        if any(len(t) > self.n * MAX_CELL_CHARS for t in self.row.tokens):
+            return []
         for strategy in STRATEGIES:
             found = strategy(self)
             if found is not None:

@@ -25,14 +25,15 @@ import lxml.html
 from lxml import etree
 
 from .. import vocabulary as vocab
-from ..errors import EmptyInputError, GkparseError
+from ..errors import EmptyInputError, GkparseError, UnreadableDocumentError
+from ..model.cells import Issue
 from .grid import CUES, Segmenter
 from .meta import label_value_lines, meta_field_label, page_title_pieces
 from .page import Page, TableRows
 from .profiles import body_xpaths
-from .tablegrid import expand_table, table_rows
+from .tablegrid import GridLimitError, expand_table, table_rows
 
-__all__ = ["read_html", "looks_like_html", "drop_hidden", "parse_tree"]
+__all__ = ["read_html", "looks_like_html", "drop_hidden", "drop_data_uris", "parse_tree"]
 
 #: An XML declaration before the markup (``<?xml version="1.0" encoding="…"?>``; some
 #: pages drop the ``?``): lxml refuses a str that carries one.
@@ -108,9 +109,28 @@ def looks_like_html(text: str) -> bool:
 
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
+#: libxml2 stops reading a page nested deeper than 256 elements (2048 with ``huge_tree``,
+#: which the parser sets): CMS pages with unclosed ``<font>`` tags pass 256, no page passes
+#: 2048 but a hostile one, which is refused rather than read with its rest cut off.
+MAX_NESTING_DEPTH = 2048
+_PARSER = lxml.html.HTMLParser(huge_tree=True)
+
 
 def _control(match: re.Match[str]) -> str:
     return " " if match.group() == "\x0c" else ""
+
+
+#: An inline image (``src="data:image/png;base64,…"``): megabytes of text that hold no report.
+_DATA_URI = re.compile(r"""(["'])data:[^"',]*,[^"']*\1""", re.IGNORECASE)
+
+
+def drop_data_uris(text: str) -> str:
+    """``text`` with every quoted ``data:`` URI emptied (images inlined by Word exports).
+
+    >>> drop_data_uris('<img src="data:image/png;base64,iVBORw0KGgo=">')
+    '<img src="">'
+    """
+    return _DATA_URI.sub(r"\1\1", text)
 
 
 def parse_tree(text: str, source: str | None = None) -> etree._Element:
@@ -126,9 +146,16 @@ def parse_tree(text: str, source: str | None = None) -> etree._Element:
     """
     text = _XML_DECL.sub("", text, count=1)
     try:
-        root = lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError):
         root = None
+    cut = next((error for error in _PARSER.error_log if error.type_name == "ERR_RESOURCE_LIMIT"), None)
+    if cut is not None:
+        raise UnreadableDocumentError(
+            f"line {cut.line}: the page nests elements more than {MAX_NESTING_DEPTH} deep; the HTML parser stops"
+            " there and the rest of the page (its tables among it) would be lost",
+            source=source,
+        )
     if root is None or not len(root):
         from bs4 import BeautifulSoup  # lenient fallback, only for markup lxml refuses
         from bs4.exceptions import ParserRejectedMarkup
@@ -438,12 +465,20 @@ def _grid_tables(body: etree._Element) -> list[etree._Element]:
     return chosen
 
 
-def _tables(body: etree._Element) -> list[TableRows]:
+def _tables(body: etree._Element, issues: list[Issue]) -> list[TableRows]:
     # A table boundary does not end a part: tables split across pages continue the current
     # part unless the next table has a start row of its own.
     segmenter = Segmenter()
     for table in _grid_tables(body):
-        for row in expand_table(table, _marked_cell_text):
+        try:
+            rows = expand_table(table, _marked_cell_text)
+        except GridLimitError as exc:
+            issues.append(Issue(
+                rule="table-too-large", severity="error",
+                message=f"a table at line {table.sourceline} was not read: {exc}",
+            ))
+            continue
+        for row in rows:
             segmenter.row(row)
     return segmenter.finish()
 
@@ -454,13 +489,19 @@ def read_html(text: str, *, source: str | None = None) -> Page:
     C0 control characters are parse errors a browser shows as nothing (a form feed is
     whitespace); lxml keeps them in text nodes but refuses them in any text it is handed
     back, so a page holding one next to a tag is read again without them. (Looking for
-    them first would cost more than the rest of the read on a large page.)"""
+    them first would cost more than the rest of the read on a large page.)
+
+    Raises :class:`~gkparse.errors.UnreadableDocumentError` when libxml2 gives up on the
+    tree (an XPath over millions of nodes, a page nested past :data:`MAX_NESTING_DEPTH`)."""
     try:
-        return _read_html(text, source)
-    except ValueError as exc:
-        if isinstance(exc, GkparseError) or not _CONTROLS.search(text):
-            raise
-        return _read_html(_CONTROLS.sub(_control, text), source)
+        try:
+            return _read_html(text, source)
+        except ValueError as exc:
+            if isinstance(exc, GkparseError) or not _CONTROLS.search(text):
+                raise
+            return _read_html(_CONTROLS.sub(_control, text), source)
+    except etree.LxmlError as exc:  # XPathEvalError "unknown error" past libxml2's node-set limits
+        raise UnreadableDocumentError(f"the HTML parser gave up: {type(exc).__name__}: {exc}", source=source) from None
 
 
 def _read_html(text: str, source: str | None) -> Page:
@@ -470,7 +511,7 @@ def _read_html(text: str, source: str | None) -> Page:
     page = Page(form="html")
     _mark_breaks(root)
     page.meta_lines = _pair_lines(root) + _lines(root) + _meta_tag_lines(root)
-    page.tables = _tables(body)
+    page.tables = _tables(body, page.issues)
     for table in list(body.iter("table")):
         if table.getparent() is not None:
             table.drop_tree()  # keeps its tail text

@@ -45,7 +45,7 @@ from .page import Page, TableRows, header_leaf
 __all__ = ["read_markdown", "read_tables", "has_pipe_tables", "is_separator", "split_cells", "strip_marks"]
 
 _SEPARATOR_CELL = re.compile(r"\s*:?-{2,}:?\s*")
-_SEPARATOR_LINE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)+\|?\s*$", re.MULTILINE)
+_SEPARATOR_LINE = re.compile(r"^[ \t]*(?:\|[ \t]*)?:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)+(?:\|[ \t]*)?$", re.MULTILINE)
 _PIPE = re.compile(r"(?<!\\)\|")
 _HEADING_MARK = re.compile(r"^\s{0,3}(?:#{1,6}|>+)\s*")
 _EMPHASIS = re.compile(r"\*\*|__")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..model.cells import Issue
 from ..model.report import DocumentForm
 from ..templates.schema import TableKind
 
@@ -131,3 +132,6 @@ class Page:
     body: str = ""
     tables: list[TableRows] = field(default_factory=list)
     regions: list[Region] = field(default_factory=list)  # PDF only: where each table was read
+    #: What the reader met and could not read whole (a table past the grid limits, a page
+    #: cut at the parser's nesting depth): issues of the report, never a silent loss.
+    issues: list[Issue] = field(default_factory=list)

@@ -36,7 +36,10 @@ from typing import NamedTuple
 
 from lxml import etree
 
-__all__ = ["GridCell", "expand_table", "cell_text", "parse_span", "row_groups", "table_rows", "MAX_COLSPAN", "MAX_ROWSPAN"]
+__all__ = [
+    "GridCell", "GridLimitError", "expand_table", "cell_text", "parse_span", "row_groups", "table_rows",
+    "MAX_COLSPAN", "MAX_ROWSPAN", "MAX_GRID_WIDTH", "MAX_GRID_SLOTS",
+]
 
 # "Rules for parsing non-negative integers": leading ASCII whitespace, an optional sign,
 # then ASCII digits (never \d: it matches full-width and other Unicode digits).
@@ -45,6 +48,13 @@ _SPAN = re.compile(r"[\t\n\f\r ]*([+-]?)([0-9]+)")
 #: non-negative integers", then clamped), so a span bomb expands no wider than a browser's.
 MAX_COLSPAN = 1000
 MAX_ROWSPAN = 65534
+#: Columns a grid may have. A report table has at most about 20 (part 四: 15 counts and the
+#: labels); a span reaching past this is clipped to it, a cell starting past it stops the grid.
+MAX_GRID_WIDTH = 100
+#: Slots a grid may hold (a report table has a few hundred, a long layout table some
+#: thousands): a span bomb (rowspan 65534 × colspan 1000 in 40 KB) stops here, in bounded
+#: time and memory, instead of filling gigabytes.
+MAX_GRID_SLOTS = 100_000
 #: Elements whose boundaries read as a space inside a cell (blocks, and a nested table's
 #: rows and cells).
 _BREAK_TAGS = (
@@ -53,6 +63,11 @@ _BREAK_TAGS = (
 )
 _GROUP_TAGS = ("thead", "tbody", "tfoot")
 _CELL_TAGS = ("td", "th")
+
+
+class GridLimitError(ValueError):
+    """A table past :data:`MAX_GRID_WIDTH` or :data:`MAX_GRID_SLOTS`: not expanded (the
+    reader reports it as an issue)."""
 
 
 class GridCell(NamedTuple):
@@ -159,7 +174,9 @@ def expand_table(table: etree._Element, text_of: Callable[[etree._Element], str]
 
     A slot not covered by any cell (a short row) is an empty non-origin slot
     (``cell_id == -1``). ``text_of`` reads a cell's text (a faster reader may be given
-    when line breaks are already marked).
+    when line breaks are already marked). Spans are clipped at :data:`MAX_GRID_WIDTH`;
+    raises :class:`GridLimitError` for a cell starting past it or a grid past
+    :data:`MAX_GRID_SLOTS` slots.
     """
     grid: dict[tuple[int, int], GridCell] = {}
     width = 0
@@ -174,12 +191,16 @@ def expand_table(table: etree._Element, text_of: Callable[[etree._Element], str]
             for slot, gx, gwidth in growing:  # "growing downward-growing cells"
                 for dc in range(gwidth):
                     grid.setdefault((r, gx + dc), slot)
+            if len(grid) > MAX_GRID_SLOTS or (r + 1) * width > MAX_GRID_SLOTS:
+                raise GridLimitError(f"a table of more than {MAX_GRID_SLOTS:,} slots (row {r + 1}, {width} columns)")
             x = 0
             for cell in group[r - y]:
                 if cell.tag not in _CELL_TAGS:
                     continue
                 while (r, x) in grid:
                     x += 1
+                if x >= MAX_GRID_WIDTH:
+                    raise GridLimitError(f"a table wider than {MAX_GRID_WIDTH} columns (row {r + 1})")
                 text = text_of(cell)
                 boxes = _boxes(cell, text_of) if nested and cell.find(".//table") is not None else ()
                 origin = GridCell(text, True, next_id, boxes)
@@ -190,10 +211,14 @@ def expand_table(table: etree._Element, text_of: Callable[[etree._Element], str]
                     x += 1
                     width = max(width, x)
                     continue
-                colspan = parse_span(colspan_attr, MAX_COLSPAN) or 1
+                colspan = min(parse_span(colspan_attr, MAX_COLSPAN) or 1, MAX_GRID_WIDTH - x)
                 rowspan = parse_span(rowspan_attr, MAX_ROWSPAN)
                 grows = rowspan == 0
                 rowspan = min(max(rowspan, 1), end - r)  # clipped at the row group's end
+                if len(grid) + rowspan * colspan > MAX_GRID_SLOTS:
+                    raise GridLimitError(
+                        f"a table of more than {MAX_GRID_SLOTS:,} slots (a cell spanning {rowspan} rows × {colspan} columns, row {r + 1})"
+                    )
                 covering = origin._replace(origin=False)
                 for dr in range(rowspan):
                     for dc in range(colspan):
@@ -204,5 +229,7 @@ def expand_table(table: etree._Element, text_of: Callable[[etree._Element], str]
                 x += colspan
                 width = max(width, x)
         y = end
+    if y * width > MAX_GRID_SLOTS:
+        raise GridLimitError(f"a table of more than {MAX_GRID_SLOTS:,} slots ({y} rows × {width} columns)")
     empty = GridCell("", False, -1)
     return [[grid.get((r, c), empty) for c in range(width)] for r in range(y)]

@@ -13,6 +13,7 @@ import functools
 import itertools
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .. import vocabulary as vocab
@@ -47,7 +48,7 @@ def _pattern(text: str) -> re.Pattern[str]:
 class _Compact:
     text: str
     compact: str
-    index: list[int]
+    index: Sequence[int]
 
     def original(self, start: int, end: int) -> str:
         """Original text between compact positions ``start`` and ``end``."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from gkparse.read.tablegrid import expand_table, row_groups
+from gkparse.read.tablegrid import MAX_GRID_WIDTH, GridLimitError, expand_table, row_groups
 
 
 def grid(markup: str) -> list[list[str]]:
@@ -124,11 +124,23 @@ def test_origin_flags_mark_the_first_slot_only() -> None:
     assert [slot.origin for slot in row] == [True, False, False]
 
 
-def test_caps_as_browsers_apply_them() -> None:
+def test_caps_as_browsers_apply_them_then_the_grid_width() -> None:
     table = lxml.html.fragment_fromstring("<table><tr><td colspan=5000>A</td></tr><tr><td rowspan=99999>B</td></tr></table>")
     grid_rows = expand_table(table)
-    assert len(grid_rows[0]) == 1000  # colspan capped at 1000
+    assert len(grid_rows[0]) == MAX_GRID_WIDTH  # colspan capped at 1000 as browsers do, then at the grid width
     assert len(grid_rows) == 2  # rowspan capped, then clipped at the group's end
+
+
+# Span bombs (fixtures/cases/reliability/02-grid-bomb.*): bounded work, a clear refusal.
+@pytest.mark.parametrize(("html", "message"), [
+    ("<table><tr>" + '<td colspan="1000">1</td>' * 100 + "</tr>" + "<tr></tr>" * 999 + "</table>", "wider than 100 columns"),
+    ('<table><tr><td rowspan="65534" colspan="1000">1</td></tr>' + "<tr>" * 10_000 + "</table>", "more than 100,000 slots"),
+    ("<table>" + "<tr>" + "<td>1</td>" * 90 + "</tr>" + "<tr><td>2</td></tr>" * 5000 + "</table>", "more than 100,000 slots"),
+])
+def test_a_grid_past_the_limits_is_refused_in_bounded_work(html: str, message: str) -> None:
+    table = lxml.html.fragment_fromstring(html)
+    with pytest.raises(GridLimitError, match=message):
+        expand_table(table)
 
 
 def test_boxes_of_a_nested_table_with_several_cells() -> None:
