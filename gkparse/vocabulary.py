@@ -395,21 +395,28 @@ SUBTOTAL_MEMBERS = ("商业企业", "科研机构", "社会公益组织", "法�
 # --- agency names -----------------------------------------------------------------------
 # What :mod:`gkparse.agency` folds away to recognise one agency across years and sources.
 
-#: A bracketed qualifier after or inside a name (（本级）, (区本级), 【2022】): not part of who.
-AGENCY_QUALIFIER = re.compile(r"[(\[【〔][^()\[\]【】〔〕]{0,16}[)\]】〕]")
+#: A bracketed qualifier after or inside a name that says which accounts, not who: （本级）,
+#: (区本级), 【2022】, （机关）, （汇总）, （含下属单位）. Other brackets (（交通警察支队）) name a unit
+#: and are kept.
+AGENCY_QUALIFIER = re.compile(r"[(\[【〔][^()\[\]【】〔〕]{0,12}?(?:本级|本部|机关|汇总|合并|含|[0-9]{4})[^()\[\]【】〔〕]{0,12}[)\]】〕]")
 #: Spellings of one agency word, as (pattern, the key's form), applied in order.
 AGENCY_SPELLINGS: tuple[tuple[str, str], ...] = (
     ("管理委员会", "管委会"),
+    ("政府办(?!公)", "政府办公室"),
     ("人民政府办公室", "政府办公室"),
     ("人民政府办公厅", "政府办公厅"),
-    ("政府办(?!公)", "政府办公室"),
     ("街道办事处$", "街道"),
 )
-#: The governing body of a territory is named with or without its body word
-#: (洪泽区人民政府 = 洪泽区, 平潭综合实验区管委会 = 平潭综合实验区) …
-AGENCY_GOVERNMENT_WORDS = ("人民政府", "管委会", "政府")
-#: … when what precedes it ends with a territory's word. The same endings mark a parent
-#: territory before a short name (淮安市|洪泽区人民政府).
+#: The governing body of a territory is named with or without its body word (洪泽区人民政府 =
+#: 洪泽区, 平潭综合实验区管委会 = 平潭综合实验区), when what precedes it ends with one of the
+#: territory words given for that body word: a government governs any territory, an
+#: administrative committee a zone (…区), never a 城市管理委员会's city.
+AGENCY_GOVERNMENT_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("人民政府", ("省", "市", "县", "区", "旗", "州", "盟", "镇", "乡", "自治区", "自治州", "自治县")),
+    ("政府", ("省", "市", "县", "区", "旗", "州", "盟", "镇", "乡", "自治区", "自治州", "自治县")),
+    ("管委会", ("区",)),
+)
+#: The endings that mark a parent territory before a short name (淮安市|洪泽区人民政府).
 TERRITORY_ENDINGS = ("省", "市", "县", "区", "旗", "州", "盟", "镇", "乡", "街道", "自治区", "自治州", "自治县")
 
 

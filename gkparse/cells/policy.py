@@ -102,6 +102,7 @@ def row_cells(state: RowState) -> tuple[dict[Key, Cell], RowReadings | None, lis
         raw=row.raw,
         readings=[[c.value for c in o] for o in state.options],
         basis=state.basis,
+        complete=state.complete,
     )
     issues.append(
         Issue(

@@ -69,8 +69,10 @@ def _options(report: Report, key: Key) -> list[Optional[Number]] | None:
     if cell.state in CERTAIN_STATES and cell.value is not None:
         return [cell.value]
     if cell.state is CellState.AMBIGUOUS:
-        options: list[Optional[Number]] = [v for v in dict.fromkeys([cell.value, *cell.alternatives]) if v is not None]
-        return options or None
+        # A reading that leaves the cell blank counts it 0 beside the other terms' numbers
+        # (the panel's evidence judges readings the same way).
+        options: list[Optional[Number]] = list(dict.fromkeys(0 if v is None else v for v in [cell.value, *cell.alternatives]))
+        return options
     return None
 
 
@@ -79,9 +81,13 @@ def check_years(previous: Report, current: Report) -> list[Issue]:
     agency in consecutive years, as warnings on ``current``.
 
     A place is assessed where every term is a number in both reports; a term that is
-    ambiguous takes each of its readings, and the place is broken only when no combination
-    holds. Raises :class:`~gkparse.errors.GkparseError` when a report has no year or the
-    years are not consecutive: a mismatched pair is the caller's mistake, not a finding.
+    ambiguous takes each of its values (a blank one as 0), and the place is broken only when
+    no combination holds. The terms' values are combined freely: a break visible only in a
+    glued row's joint readings is found by the panel (:mod:`gkparse.panel.years`). The
+    issue names the current report's cells; the message gives last year's value.
+
+    Raises :class:`~gkparse.errors.GkparseError` when a report has no year or the years are
+    not consecutive: a mismatched pair is the caller's mistake, not a finding.
     """
     if previous.year is None or current.year is None:
         which, report = ("previous", previous) if previous.year is None else ("current", current)
@@ -133,5 +139,5 @@ def _assess(
     return Issue(
         rule=relation.id, severity="warning", where=where,
         message=f"{relation.id} {where}: {actual} in {now}, but {expected} expected from {before}{every} ({relation.text})",
-        cells=list(dict.fromkeys(str(k) for _, k, _, _ in terms)), expected=expected, actual=actual,
+        cells=list(dict.fromkeys(str(k) for y, k, _, _ in terms if y == 0)), expected=expected, actual=actual,
     )

@@ -1,7 +1,7 @@
 """``gkparse panel INPUT... -o panel.parquet``: every agency × year × cell as one table.
 
-Exit status: 0 every input placed in the panel, 1 some input failed or was left out,
-2 usage error.
+Exit status: 0 every input placed in the panel, 1 some input failed or was left out (or
+none gave a report), 2 usage error (nothing written).
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ import click
 
 from ..agency import Aliases
 from ..errors import GkparseError
+from ..export.writers import check_writable
 from ..panel import Panel
-from ..panel.table import FORMATS
+from ..panel.table import FORMATS, format_of
 from .common import EXIT_FAILED
 
 __all__ = ["panel_command"]
@@ -58,13 +59,19 @@ def panel_command(
       gkparse panel crawl.warc.gz -o panel.jsonl --aliases aliases.csv
     """
     try:
+        format_of(Path(out))
+        check_writable(out, "the panel")
+        if html:
+            check_writable(html, "--html")
         table = Aliases.load(aliases) if aliases else None
-        panel = Panel.from_paths(list(inputs), aliases=table, workers=workers)
+        panel = Panel.from_paths(list(inputs), aliases=table, workers=workers, exclude=[out, *([html] if html else [])])
         rows = panel.write(Path(out), wide=wide, uncertain=uncertain)
         if html:
             panel.write_summary(Path(html))
     except GkparseError as exc:
         raise click.UsageError(str(exc)) from None
+    except OSError as exc:
+        raise click.UsageError(f"cannot write: {exc}") from None
     if not quiet:
         for source, reason in panel.stats.errors[:SHOWN_FAILURES]:
             click.echo(f"left out: {source}: {reason}", err=True)
@@ -74,5 +81,7 @@ def panel_command(
         for match in panel.matches:
             click.echo(f"agency {match}", err=True)
         click.echo(f"{panel.summary_line()}; {rows} rows → {out}", err=True)
-    if panel.stats.left_out:
+        if not panel.stats.reports:
+            click.echo("no report found in the inputs: the panel is empty", err=True)
+    if panel.stats.left_out or not panel.stats.reports:
         sys.exit(EXIT_FAILED)

@@ -84,3 +84,6 @@ class RowReadings(BaseModel):
     raw: str = Field(description="The text the row was read from.")
     readings: list[list[Optional[Number]]] = Field(description="Each reading gives one value per cell; the first is the one reported.")
     basis: Optional[str] = None
+    complete: bool = Field(
+        True, description="False when the search stopped at a limit: the true reading may be none of these."
+    )

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..agency import AgencyIndex, AgencyMatch, Aliases, Identity, host_of
-from ..batch.run import Executor, ProcessExecutor, SerialExecutor, process_job
+from ..batch.link import Linker
+from ..batch.run import INPUT_TIMEOUT, Executor, ProcessExecutor, process_job
 from ..batch.sources import expand_inputs, iter_jobs
 from ..errors import GkparseError
 from ..model import Report
@@ -50,17 +51,22 @@ class Series:
 @dataclass
 class PanelStats:
     """What became of every input: ``reports`` placed in the panel; ``left_out`` counts the
-    others by reason (``failed``, ``no-year``, ``no-template``, ``skipped:<kind>``)."""
+    others by reason (``failed``, ``no-year``, ``no-template``, ``duplicate``, ``not-reports``,
+    ``skipped:<kind>``), and ``errors`` names each one with its reason."""
 
     reports: int = 0
     left_out: Counter[str] = field(default_factory=Counter)
     errors: list[tuple[str, str]] = field(default_factory=list)
 
     def line(self, observations: int, agencies: int) -> str:
-        parts = [f"{self.reports} reports", f"{observations} observations", f"{agencies} agencies"]
+        parts = [_count(self.reports, "report"), _count(observations, "observation"), _count(agencies, "agency", "agencies")]
         if self.left_out:
             parts.append("left out: " + ", ".join(f"{n} {why}" for why, n in sorted(self.left_out.items())))
         return "; ".join(parts)
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 @dataclass(frozen=True)
@@ -68,7 +74,15 @@ class _Entry:
     identity: Identity
     year: int
     report_id: str
+    source: str
     data: bytes  # zlib-compressed report JSON
+
+
+#: Fields every report record of ``gkparse convert``'s JSON Lines has (a line without them
+#: is some other JSON: a panel row, a log line).
+_REPORT_FIELDS = frozenset({"template", "year", "source", "issues"})
+#: Fields of a long panel row: a panel file given back as input.
+_PANEL_FIELDS = frozenset({"agency_key", "key", "state", "sources"})
 
 
 class Panel:
@@ -84,27 +98,41 @@ class Panel:
         self.index = AgencyIndex(aliases=aliases or Aliases())
         self.stats = PanelStats()
         self._entries: list[_Entry] = []
+        self._ids: dict[str, _Entry] = {}
 
     # --- building ------------------------------------------------------------------
 
-    def add(self, report: Report) -> bool:
-        """Add one report; False (and counted in ``stats.left_out``) when it has no year or
-        no template and so cannot be placed."""
-        if report.year is None:
-            self.stats.left_out["no-year"] += 1
-            return False
-        if report.template is None:
-            self.stats.left_out["no-template"] += 1
-            return False
+    def add(self, report: Report, *, same_as: Optional[str] = None) -> bool:
+        """Add one report; False (counted in ``stats``, named in ``stats.errors``) when it
+        cannot be placed: no year, no template, or a report already added (same id).
+
+        A report with no agency name joins the agency of the report it is the same as
+        (``same_as``, a report id, or ``report.same_as`` as ``gkparse convert`` links them).
+        """
         source = report.source
+        where = source.path or "(no source)"
+        report_id = source.sha256 or f"#{len(self._entries)}"
+        why = "no-year" if report.year is None else "no-template" if report.template is None else None
+        if why is None and report_id in self._ids:
+            why = "duplicate"
+        if why is not None:
+            self.add_failure(where, {
+                "no-year": "no report year found", "no-template": "no template of gkparse fits the report",
+                "duplicate": "the same input as one already added",
+            }[why], why)
+            return False
         identity = self.index.identity(
             report.agency or report.signature.agency,
             host=host_of(source.path) or host_of(report.meta.source_url),
             publisher=report.meta.publisher,
         )
+        earlier = self._ids.get(same_as or (report.same_as.report_id if report.same_as else ""))
+        if identity.key is None and earlier is not None:
+            identity = earlier.identity  # the same report read from another source
         self.index.add(identity)
-        report_id = source.sha256 or f"#{len(self._entries)}"
-        self._entries.append(_Entry(identity, report.year, report_id, zlib.compress(report.model_dump_json().encode())))
+        entry = _Entry(identity, report.year or 0, report_id, where, zlib.compress(report.model_dump_json().encode()))
+        self._entries.append(entry)
+        self._ids[report_id] = entry
         self.stats.reports += 1
         return True
 
@@ -123,50 +151,74 @@ class Panel:
 
     @classmethod
     def from_paths(
-        cls, inputs: Iterable[str | os.PathLike[str]], *, aliases: Optional[Aliases] = None,
-        workers: Optional[int] = 1, executor: Optional[Executor] = None,
+        cls, inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *, aliases: Optional[Aliases] = None,
+        workers: Optional[int] = 1, executor: Optional[Executor] = None, exclude: Iterable[str | os.PathLike[str]] = (),
+        timeout: Optional[float] = INPUT_TIMEOUT,
     ) -> "Panel":
         """A panel of files, folders and archives (as ``gkparse convert`` reads them), and of
-        ``.jsonl`` files of parsed reports. A bad input is counted, never raised; an input
-        that names nothing raises :class:`~gkparse.errors.InputNotFoundError`."""
+        ``.jsonl`` files of parsed reports (named, or found in a folder). ``exclude`` names
+        files to pass over (the panel's own outputs). Documents are parsed as ``convert``
+        parses them: in ``workers`` processes, each input within ``timeout`` seconds
+        (``executor`` overrides). A bad input is counted, never raised; an input that names
+        nothing raises :class:`~gkparse.errors.InputNotFoundError`."""
+        names = [str(inputs)] if isinstance(inputs, (str, os.PathLike)) else [str(p) for p in inputs]
         panel = cls(aliases=aliases)
-        paths = expand_inputs([str(p) for p in inputs])
+        skip = {os.path.realpath(p) for p in exclude}
+        reports = [str(p) for folder in names if os.path.isdir(folder) for p in sorted(Path(folder).rglob("*" + REPORTS_SUFFIX))]
+        paths = [p for p in dict.fromkeys(expand_inputs(names) + reports) if os.path.realpath(p) not in skip]
         documents = [p for p in paths if not p.endswith(REPORTS_SUFFIX)]
         for path in paths:
             if path.endswith(REPORTS_SUFFIX):
                 panel._read_reports(path)
         if documents:
-            run = executor or (SerialExecutor() if (workers or 1) <= 1 else ProcessExecutor(workers or 1))
+            linker = Linker()
+            run = executor or ProcessExecutor(workers or 1, timeout=timeout)
             jobs = iter_jobs(documents, on_skip=lambda source, kind: panel.add_failure(source, kind, f"skipped:{kind}"))
             for result in run.map(process_job, jobs):
                 if result.ok:
-                    panel.add(Report.model_validate_json(result.line))
+                    found = linker.match(result.fingerprint) if result.fingerprint is not None else None
+                    panel.add(Report.model_validate_json(result.line), same_as=found[0].report_id if found else None)
                 else:
-                    reason = result.error.error.reason if result.error else "failed"
-                    panel.add_failure(result.source, reason)
+                    error = result.error.error if result.error else None
+                    panel.add_failure(result.source, f"{error.type}: {error.reason}" if error else "failed")
         return panel
 
     def _read_reports(self, path: str) -> None:
         try:
             stream = open(path, encoding="utf-8")
-        except OSError as exc:
-            raise GkparseError(f"cannot read: {exc.strerror or exc}", source=path) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise GkparseError(f"cannot read: {getattr(exc, 'strerror', None) or exc}", source=path) from None
         with stream:
-            for number, line in enumerate(stream, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    data: Any = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    self.add_failure(f"{path}:{number}", f"not JSON: {exc.msg}")
-                    continue
-                if isinstance(data, dict) and "error" in data:
-                    self.add_failure(str(data.get("source") or f"{path}:{number}"), str(data["error"]))
-                    continue
-                try:
-                    self.add(Report.model_validate(data))
-                except ValueError as exc:
-                    self.add_failure(f"{path}:{number}", f"not a report record: {str(exc).splitlines()[0]}")
+            try:
+                lines = list(enumerate(stream, start=1))
+            except UnicodeDecodeError as exc:
+                self.add_failure(path, f"not UTF-8 JSON Lines: {exc.reason}", "not-reports")
+                return
+        for number, line in lines:
+            if not line.strip():
+                continue
+            try:
+                data: Any = json.loads(line)
+            except json.JSONDecodeError as exc:
+                self.add_failure(f"{path}:{number}", f"not JSON: {exc.msg}")
+                continue
+            if not isinstance(data, dict):
+                self.add_failure(f"{path}:{number}", "not a report record (not a JSON object)")
+                continue
+            if _PANEL_FIELDS <= data.keys():
+                self.add_failure(path, "a panel file (gkparse panel's output), not reports", "not-reports")
+                return
+            if "error" in data:
+                error = data["error"] if isinstance(data["error"], dict) else {}
+                self.add_failure(str(data.get("source") or f"{path}:{number}"), f"{error.get('type', 'error')}: {error.get('reason', '')}")
+                continue
+            if not _REPORT_FIELDS <= data.keys():
+                self.add_failure(f"{path}:{number}", "not a report record (no template, year, source or issues)")
+                continue
+            try:
+                self.add(Report.model_validate(data))
+            except ValueError as exc:
+                self.add_failure(f"{path}:{number}", f"not a report record: {str(exc).splitlines()[0]}")
 
     # --- reading ----------------------------------------------------------------------
 
@@ -177,11 +229,10 @@ class Panel:
         return self.index.matches
 
     def _groups(self) -> dict[str, list[_Entry]]:
-        resolved = self.index.resolve()
         groups: dict[str, list[_Entry]] = defaultdict(list)
         for entry in self._entries:
-            key = entry.identity.key
-            groups[resolved[key] if key else f"?{entry.report_id[:16]}"].append(entry)
+            agency = self.index.agency_of(entry.identity)
+            groups[agency if agency is not None else f"?{entry.report_id[:16]}"].append(entry)
         return groups
 
     def series(self) -> Iterator[Series]:
@@ -202,7 +253,7 @@ class Panel:
 
     def _name(self, key: str, entries: list[_Entry]) -> str:
         if key.startswith("?"):
-            return entries[0].identity.name or "(agency not named)"
+            return f"(agency not named: {os.path.basename(entries[0].source)})"
         return self.index.name(key)
 
     def observations(self) -> Iterator[Observation]:

@@ -11,13 +11,16 @@ test rejects every reading, the row is left as it was and the caller reports the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Optional
 
+from ..checks import check_relations, relation_rules
 from ..model import KNOWN_STATES, Cell, CellState, Number, Report, RowReadings
+from ..templates import TEMPLATES, Key
 
-__all__ = ["Assignment", "Choice", "keep", "known_values", "narrow", "open_choices"]
+__all__ = ["Assignment", "Choice", "keep", "known_values", "narrow", "open_choices", "recheck"]
 
 
 #: A candidate value for each of some cells, by key.
@@ -40,6 +43,7 @@ class Choice:
     keys: list[str]
     readings: list[list[Optional[Number]]]
     row: Optional[RowReadings] = None
+    complete: bool = True  # False: the search stopped at a limit, the truth may be missing
 
 
 def open_choices(report: Report) -> list[Choice]:
@@ -47,7 +51,7 @@ def open_choices(report: Report) -> list[Choice]:
     choices: list[Choice] = []
     covered: set[str] = set()
     for row in report.readings:
-        choices.append(Choice(list(row.cells), row.readings, row))
+        choices.append(Choice(list(row.cells), row.readings, row, row.complete))
         covered.update(row.cells)
     for key, cell in report.cells():
         if cell.state is CellState.AMBIGUOUS and key not in covered:
@@ -58,10 +62,12 @@ def open_choices(report: Report) -> list[Choice]:
 
 def keep(report: Report, choice: Choice, kept: list[list[Optional[Number]]], basis: str) -> list[str]:
     """Narrow ``choice`` to the readings ``kept`` (a non-empty subset of its readings); the
-    keys this settles (now ``resolved`` with ``basis``)."""
+    keys this settles: ``resolved`` with ``basis``, or ``empty`` where every reading left
+    has the cell blank. A choice whose search stopped at a limit is left as it is (its true
+    reading may be none of those listed)."""
     if not kept:
         raise ValueError("keep: a choice cannot be left without a reading")
-    if len(kept) == len(choice.readings):
+    if len(kept) == len(choice.readings) or not choice.complete:
         return []
     settled = []
     for i, key in enumerate(choice.keys):
@@ -75,7 +81,8 @@ def keep(report: Report, choice: Choice, kept: list[list[Optional[Number]]], bas
             continue
         values = list(dict.fromkeys(r[i] for r in kept))
         if len(values) == 1:
-            cell.value, cell.alternatives, cell.state = values[0], [], CellState.RESOLVED
+            cell.value, cell.alternatives = values[0], []
+            cell.state = CellState.RESOLVED if values[0] is not None else CellState.EMPTY
             cell.basis = f"{cell.basis}; {basis}" if cell.basis else basis
             settled.append(key)
         else:
@@ -85,6 +92,7 @@ def keep(report: Report, choice: Choice, kept: list[list[Optional[Number]]], bas
             report.readings.remove(choice.row)
         else:
             choice.row.readings = kept
+            _recount(report, choice.row, basis)
     choice.readings = kept
     if settled:
         _retire_ambiguous_issues(report)
@@ -113,6 +121,35 @@ def narrow(report: Report, test: Test, basis: str) -> tuple[list[str], list[list
             continue
         settled += keep(report, choice, kept, basis)
     return settled, conflicts
+
+
+_COUNT = re.compile(r"\b\d+ readings of ")
+
+
+def _recount(report: Report, row: RowReadings, basis: str) -> None:
+    """The ``ambiguous`` issue of a row narrowed but still open says how many readings remain."""
+    keys = [k for k in row.cells if k]
+    for issue in report.issues:
+        if issue.rule == "ambiguous" and issue.cells == keys:
+            issue.message = _COUNT.sub(f"{len(row.readings)} readings of ", issue.message, count=1)
+            issue.message += f" (after {basis})"
+
+
+def recheck(report: Report) -> None:
+    """The within-report relations again, on the report's cells as they are now (evidence
+    settled some: they may now break or satisfy a relation the report alone could not
+    judge). Other issues are kept."""
+    template = TEMPLATES.get(report.template or "")
+    if template is None:
+        return
+    cells = dict(report.cells(include_absent=True))
+    rules = relation_rules(report.template) | {"unassessed"}
+    kept = [i for i in report.issues if i.rule not in rules]
+
+    def lookup(key: Key) -> Optional[Cell]:
+        return cells.get(str(key))
+
+    report.issues = kept + check_relations(template, lookup)
 
 
 def _retire_ambiguous_issues(report: Report) -> None:

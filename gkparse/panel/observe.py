@@ -17,10 +17,8 @@ from typing import Optional
 
 from pydantic import BaseModel, Field
 
-from ..checks import check_relations, relation_rules
 from ..model import KNOWN_STATES, Cell, CellState, Issue, Number, Report, Source
-from ..templates import TEMPLATES, Key
-from .evidence import narrow
+from .evidence import narrow, recheck
 
 __all__ = ["FORM_ORDER", "Observation", "merge_sources", "SHOWN_DISAGREEMENTS"]
 
@@ -81,13 +79,13 @@ def _compare(sources: Sequence[_Cells], key: str) -> Optional[list[tuple[str, Op
         if cell.state in KNOWN_STATES:
             known.append((label, cell.value))
         elif cell.state is CellState.AMBIGUOUS:
-            possible.append(_options(cell))
-            shown.append((label, cell.value))
+            options = _options(cell)
+            possible.append(options)
+            shown.extend((label, v) for v in options)
     values = list(dict.fromkeys(v for _, v in known))
-    if len(values) > 1 or (values and any(values[0] not in p for p in possible)):
-        return known
-    if not values and len(possible) > 1 and not set(possible[0]).intersection(*possible[1:]):
-        return shown
+    disagree = len(values) > 1 or (values and any(values[0] not in p for p in possible))
+    if disagree or (not values and len(possible) > 1 and not set(possible[0]).intersection(*possible[1:])):
+        return known + shown  # every value any source gives the cell: each a reading
     return None
 
 
@@ -144,7 +142,7 @@ def merge_sources(reports: Sequence[Report], *, agency: str, agency_key: str, co
         options = list(dict.fromkeys(v for _, v in found))
         cell.state, cell.value, cell.alternatives = CellState.AMBIGUOUS, options[0], options[1:]
         cell.basis = "sources disagree: " + "; ".join(f"{v} in {s}" for s, v in found)
-    _recheck(lead, lead_cells)
+    recheck(lead)
     if disagree:
         shown = "; ".join(
             f"{k} ({', '.join(f'{v} in {s}' for s, v in vs)})" for k, vs in list(disagree.items())[:SHOWN_DISAGREEMENTS]
@@ -170,18 +168,3 @@ def _fill_lost(lead: dict[str, Cell], others: Sequence[_Cells], disagree: dict[s
                 cell.alternatives, cell.unit = [], found.unit
                 cell.basis = f"{found.basis}; {basis}" if found.basis else basis
                 break
-
-
-def _recheck(report: Report, cells: dict[str, Cell]) -> None:
-    """Within-report relations again, on the merged cells (settled cells may now break or
-    satisfy one that the leader alone could not judge)."""
-    template = TEMPLATES.get(report.template or "")
-    if template is None:
-        return
-    rules = relation_rules(report.template) | {"unassessed"}
-    kept = [i for i in report.issues if i.rule not in rules]
-
-    def lookup(key: Key) -> Optional[Cell]:
-        return cells.get(str(key))
-
-    report.issues = kept + check_relations(template, lookup)

@@ -56,7 +56,7 @@ def _pa() -> Any:
     try:
         import pyarrow
     except ImportError:
-        raise GkparseError("the panel needs pyarrow: install gkparse[panel]") from None
+        raise GkparseError("the panel needs pyarrow: pip install 'gkparse[panel]' (in a checkout: pip install '.[panel]')") from None
     return pyarrow
 
 

@@ -8,21 +8,24 @@ consecutive pair, then checks R5/R6 on the result (:func:`gkparse.checks.check_y
 warnings on the later report).
 
 The evidence is arc consistency over the years' open choices (a glued row's readings, an
-ambiguous cell's values; :mod:`.evidence`): a reading is dropped when, at some place of
-R5/R6 with a neighbouring year, no reading of the other open choices there makes the
-relation hold. Repeated until nothing changes, so a chain of glued years settles as far
-as the relations reach, in any order. Rules:
+ambiguous cell's values; :mod:`.evidence`): a reading is dropped when, at some constraint
+between two years, no readings of the other open choices there make it hold. The places
+of R5/R6 that tie the same choices (R5's seven columns between two glued rows) are one
+constraint, judged under one combination. Repeated until nothing changes, so a chain of
+glued years settles as far as the relations reach, in any order. Rules:
 
-* a term a report does not settle (a lost cell, a blank or dash it prints) leaves the
-  place undecided: nothing is dropped there;
+* a term a report does not settle (a lost cell, a blank or dash it prints, a cell its
+  sources disagree on, a row whose search stopped at a limit) decides nothing;
 * in a reading, a cell the glued run leaves blank counts as 0 (as blanks do beside numbers
   within a report);
-* a choice is never emptied: when every reading of it would go, the relation is broken
-  under every reading; the break is reported by the check, and no evidence is taken from
-  any choice linked to that place through other places (an agency that does not keep the
-  relation there is not taken to keep it next door);
-* a cell is settled only when every reading left gives it one value; its ``basis`` names
-  the relation and the other report (``R6 with 2023 (a.html): in_force(N) = …``); certain cells never change.
+* a constraint that no combination of readings satisfies is broken: it is reported on the
+  later report (R5/R6 warning), and the evidence is worked out again without any constraint
+  on the two glued rows it ties (the break may lie in either: neither gives evidence to a
+  third year), so a break costs only the rows it touches;
+* a cell is settled only when every reading left gives it one value (``empty`` when that
+  is a blank); its ``basis`` names the relation and the other report (``R6 with 2023
+  (a.html): in_force(N) = …``); certain cells never change; the within-report relations
+  are checked again on the settled cells.
 
 The relations are the report's own arithmetic only where agencies keep it: a real report
 can break R6 (documents repealed but not counted). If the true reading breaks it and
@@ -41,31 +44,39 @@ from typing import Optional
 from ..checks import MAX_YEAR_READINGS, check_years, year_terms, years_agree
 from ..model import Issue, Number, Report
 from ..templates import TEMPLATES, Key
-from .evidence import keep, known_values, open_choices
+from .evidence import Choice, keep, known_values, open_choices, recheck
 from .observe import Observation
 
 __all__ = ["link_years", "MAX_YEAR_PASSES"]
 
-#: Passes over the places before the evidence stops: each pass that changes anything drops
-#: a reading, and a chain of years settles in about as many passes as it has years.
+#: Passes over the constraints before the evidence stops: each pass that changes anything
+#: drops a reading, and a chain of years settles in about as many passes as it has years.
 MAX_YEAR_PASSES = 50
 
 
 @dataclass
-class _Place:
-    """One place of a cross-year relation between two years: its terms with the year each
-    comes from, and the open choices holding some of them."""
+class _Constraint:
+    """The places of cross-year relations between two years that tie the same open choices:
+    their terms (absolute year, key, sign, on the left), judged together."""
 
-    relation: str
-    where: str
-    text: str
     years: tuple[int, int]
-    terms: list[tuple[int, Key, int, bool]]  # (absolute year, key, sign, on the left)
-    choices: list[tuple[int, int]] = field(default_factory=list)  # (year, index of the choice)
+    choices: tuple[tuple[int, int], ...]  # (year, index of the choice)
+    places: list[tuple[str, str, str, list[tuple[int, Key, int, bool]]]] = field(default_factory=list)  # id, where, text, terms
+
+    def reason(self, other_year: int, source: str) -> str:
+        """``R6 with 2023 (a.html): in_force(N) = …``: the basis of a cell it settles."""
+        ids = "/".join(dict.fromkeys(p[0] for p in self.places))
+        texts = "; ".join(dict.fromkeys(p[2] for p in self.places))
+        return f"{ids} with {other_year} ({source}): {texts}"
 
 
 def _source(report: Report) -> str:
     return report.source.path or report.source.form
+
+
+def _frozen(report: Report) -> set[str]:
+    """Cells the report's sources disagree on: no evidence settles them, none comes from them."""
+    return {key for issue in report.issues if issue.rule == "sources-disagree" for key in issue.cells}
 
 
 def link_years(observations: Sequence[Observation]) -> None:
@@ -73,124 +84,123 @@ def link_years(observations: Sequence[Observation]) -> None:
     year at most once), changing their reports in place."""
     by_year = {o.year: o.report for o in observations}
     known = {y: known_values(r) for y, r in by_year.items()}
-    choices = {y: open_choices(r) for y, r in by_year.items()}
+    choices: dict[int, list[Choice]] = {}
     owner: dict[tuple[int, str], tuple[int, int]] = {}
-    for year, found in choices.items():
-        for index, choice in enumerate(found):
+    for year, report in by_year.items():
+        frozen = _frozen(report)
+        for key in frozen:
+            known[year].pop(key, None)
+        choices[year] = [c for c in open_choices(report) if c.complete and not frozen.intersection(c.keys)]
+        for index, choice in enumerate(choices[year]):
             for position, key in enumerate(choice.keys):
                 if key:
                     owner[(year, key)] = (index, position)
-    places = _places(by_year, known, owner)
-    alive = {(y, i): list(c.readings) for y, found in choices.items() for i, c in enumerate(found)}
-    why: dict[tuple[int, int], dict[str, None]] = {}
-    conflicts: set[int] = set()
-    for _ in range(MAX_YEAR_PASSES):
-        if not _pass(places, alive, known, owner, why, conflicts, by_year):
+    constraints = _constraints(by_year, known, owner)
+    broken: list[_Constraint] = []
+    while True:
+        alive = {(y, i): list(c.readings) for y, found in choices.items() for i, c in enumerate(found)}
+        why: dict[tuple[int, int], dict[str, None]] = {}
+        conflict = _arc_consistency(constraints, alive, known, owner, why, by_year)
+        if conflict is None:
             break
-    distrusted = _distrusted(places, conflicts)
+        # Worked out again without every constraint on the rows of the broken one: the break
+        # may lie in either year's row, so neither gives evidence to any other year.
+        broken.append(conflict)
+        suspect = set(conflict.choices)
+        constraints = [c for c in constraints if not suspect.intersection(c.choices)]
+    changed = set()
     for (year, index), kept in alive.items():
         choice = choices[year][index]
-        if len(kept) < len(choice.readings) and (year, index) not in distrusted:
-            keep(by_year[year], choice, kept, "; ".join(why[(year, index)]))
+        if len(kept) < len(choice.readings) and keep(by_year[year], choice, kept, "; ".join(why[(year, index)])):
+            changed.add(year)
+    for year in changed:
+        recheck(by_year[year])
     for year in sorted(by_year):
         if year - 1 in by_year:
             by_year[year].issues.extend(check_years(by_year[year - 1], by_year[year]))
-    for number in sorted(conflicts):
-        _report_conflict(places[number], by_year)
+    for constraint in broken:
+        _report_conflict(constraint, by_year)
 
 
-def _report_conflict(place: _Place, by_year: dict[int, Report]) -> None:
-    """A place no joint reading of the years' open choices satisfies, as a warning on the
-    later report (unless the pairwise check has already reported it)."""
-    before, now = place.years
+def _report_conflict(constraint: _Constraint, by_year: dict[int, Report]) -> None:
+    """A constraint no joint reading of the years' open choices satisfies, as a warning on
+    the later report (unless the pairwise check has already reported it)."""
+    before, now = constraint.years
     report = by_year[now]
-    if any(i.rule == place.relation and i.where == place.where for i in report.issues):
-        return
-    report.issues.append(Issue(
-        rule=place.relation, severity="warning", where=place.where,
-        message=(
-            f"{place.relation} {place.where}: no reading of the glued rows of {before} and {now}, taken with their"
-            f" neighbouring years, makes it hold ({place.text}); no cross-year evidence was used for these rows"
-        ),
-        cells=list(dict.fromkeys(str(k) for _, k, _, _ in place.terms)),
-    ))
+    for relation, where, text, terms in constraint.places:
+        if any(i.rule == relation and i.where == where for i in report.issues):
+            continue
+        report.issues.append(Issue(
+            rule=relation, severity="warning", where=where,
+            message=(
+                f"{relation} {where}: no reading of the glued rows of {before} and {now} makes it hold ({text});"
+                " it gave no evidence"
+            ),
+            cells=list(dict.fromkeys(str(k) for y, k, _, _ in terms if y == now)),
+        ))
 
 
-def _places(
+def _constraints(
     by_year: dict[int, Report], known: dict[int, dict[str, Optional[Number]]], owner: dict[tuple[int, str], tuple[int, int]]
-) -> list[_Place]:
-    places = []
+) -> list[_Constraint]:
+    grouped: dict[tuple[tuple[int, int], tuple[tuple[int, int], ...]], _Constraint] = {}
     for year, report in sorted(by_year.items()):
         template = TEMPLATES.get(report.template or "")
         if year - 1 not in by_year or template is None or by_year[year - 1].template is None:
             continue
         for relation, where, terms in year_terms(template):
-            place = _Place(relation.id, where, relation.text, (year - 1, year), [(year + y, k, s, left) for y, k, s, left in terms])
+            absolute = [(year + y, k, s, left) for y, k, s, left in terms]
+            tied: list[tuple[int, int]] = []
             decidable = True
-            for term_year, key, _, _ in place.terms:
+            for term_year, key, _, _ in absolute:
                 name = str(key)
                 if (term_year, name) in owner:
-                    place.choices.append((term_year, owner[(term_year, name)][0]))
+                    tied.append((term_year, owner[(term_year, name)][0]))
                 elif known[term_year].get(name) is None:
-                    decidable = False  # lost, blank or dash: the document does not settle it
-            if decidable and place.choices:
-                place.choices = list(dict.fromkeys(place.choices))
-                places.append(place)
-    return places
+                    decidable = False  # lost, blank, dash or disputed: the documents do not settle it
+            if decidable and tied:
+                years = (year - 1, year)
+                ties = tuple(sorted(set(tied)))
+                constraint = grouped.setdefault((years, ties), _Constraint(years, ties))
+                constraint.places.append((relation.id, where, relation.text, absolute))
+    return list(grouped.values())
 
 
-def _pass(
-    places: list[_Place],
+def _arc_consistency(
+    constraints: list[_Constraint],
     alive: dict[tuple[int, int], list[list[Optional[Number]]]],
     known: dict[int, dict[str, Optional[Number]]],
     owner: dict[tuple[int, str], tuple[int, int]],
     why: dict[tuple[int, int], dict[str, None]],
-    conflicts: set[int],
     by_year: dict[int, Report],
-) -> bool:
-    changed = False
-    for number, place in enumerate(places):
-        for target in place.choices:
-            others = [c for c in place.choices if c != target]
-            combinations = 1
-            for other in others:
-                combinations *= len(alive[other])
-            if combinations > MAX_YEAR_READINGS:
-                continue
-            kept = [r for r in alive[target] if _supported(place, target, r, others, alive, known, owner)]
-            if not kept:
-                conflicts.add(number)
-            elif len(kept) < len(alive[target]):
-                alive[target] = kept
-                other_year = place.years[0] if target[0] == place.years[1] else place.years[1]
-                reason = f"{place.relation} with {other_year} ({_source(by_year[other_year])}): {place.text}"
-                why.setdefault(target, {})[reason] = None
-                changed = True
-    return changed
-
-
-def _distrusted(places: list[_Place], conflicts: set[int]) -> set[tuple[int, int]]:
-    """The choices linked, through places, to a place where the relation breaks under
-    every reading: an agency that does not keep the relation there is not taken to keep it
-    next door, so no evidence from that chain is used."""
-    links: dict[tuple[int, int], set[int]] = {}
-    for number, place in enumerate(places):
-        for choice in place.choices:
-            links.setdefault(choice, set()).add(number)
-    distrusted: set[tuple[int, int]] = set()
-    todo = [c for number in conflicts for c in places[number].choices]
-    while todo:
-        choice = todo.pop()
-        if choice in distrusted:
-            continue
-        distrusted.add(choice)
-        for number in links.get(choice, ()):
-            todo.extend(places[number].choices)
-    return distrusted
+) -> Optional[_Constraint]:
+    """Drop unsupported readings until nothing changes; the first constraint found broken
+    under every combination (then ``alive`` is to be thrown away), else None."""
+    for _ in range(MAX_YEAR_PASSES):
+        changed = False
+        for constraint in constraints:
+            for target in constraint.choices:
+                others = [c for c in constraint.choices if c != target]
+                combinations = 1
+                for other in others:
+                    combinations *= len(alive[other])
+                if combinations > MAX_YEAR_READINGS:
+                    continue
+                kept = [r for r in alive[target] if _supported(constraint, target, r, others, alive, known, owner)]
+                if not kept:
+                    return constraint
+                if len(kept) < len(alive[target]):
+                    alive[target] = kept
+                    other_year = constraint.years[0] if target[0] == constraint.years[1] else constraint.years[1]
+                    why.setdefault(target, {})[constraint.reason(other_year, _source(by_year[other_year]))] = None
+                    changed = True
+        if not changed:
+            break
+    return None
 
 
 def _supported(
-    place: _Place,
+    constraint: _Constraint,
     target: tuple[int, int],
     reading: list[Optional[Number]],
     others: list[tuple[int, int]],
@@ -198,18 +208,21 @@ def _supported(
     known: dict[int, dict[str, Optional[Number]]],
     owner: dict[tuple[int, str], tuple[int, int]],
 ) -> bool:
-    """True when some readings of the other choices make the place hold (or undecided)."""
+    """True when some readings of the other choices make every place of the constraint
+    hold (or leave it undecided)."""
     for combination in product(*(alive[o] for o in others)):
         chosen = {target: reading, **dict(zip(others, combination))}
 
-        def value(year: int, key: Key, chosen: dict[tuple[int, int], list[Optional[Number]]] = chosen) -> Optional[Number] | EllipsisType:
+        def value(
+            year: int, key: Key, chosen: dict[tuple[int, int], list[Optional[Number]]] = chosen
+        ) -> Optional[Number] | EllipsisType:
             where = owner.get((year, str(key)))
             if where is not None and (year, where[0]) in chosen:
                 found = chosen[(year, where[0])][where[1]]
                 return 0 if found is None else found  # a blank the glued run leaves
             return known[year].get(str(key), ...)
 
-        # The place's terms carry absolute years; years_agree looks them up as given.
-        if years_agree(place.terms, value) is not False:
+        # The terms carry absolute years; years_agree looks them up as given.
+        if all(years_agree(terms, value) is not False for _, _, _, terms in constraint.places):
             return True
     return False

@@ -22,7 +22,7 @@ def test_panel_to_parquet_with_summary(tmp_path: Path) -> None:
     out, page = tmp_path / "panel.parquet", tmp_path / "summary.html"
     result = run("panel", *PINGTAN, "-o", out, "--html", page)
     assert result.exit_code == 0, result.output
-    assert "6 reports; 3 observations; 1 agencies; 600 rows" in result.stderr
+    assert "6 reports; 3 observations; 1 agency; 600 rows" in result.stderr
     table = pq.read_table(out)
     assert set(table.column("agency").to_pylist()) == {"平潭综合实验区"}
     assert "平潭综合实验区" in page.read_text(encoding="utf-8")
@@ -52,7 +52,7 @@ def test_aliases_join_names_the_rules_keep_apart(tmp_path: Path) -> None:
     without = run("panel", FIXTURES / "pingtan_2022.page.txt", report, "-o", out)
     assert "2 agencies" in without.stderr
     joined = run("panel", FIXTURES / "pingtan_2022.page.txt", report, "-o", out, "--aliases", aliases)
-    assert "1 agencies" in joined.stderr, joined.stderr
+    assert "1 agency" in joined.stderr, joined.stderr
 
 
 def test_failed_inputs_are_counted_and_exit_1(tmp_path: Path) -> None:

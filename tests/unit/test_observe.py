@@ -71,3 +71,21 @@ def test_merging_does_not_change_the_inputs() -> None:
     before = dump.model_dump_json()
     merge_sources([dump, page], agency="x", agency_key="x")
     assert dump.model_dump_json() == before
+
+
+def test_an_ambiguous_leader_keeps_its_readings_beside_a_disagreeing_source() -> None:
+    """The dump reads in force as 440, 40, 3440, …; a copy prints 441, none of them: every
+    value is a reading of the observation, and the issue names both sources."""
+    dump = _pingtan(2024, "txt")
+    copy = _pingtan(2024, "txt")
+    cell = copy.cell("disclosure/normative_documents/in_force")
+    cell.state, cell.value, cell.alternatives = CellState.PRINTED, 441, []
+    for column in ("upheld", "corrected", "other"):  # the copy lost more cells: the dump leads
+        lost = copy.cell(f"appeals/review/{column}")
+        lost.state, lost.value = CellState.UNREADABLE, None
+    copy.source.path = "copy.txt"
+    observation = merge_sources([dump, copy], agency="x", agency_key="x")
+    merged = observation.report.cell("disclosure/normative_documents/in_force")
+    assert merged.state is CellState.AMBIGUOUS and {440, 441} <= {merged.value, *merged.alternatives}
+    [issue] = [i for i in observation.report.issues if i.rule == "sources-disagree"]
+    assert "441 in copy.txt" in issue.message and "440 in" in issue.message

@@ -29,7 +29,7 @@ def test_three_years_of_two_forms_are_one_agency_and_three_observations(panel: P
     assert series.agency_key == "平潭综合实验区" and series.years == [2022, 2024, 2025]
     assert all([s.form for s in o.sources] == ["html", "text"] for o in series.observations)
     assert not [i for o in series.observations for i in o.report.issues if i.rule == "sources-disagree"]
-    assert panel.summary_line().startswith("6 reports; 3 observations; 1 agencies")
+    assert panel.summary_line().startswith("6 reports; 3 observations; 1 agency")
 
 
 def test_long_table_has_a_row_per_cell_and_certain_values_only(panel: Panel) -> None:

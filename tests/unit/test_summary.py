@@ -53,7 +53,7 @@ def pingtan(reports: dict[str, Report]) -> Series:
 @pytest.fixture(scope="module")
 def page(pingtan: Series, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("summary") / "summary.html"
-    write_summary([pingtan], out, matches=MATCHES, stats="3 reports; 3 observations; 1 agencies")
+    write_summary([pingtan], out, matches=MATCHES, stats="3 reports; 3 observations; 1 agency")
     return out
 
 
@@ -99,7 +99,7 @@ def test_page_shows_agency_years_open_cells_and_relations(page: Path, pingtan: S
     text = _text(page)
     plain = _plain(page)
     assert AGENCY in plain
-    assert "3 reports; 3 observations; 1 agencies" in plain
+    assert "3 reports; 3 observations; 1 agency" in plain
     for year in (2022, 2024, 2025):
         assert f"<th>{year}</th>" in text
     assert "missing: 2023" in plain

@@ -62,7 +62,8 @@ def test_cross_year_terms_a_report_lacks_are_not_assessed() -> None:
     before = consistent_cells(TEMPLATES["2019"], seed=4)
     after = consistent_cells(TEMPLATES["2021"], seed=5)
     issues = check_years(_report("2019", 2020, before), _report("2021", 2021, after))
-    assert {i.rule for i in issues} <= {"R5"}
+    assert {i.rule for i in issues} == {"R5"}  # the two tables' carried cells are independent draws
+    assert all(k.startswith("requests/carried_over/") for i in issues for k in i.cells)  # this year's cells only
     with pytest.raises(gkparse.GkparseError, match="not consecutive"):
         check_years(_report("2019", 2020, before), _report("2021", 2022, after))
 
@@ -193,3 +194,83 @@ def test_a_year_that_breaks_R6_is_reported_not_fixed(seed: int) -> None:
     assert all(i.severity == "warning" for _, i in reported)
     row = [by_year[YEARS[1]].cell(f"disclosure/normative_documents/{c}") for c in ("issued", "repealed", "in_force")]
     assert not any(c.state is CellState.RESOLVED and " with 20" in (c.basis or "") for c in row), "nothing is fixed"
+
+
+# --- what the evidence must never do (a second review's counterexamples) --------------------
+
+
+def _page(year: int) -> gkparse.Report:
+    return gkparse.parse(FIXTURES / f"pingtan_{year}.page.html")
+
+
+def test_a_cell_the_sources_disagree_on_is_never_settled_by_a_neighbouring_year() -> None:
+    """2025 read twice: the page prints 546 in force, a copy 453 (= 440 + 58 − 45, what R6
+    with 2024 wants). Which source is right is for a reviewer: R6 must not pick 453."""
+    copy = _page(2025)
+    cell = copy.cell("disclosure/normative_documents/in_force")
+    cell.value, cell.raw = 453, "453"
+    copy.source.path, copy.source.sha256 = "copy.pdf", "0" * 64
+    observations = [
+        merge_sources([_page(2024)], agency="x", agency_key="x"), merge_sources([_page(2025), copy], agency="x", agency_key="x"),
+    ]
+    link_years(observations)
+    settled = observations[1].report.cell("disclosure/normative_documents/in_force")
+    assert settled.state is CellState.AMBIGUOUS and {settled.value, *settled.alternatives} == {546, 453}
+    assert observations[1].values()["disclosure/normative_documents/in_force"] is None
+
+
+def _open_row(report: gkparse.Report, row: str, readings: list[list[int]], *, complete: bool = True) -> None:
+    """Make a part 三 row of ``report`` a glued row with ``readings`` (one value per column)."""
+    columns = ("natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total")
+    keys = [f"requests/{row}/{c}" for c in columns]
+    for i, key in enumerate(keys):
+        cell = report.cell(key)
+        values = list(dict.fromkeys(r[i] for r in readings))
+        cell.state, cell.value, cell.alternatives, cell.raw = CellState.AMBIGUOUS, values[0], values[1:], "glued"
+    report.readings.append(gkparse.RowReadings(table="requests", cells=keys, raw="glued", readings=readings, complete=complete))
+
+
+def test_the_columns_of_R5_between_two_glued_rows_are_judged_together() -> None:
+    """Each column alone has a reading that agrees; no one pair of readings agrees in all
+    columns: nothing is settled, and the break is reported."""
+    before, after = _page(2024), _page(2025)
+    _open_row(before, "carried_forward", [[1, 2, 5, 0, 0, 0, 8], [2, 1, 5, 0, 0, 0, 8]])
+    _open_row(after, "carried_over", [[3, 3, 7, 0, 0, 0, 13], [1, 1, 5, 0, 0, 0, 7], [2, 2, 5, 0, 0, 0, 9]])
+    observations = [merge_sources([r], agency="x", agency_key="x") for r in (before, after)]
+    link_years(observations)
+    report = observations[1].report
+    assert report.cell("requests/carried_over/research").state is CellState.AMBIGUOUS
+    assert any(i.rule == "R5" for i in report.issues)
+
+
+def test_a_row_whose_search_stopped_at_a_limit_gives_and_takes_no_evidence() -> None:
+    before, after = _page(2024), _page(2025)
+    _open_row(after, "carried_over", [[0, 0, 0, 0, 0, 0, 0], [1, 0, 0, 0, 0, 0, 1]], complete=False)
+    observations = [merge_sources([r], agency="x", agency_key="x") for r in (before, after)]
+    link_years(observations)
+    assert observations[1].report.cell("requests/carried_over/natural_person").state is CellState.AMBIGUOUS
+
+
+def test_a_narrowed_row_says_how_many_readings_remain_and_a_blank_is_settled_as_empty() -> None:
+    before, after = _page(2024), _page(2025)
+    # carried over from 2024: 0 in every column; readings: all blank, or 1 in the first column
+    _open_row(after, "carried_over", [[None, None, None, None, None, None, None], [1, 0, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 0, 2]])  # type: ignore[list-item]
+    after.issues.append(gkparse.Issue(rule="ambiguous", severity="warning", message="'二、上年结转': 3 readings of 'glued' remain",
+                                      cells=[k for k, _ in after.cells() if k.startswith("requests/carried_over/")]))
+    observations = [merge_sources([r], agency="x", agency_key="x") for r in (before, after)]
+    link_years(observations)
+    cell = observations[1].report.cell("requests/carried_over/natural_person")
+    assert (cell.state, cell.value) == (CellState.EMPTY, None) and "R5 with 2024" in (cell.basis or "")
+
+
+def test_a_row_narrowed_but_open_says_how_many_readings_remain() -> None:
+    before, after = _page(2024), _page(2025)
+    readings = [[None] * 7, [0] * 7, [1, 0, 0, 0, 0, 0, 1]]
+    _open_row(after, "carried_over", readings)  # type: ignore[arg-type]
+    keys = [k for k, _ in after.cells() if k.startswith("requests/carried_over/")]
+    message = "'二、上年结转': 3 readings of 'glued' remain"
+    after.issues.append(gkparse.Issue(rule="ambiguous", severity="warning", message=message, cells=keys))
+    observations = [merge_sources([r], agency="x", agency_key="x") for r in (before, after)]
+    link_years(observations)
+    [issue] = [i for i in observations[1].report.issues if i.rule == "ambiguous"]
+    assert issue.message.startswith("'二、上年结转': 2 readings of 'glued' remain (after R5 with 2024")
