@@ -67,6 +67,7 @@ from typing import Any, NamedTuple
 
 from ..errors import GkparseError, NoTextLayerError, UnreadableDocumentError
 from ..grammar import is_value
+from ..model.cells import Issue
 from ..normalize import label_key
 from ..templates import TABLE_KINDS, TEMPLATES, TableKind
 from .grid import CUES, Segmenter, segment_to_rows, split_header, start_of
@@ -971,19 +972,22 @@ def _row_line(texts: list[str]) -> str:
     return " ".join(t for t in texts if t)
 
 
-def _pages_of(data: bytes, source: str | None) -> tuple[list[_PageItems], int]:
-    """Open the PDF and read every page (up to :data:`MAX_PAGES`); every failure of the PDF
-    stack becomes an :class:`UnreadableDocumentError`."""
+def _pages_of(data: bytes, source: str | None) -> tuple[list[_PageItems], int, int]:
+    """Open the PDF and read every page (up to :data:`MAX_PAGES`): the pages' items, their
+    characters and the PDF's page count. Every failure of the PDF stack becomes an
+    :class:`UnreadableDocumentError`."""
     import pdfplumber  # deferred: pdfminer's import costs ~100 ms, and most inputs are HTML
 
     ids = _Ids()
     items: list[_PageItems] = []
     chars = 0
+    total = 0
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = pdf.pages
             if not pages:
                 raise UnreadableDocumentError("the PDF has no pages", source=source)
+            total = len(pages)
             for number, page in enumerate(pages[:MAX_PAGES], 1):
                 page_items, count = _read_page(page, number, ids)
                 items.append(page_items)
@@ -993,7 +997,7 @@ def _pages_of(data: bytes, source: str | None) -> tuple[list[_PageItems], int]:
         raise
     except Exception as exc:  # noqa: BLE001 - pdfminer raises anything on broken input (see _reason)
         raise UnreadableDocumentError(f"the PDF cannot be read: {_reason(exc)}", source=source) from exc
-    return items, chars
+    return items, chars, total
 
 
 def _reason(exc: BaseException) -> str:
@@ -1034,14 +1038,20 @@ def read_pdf(data: bytes, *, source: str | None = None) -> Page:
     if _EOF_MARK not in data[-_EOF_WINDOW:]:
         raise UnreadableDocumentError("the PDF is truncated (no %%EOF at its end): the download or copy was cut", source=source)
     CUES.refresh()  # the fallback's start cues, for the templates registered now
-    items, chars = _pages_of(data, source)
+    items, chars, total = _pages_of(data, source)
     if chars == 0:
         raise NoTextLayerError(
             f"the PDF's {len(items)} page(s) hold no text, only images: a scan with no text layer."
             " Add one with OCR first (ocrmypdf --language chi_sim in.pdf out.pdf) and parse the result",
             source=source,
         )
-    return _assemble(items)
+    page = _assemble(items)
+    if total > MAX_PAGES:
+        page.issues.append(Issue(
+            rule="pages-not-read", severity="warning",
+            message=f"the PDF has {total} pages; pages {MAX_PAGES + 1}–{total} were not read (MAX_PAGES)",
+        ))
+    return page
 
 
 def _assemble(items: list[_PageItems]) -> Page:

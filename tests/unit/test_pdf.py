@@ -558,3 +558,12 @@ def test_a_pdf_whose_tables_have_no_structure_is_read_as_a_text_dump() -> None:
     new = report.cell("requests/new/natural_person"), report.cell("requests/new/total")
     assert [(c.value, c.state.value) for c in new] == [(4, "split"), (4, "split")]
     assert report.cell("requests/granted/total").value == 3
+
+
+def test_pages_past_the_limit_are_not_read_and_an_issue_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gkparse.read import pdf as pdf_reader
+
+    monkeypatch.setattr(pdf_reader, "MAX_PAGES", 1)
+    report = gkparse.parse(FIXTURES / "pdf" / "huaian_city_2024.pdf")
+    [issue] = [i for i in report.issues if i.rule == "pages-not-read"]
+    assert "pages 2–" in issue.message
