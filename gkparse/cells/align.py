@@ -31,6 +31,9 @@ MAX_LABEL_EDITS = 3
 #: At most one edit per this many characters of the template label: a short label
 #: (规章, 自然人) is never read as another short label.
 CHARS_PER_EDIT = 4
+#: Tails of a printed label compared with the template's (a label read from a table has its
+#: spanning group cells joined in front: three or four parts at most).
+MAX_LABEL_TAILS = 8
 
 _SUBTOTALS = tuple(label_key(h) for h in vocab.SUBTOTAL_HEADERS)
 _SUBTOTAL_SUFFIX = label_key(vocab.SUBTOTAL_SUFFIX)
@@ -172,13 +175,20 @@ def _near(printed: str, candidates: Sequence[_Item]) -> tuple[_Item, int] | None
     # A label read from a table joins its spanning group cells in front ("三、本年度办理结果
     # （三）不予公开 2.…"): each tail of its parts is compared too.
     parts = printed.split()
-    texts = dict.fromkeys([text] + [label_key(" ".join(parts[i:])) for i in range(1, len(parts))])
+    first = max(1, len(parts) - MAX_LABEL_TAILS)
+    texts = dict.fromkeys([text] + [label_key(" ".join(parts[i:])) for i in range(first, len(parts))])
     scored: list[tuple[int, _Item]] = []
     for item in candidates:
+        # Texts whose length differs from a form's by more than the edit bound cannot be
+        # within it: they are not compared (a long text costs its length times the form's).
         best = min(
-            (label_edits(tail, form), form) for form in _forms(item) for tail in texts
+            (
+                (label_edits(tail, form), form) for form in _forms(item) for tail in texts
+                if abs(len(tail) - len(label_key(form))) <= MAX_LABEL_EDITS
+            ),
+            default=None,
         )
-        if best[0] <= min(MAX_LABEL_EDITS, len(label_key(best[1])) // CHARS_PER_EDIT):
+        if best is not None and best[0] <= min(MAX_LABEL_EDITS, len(label_key(best[1])) // CHARS_PER_EDIT):
             scored.append((best[0], item))
     scored.sort(key=lambda x: x[0])
     if not scored or (len(scored) > 1 and scored[0][0] == scored[1][0]):

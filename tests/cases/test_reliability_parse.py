@@ -239,3 +239,40 @@ def test_04_a_body_that_inflates_past_the_cap_is_an_error_record(tmp_path: Path)
     assert stats.failed == 1
     [record] = read_jsonl(out)
     assert record["error"]["type"] == "PayloadTooLargeError" and "MiB once decoded" in record["error"]["reason"]
+
+
+# --- found by the fuzzer -------------------------------------------------------------------
+
+
+def test_a_long_label_line_costs_no_quadratic_label_comparison(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A mutant of fixtures/cases/text/CASES.md (the fuzzer's, kept as found): long label
+    lines were compared with every template label by edit distance (len × len each, and
+    every tail of a line of thousands of words): 100 s of CPU."""
+    from gkparse.cells import align
+
+    work = [0, 0]
+    edits = align.label_edits
+
+    def counted(printed: str, label: str) -> int:
+        work[0] += len(printed) * len(label)
+        work[1] += 1
+        return edits(printed, label)
+
+    monkeypatch.setattr(align, "label_edits", counted)
+    data = gzip.decompress((RELIABILITY / "fuzz-long-label.md.gz").read_bytes())
+    try:
+        gkparse.parse(data)
+    except gkparse.GkparseError:
+        pass
+    assert 0 < work[1] and work[0] < 100_000, work
+
+
+@pytest.mark.parametrize("run", ["\n" * 20_000 + " " * 20_000, "7" * 200_000 + "件"])
+def test_long_runs_of_whitespace_or_digits_cost_linear_regex_work(run: str) -> None:
+    """The markdown separator and the prose-number patterns backtracked over such runs."""
+    from gkparse.cells.choose import prose_evidence
+    from gkparse.read.markdown import has_pipe_tables
+    from gkparse.templates import TEMPLATES
+
+    assert not has_pipe_tables("a\n" + run + "\n-- | --x")
+    assert prose_evidence("制发规范性文件" + run, TEMPLATES["2021"]) == {}
