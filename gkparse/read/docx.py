@@ -54,6 +54,7 @@ from lxml import etree
 
 from .. import vocabulary as vocab
 from ..errors import UnreadableDocumentError
+from ..model.cells import Issue
 from .grid import Segmenter
 from .meta import label_value_lines, page_title_pieces
 from .page import Page
@@ -275,6 +276,10 @@ class _Budget:
         self.paragraphs = MAX_PARAGRAPHS
         self.tables = MAX_TABLES
         self.cells = MAX_CELLS
+        self.cut: dict[str, None] = {}  # the limits reached: what was not read
+
+    def reached(self, limit: str) -> None:
+        self.cut[limit] = None
 
 
 def expand_docx_table(tbl: etree._Element, ids: Iterator[int], budget: _Budget | None = None) -> list[list[GridCell]]:
@@ -290,8 +295,13 @@ def expand_docx_table(tbl: etree._Element, ids: Iterator[int], budget: _Budget |
     budget = budget or _Budget()
     grid: list[list[GridCell]] = []
     open_merges: dict[int, GridCell] = {}  # grid column → the covering slot of a vertical merge open there
-    for tr in itertools.islice(_children(tbl, _TR), MAX_TABLE_ROWS):
+    rows = _children(tbl, _TR)
+    for number, tr in enumerate(rows):
+        if number >= MAX_TABLE_ROWS:
+            budget.reached(f"rows past {MAX_TABLE_ROWS:,} in a table (MAX_TABLE_ROWS)")
+            break
         if budget.cells <= 0:
+            budget.reached(f"table cells past {MAX_CELLS:,} (MAX_CELLS)")
             break
         row: list[GridCell] = [_EMPTY] * min(_number(_property(tr, "trPr", "gridBefore"), 0), MAX_GRID_COLUMNS)
         still_open: dict[int, GridCell] = {}
@@ -371,6 +381,7 @@ class _Reader:
 
     def paragraph(self, p: etree._Element) -> None:
         if self.budget.paragraphs <= 0:
+            self.budget.reached(f"paragraphs past {MAX_PARAGRAPHS:,} (MAX_PARAGRAPHS)")
             return
         self.budget.paragraphs -= 1
         lines = _paragraph_lines(p)
@@ -388,6 +399,7 @@ class _Reader:
 
     def table(self, tbl: etree._Element) -> None:
         if self.budget.tables <= 0:
+            self.budget.reached(f"tables past {MAX_TABLES:,} (MAX_TABLES)")
             return
         self.budget.tables -= 1
         for row in expand_docx_table(tbl, self.ids, self.budget):
@@ -486,6 +498,11 @@ def read_docx(data: bytes, *, source: str | None = None) -> Page:
     page.body = "\n".join(reader.body)
     page.meta_lines = reader.pairs + reader.lines
     page.title_candidates = reader.headings + reader.body[:TITLE_BODY_LINES] + _core_title_candidates(core_title)
+    if reader.budget.cut:
+        page.issues.append(Issue(
+            rule="document-cut", severity="warning",
+            message="the .docx was not read whole: " + "; ".join(reader.budget.cut) + " were not read",
+        ))
     return page
 
 

@@ -488,3 +488,14 @@ def test_html_fixtures_saved_as_docx_by_libreoffice_parse_to_their_truth(path: P
         "docx", expected["template"], expected["year"], expected["agency"], expected["title"],
     )
     assert _wrong_cells(report, expected) == []
+
+
+def test_a_document_past_the_reading_limits_says_what_was_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gkparse.read import docx as docx_reader
+
+    monkeypatch.setattr(docx_reader, "MAX_PARAGRAPHS", 5)
+    monkeypatch.setattr(docx_reader, "MAX_TABLE_ROWS", 3)
+    path = sorted((FIXTURES / "docx" / "printed").glob("*.docx"))[0]
+    report = gkparse.parse(path)
+    [issue] = [i for i in report.issues if i.rule == "document-cut"]
+    assert "paragraphs past 5" in issue.message and "rows past 3" in issue.message
