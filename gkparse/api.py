@@ -60,7 +60,9 @@ def _read(source: Input) -> tuple[bytes, str]:
         name = os.fspath(source)
         if not isinstance(name, str):
             name = os.fsdecode(name)
-        if len(name) > _MAX_PATH_CHARS or "\n" in name or name.lstrip().startswith("<"):
+        # A str holding a document by mistake is told apart; a Path is a path, newline or not.
+        looks_like_text = len(name) > _MAX_PATH_CHARS or "\n" in name or name.lstrip().startswith("<")
+        if isinstance(source, str) and looks_like_text:
             preview = name if len(name) <= _PREVIEW_CHARS else name[: _PREVIEW_CHARS - 3] + "..."
             raise InputNotFoundError(
                 "parse() takes a path or bytes; this str looks like a document: pass it to parse_text()",

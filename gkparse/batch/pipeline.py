@@ -339,6 +339,8 @@ def convert(
         )
     if resume and out == STDOUT:
         raise GkparseError("--resume needs an output file, not stdout")
+    if resume and os.path.exists(out) and not os.path.isfile(out):
+        raise GkparseError(f"--resume needs OUT to be a regular file to read back: {out} is not one (a pipe, a device)")
     if timeout is not None and timeout < 0:
         raise GkparseError(f"the time budget per input must not be negative, not {timeout}")
     check_writable(out, "OUT")

@@ -62,7 +62,8 @@ from .sniff import OLE_MAGIC, ZIP_MAGIC
 from .tablegrid import MAX_COLSPAN, GridCell
 
 __all__ = [
-    "read_docx", "read_doc", "expand_docx_table", "is_docx", "is_ole2", "MAX_UNPACKED_BYTES", "MAX_PARAGRAPHS",
+    "read_docx", "read_doc", "expand_docx_table", "is_docx", "is_ole2", "MAX_UNPACKED_BYTES", "MAX_DOCUMENT_XML_BYTES",
+    "MAX_PARAGRAPHS",
     "MAX_TABLES", "MAX_TABLE_ROWS", "MAX_CELLS", "MAX_GRID_COLUMNS", "CONVERT_TIMEOUT_SECONDS", "SOFFICE_NAMES",
 ]
 
@@ -70,6 +71,10 @@ __all__ = [
 
 #: python-docx unpacks every part of the package into memory: a zip bomb is refused here.
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+#: The text part (word/document.xml) read at most: a report's is under 2 MiB (images are parts
+#: of their own), and lxml holds some ten times the XML's size as a tree: 100 KB of zip can
+#: unpack to a million paragraphs.
+MAX_DOCUMENT_XML_BYTES = 16 * 1024 * 1024
 #: A report is a few hundred paragraphs; paragraphs beyond this (a generated appendix) are not read.
 MAX_PARAGRAPHS = 20_000
 #: A report has about ten tables; later tables of a longer document (a data appendix) are not read.
@@ -445,6 +450,13 @@ def _open_docx(data: bytes, source: str | None) -> object:
         raise UnreadableDocumentError(f"damaged .docx: the zip cannot be read ({exc})", source=source) from None
     if _DOCUMENT_PART not in {info.filename for info in infos}:
         raise UnreadableDocumentError(f"not a Word document: the zip holds no {_DOCUMENT_PART}", source=source)
+    document_xml = next(info.file_size for info in infos if info.filename == _DOCUMENT_PART)
+    if document_xml > MAX_DOCUMENT_XML_BYTES:
+        raise UnreadableDocumentError(
+            f"the .docx's {_DOCUMENT_PART} unpacks to {document_xml:,} bytes, over the limit of"
+            f" {MAX_DOCUMENT_XML_BYTES:,} (MAX_DOCUMENT_XML_BYTES)",
+            source=source,
+        )
     unpacked = sum(info.file_size for info in infos)
     if unpacked > MAX_UNPACKED_BYTES:
         raise UnreadableDocumentError(
@@ -454,6 +466,8 @@ def _open_docx(data: bytes, source: str | None) -> object:
 
     try:
         return docx.Document(io.BytesIO(data))
+    except MemoryError:
+        raise  # the batch records it as such (and --resume tries again)
     except Exception as exc:  # python-docx lets through whatever a damaged part raises (KeyError, XMLSyntaxError, …)
         # (a .docm or .dotx, whose main part has another content type, is refused here too)
         raise UnreadableDocumentError(f"cannot be read as .docx ({type(exc).__name__}: {exc})", source=source) from None
@@ -489,6 +503,8 @@ def read_docx(data: bytes, *, source: str | None = None) -> Page:
         body = document.element.body  # type: ignore[attr-defined]
         styles = _heading_styles(document)
         core_title = document.core_properties.title or ""  # type: ignore[attr-defined]
+    except MemoryError:
+        raise  # the batch records it as such (and --resume tries again)
     except Exception as exc:  # a damaged styles or core-properties part is parsed only here
         raise UnreadableDocumentError(f"damaged .docx ({type(exc).__name__}: {exc})", source=source) from None
     reader = _Reader(styles)

@@ -995,6 +995,8 @@ def _pages_of(data: bytes, source: str | None) -> tuple[list[_PageItems], int, i
                 page.close()  # frees the page's parsed objects
     except GkparseError:
         raise
+    except MemoryError:
+        raise  # the batch records it as such (and --resume tries again)
     except Exception as exc:  # noqa: BLE001 - pdfminer raises anything on broken input (see _reason)
         raise UnreadableDocumentError(f"the PDF cannot be read: {_reason(exc)}", source=source) from exc
     return items, chars, total
@@ -1041,7 +1043,8 @@ def read_pdf(data: bytes, *, source: str | None = None) -> Page:
     items, chars, total = _pages_of(data, source)
     if chars == 0:
         raise NoTextLayerError(
-            f"the PDF's {len(items)} page(s) hold no text, only images: a scan with no text layer."
+            f"the PDF's {len(items)} page(s) read{f' (of {total})' if total > len(items) else ''} hold no text:"
+            " a scan with no text layer, or pages with nothing on them."
             " Add one with OCR first (ocrmypdf --language chi_sim in.pdf out.pdf) and parse the result",
             source=source,
         )

@@ -276,3 +276,29 @@ def test_long_runs_of_whitespace_or_digits_cost_linear_regex_work(run: str) -> N
 
     assert not has_pipe_tables("a\n" + run + "\n-- | --x")
     assert prose_evidence("制发规范性文件" + run, TEMPLATES["2021"]) == {}
+
+
+def test_a_page_title_of_a_long_whitespace_run_is_cut_before_it_is_split() -> None:
+    """A mutant of the 2025 page with a <title> of 100,000 spaces between separators: the
+    separator pattern costs the square of such a run (3.7 s of CPU)."""
+    from gkparse.read.meta import MAX_PAGE_TITLE_CHARS, page_title_pieces
+
+    pieces = page_title_pieces("年度报告_" + " " * 100_000 + "|" + "年报")
+    assert sum(map(len, pieces)) <= MAX_PAGE_TITLE_CHARS
+
+
+def test_a_word_document_whose_text_part_is_too_large_is_refused_unread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """100 KB of zip can unpack to a million paragraphs (585 MB as a tree): the text part's
+    size is checked from the zip's directory, before anything is unpacked."""
+    from gkparse.read import docx as docx_reader
+
+    monkeypatch.setattr(docx_reader, "MAX_DOCUMENT_XML_BYTES", 1000)
+    path = sorted((FIXTURES / "docx" / "printed").glob("*.docx"))[0]
+    with pytest.raises(UnreadableDocumentError, match=r"word/document.xml unpacks to .* \(MAX_DOCUMENT_XML_BYTES\)"):
+        gkparse.parse(path)
+
+
+def test_a_path_object_with_a_newline_is_a_path(tmp_path: Path) -> None:
+    odd = tmp_path / "new\nline.txt"
+    odd.write_bytes((FIXTURES / "pingyang_amr_2020.txt").read_bytes())
+    assert gkparse.parse(odd).template == "2019"

@@ -169,6 +169,15 @@ def test_convert_usage_errors(tmp_path):
     assert not any(tmp_path.iterdir())  # nothing written on a usage error
 
 
+def test_resume_into_a_pipe_is_a_usage_error_not_a_hang(tmp_path):
+    import os
+
+    fifo = tmp_path / "out.jsonl"
+    os.mkfifo(fifo)
+    result = run("convert", PINGYANG, "-o", fifo, "--resume")
+    assert result.exit_code == 2 and "regular file" in result.stderr
+
+
 def test_convert_resume_and_workers(tmp_path):
     inputs = [PARTIAL, PINGYANG]
     full = tmp_path / "full.jsonl"
