@@ -6,6 +6,7 @@ everything after that (alignment, repair, checks, the model) is shared.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..model.cells import Issue
@@ -19,6 +20,8 @@ __all__ = [
 
 
 _RUN = "\x00"
+#: A blank-run token exactly: a NUL the document itself holds at a token's start is text.
+_RUN_TOKEN = re.compile("\x00([0-9]+)-([0-9]+)\\Z")
 
 
 def blank_run(low: int, high: int) -> str:
@@ -36,13 +39,19 @@ def blank_range(token: str) -> tuple[int, int] | None:
     if token == "":
         return (1, 1)
     if token.startswith(_RUN):
-        low, high = token[1:].split("-")
-        return int(low), int(high)
+        run = _RUN_TOKEN.match(token)
+        if run is not None:
+            return int(run.group(1)), int(run.group(2))
     return None
 
 
 def is_blank(token: str) -> bool:
-    return token == "" or token.startswith(_RUN)
+    r"""Whether a token stands for empty cells (``""`` or a :func:`blank_run`).
+
+    >>> is_blank(""), is_blank(blank_run(1, 3)), is_blank("\x00123"), is_blank("4")
+    (True, True, False, False)
+    """
+    return token == "" or (token.startswith(_RUN) and _RUN_TOKEN.match(token) is not None)
 
 
 @dataclass

@@ -302,3 +302,14 @@ def test_a_path_object_with_a_newline_is_a_path(tmp_path: Path) -> None:
     odd = tmp_path / "new\nline.txt"
     odd.write_bytes((FIXTURES / "pingyang_amr_2020.txt").read_bytes())
     assert gkparse.parse(odd).template == "2019"
+
+
+def test_a_nul_at_the_start_of_a_glued_token_is_text_not_a_blank_run() -> None:
+    """The text reader marks runs of blank cells with a NUL-led token; a NUL the dump itself
+    holds after a pipe, in a glued row, made the search read it as one (ValueError, found by
+    the fuzzer in a one-line dump)."""
+    text = (RELIABILITY.parent / "text" / "05-oneline-signed-change-2019.txt").read_text(encoding="utf-8")
+    marker = "6.属于四类过程性信"
+    assert marker in text
+    report = gkparse.parse_text(text.replace(marker, marker + "|\x00\t7", 1))
+    report.model_dump_json()
