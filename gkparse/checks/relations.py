@@ -30,7 +30,7 @@ def _candidates(cell: Cell | None) -> list[Optional[Number]]:
     if cell is None:
         return [None]
     if cell.state is CellState.AMBIGUOUS:
-        return list(dict.fromkeys([cell.value, *cell.alternatives]))
+        return cell.readings
     return [cell.value]
 
 

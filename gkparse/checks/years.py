@@ -49,9 +49,7 @@ def years_agree(terms: list[YearTerm], value: Lookup) -> Optional[bool]:
     right: list[Number] = []
     for year, key, sign, on_left in terms:
         found = value(year, key)
-        if found is Ellipsis:
-            return None
-        if found is None:
+        if found is None or found is Ellipsis:
             return None
         (left if on_left else right).append(sign * found)  # type: ignore[operator]
     return sums_agree(left, right)
@@ -71,8 +69,7 @@ def _options(report: Report, key: Key) -> list[Optional[Number]] | None:
     if cell.state is CellState.AMBIGUOUS:
         # A reading that leaves the cell blank counts it 0 beside the other terms' numbers
         # (the panel's evidence judges readings the same way).
-        options: list[Optional[Number]] = list(dict.fromkeys(0 if v is None else v for v in [cell.value, *cell.alternatives]))
-        return options
+        return list(dict.fromkeys(0 if v is None else v for v in cell.readings))
     return None
 
 

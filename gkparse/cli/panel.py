@@ -65,9 +65,7 @@ def panel_command(
             check_writable(html, "--html")
         table = Aliases.load(aliases) if aliases else None
         panel = Panel.from_paths(list(inputs), aliases=table, workers=workers, exclude=[out, *([html] if html else [])])
-        rows = panel.write(Path(out), wide=wide, uncertain=uncertain)
-        if html:
-            panel.write_summary(Path(html))
+        rows = panel.write(Path(out), wide=wide, uncertain=uncertain, html=html)
     except GkparseError as exc:
         raise click.UsageError(str(exc)) from None
     except OSError as exc:

@@ -50,6 +50,12 @@ class Cell(BaseModel):
         """True when the value can be used without review."""
         return self.state in CERTAIN_STATES
 
+    @property
+    def readings(self) -> list[Optional[Number]]:
+        """Every value the cell takes in the readings still standing, the shown one first
+        (one value for a cell that is not ambiguous)."""
+        return list(dict.fromkeys([self.value, *self.alternatives]))
+
 
 Severity = Literal["error", "warning", "info"]
 

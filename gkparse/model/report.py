@@ -84,6 +84,11 @@ class Source(BaseModel):
     date: Optional[str] = Field(None, description="Capture date (WARC-Date) when read from an archive.")
     regions: list[TableRegion] = Field(default_factory=list, description="PDF only: the page and box of each table read.")
 
+    @property
+    def label(self) -> str:
+        """How a message names the source: its path, else its form."""
+        return self.path or self.form
+
 
 class SameReport(BaseModel):
     """An earlier input of the same batch that is the same report (a page and its PDF or

@@ -277,14 +277,27 @@ class Panel:
         """The panel as a ``pandas.DataFrame`` (needs pandas)."""
         return self.to_arrow(wide=wide, uncertain=uncertain).to_pandas()
 
-    def write(self, out: str | os.PathLike[str], *, wide: bool = False, uncertain: bool = False, format: Optional[str] = None) -> int:
-        """Write the panel to ``out`` (``.parquet``, ``.csv`` or ``.jsonl``, or ``format``); the rows written."""
-        from .table import write_table
+    def write(
+        self, out: str | os.PathLike[str], *, wide: bool = False, uncertain: bool = False, format: Optional[str] = None,
+        html: str | os.PathLike[str] | None = None,
+    ) -> int:
+        """Write the panel to ``out`` (``.parquet``, ``.csv`` or ``.jsonl``, or ``format``),
+        and with ``html`` the summary page too, from one build of the observations; the rows
+        written."""
+        from .table import to_arrow, write_table
 
-        return write_table(self.to_arrow(wide=wide, uncertain=uncertain), Path(out), format=format)
+        if html is None:
+            return write_table(self.to_arrow(wide=wide, uncertain=uncertain), Path(out), format=format)
+        series = list(self.series())  # the page needs them all; the table reads the same ones
+        rows = write_table(to_arrow(series, wide=wide, uncertain=uncertain), Path(out), format=format)
+        self._summary(series, Path(html))
+        return rows
 
     def write_summary(self, out: str | os.PathLike[str]) -> None:
         """Write the self-contained HTML summary page (see :mod:`gkparse.panel.summary`)."""
+        self._summary(list(self.series()), Path(out))
+
+    def _summary(self, series: list[Series], out: Path) -> None:
         from .summary import write_summary
 
-        write_summary(list(self.series()), Path(out), matches=self.matches, stats=self.summary_line())
+        write_summary(series, out, matches=self.matches, stats=self.summary_line())

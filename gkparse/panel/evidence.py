@@ -6,7 +6,7 @@ every cell of the run its value, so evidence is applied to whole readings, never
 cell alone. :func:`narrow` keeps the readings a test does not reject; a cell whose value is
 the same in every reading left is settled (``resolved``, with the evidence as ``basis``).
 Evidence never overrides a certain cell and never leaves a row without a reading: when the
-test rejects every reading, the row is left as it was and the caller reports the conflict.
+test rejects every reading, the row is left as it was (the caller reports the conflict).
 """
 
 from __future__ import annotations
@@ -43,7 +43,11 @@ class Choice:
     keys: list[str]
     readings: list[list[Optional[Number]]]
     row: Optional[RowReadings] = None
-    complete: bool = True  # False: the search stopped at a limit, the truth may be missing
+
+    @property
+    def complete(self) -> bool:
+        """False when the row's search stopped at a limit: the truth may be none of the readings."""
+        return self.row is None or self.row.complete
 
 
 def open_choices(report: Report) -> list[Choice]:
@@ -51,12 +55,11 @@ def open_choices(report: Report) -> list[Choice]:
     choices: list[Choice] = []
     covered: set[str] = set()
     for row in report.readings:
-        choices.append(Choice(list(row.cells), row.readings, row, row.complete))
+        choices.append(Choice(list(row.cells), row.readings, row))
         covered.update(row.cells)
     for key, cell in report.cells():
         if cell.state is CellState.AMBIGUOUS and key not in covered:
-            values = list(dict.fromkeys([cell.value, *cell.alternatives]))
-            choices.append(Choice([key], [[v] for v in values]))
+            choices.append(Choice([key], [[v] for v in cell.readings]))
     return choices
 
 
@@ -99,16 +102,16 @@ def keep(report: Report, choice: Choice, kept: list[list[Optional[Number]]], bas
     return settled
 
 
-def narrow(report: Report, test: Test, basis: str) -> tuple[list[str], list[list[str]]]:
-    """Keep, in each open choice of ``report``, the readings ``test`` does not reject.
+def narrow(report: Report, test: Test, basis: str) -> list[str]:
+    """Keep, in each open choice of ``report``, the readings ``test`` does not reject; the
+    keys settled (now ``resolved`` with ``basis``).
 
-    ``test`` sees the reading's values over the report's known values. Returns the keys
-    settled (now ``resolved`` with ``basis``) and the cell groups whose every reading the
-    test rejected (left unchanged: the evidence conflicts with the document).
+    ``test`` sees the reading's values over the report's known values. A choice whose every
+    reading the test rejects is left as it is (the evidence conflicts with the document:
+    the caller has found it as a disagreement).
     """
     known = known_values(report)
     settled: list[str] = []
-    conflicts: list[list[str]] = []
     for choice in open_choices(report):
         kept = []
         for reading in choice.readings:
@@ -116,11 +119,9 @@ def narrow(report: Report, test: Test, basis: str) -> tuple[list[str], list[list
             assignment.update((k, v) for k, v in zip(choice.keys, reading) if k)
             if test(assignment) is not False:
                 kept.append(reading)
-        if not kept:
-            conflicts.append([k for k in choice.keys if k])
-            continue
-        settled += keep(report, choice, kept, basis)
-    return settled, conflicts
+        if kept:
+            settled += keep(report, choice, kept, basis)
+    return settled
 
 
 _COUNT = re.compile(r"\b\d+ readings of ")

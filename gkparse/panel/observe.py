@@ -55,14 +55,6 @@ def _rank(report: Report) -> tuple[int, int, int]:
     return (0 if report.template else 1, open_, FORM_ORDER.index(form) if form in FORM_ORDER else len(FORM_ORDER))
 
 
-def _label(report: Report) -> str:
-    return report.source.path or report.source.form
-
-
-def _options(cell: Cell) -> list[Optional[Number]]:
-    return list(dict.fromkeys([cell.value, *cell.alternatives]))
-
-
 #: A source as the merge reads it: its label and its cells by key.
 _Cells = tuple[str, dict[str, Cell]]
 
@@ -79,7 +71,7 @@ def _compare(sources: Sequence[_Cells], key: str) -> Optional[list[tuple[str, Op
         if cell.state in KNOWN_STATES:
             known.append((label, cell.value))
         elif cell.state is CellState.AMBIGUOUS:
-            options = _options(cell)
+            options = cell.readings
             possible.append(options)
             shown.extend((label, v) for v in options)
     values = list(dict.fromkeys(v for _, v in known))
@@ -109,8 +101,8 @@ def merge_sources(reports: Sequence[Report], *, agency: str, agency_key: str, co
     if not others or lead.template is None:
         return observation
     lead_cells = dict(lead.cells(include_absent=True))
-    other_cells = [(_label(r), dict(r.cells(include_absent=True))) for r in others]
-    sources = [(_label(lead), lead_cells), *other_cells]
+    other_cells = [(r.source.label, dict(r.cells(include_absent=True))) for r in others]
+    sources = [(lead.source.label, lead_cells), *other_cells]
     disagree: dict[str, list[tuple[str, Optional[Number]]]] = {}
     for key in lead_cells:
         values = _compare(sources, key)
@@ -128,7 +120,7 @@ def merge_sources(reports: Sequence[Report], *, agency: str, agency_key: str, co
             if cell.state in KNOWN_STATES:
                 allowed[key] = allowed.get(key, {cell.value}) & {cell.value}
             elif cell.state is CellState.AMBIGUOUS:
-                readings = set(_options(cell))
+                readings = set(cell.readings)
                 allowed[key] = allowed[key] & readings if key in allowed else readings
 
     def agrees(assignment: Mapping[str, Optional[Number]]) -> Optional[bool]:

@@ -83,7 +83,6 @@ PAGE_FONTS = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsof
 PALETTE = ("#4e79a7", "#59a14f", "#e15759", "#f28e2b", "#b07aa1", "#9c755f", "#76b7b2", "#edc948", "#bab0ac", "#ff9da7")
 CHART_SIZE = (5.6, 2.3)  # inches; 72 pt/inch, drawn at 96 px/inch in the browser → about 540 × 220 px
 
-_CERTAIN = CERTAIN_STATES
 _OPEN = (CellState.AMBIGUOUS, CellState.UNREADABLE)
 _ESC = html.escape
 
@@ -186,7 +185,7 @@ def _number(value: object) -> str:
 
 
 def _readings(cell: Cell) -> list[str]:
-    return [_number(v) for v in dict.fromkeys([cell.value, *cell.alternatives])]
+    return [_number(v) for v in cell.readings]
 
 
 def _shown(readings: list[str], limit: int) -> str:
@@ -233,7 +232,7 @@ def _amount(report: Report, keys: Iterable[str]) -> tuple[Optional[float], bool]
             continue
         if cell.state in _OPEN:
             uncertain = True
-        if cell.value is not None and cell.state in (*_CERTAIN, CellState.AMBIGUOUS):
+        if cell.value is not None and cell.state in (*CERTAIN_STATES, CellState.AMBIGUOUS):
             total = (total or 0) + cell.value
     return total, uncertain
 

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from ..errors import GkparseError
 from ..export.writers import check_writable
-from ..model import CERTAIN_STATES, CellState
+from ..model import CERTAIN_STATES, Cell, CellState
 from ..templates import TEMPLATES
 
 if TYPE_CHECKING:
@@ -48,7 +48,6 @@ FORMATS = {".parquet": "parquet", ".csv": "csv", ".jsonl": "jsonl"}
 #: objects alive at once (about 300 bytes a row) for a panel of millions of rows.
 BATCH_ROWS = 65_536
 
-_CERTAIN = CERTAIN_STATES
 _NOT_A_VALUE = (CellState.AMBIGUOUS, CellState.UNREADABLE)
 
 
@@ -85,11 +84,18 @@ def _float(value: Any) -> Optional[float]:
     return None if value is None else float(value)
 
 
+def _value(cell: Cell, uncertain: bool) -> Optional[float]:
+    """A cell's value in the panel: a certain one, or with ``uncertain`` the reading an
+    ambiguous cell shows; else null."""
+    shown = cell.state in CERTAIN_STATES or (uncertain and cell.state is CellState.AMBIGUOUS)
+    return _float(cell.value) if shown else None
+
+
 def _long_rows(series: Iterable[Series], uncertain: bool) -> Iterator[dict[str, Any]]:
     for one in series:
         for obs in one.observations:
             report = obs.report
-            sources = [s.path or s.form for s in obs.sources]
+            sources = [s.label for s in obs.sources]
             by_cell: dict[str, list[str]] = {}
             for issue in report.issues:
                 for key in issue.cells:
@@ -97,13 +103,12 @@ def _long_rows(series: Iterable[Series], uncertain: bool) -> Iterator[dict[str, 
             for key, cell in report.cells():
                 table, row, column = key.split("/")
                 ambiguous = cell.state is CellState.AMBIGUOUS
-                certain = cell.state in _CERTAIN
                 yield {
                     "agency": obs.agency, "agency_key": obs.agency_key, "year": obs.year, "template": obs.template,
                     "key": key, "table": table, "row": row, "column": column,
-                    "value": _float(cell.value) if certain or (uncertain and ambiguous) else None,
+                    "value": _value(cell, uncertain),
                     "state": cell.state.value, "unit": cell.unit, "basis": cell.basis,
-                    "readings": [_float(v) for v in dict.fromkeys([cell.value, *cell.alternatives])] if ambiguous else None,
+                    "readings": [_float(v) for v in cell.readings] if ambiguous else None,
                     "issues": list(dict.fromkeys(by_cell.get(key, []))),
                     "sources": sources,
                 }
@@ -115,15 +120,14 @@ def _wide_rows(series: Iterable[Series], uncertain: bool, keys: list[str]) -> It
             report = obs.report
             row: dict[str, Any] = {
                 "agency": obs.agency, "agency_key": obs.agency_key, "year": obs.year, "template": obs.template,
-                "sources": [s.path or s.form for s in obs.sources],
+                "sources": [s.label for s in obs.sources],
                 "uncertain_cells": 0, "issues": sorted({i.rule for i in report.issues}),
             }
             values = dict.fromkeys(keys)
             for key, cell in report.cells():
                 if cell.state in _NOT_A_VALUE:
                     row["uncertain_cells"] += 1
-                if cell.state in _CERTAIN or (uncertain and cell.state is CellState.AMBIGUOUS):
-                    values[key] = _float(cell.value)
+                values[key] = _value(cell, uncertain)
             row.update(values)
             yield row
 

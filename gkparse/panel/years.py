@@ -70,10 +70,6 @@ class _Constraint:
         return f"{ids} with {other_year} ({source}): {texts}"
 
 
-def _source(report: Report) -> str:
-    return report.source.path or report.source.form
-
-
 def _frozen(report: Report) -> set[str]:
     """Cells the report's sources disagree on: no evidence settles them, none comes from them."""
     return {key for issue in report.issues if issue.rule == "sources-disagree" for key in issue.cells}
@@ -192,7 +188,7 @@ def _arc_consistency(
                 if len(kept) < len(alive[target]):
                     alive[target] = kept
                     other_year = constraint.years[0] if target[0] == constraint.years[1] else constraint.years[1]
-                    why.setdefault(target, {})[constraint.reason(other_year, _source(by_year[other_year]))] = None
+                    why.setdefault(target, {})[constraint.reason(other_year, by_year[other_year].source.label)] = None
                     changed = True
         if not changed:
             break

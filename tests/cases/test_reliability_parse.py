@@ -26,6 +26,7 @@ from gkparse.read import html as html_reader
 from gkparse.read.tablegrid import MAX_GRID_SLOTS
 from gkparse.warc import MAX_PAYLOAD_BYTES
 from tests.support import FIXTURES
+from tests.support.nodes import search_nodes
 from tests.support.warc import read_jsonl, write_raw_response
 
 RELIABILITY = FIXTURES / "cases" / "reliability"
@@ -34,18 +35,10 @@ PINGYANG = (FIXTURES / "pingyang_amr_2020.txt").read_text(encoding="utf-8")
 
 
 @pytest.fixture
-def nodes(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+def nodes() -> Iterator[list[int]]:
     """Search nodes spent by every reading search of the test, in one counter."""
-    spent = [0]
-    run = search.RowSearch.run
-
-    def counted(self: search.RowSearch, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
-        found = run(self, *args, **kwargs)  # type: ignore[arg-type]
-        spent[0] += self._nodes
-        return found
-
-    monkeypatch.setattr(search.RowSearch, "run", counted)
-    yield spent
+    with search_nodes() as spent:
+        yield spent
 
 
 # --- 02: span bombs --------------------------------------------------------------------

@@ -9,29 +9,20 @@ from __future__ import annotations
 
 import random
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gkparse
 from gkparse.cells import search
 from tests.support.mutate import SEEDS, mutate
+from tests.support.nodes import search_nodes
 
 
 @settings(max_examples=settings().max_examples * 5)
 @given(seed=st.sampled_from(range(len(SEEDS))), salt=st.integers(min_value=0, max_value=2**32))
 def test_a_mutated_fixture_parses_or_fails_with_a_gkparse_error(seed: int, salt: int) -> None:
     data = mutate(SEEDS[seed].read_bytes(), random.Random(salt))
-    spent = [0]
-    run = search.RowSearch.run
-
-    def counted(self: search.RowSearch, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
-        found = run(self, *args, **kwargs)  # type: ignore[arg-type]
-        spent[0] += self._nodes
-        return found
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(search.RowSearch, "run", counted)
+    with search_nodes() as spent:
         try:
             report = gkparse.parse(data, origin=SEEDS[seed].name)
         except gkparse.GkparseError as exc:

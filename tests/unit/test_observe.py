@@ -23,17 +23,23 @@ def test_page_and_text_dump_are_one_observation_and_agree() -> None:
     assert all(c.state is not CellState.AMBIGUOUS for _, c in observation.report.cells())
 
 
+def _copy_printing_in_force(value: int) -> gkparse.Report:
+    """The 2024 dump again as ``copy.txt``, printing ``value`` in force, and with three cells
+    of part 四 lost (so the original dump leads the merge)."""
+    copy = _pingtan(2024, "txt")
+    cell = copy.cell("disclosure/normative_documents/in_force")
+    cell.state, cell.value, cell.alternatives = CellState.PRINTED, value, []
+    for column in ("upheld", "corrected", "other"):
+        lost = copy.cell(f"appeals/review/{column}")
+        lost.state, lost.value = CellState.UNREADABLE, None
+    copy.source.path = "copy.txt"
+    return copy
+
+
 def test_a_lone_dump_settles_from_another_dump_only_where_both_agree() -> None:
     """Two text sources: a reading both allow is settled, with the other source as basis."""
     dump = _pingtan(2024, "txt")
-    other = _pingtan(2024, "txt")
-    cell = other.cell("disclosure/normative_documents/in_force")
-    cell.state, cell.value, cell.alternatives = CellState.PRINTED, 440, []
-    for column in ("upheld", "corrected", "other"):  # the copy lost more cells: the dump leads
-        lost = other.cell(f"appeals/review/{column}")
-        lost.state, lost.value = CellState.UNREADABLE, None
-    other.source.path = "copy.txt"
-    observation = merge_sources([dump, other], agency="x", agency_key="x")
+    observation = merge_sources([dump, _copy_printing_in_force(440)], agency="x", agency_key="x")
     assert observation.sources[0].path == dump.source.path
     settled = observation.report.cell("disclosure/normative_documents/in_force")
     assert settled.value == 440 and settled.state is CellState.RESOLVED
@@ -77,14 +83,7 @@ def test_an_ambiguous_leader_keeps_its_readings_beside_a_disagreeing_source() ->
     """The dump reads in force as 440, 40, 3440, …; a copy prints 441, none of them: every
     value is a reading of the observation, and the issue names both sources."""
     dump = _pingtan(2024, "txt")
-    copy = _pingtan(2024, "txt")
-    cell = copy.cell("disclosure/normative_documents/in_force")
-    cell.state, cell.value, cell.alternatives = CellState.PRINTED, 441, []
-    for column in ("upheld", "corrected", "other"):  # the copy lost more cells: the dump leads
-        lost = copy.cell(f"appeals/review/{column}")
-        lost.state, lost.value = CellState.UNREADABLE, None
-    copy.source.path = "copy.txt"
-    observation = merge_sources([dump, copy], agency="x", agency_key="x")
+    observation = merge_sources([dump, _copy_printing_in_force(441)], agency="x", agency_key="x")
     merged = observation.report.cell("disclosure/normative_documents/in_force")
     assert merged.state is CellState.AMBIGUOUS and {440, 441} <= {merged.value, *merged.alternatives}
     [issue] = [i for i in observation.report.issues if i.rule == "sources-disagree"]
