@@ -25,7 +25,7 @@ from lxml import etree
 from ..errors import FetchError, GkparseError
 from ..normalize import label_key
 from ..read.decode import decode_bytes
-from ..read.html import parse_tree
+from ..read.html import parse_tree, text_content
 from ..read.profiles import GENERIC, SiteProfile, choose_profile
 from ..vocabulary import (
     NEXT_PAGE_TEXTS,
@@ -162,7 +162,7 @@ def _anchors(tree: etree._Element, page_url: str) -> list[tuple[str, str]]:
             url = normalize_url(urljoin(base, href))
         except FetchError:
             continue
-        text = " ".join(a.text_content().split())
+        text = " ".join(text_content(a).split())
         title = " ".join((a.get("title") or "").split())
         # Lists often truncate long titles in the text and keep them whole in @title.
         if title and title not in text:
@@ -278,7 +278,7 @@ def page_attachments(page: Page) -> list[str]:
     out: list[str] = []
     taken: set[str] = {page.url}  # a set: a page of thousands of links stays linear
     for body in _body_elements(page):
-        candidates = [(a.get("href"), a.text_content()) for a in body.iter("a")]
+        candidates = [(a.get("href"), text_content(a)) for a in body.iter("a")]
         candidates += [(el.get("src"), "") for el in body.iter("iframe", "embed")]
         candidates += [(el.get("data"), "") for el in body.iter("object")]
         for href, text in candidates:
@@ -313,5 +313,5 @@ def names_report(page: Page, *, dated: bool = True) -> bool:
         return False
     titles = [str(t) for t in page.tree.xpath("//meta[@name='ArticleTitle']/@content")]
     for tag in ("title", "h1", "h2"):
-        titles += [el.text_content() for el in list(page.tree.iter(tag))[:_HEADINGS_PER_TAG]]
+        titles += [text_content(el) for el in list(page.tree.iter(tag))[:_HEADINGS_PER_TAG]]
     return any(is_report_title(t) and (not dated or title_year(t) is not None) for t in titles)

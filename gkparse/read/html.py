@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-import lxml.html
+import regex
 from lxml import etree
 
 from .. import vocabulary as vocab
@@ -33,7 +33,7 @@ from .page import Page, TableRows
 from .profiles import body_xpaths
 from .tablegrid import GridLimitError, expand_table, table_rows
 
-__all__ = ["read_html", "looks_like_html", "drop_hidden", "drop_data_uris", "parse_tree"]
+__all__ = ["read_html", "looks_like_html", "drop_hidden", "drop_data_uris", "drop_tree", "parse_tree", "text_content"]
 
 #: An XML declaration before the markup (``<?xml version="1.0" encoding="…"?>``; some
 #: pages drop the ``?``): lxml refuses a str that carries one.
@@ -113,7 +113,10 @@ _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: which the parser sets): CMS pages with unclosed ``<font>`` tags pass 256, no page passes
 #: 2048 but a hostile one, which is refused rather than read with its rest cut off.
 MAX_NESTING_DEPTH = 2048
-_PARSER = lxml.html.HTMLParser(huge_tree=True)
+# lxml's plain elements, not lxml.html's: the html classes look every element proxy up in
+# Python (4x the cost of a walk over the tree). Comments and processing instructions are
+# not shown by a browser: the parser leaves them out (their tail text stays).
+_PARSER = etree.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
 
 
 def _control(match: re.Match[str]) -> str:
@@ -146,8 +149,8 @@ def parse_tree(text: str, source: str | None = None) -> etree._Element:
     """
     text = _XML_DECL.sub("", text, count=1)
     try:
-        root = lxml.html.document_fromstring(text, parser=_PARSER)
-    except (etree.ParserError, ValueError):
+        root = etree.fromstring(text, _PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         root = None
     cut = next((error for error in _PARSER.error_log if error.type_name == "ERR_RESOURCE_LIMIT"), None)
     if cut is not None:
@@ -161,22 +164,48 @@ def parse_tree(text: str, source: str | None = None) -> etree._Element:
         from bs4.exceptions import ParserRejectedMarkup
 
         try:
-            root = lxml.html.document_fromstring(str(BeautifulSoup(text, "html.parser")))
-        except (etree.ParserError, ValueError, ParserRejectedMarkup):
+            root = etree.fromstring(str(BeautifulSoup(text, "html.parser")), _PARSER)
+        except (etree.ParserError, etree.XMLSyntaxError, ValueError, ParserRejectedMarkup):
+            root = None
+        if root is None or not len(root):
             raise EmptyInputError("the HTML has no content", source=source) from None
     return root
+
+
+_STRING = etree.XPath("string()")
+
+
+def text_content(element: etree._Element) -> str:
+    """The text of ``element`` and its descendants, as lxml.html's ``text_content()``.
+
+    >>> text_content(parse_tree("<p>年<b>报</b></p>").find(".//p"))
+    '年报'
+    """
+    return str(_STRING(element))
+
+
+def drop_tree(element: etree._Element) -> None:
+    """Remove ``element`` with its descendants, keeping its tail text in place (as
+    lxml.html's ``drop_tree()``)."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    if tail:
+        previous = element.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + tail
+        else:
+            previous.tail = (previous.tail or "") + tail
+    parent.remove(element)
 
 
 def _visible_tree(text: str, source: str | None) -> etree._Element:
     """:func:`parse_tree`, then what a browser does not show removed."""
     root = parse_tree(text, source)
-    for bad in root.xpath("//" + " | //".join(_SKIP_TAGS)):
-        bad.drop_tree()
-    for comment in root.xpath("//comment()"):
-        parent = comment.getparent()
-        if parent is not None:
-            comment.drop_tree() if hasattr(comment, "drop_tree") else parent.remove(comment)
-    drop_hidden(root)
+    etree.strip_elements(root, *_SKIP_TAGS, with_tail=False)  # in C; the tails stay
+    if _HIDING_WORDS.search(text):
+        drop_hidden(root)
     return root
 
 
@@ -187,12 +216,31 @@ def _visible_tree(text: str, source: str | None) -> etree._Element:
 # are then read in Python. A translate() to lower case here costs more than the whole parse.
 # Only a style naming a hiding value can hide (none, hidden, collapse, in the cases pages
 # write): most style attributes (a CMS page has a thousand) are not even looked at.
-_MAYBE_HIDDEN = etree.XPath(
-    "//@style[(contains(., 'isplay') or contains(., 'ISPLAY') or contains(., 'isib') or contains(., 'ISIB'))"
-    " and (contains(., 'one') or contains(., 'ONE') or contains(., 'idden') or contains(., 'IDDEN')"
-    " or contains(., 'ollapse') or contains(., 'OLLAPSE'))]/.."
-    " | //*[@hidden]"
-)
+#: The words an element that hides itself has in its markup (a hiding value, or the
+#: ``hidden`` attribute): a page without any of them anywhere is not walked for hidden
+#: elements at all. (A style spelt with character references, ``n&#111;ne``, is not seen.)
+_HIDING_WORDS = regex.compile(r"(?i)none|hidden|collapse")
+
+
+def _maybe_hidden(root: etree._Element) -> list[etree._Element]:
+    """The elements that may be hidden, in document order: a ``hidden`` attribute, or a style
+    naming display or visibility and a hiding value (read exactly by :func:`_style`). One
+    walk in Python: an XPath testing the attribute's text costs twice as much."""
+    found: list[etree._Element] = []
+    for element in root.iter(etree.Element):
+        style = element.get("style")
+        # A page may style a thousand elements: plain substring tests, in the two cases
+        # pages write (the declarations are then read exactly by _style).
+        if style is not None and (
+            ("isplay" in style or "ISPLAY" in style or "isib" in style or "ISIB" in style)
+            and ("one" in style or "ONE" in style or "idden" in style or "IDDEN" in style
+                 or "ollapse" in style or "OLLAPSE" in style)
+        ):
+            found.append(element)
+            continue
+        if element.get("hidden") is not None:
+            found.append(element)
+    return found
 _HIDE_VISIBILITY = ("hidden", "collapse")
 #: Never hidden: a page hidden as a whole is one a script reveals (a loading curtain).
 _NEVER_HIDDEN = ("html", "head", "body")
@@ -261,7 +309,7 @@ def drop_hidden(root: etree._Element) -> None:
     report table is only removed when a report table remains outside every such element
     (a page that hides its article until a script shows it is read as shown).
     """
-    candidates = _MAYBE_HIDDEN(root)
+    candidates = _maybe_hidden(root)
     if not candidates:
         return
     removed: list[etree._Element] = []
@@ -292,8 +340,7 @@ def drop_hidden(root: etree._Element) -> None:
     for element in blanked:
         _blank(element, True)
     for element in removed:
-        if element.getparent() is not None:
-            element.drop_tree()
+        drop_tree(element)
 
 
 def _ancestor_form(xpath: str) -> str:
@@ -318,7 +365,7 @@ def _find_body(root: etree._Element) -> etree._Element:
             if id(element) in seen or not isinstance(element.tag, str):
                 continue
             seen.add(id(element))
-            text = element.text_content()
+            text = text_content(element)
             score = vocab.body_markers(text)
             if score == 0:
                 continue
@@ -332,19 +379,34 @@ def _find_body(root: etree._Element) -> etree._Element:
     return body if body is not None else root
 
 
-def _mark_breaks(root: etree._Element) -> None:
+#: Elements whose text is a title candidate: the page's top headings (and, below, any
+#: element with "title" in its class).
+_HEADINGS = ("h1", "h2")
+_NO_TEXT_MARK = ("br", "hr")
+
+
+def _mark_breaks(root: etree._Element) -> tuple[list[etree._Element], list[etree._Element]]:
     """Give block elements and cells a line break / space in their tail, so that lxml's C
-    text serialiser yields the page's visible lines (much faster than a Python walk)."""
-    for element in root.iter(*_BLOCK):
-        element.tail = "\n" + (element.tail or "")
-        if element.tag in ("br", "hr"):
-            continue
-        element.text = "\n" + (element.text or "")
-    for cell in root.iter(*_CELL):
-        cell.tail = " " + (cell.tail or "")
+    text serialiser yields the page's visible lines (much faster than a Python walk over
+    the text); in the same walk, collect the title headings and the ``<meta>`` tags.
 
-
-_STRING = etree.XPath("string()")
+    Returns (headings, metas) in document order."""
+    headings: list[etree._Element] = []
+    metas: list[etree._Element] = []
+    block, cell = _BLOCK, _CELL
+    for element in root.iter(etree.Element):
+        tag = element.tag
+        if tag in block:
+            element.tail = "\n" + (element.tail or "")
+            if tag not in _NO_TEXT_MARK:
+                element.text = "\n" + (element.text or "")
+        elif tag in cell:
+            element.tail = " " + (element.tail or "")
+        elif tag == "meta":
+            metas.append(element)
+        if tag in _HEADINGS or "title" in (element.get("class") or ""):
+            headings.append(element)
+    return headings, metas
 
 
 def _marked_cell_text(cell: etree._Element) -> str:
@@ -359,13 +421,25 @@ def _lines(element: etree._Element) -> list[str]:
     return [line for line in (" ".join(raw.split()) for raw in text.split("\n")) if line]
 
 
-def _title_candidates(root: etree._Element, body_lines: list[str]) -> list[str]:
+#: The ``<meta>`` names (or properties) whose content is a title candidate, in order.
+_TITLE_META_NAMES = ("ArticleTitle", "articletitle", "title", "og:title", "DC.Title")
+
+
+def _title_candidates(
+    root: etree._Element, headings: list[etree._Element], metas: list[etree._Element], body_lines: list[str]
+) -> list[str]:
     found: list[str] = []
-    for name in ("ArticleTitle", "articletitle", "title", "og:title", "DC.Title"):
-        for value in root.xpath(f"//meta[@name='{name}' or @property='{name}']/@content"):
-            found.append(str(value))
-    for heading in root.xpath("//h1 | //h2 | //*[contains(@class,'title')]"):
-        found.append(heading.text_content())
+    for name in _TITLE_META_NAMES:
+        for meta in metas:
+            value = meta.get("content")
+            if value is not None and (meta.get("name") == name or meta.get("property") == name):
+                found.append(value)
+    for heading in headings:
+        top = heading
+        while (parent := top.getparent()) is not None:
+            top = parent
+        if top is root:  # not inside a table of the body, dropped by now
+            found.append(text_content(heading))
     title = root.find(".//title")
     if title is not None and title.text:
         found.append(title.text)
@@ -409,18 +483,18 @@ def _pair_lines(root: etree._Element) -> list[str]:
     return lines
 
 
-_META_TAGS = etree.XPath("//meta[@name and @content]")
-
-
-def _meta_tag_lines(root: etree._Element) -> list[str]:
+def _meta_tag_lines(metas: list[etree._Element]) -> list[str]:
     """The standard article ``<meta name=…>`` tags of government CMS pages (ArticleTitle,
     PubDate, ContentSource, Url) as ``label：value`` lines under their field's label."""
     lines: list[str] = []
-    for tag in _META_TAGS(root):
-        name = vocab.HTML_META_NAMES.get(str(tag.get("name")).strip().lower())
-        value = " ".join(str(tag.get("content")).split())
-        if name is not None and value:
-            lines.append(f"{meta_field_label(name)}:{value}")
+    for tag in metas:
+        name, content = tag.get("name"), tag.get("content")
+        if name is None or content is None:
+            continue
+        field = vocab.HTML_META_NAMES.get(name.strip().lower())
+        value = " ".join(content.split())
+        if field is not None and value:
+            lines.append(f"{meta_field_label(field)}:{value}")
     return lines
 
 
@@ -450,7 +524,7 @@ def _grid_tables(body: etree._Element) -> list[etree._Element]:
     def marked_grid(table: etree._Element) -> bool:
         key = id(table)
         if key not in reported:
-            reported[key] = _is_grid(table) and vocab.body_markers(table.text_content()) > 0
+            reported[key] = _is_grid(table) and vocab.body_markers(text_content(table)) > 0
         return reported[key]
 
     chosen: list[etree._Element] = []
@@ -509,13 +583,12 @@ def _read_html(text: str, source: str | None) -> Page:
     root = _visible_tree(text, source)
     body = _find_body(root)
     page = Page(form="html")
-    _mark_breaks(root)
-    page.meta_lines = _pair_lines(root) + _lines(root) + _meta_tag_lines(root)
+    headings, metas = _mark_breaks(root)
+    page.meta_lines = _pair_lines(root) + _lines(root) + _meta_tag_lines(metas)
     page.tables = _tables(body, page.issues)
     for table in list(body.iter("table")):
-        if table.getparent() is not None:
-            table.drop_tree()  # keeps its tail text
+        drop_tree(table)  # keeps its tail text
     body_lines = _lines(body)
     page.body = "\n".join(body_lines)
-    page.title_candidates = _title_candidates(root, body_lines)
+    page.title_candidates = _title_candidates(root, headings, metas, body_lines)
     return page
