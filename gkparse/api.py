@@ -30,8 +30,8 @@ from .errors import (
     ReportIssueError,
     UnreadableDocumentError,
 )
-from .model import Cell, DocumentForm, Issue, Report, Source, TableRegion, new_table
-from .model.tables import row_of
+from .model import Cell, DocumentForm, Issue, Report, Source, TableRegion
+from .model.tables import build_table
 from .read import html as html_reader
 from .read import markdown as markdown_reader
 from .read import text as text_reader
@@ -39,7 +39,7 @@ from .read.decode import decode_bytes
 from .read.meta import agency_from_title, find_signature, find_title, read_meta, report_year, split_prose
 from .read.page import Page
 from .read.sniff import READ_FORMS, sniff_form
-from .templates import TABLE_KINDS, Key, Template, detect
+from .templates import TABLE_KINDS, Template, detect
 
 __all__ = ["parse", "parse_text"]
 
@@ -302,22 +302,21 @@ def _fill_tables(report: Report, page: Page, template: Template) -> None:
     aligned, issues = align(page, template)
     cells, open_readings, repair_issues = repair(aligned, template, page.body)
     present = {t.kind for t in page.tables}
+    by_table: dict[str, dict[tuple[str, str], Cell]] = {kind: {} for kind in present}
+    for key, cell in cells.items():
+        if key.table in by_table:
+            by_table[key.table][key.row, key.column] = cell
+    kept: dict[str, set[tuple[str, str]]] = {}
     for kind in TABLE_KINDS:
         if kind in present:
-            setattr(report, kind, new_table(kind, template))
+            table, kept[kind] = build_table(kind, template, by_table[kind])
+            setattr(report, kind, table)
         else:
             issues.append(Issue(
                 rule="missing-table", severity="error", where=kind,
                 message=f"no {kind} table (part {vocab.PART_NUMERALS[kind]}) found",
             ))
-    placed: dict[Key, Cell] = {}
-    for key, cell in cells.items():
-        table = getattr(report, key.table)
-        row = row_of(table, key.row) if table is not None else None
-        if row is None or not isinstance(getattr(row, key.column, None), Cell):
-            continue
-        setattr(row, key.column, cell)
-        placed[key] = cell
+    placed = {key: cell for key, cell in cells.items() if (key.row, key.column) in kept.get(key.table, ())}
     report.readings = open_readings
     issues.extend(repair_issues)
     issues.extend(check_completeness(template, placed, present))

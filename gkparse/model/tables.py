@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from ..templates import TEMPLATES, Column, Key, Row, TableKind, Template
 from .cells import Cell
 
-__all__ = ["TableModel", "table_model", "new_table", "row_of"]
+__all__ = ["TableModel", "table_model", "new_table", "build_table", "row_of"]
 
 
 class TableModel(BaseModel):
@@ -99,6 +99,52 @@ def table_model(template: Template | str, kind: TableKind) -> type[TableModel]:
 def new_table(kind: TableKind, template: Template) -> TableModel:
     """An empty table (every cell absent) of ``kind`` under ``template``."""
     return table_model(template, kind)(template=template.name)
+
+
+_SLOTS: dict[tuple[str, TableKind, int], frozenset[tuple[str, str]]] = {}
+
+
+def _slots(template: Template, kind: TableKind) -> frozenset[tuple[str, str]]:
+    """Every (row key, column key) of a cell the table model of ``kind`` holds."""
+    cache_key = (template.name, kind, id(template))
+    found = _SLOTS.get(cache_key)
+    if found is None:
+        found = _SLOTS[cache_key] = frozenset(_cell_slots(new_table(kind, template), ""))
+    return found
+
+
+def _cell_slots(node: BaseModel, prefix: str) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for name in type(node).model_fields:
+        value = getattr(node, name)
+        if isinstance(value, Cell):
+            out.append((prefix, name))
+        elif isinstance(value, BaseModel):
+            out.extend(_cell_slots(value, f"{prefix}.{name}" if prefix else name))
+    return out
+
+
+def build_table(
+    kind: TableKind, template: Template, cells: dict[tuple[str, str], Cell]
+) -> tuple[TableModel, set[tuple[str, str]]]:
+    """Table ``kind`` under ``template`` holding ``cells`` (by (row key, column key); every
+    other cell absent), built in one validation of plain data rather than as an empty
+    table whose cells are then replaced one by one.
+
+    Returns the table and the (row, column) keys it placed; keys the template's table has
+    no cell for are left out (the caller decides what that means)."""
+    slots = _slots(template, kind)
+    data: dict[str, Any] = {"template": template.name}
+    placed: set[tuple[str, str]] = set()
+    for (row_key, column), cell in cells.items():
+        if (row_key, column) not in slots:
+            continue
+        node = data
+        for part in row_key.split("."):
+            node = node.setdefault(part, {})
+        node[column] = cell
+        placed.add((row_key, column))
+    return table_model(template, kind).model_validate(data), placed
 
 
 def row_of(table: BaseModel, row_key: str) -> BaseModel | None:

@@ -71,3 +71,18 @@ def test_values_leave_ambiguous_cells_out_unless_asked() -> None:
     assert cell.state is gkparse.CellState.AMBIGUOUS and cell.value is not None
     assert report.values()[key] is None and report.values(uncertain=True)[key] == cell.value
     assert report.values()["requests/new/total"] == report.cell("requests/new/total").value  # certain cells as they are
+
+
+def test_build_table_places_cells_and_leaves_the_rest_absent() -> None:
+    from gkparse.model import Cell
+    from gkparse.model.tables import build_table
+    from gkparse.templates import TEMPLATES
+
+    printed = Cell(value=3, state="printed", raw="3")
+    table, placed = build_table(
+        "requests", TEMPLATES["2021"], {("new", "natural_person"): printed, ("no_such_row", "natural_person"): printed}
+    )
+    assert placed == {("new", "natural_person")}  # a key the template has no cell for is not placed
+    assert table.new.natural_person is printed  # type: ignore[attr-defined]
+    assert table.new.total.state.value == "absent"  # type: ignore[attr-defined]
+    assert table.template == "2021"
