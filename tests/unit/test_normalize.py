@@ -36,3 +36,22 @@ def test_compact_with_map_points_back_into_the_text() -> None:
     assert compact == "规章(一)行政许可"
     assert [text[i] for i in index][:2] == ["规", "章"]
     assert len(index) == len(compact)
+
+
+def test_nfkc_by_character_equals_whole_text_nfkc() -> None:
+    """The per-character NFKC of long texts is the standard's NFKC, neighbours included
+    (half-width kana voicing marks compose, Hangul letters join, marks reorder)."""
+    import random
+    import unicodedata
+
+    from gkparse.normalize import NFKC_BY_CHARACTER_CHARS, _nfkc
+
+    rng = random.Random(15)
+    changing = [chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF and not unicodedata.is_normalized("NFKC", chr(c))]
+    plain = "年度报告0123 ,.（）：、\u3000申请人abc"
+    for _ in range(300):
+        text = "".join(rng.choice(changing) if rng.random() < 0.3 else rng.choice(plain) for _ in range(NFKC_BY_CHARACTER_CHARS + 50))
+        assert _nfkc(text) == unicodedata.normalize("NFKC", text)
+    for tricky in ("ｶﾞ", "ㄱㅏ", "a\u0301\u0323", "\u02dd\u0301"):
+        text = (tricky + "（一）") * NFKC_BY_CHARACTER_CHARS
+        assert _nfkc(text) == unicodedata.normalize("NFKC", text)
