@@ -124,6 +124,8 @@ def _licensing(cell: str) -> str:
         ('<td><span class="sortkey">9</span>41</td>', 941, "941"),  # classes are not guessed at
         ("<td>4<script>document.write('9')</script>1</td>", 41, "41"),
         ('<td><table><tr><td>41</td></tr></table></td>', 41, "41"),  # a one-cell wrapper is the cell's text
+        ("<td>4<!-- 9 -->1</td>", 41, "41"),  # a comment is not shown
+        ("<td>\u2029 41 \u2028</td>", 41, "41"),  # the reader's own cell marks in the page: read cell by cell
     ],
 )
 def test_what_a_browser_shows_in_a_cell(cell: str, value: int, raw: str) -> None:
