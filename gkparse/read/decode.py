@@ -83,6 +83,10 @@ def normalize_encoding(label: str) -> str:
         return name
 
 
+#: The control bytes a text holds none of (tab, newlines, form feed and escape are text).
+_CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b < 32 and b != 27)
+
+
 def sniff_binary(data: bytes) -> str | None:
     """Name of the binary form ``data`` is in (:func:`gkparse.read.sniff.sniff_form`'s
     names, ``binary`` for control bytes of no known form), or None if it may be text.
@@ -96,7 +100,7 @@ def sniff_binary(data: bytes) -> str | None:
     sample = data[:SNIFF_BYTES]
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return None
-    control = sum(1 for b in sample if b < 9 or 13 < b < 32 and b != 27)
+    control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))  # counted in C
     if control > len(sample) * MAX_CONTROL_SHARE:
         return "binary"
     return None
@@ -121,7 +125,7 @@ def decode_bytes(data: bytes, *, source: str | None = None, declared: str | None
     >>> d.text[-3:], d.replaced, d.method
     ('以€计', 0, 'meta')
     """
-    if not data.strip():
+    if not data or data.isspace():  # strip() would copy the whole input
         raise EmptyInputError("the input is empty", source=source)
     for bom, codec in _BOMS:
         if data.startswith(bom):
@@ -146,16 +150,20 @@ def decode_bytes(data: bytes, *, source: str | None = None, declared: str | None
         codec = normalize_encoding(declared)
         (weak if codec in _TRANSPORT_DEFAULTS else labelled).append((codec, "declared"))
     labelled = [(c, m) for c, m in labelled if _usable(c)]
-    multibyte_utf8 = _is_multibyte_utf8(data)
+    utf8 = _multibyte_utf8(data)  # decoded once, kept for whichever branch returns it
     for codec, method in labelled:
-        if codec == "gb18030" and multibyte_utf8:
+        if codec == "gb18030" and utf8 is not None:
             # Valid UTF-8 with Chinese text is never meaningful GBK: the label is stale
             # (a CMS template copied from an older site), the bytes are UTF-8.
-            return Decoded(data.decode("utf-8"), "utf-8", "utf-8-over-meta")
+            return Decoded(utf8, "utf-8", "utf-8-over-meta")
+        if codec == "utf-8" and utf8 is not None:
+            return Decoded(utf8, codec, method)
         decoded = _strict(data, codec, method)
         if decoded is not None:
             return decoded
-    if multibyte_utf8 or data.isascii():
+    if utf8 is not None:
+        return Decoded(utf8, "utf-8", "utf-8")
+    if data.isascii():
         return Decoded(data.decode("utf-8"), "utf-8", "utf-8")
     decoded = _strict(data, "gb18030", "detected")
     if decoded is not None:
@@ -230,14 +238,14 @@ def _with_replacement(data: bytes, labelled: list[tuple[str, str]], source: str 
     return _detect(data, source)
 
 
-def _is_multibyte_utf8(data: bytes) -> bool:
+def _multibyte_utf8(data: bytes) -> str | None:
+    """``data`` decoded, when it is valid UTF-8 holding a character beyond ASCII."""
     if data.isascii():
-        return False
+        return None
     try:
-        data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
 
 
 def _detect(data: bytes, source: str | None) -> Decoded:
