@@ -73,7 +73,6 @@ class _Anchors:
         self.key = cues.key
         anchors = [x for x in cues.starts["disclosure"] + cues.starts["requests"]]
         has_anchor = " or ".join(f"contains(., {_xpath_literal(a)})" for a in anchors)
-        self.report_table = etree.XPath(f"(//table[{has_anchor}])[1]")
         self.report_tables = etree.XPath(f"//table[{has_anchor}]")
         return self
 
@@ -201,15 +200,6 @@ def drop_tree(element: etree._Element) -> None:
     parent.remove(element)
 
 
-def _visible_tree(text: str, source: str | None) -> etree._Element:
-    """:func:`parse_tree`, then what a browser does not show removed."""
-    root = parse_tree(text, source)
-    etree.strip_elements(root, *_SKIP_TAGS, with_tail=False)  # in C; the tails stay
-    if _HIDING_WORDS.search(text):
-        drop_hidden(root)
-    return root
-
-
 # --- content a browser does not show ------------------------------------------------------
 
 # Elements that may be hidden: a hidden attribute, or a style attribute naming display or
@@ -223,25 +213,20 @@ def _visible_tree(text: str, source: str | None) -> etree._Element:
 _HIDING_WORDS = regex.compile(r"(?i)none|hidden|collapse")
 
 
-def _maybe_hidden(root: etree._Element) -> list[etree._Element]:
-    """The elements that may be hidden, in document order: a ``hidden`` attribute, or a style
-    naming display or visibility and a hiding value (read exactly by :func:`_style`). One
-    walk in Python: an XPath testing the attribute's text costs twice as much."""
-    found: list[etree._Element] = []
-    for element in root.iter(etree.Element):
-        style = element.get("style")
-        # A page may style a thousand elements: plain substring tests, in the two cases
-        # pages write (the declarations are then read exactly by _style).
-        if style is not None and (
-            ("isplay" in style or "ISPLAY" in style or "isib" in style or "ISIB" in style)
-            and ("one" in style or "ONE" in style or "idden" in style or "IDDEN" in style
-                 or "ollapse" in style or "OLLAPSE" in style)
-        ):
-            found.append(element)
-            continue
-        if element.get("hidden") is not None:
-            found.append(element)
-    return found
+def _may_hide(element: etree._Element) -> bool:
+    """Whether ``element`` may be hidden: a ``hidden`` attribute, or a style naming display
+    or visibility and a hiding value (read exactly by :func:`_style`). A page may style a
+    thousand elements: plain substring tests, in the two cases pages write."""
+    style = element.get("style")
+    if style is not None and (
+        ("isplay" in style or "ISPLAY" in style or "isib" in style or "ISIB" in style)
+        and ("one" in style or "ONE" in style or "idden" in style or "IDDEN" in style
+             or "ollapse" in style or "OLLAPSE" in style)
+    ):
+        return True
+    return element.get("hidden") is not None
+
+
 _HIDE_VISIBILITY = ("hidden", "collapse")
 #: Never hidden: a page hidden as a whole is one a script reveals (a loading curtain).
 _NEVER_HIDDEN = ("html", "head", "body")
@@ -281,17 +266,17 @@ def _visibility_of(element: etree._Element, inherited: bool) -> bool:
     return inherited
 
 
-def _blank(element: etree._Element, hidden: bool) -> None:
+def _blank(element: etree._Element, hidden: bool, marked: bool = False) -> None:
     """Remove the text of a ``visibility:hidden`` subtree (its boxes stay: a hidden cell
-    still takes its slot in the table)."""
+    still takes its slot in the table); ``marked``: the line and cell marks stay."""
     hidden = _visibility_of(element, hidden)
     if hidden:
-        element.text = None
+        element.text = _text_mark(element.tag) if marked else None
     for child in element:
         if isinstance(child.tag, str):
-            _blank(child, hidden)
+            _blank(child, hidden, marked)
         if hidden:
-            child.tail = None
+            child.tail = _tail_mark(child.tag) if marked else None
 
 
 def drop_hidden(root: etree._Element) -> None:
@@ -310,9 +295,20 @@ def drop_hidden(root: etree._Element) -> None:
     report table is only removed when a report table remains outside every such element
     (a page that hides its article until a script shows it is read as shown).
     """
-    candidates = _maybe_hidden(root)
-    if not candidates:
-        return
+    candidates = [element for element in root.iter(etree.Element) if _may_hide(element)]
+    if candidates:
+        _drop_hidden(root, candidates, _ANCHORS.refresh().report_tables(root), marked=False)
+
+
+def _drop_hidden(
+    root: etree._Element, candidates: list[etree._Element], reports: list[etree._Element], *, marked: bool
+) -> list[etree._Element]:
+    """:func:`drop_hidden` on the elements that may hide (``candidates``), with the page's
+    report tables as found before anything was hidden. ``marked`` says the line and cell
+    marks of :func:`_walk` are in the tree already: a removed element takes its own tail
+    mark with it and a blanked element keeps only its marks.
+
+    Returns the blanked elements."""
     removed: list[etree._Element] = []
     blanked: list[etree._Element] = []
     for element in candidates:
@@ -327,7 +323,6 @@ def drop_hidden(root: etree._Element) -> None:
     holding = [e for e in removed + blanked if _HAS_TABLE(e)]
     if holding:
         hidden_ids = {id(e) for e in holding}  # ids of live elements (holding keeps them)
-        reports = _ANCHORS.refresh().report_tables(root)
         enclosing = {id(outer) for outer in reports if any(inner in reports for inner in outer.iterdescendants("table"))}
         visible_report = any(  # an innermost report table outside every hidden element
             id(table) not in enclosing
@@ -339,9 +334,12 @@ def drop_hidden(root: etree._Element) -> None:
             removed = [e for e in removed if id(e) not in hidden_ids]
             blanked = [e for e in blanked if id(e) not in hidden_ids]
     for element in blanked:
-        _blank(element, True)
+        _blank(element, True, marked)
     for element in removed:
+        if marked and element.tail:
+            element.tail = element.tail[len(_tail_mark(element.tag) or ""):] or None
         drop_tree(element)
+    return blanked
 
 
 def _ancestor_form(xpath: str) -> str:
@@ -355,10 +353,26 @@ _BODY_XPATHS = tuple(etree.XPath(x) for x in body_xpaths())
 _BODY_ANCESTOR_XPATHS = tuple(etree.XPath(_ancestor_form(x)) for x in body_xpaths())
 
 
-def _find_body(root: etree._Element) -> etree._Element:
-    anchor = _ANCHORS.refresh().report_table(root)
-    xpaths = _BODY_ANCESTOR_XPATHS if anchor else _BODY_XPATHS
-    start = anchor[0] if anchor else root
+def _in_tree(element: etree._Element, root: etree._Element) -> bool:
+    """Whether ``element`` is still under ``root`` (not inside a removed subtree)."""
+    top = element
+    while (parent := top.getparent()) is not None:
+        top = parent
+    return top is root
+
+
+def _find_body(root: etree._Element, reports: list[etree._Element], blanked: list[etree._Element]) -> etree._Element:
+    """The article body: the candidate of the site profiles with the most report markers,
+    among equals the one with the fewest visible characters (least chrome). Candidates are
+    the ancestors of the first report table still shown (``reports``, found before the
+    page was marked: a cue may run across cells written without a space), else the page's
+    elements matching a profile."""
+    shown = [
+        table for table in reports
+        if _in_tree(table, root) and not any(b is table or b in table.iterancestors() for b in blanked)
+    ]
+    xpaths = _BODY_ANCESTOR_XPATHS if shown else _BODY_XPATHS
+    start = shown[0] if shown else root
     best: tuple[int, int, etree._Element] | None = None
     seen: set[int] = set()
     for xpath in xpaths:
@@ -366,14 +380,13 @@ def _find_body(root: etree._Element) -> etree._Element:
             if id(element) in seen or not isinstance(element.tag, str):
                 continue
             seen.add(id(element))
-            text = text_content(element)
-            score = vocab.body_markers(text)
+            visible = "".join(text_content(element).split())  # the marks are whitespace
+            score = vocab.body_markers(visible)
             if score == 0:
                 continue
-            # More markers first; among equals the tightest element (least chrome).
-            rank = (score, -len(text))
+            rank = (score, -len(visible))
             if best is None or rank > best[:2]:
-                best = (score, -len(text), element)
+                best = (score, -len(visible), element)
     if best is not None and best[0] >= MIN_BODY_MARKERS:
         return best[2]
     body = root.find("body")
@@ -386,14 +399,27 @@ _HEADINGS = ("h1", "h2")
 _NO_TEXT_MARK = ("br", "hr")
 
 
-def _mark_breaks(root: etree._Element) -> tuple[list[etree._Element], list[etree._Element]]:
-    """Give block elements and cells a line break / space in their tail, so that lxml's C
-    text serialiser yields the page's visible lines (much faster than a Python walk over
-    the text); in the same walk, collect the title headings and the ``<meta>`` tags.
+def _text_mark(tag: str) -> str | None:
+    return "\n" if tag in _BLOCK and tag not in _NO_TEXT_MARK else None
 
-    Returns (headings, metas) in document order."""
+
+def _tail_mark(tag: str) -> str | None:
+    return "\n" if tag in _BLOCK else " " if tag in _CELL else None
+
+
+def _walk(
+    root: etree._Element, hiding: bool
+) -> tuple[list[etree._Element], list[etree._Element], list[etree._Element]]:
+    """The one walk over the page's elements. It gives block elements and cells a line
+    break / space at the start of their text and tail, so that lxml's C text serialiser
+    yields the page's visible lines (much faster than a Python walk over the text), and
+    collects the title headings, the ``<meta>`` tags and (when ``hiding``: the page holds
+    a hiding word) the elements that may be hidden.
+
+    Returns (headings, metas, may-hide) in document order."""
     headings: list[etree._Element] = []
     metas: list[etree._Element] = []
+    hide: list[etree._Element] = []
     block, cell = _BLOCK, _CELL
     for element in root.iter(etree.Element):
         tag = element.tag
@@ -407,17 +433,19 @@ def _mark_breaks(root: etree._Element) -> tuple[list[etree._Element], list[etree
             metas.append(element)
         if tag in _HEADINGS or "title" in (element.get("class") or ""):
             headings.append(element)
-    return headings, metas
+        if hiding and _may_hide(element):
+            hide.append(element)
+    return headings, metas, hide
 
 
 def _marked_cell_text(cell: etree._Element) -> str:
-    """A cell's text once :func:`_mark_breaks` has run (a nested table's cells included,
+    """A cell's text once :func:`_walk` has marked the page (a nested table's cells included,
     separated by spaces, as a browser shows them inside the cell)."""
     return " ".join(_STRING(cell).split())
 
 
 def _lines(element: etree._Element) -> list[str]:
-    """The element's visible text as lines (after :func:`_mark_breaks`)."""
+    """The element's visible text as lines (after :func:`_walk`)."""
     text = etree.tostring(element, method="text", encoding="unicode", with_tail=False)
     # Most pieces are the blank runs the marks leave: they are passed over in C.
     return [" ".join(raw.split()) for raw in text.split("\n") if raw and not raw.isspace()]
@@ -431,16 +459,14 @@ def _title_candidates(
     root: etree._Element, headings: list[etree._Element], metas: list[etree._Element], body_lines: list[str]
 ) -> list[str]:
     found: list[str] = []
+    metas = [meta for meta in metas if _in_tree(meta, root)]  # not inside a dropped table
     for name in _TITLE_META_NAMES:
         for meta in metas:
             value = meta.get("content")
             if value is not None and (meta.get("name") == name or meta.get("property") == name):
                 found.append(value)
     for heading in headings:
-        top = heading
-        while (parent := top.getparent()) is not None:
-            top = parent
-        if top is root:  # not inside a table of the body, dropped by now
+        if _in_tree(heading, root):  # not inside a table of the body, dropped by now
             found.append(text_content(heading))
     title = root.find(".//title")
     if title is not None and title.text:
@@ -606,11 +632,16 @@ def read_html(text: str, *, source: str | None = None) -> Page:
 
 
 def _read_html(text: str, source: str | None) -> Page:
-    _ANCHORS.refresh()
-    root = _visible_tree(text, source)
-    body = _find_body(root)
+    anchors = _ANCHORS.refresh()
+    root = parse_tree(text, source)
+    etree.strip_elements(root, *_SKIP_TAGS, with_tail=False)  # in C; the tails stay
+    reports = anchors.report_tables(root)  # before the marks: as the page writes its text
+    headings, metas, hide = _walk(root, hiding=_HIDING_WORDS.search(text) is not None)
+    blanked = _drop_hidden(root, hide, reports, marked=True) if hide else []
+    headings = [h for h in headings if _in_tree(h, root)]
+    metas = [m for m in metas if _in_tree(m, root)]
+    body = _find_body(root, reports, blanked)
     page = Page(form="html")
-    headings, metas = _mark_breaks(root)
     page.meta_lines = _pair_lines(root) + _lines(root) + _meta_tag_lines(metas)
     page.tables = _tables(body, page.issues)
     for table in list(body.iter("table")):
