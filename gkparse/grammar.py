@@ -15,6 +15,7 @@ that ``2件`` means 2 everywhere. The words it knows (units, multipliers, dashes
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -116,7 +117,19 @@ def to_number(value: Decimal) -> Number:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+#: Cell texts up to this long are remembered with their reading: a report's cells are
+#: mostly a few small numbers, and its labels are those of every report of its template.
+CACHED_CELL_CHARS = 64
+#: Distinct (text, kind, unit) readings remembered.
+CELL_CACHE_SIZE = 16384
+
+
 def clean(text: str) -> str:
+    """:func:`_clean` (remembered for a short text: see :data:`CACHED_CELL_CHARS`)."""
+    return _clean_short(text) if len(text) <= CACHED_CELL_CHARS else _clean(text)
+
+
+def _clean(text: str) -> str:
     """NFKC and traditional → simplified (as labels are folded), invisible characters
     dropped, unicode minus signs as ``-``, whitespace trimmed and runs of it made one space.
     Whitespace *inside* digits is kept: ``4 1`` may be two cells, never 41.
@@ -131,6 +144,16 @@ def clean(text: str) -> str:
 
 
 def read_cell(text: str, *, kind: str = "count", unit: str | None = None) -> CellText:
+    """Read one cell's text under its column's ``kind`` (count, signed, amount) and ``unit``;
+    see :func:`_read_cell` (the reading of a short text is remembered)."""
+    if text.isascii() and text.isdigit() and len(text) <= MAX_NUMBER_DIGITS:
+        return CellText(int(text), "num")  # most cells: plain digits, nothing to fold
+    if len(text) <= CACHED_CELL_CHARS:
+        return _read_short(text, kind, unit)
+    return _read_cell(text, kind, unit)
+
+
+def _read_cell(text: str, kind: str = "count", unit: str | None = None) -> CellText:
     """Read one cell's text under its column's ``kind`` (count, signed, amount) and ``unit``.
 
     >>> [(r.value, r.how) for r in (read_cell("52023"), read_cell("/"), read_cell(""), read_cell("无"))]
@@ -180,6 +203,10 @@ def read_cell(text: str, *, kind: str = "count", unit: str | None = None) -> Cel
         # "45.6万" in a money column: 万 of the base money unit (元).
         value /= vocab.MONEY_UNITS.get(unit, 1)
     return CellText(to_number(value), "num")
+
+
+_read_short = functools.lru_cache(maxsize=CELL_CACHE_SIZE)(_read_cell)
+_clean_short = functools.lru_cache(maxsize=CELL_CACHE_SIZE)(_clean)
 
 
 def is_value(text: str) -> bool:
