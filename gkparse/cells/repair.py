@@ -67,7 +67,10 @@ def repair(
     joint = {r.table for r in template.relations if r.along == "column"}
     budget = NodeBudget()  # one search budget for the whole document
     states = [_read(row, issues, row.table not in joint, budget) for row in rows]
-    narrow_by_prose(states, _without_table_text(evidence_text, rows) if evidence_text else "", template)
+    # The prose is read only for a part 二 row left open (cutting the rows' own text out
+    # of it is a pattern search per row).
+    prose_needed = evidence_text and any(s.row.table == "disclosure" and len(s.options) > 1 for s in states)
+    narrow_by_prose(states, _without_table_text(evidence_text, rows) if prose_needed else "", template)
     choose_across_rows(states, template)
     prefer_unassumed(states, template)
     cells: dict[Key, Cell] = {}
