@@ -37,6 +37,7 @@ from .read import markdown as markdown_reader
 from .read import text as text_reader
 from .read.decode import decode_bytes
 from .read.meta import agency_from_title, find_signature, find_title, read_meta, report_year, split_prose
+from .read.mhtml import html_part, is_mhtml
 from .read.page import Page
 from .read.sniff import READ_FORMS, sniff_form
 from .templates import TABLE_KINDS, Template, detect
@@ -135,8 +136,9 @@ def parse(
     here); document *text* goes to :func:`parse_text`. ``origin`` names the input in the
     report and in errors (default: the path). ``form`` forces ``"html"``, ``"text"``,
     ``"pdf"``, ``"docx"`` or ``"doc"`` (default: told from the bytes: magic numbers, zip
-    parts, OLE streams; see :mod:`gkparse.read.sniff`). ``encoding`` is a charset from outside the document (an HTTP
-    header). ``captured`` is the capture date of an archived copy (WARC-Date);
+    parts, OLE streams; see :mod:`gkparse.read.sniff`). A page a browser saved as one file
+    (MHTML, ``.mhtml``/``.mht``) is read as its HTML part (:mod:`gkparse.read.mhtml`).
+    ``encoding`` is a charset from outside the document (an HTTP header). ``captured`` is the capture date of an archived copy (WARC-Date);
     ``sha256`` the input's digest when the caller already has it. ``errors`` sets what
     happens to issues (see :class:`~gkparse.errors.ErrorLevel`).
 
@@ -151,6 +153,11 @@ def parse(
     data, name = _read(source)
     where = origin or (None if name == "<bytes>" else name)
     digest = sha256 or hashlib.sha256(data).hexdigest()
+    if form in (None, "html") and is_mhtml(data):
+        # A page saved as one file: its HTML part is the page, its charset declared outside
+        # the page's own bytes as an HTTP header would.
+        part = html_part(data, where)
+        data, encoding, form = part.data, encoding or part.charset, "html"
     # A caller's origin (a batch passes the file's path or the record's URL) names the form too.
     found = sniff_form(data, None, where or "")
     chosen = form if form in READ_FORMS else (found if form is None else None)
