@@ -6,6 +6,8 @@ with any whitespace between their characters (``索 引 号``).
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -79,6 +81,25 @@ def iso_date(text: str) -> str | None:
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
+# Either hint. Neither spans a line break, so one search over the joined lines finds the
+# lines holding one (a page has hundreds of lines, a few with labels).
+_HINTS = re.compile(f"{vocab.META_LABEL_HINT.pattern}|{vocab.META_LABEL_HINT_ADDED.pattern}")
+
+
+def _hinted(lines: list[str]) -> list[str]:
+    """The lines of at most :data:`MAX_META_LINE` characters holding a label hint, in order."""
+    joined = "\n".join(lines)
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+    found: list[str] = []
+    position = 0
+    while (match := _HINTS.search(joined, position)) is not None:
+        index = bisect.bisect_right(starts, match.start()) - 1
+        if len(lines[index]) <= MAX_META_LINE:
+            found.append(lines[index])
+        position = starts[index + 1] if index + 1 < len(starts) else len(joined)
+    return found
+
+
 def read_meta(lines: list[str]) -> MetaFields:
     """Labelled fields of a metadata block, by canonical name (first occurrence wins).
 
@@ -86,9 +107,7 @@ def read_meta(lines: list[str]) -> MetaFields:
     {'index_no': '001008003008067/2021-98380', 'topic': '政务公开', 'published': '2021-01-28'}
     """
     found = MetaFields()
-    for line in lines:
-        if len(line) > MAX_META_LINE or not (vocab.META_LABEL_HINT.search(line) or vocab.META_LABEL_HINT_ADDED.search(line)):
-            continue
+    for line in _hinted(lines):
         matches = []
         for m in _LABEL_RE.finditer(line):
             label_index = int(str(m.lastgroup)[1:])
