@@ -365,8 +365,19 @@ def body_markers(text: str) -> int:
     return sum(marker in key for marker in BODY_MARKERS)
 
 
-#: Words a report's bytes hold (UTF-8 or GB18030) that a cheap pre-filter looks for.
-REPORT_BYTE_MARKERS = ("信息公开", "年度报告", "申请人情况", "第二十条", "政府信息")
+#: Words only a report's tables hold, looked for in its bytes (UTF-8 or GB18030) by the
+#: WARC pre-filter before anything is decoded. Never a word of the site chrome around a
+#: report (信息公开, 政府信息, 年度报告 are in the menus of every page of a disclosure
+#: column, so they passed every page): part 二's caption and a header of each revision,
+#: part 三's applicant header and first row, part 四's headers, and for a pre-2019 report
+#: (read as one, with its ``pre-2019`` issue) its part 四 heading and a statistics-table row.
+#: Several per table: one label broken by a space or a tag (本年新 制作数量) is not enough
+#: to lose a report. A page about reports without their tables (a notice about compiling
+#: them, a list of reports) holds none and is skipped as ``no-report-marker``.
+REPORT_BYTE_MARKERS = (
+    "申请人情况", "本年新收政府信息公开申请", "第二十条第", "本年制发件数", "本年新制作数量",
+    "未经复议直接起诉", "结果维持", "收费及减免", "同意公开答复数",
+)
 
 # --- report parts and table headers ------------------------------------------------------
 

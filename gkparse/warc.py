@@ -431,6 +431,7 @@ class _Member:
         self.consumed = 0
         self.inflater = zlib.decompressobj(31)
         self.pending = b""
+        self.at = 0  # bytes of ``pending`` already handed out (slicing the rest off would copy it)
         self.handed = 0
         self.end: Optional[int] = None
         fh.seek(start)
@@ -447,6 +448,7 @@ class _Member:
             self.consumed += len(data)
         try:
             self.pending = self.inflater.decompress(data, _INFLATE_LIMIT)
+            self.at = 0
         except zlib.error as exc:
             raise DamagedArchiveError(
                 f"corrupt gzip member at offset {self.start} ({clean_reason(str(exc), 80)})"
@@ -455,11 +457,12 @@ class _Member:
             self.end = self.start + self.consumed - len(self.inflater.unused_data)
 
     def read(self, size: int = -1) -> bytes:
-        while not self.pending and self.end is None:
+        while self.at >= len(self.pending) and self.end is None:
             self._more()
         if size is None or size < 0:
             size = len(self.pending)
-        out, self.pending = self.pending[:size], self.pending[size:]
+        out = self.pending[self.at: self.at + size]
+        self.at += len(out)
         self.handed += len(out)
         return out
 

@@ -9,6 +9,11 @@ records the link on the later report (``Report.same_as``), with every cell the t
 with certainty and differently listed, and a ``sources-disagree`` issue when there is any.
 The earlier record is already written when the later one arrives (the batch streams): the
 link is one-way, from the later record to the earlier.
+
+The link is added to the later report's JSON line as the worker wrote it (:func:`splice`):
+``same_as`` and the issue, each serialised by the model, are put in their places, so the
+parent never parses and re-serialises a whole report (a millisecond or two of its serial
+work per linked report). :meth:`Linker.amend` is the same on a :class:`Report`.
 """
 
 from __future__ import annotations
@@ -17,11 +22,15 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Optional, Union
 
-from ..agency import agency_key, is_parent_prefix
-from ..model import KNOWN_STATES, Issue, Report, SameReport
-from ..templates import TEMPLATES
+from pydantic import TypeAdapter
 
-__all__ = ["Fingerprint", "Linker", "fingerprint", "MAX_INDEXED", "MIN_AGREEMENT", "MIN_SHARED_CELLS"]
+from ..agency import agency_key, is_parent_prefix
+from ..model import KNOWN_STATES, Issue, Report, RowReadings, SameReport
+from ..templates import TEMPLATES, Template
+
+__all__ = [
+    "Fingerprint", "Link", "Linker", "fingerprint", "issues_end", "splice", "MAX_INDEXED", "MIN_AGREEMENT", "MIN_SHARED_CELLS",
+]
 
 #: Reports remembered for linking (about 2 KB each): a page and its attachment sit close
 #: together in a crawl, and a bound keeps a batch of any size in constant memory.
@@ -78,6 +87,71 @@ def _same_agency(a: Optional[str], b: Optional[str]) -> Optional[bool]:
     return a == b or (long_.endswith(short) and is_parent_prefix(long_[: -len(short)]))
 
 
+#: How a report's JSON line ends before it is linked: ``same_as`` is the model's last field,
+#: after ``issues`` and ``readings`` (checked on every line; another order is re-serialised).
+_UNLINKED_END = ',"same_as":null}'
+_READINGS_KEY = ',"readings":'
+_READINGS = TypeAdapter(list[RowReadings])
+
+
+def issues_end(line: str, report: Report) -> Optional[int]:
+    """Where the ``issues`` array of ``report``'s JSON ``line`` closes (the offset of its
+    ``]``), for :func:`splice`; None when the line is not laid out as expected (the model's
+    fields reordered) or the report is linked already. Costs a serialisation of the
+    readings (usually ``[]``), in the worker."""
+    if report.same_as is not None:
+        return None
+    tail = _READINGS_KEY + _READINGS.dump_json(report.readings).decode() + _UNLINKED_END
+    end = len(line) - len(tail) - 1
+    if end < 0 or not line.endswith(tail) or line[end] != "]":
+        return None
+    return end
+
+
+@dataclass(frozen=True)
+class Link:
+    """What a later report gets when it is an earlier one's: its ``same_as`` and, when
+    cells differ, a ``sources-disagree`` issue."""
+
+    same_as: SameReport
+    issue: Optional[Issue]
+
+    def apply(self, report: Report) -> Report:
+        """``report`` with the link set (in place)."""
+        report.same_as = self.same_as
+        if self.issue is not None:
+            report.issues.append(self.issue)
+        return report
+
+
+def splice(line: str, end: Optional[int], link: Link) -> Optional[str]:
+    """The JSON ``line`` of a report with ``link`` set, made from the line itself: the
+    issue's JSON added at ``end`` (:func:`issues_end`), ``same_as`` in place of its null.
+    Byte for byte what the model writes for the linked report; None when ``end`` does not
+    fit the line (then parse and re-serialise it: :meth:`Linker.amend`)."""
+    if end is None or not 0 < end < len(line) or line[end] != "]" or not line.endswith(_UNLINKED_END):
+        return None
+    parts = [line[:end]]
+    if link.issue is not None:
+        if line[end - 1] != "[":  # an issue before it
+            parts.append(",")
+        parts.append(link.issue.model_dump_json())
+    parts += [line[end: -len(_UNLINKED_END)], ',"same_as":', link.same_as.model_dump_json(), "}"]
+    return "".join(parts)
+
+
+_KEYS: dict[str, tuple[Template, list[str]]] = {}
+
+
+def _declared_keys(name: str) -> list[str]:
+    """The declared keys of template ``name``, in key-space order (the fingerprint's)."""
+    template = TEMPLATES[name]
+    known = _KEYS.get(name)
+    if known is None or known[0] is not template:  # a template registered again at run time
+        known = _KEYS[name] = (template, [str(k) for k, declared in template.key_space() if declared])
+    return known[1]
+
+
 class Linker:
     """Remembers fingerprints, most recent :data:`MAX_INDEXED`, by (year, template)."""
 
@@ -112,24 +186,29 @@ class Linker:
             self._seen.popitem(last=False)
         return found
 
-    def amend(self, line: str, print_: Fingerprint) -> Optional[Report]:
-        """The report of ``line`` (its JSON) with ``same_as`` and a ``sources-disagree``
-        issue set when an earlier report is the same; None when none is."""
+    def link(self, print_: Fingerprint) -> Optional[Link]:
+        """The link of the report of ``print_`` to the earlier report it is the same as
+        (:meth:`match`), or None when there is none."""
         found = self.match(print_)
         if found is None:
             return None
         earlier, differ = found
-        keys = [str(k) for k, declared in TEMPLATES[print_.template].key_space() if declared]
-        report = Report.model_validate_json(line)
+        keys = _declared_keys(print_.template)
         disagreements = [keys[i] for i in differ]
-        report.same_as = SameReport(report_id=earlier.report_id, source=earlier.source, disagreements=disagreements)
-        if disagreements:
-            shown = ", ".join(
-                f"{keys[i]} ({print_.values[i]} here, {earlier.values[i]} there)" for i in differ[:SHOWN_DISAGREEMENTS]
-            )
-            more = f" and {len(differ) - SHOWN_DISAGREEMENTS} more" if len(differ) > SHOWN_DISAGREEMENTS else ""
-            report.issues.append(Issue(
-                rule="sources-disagree", severity="warning", cells=disagreements,
-                message=f"the same report as {earlier.source or earlier.report_id[:12]}: {len(differ)} cells differ: {shown}{more}",
-            ))
-        return report
+        same_as = SameReport(report_id=earlier.report_id, source=earlier.source, disagreements=disagreements)
+        if not disagreements:
+            return Link(same_as, None)
+        shown = ", ".join(
+            f"{keys[i]} ({print_.values[i]} here, {earlier.values[i]} there)" for i in differ[:SHOWN_DISAGREEMENTS]
+        )
+        more = f" and {len(differ) - SHOWN_DISAGREEMENTS} more" if len(differ) > SHOWN_DISAGREEMENTS else ""
+        return Link(same_as, Issue(
+            rule="sources-disagree", severity="warning", cells=disagreements,
+            message=f"the same report as {earlier.source or earlier.report_id[:12]}: {len(differ)} cells differ: {shown}{more}",
+        ))
+
+    def amend(self, line: str, print_: Fingerprint) -> Optional[Report]:
+        """The report of ``line`` (its JSON) with ``same_as`` and a ``sources-disagree``
+        issue set when an earlier report is the same; None when none is."""
+        link = self.link(print_)
+        return None if link is None else link.apply(Report.model_validate_json(line))

@@ -35,10 +35,10 @@ from pathlib import Path
 from typing import IO, Optional
 
 from ..errors import GkparseError
-from ..export import issue_rows
+from ..export import issue_row, issue_rows
 from ..export.writers import STDOUT, WRITERS, IssuesCsvWriter, OutputLock, Writer, check_writable, format_for
 from ..model import Report
-from .link import Linker, fingerprint
+from .link import Link, Linker, fingerprint, splice
 from .run import INPUT_TIMEOUT, RETRIED_ON_RESUME, WORKER_MEMORY_LIMIT, Executor, ProcessExecutor, Result, process_job
 from .sources import Job, expand_inputs, iter_jobs
 
@@ -239,13 +239,21 @@ def _not_done(jobs: Iterable[Job], done: Counter[str], stats: Stats) -> Iterator
 # --- the whole batch -----------------------------------------------------------------------
 
 
-def _linked(result: Result, report: Report, rows: bool) -> None:
-    """``result`` with the report that names its earlier source (and its issue rows with
-    the new ``sources-disagree`` issue)."""
-    result.line = report.model_dump_json()
-    result.issue_count = len(report.issues)
-    if rows:
-        result.issues = issue_rows(report)
+def _linked(result: Result, link: Link, rows: bool) -> None:
+    """``result`` with ``link`` set: its line names the earlier source (and its issue rows
+    hold the new ``sources-disagree`` issue). The line is spliced, not re-serialised
+    (:func:`~.link.splice`), unless it is not laid out as the splice expects."""
+    line = splice(result.line, result.issues_end, link)
+    if line is None:
+        report = link.apply(Report.model_validate_json(result.line))
+        line = report.model_dump_json()
+    result.line = line
+    result.issues_end = None  # linked: no second link is added to it
+    if link.issue is not None:
+        result.issue_count += 1
+        if rows:
+            # The report's id and source, as every other issue row of the report names them.
+            result.issues.append(issue_row(result.report_id, result.source, link.issue))
 
 
 def _executor(workers: Optional[int], timeout: Optional[float], memory_limit: Optional[int]) -> Executor:
@@ -387,9 +395,9 @@ def convert(
         stack.callback(getattr(results, "close", lambda: None))  # workers stop before the outputs close
         for result in results:
             if result.fingerprint is not None:
-                amended = linker.amend(result.line, result.fingerprint)
-                if amended is not None:
-                    _linked(result, amended, rows)
+                link = linker.link(result.fingerprint)
+                if link is not None:
+                    _linked(result, link, rows)
                     stats.linked += 1
             stats.count(result)
             for writer in writers:

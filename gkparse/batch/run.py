@@ -43,10 +43,10 @@ from pydantic import BaseModel, Field
 from ..api import parse
 from ..checks import relation_rules
 from ..errors import GkparseError
-from ..export.rows import cell_rows, issue_rows
+from ..export.rows import CellRow, cell_table, issue_rows
 from ..templates import TEMPLATES, Template, register
 from ..warc import clean_reason
-from .link import Fingerprint, fingerprint
+from .link import Fingerprint, fingerprint, issues_end
 from .sources import UNREADABLE, Job
 
 __all__ = [
@@ -132,19 +132,29 @@ class ErrorRecord(BaseModel):
 
 @dataclass
 class Result:
-    """What became of one job: its JSON line and, on request, its cell and issue rows."""
+    """What became of one job: its JSON line and, on request, its cell and issue rows.
+
+    This is what a worker sends back to the parent, so it holds no report: the line is the
+    report serialised once, in the worker, by the model (the JSON Lines writer writes it as
+    it is); ``cells`` are the cell table's rows as tuples in
+    :data:`~gkparse.export.rows.CELL_COLUMNS` order (:func:`~gkparse.export.rows.cell_table`),
+    ``issues`` one dict per issue (:func:`~gkparse.export.rows.issue_rows`). ``issues_end``
+    is where the line's ``issues`` array closes, for adding a link to it
+    (:func:`~.link.splice`).
+    """
 
     source: str
     report_id: str
     line: str
     ok: bool
     error: Optional[ErrorRecord] = None
-    cells: list[dict[str, Any]] = field(default_factory=list)
+    cells: list[CellRow] = field(default_factory=list)
     issues: list[dict[str, Any]] = field(default_factory=list)
     issue_count: int = 0
     relation_issue: bool = False
     fingerprint: Optional[Fingerprint] = None  # to recognise the same report from another source
     form: Optional[str] = None  # the form the report was read from (html, text, pdf, docx, doc)
+    issues_end: Optional[int] = None
 
 
 def _failed(job: Job, type_: str, reason: str) -> Result:
@@ -166,17 +176,20 @@ def process_job(job: Job, rows: bool = False) -> Result:
     try:
         report = parse(job.data, origin=job.source, encoding=job.encoding, captured=job.date, sha256=job.report_id)
         relations = relation_rules(report.template)
+        line = report.model_dump_json()
+        print_ = fingerprint(report, job.report_id)
         return Result(
             job.source,
             job.report_id,
-            report.model_dump_json(),
+            line,
             ok=True,
-            cells=cell_rows(report) if rows else [],
+            cells=cell_table(report) if rows else [],
             issues=issue_rows(report) if rows else [],
             issue_count=len(report.issues),
             relation_issue=any(i.rule in relations for i in report.issues),
-            fingerprint=fingerprint(report, job.report_id),
+            fingerprint=print_,
             form=report.source.form,
+            issues_end=issues_end(line, report) if print_ is not None else None,
         )
     except GkparseError as exc:
         return _failed(job, type(exc).__name__, exc.reason)

@@ -38,7 +38,9 @@ __all__ = [
     "ARCHIVE_SUFFIXES",
     "DOCUMENT_SUFFIXES",
     "FORM_SUFFIXES",
+    "GB_MARKERS",
     "MARKERS",
+    "UTF8_MARKERS",
     "SKIP_REASONS",
     "STDIN",
     "UNREADABLE",
@@ -60,11 +62,12 @@ ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 DOCUMENT_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".txt", ".jsp", ".asp", ".aspx", ".php") + ARCHIVE_SUFFIXES
 #: Files a folder walk takes: documents, archives and the forms counted as skipped.
 WALKED_SUFFIXES = DOCUMENT_SUFFIXES + tuple(FORM_SUFFIXES)
-#: The report markers as bytes, in both encodings reports are served in: the pre-filter
-#: looks for them before anything is decoded.
-MARKERS: tuple[bytes, ...] = tuple(
-    dict.fromkeys(m.encode(enc) for m in REPORT_BYTE_MARKERS for enc in ("utf-8", "gb18030"))
-)
+#: The report markers as UTF-8 and as GB18030 bytes (the two encodings reports are served
+#: in; GBK and GB2312 are subsets of GB18030): the pre-filter looks for them before anything
+#: is decoded.
+UTF8_MARKERS: tuple[bytes, ...] = tuple(dict.fromkeys(m.encode("utf-8") for m in REPORT_BYTE_MARKERS))
+GB_MARKERS: tuple[bytes, ...] = tuple(dict.fromkeys(m.encode("gb18030") for m in REPORT_BYTE_MARKERS))
+MARKERS: tuple[bytes, ...] = tuple(dict.fromkeys(UTF8_MARKERS + GB_MARKERS))
 #: The only HTTP status whose archived payload is the page itself.
 STATUS_OK = 200
 #: Record types whose content is a document: a response's payload, a resource's or
@@ -193,12 +196,26 @@ def expand_inputs(inputs: Iterable[str]) -> list[str]:
 
 
 def looks_like_report(payload: bytes) -> bool:
-    """Cheap byte-level pre-filter: does the payload hold a report marker (UTF-8 or GB18030)?
+    """Cheap byte-level pre-filter: does the payload hold a report marker
+    (:data:`~gkparse.vocabulary.REPORT_BYTE_MARKERS`) in UTF-8 or GB18030?
 
-    >>> looks_like_report("政府信息公开工作年度报告".encode("gb18030")), looks_like_report(b"<p>weather</p>")
+    Most pages hold none, so the cost is that of ruling every marker out: each one is a
+    scan of the payload. The GB18030 markers are looked for only in a payload that is not
+    valid UTF-8 (valid UTF-8 is never a GB page with Chinese text in it; validating runs
+    several times faster than the scans it saves), which halves the scans of a UTF-8 page.
+
+    >>> looks_like_report("二、上年结转 申请人情况 自然人".encode("gb18030")), looks_like_report(b"<p>weather</p>")
     (True, False)
+    >>> looks_like_report("政府信息公开工作年度报告".encode("utf-8"))  # chrome and titles hold these words
+    False
     """
-    return any(m in payload for m in MARKERS)
+    if any(m in payload for m in UTF8_MARKERS):
+        return True
+    try:
+        payload.decode("utf-8")
+    except UnicodeDecodeError:
+        return any(m in payload for m in GB_MARKERS)
+    return False
 
 
 def _file_digest(path: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .rows import CELL_COLUMNS, ISSUE_COLUMNS, cell_rows, issue_rows
+from .rows import CELL_COLUMNS, ISSUE_COLUMNS, CellRow, cell_rows, cell_table, issue_row, issue_rows
 from .writers import (
     WRITERS,
     CellsCsvWriter,
@@ -18,7 +18,10 @@ from .writers import (
 __all__ = [
     "CELL_COLUMNS",
     "ISSUE_COLUMNS",
+    "CellRow",
     "cell_rows",
+    "cell_table",
+    "issue_row",
     "issue_rows",
     "Writer",
     "Format",

@@ -164,14 +164,15 @@ def _no_append(fmt: str, append: bool) -> None:
 
 
 class _CsvRows:
-    """CSV with a header row (UTF-8, ``\\r\\n`` line ends as the csv module writes them)."""
+    """CSV with a header row (UTF-8, ``\\r\\n`` line ends as the csv module writes them);
+    rows are tuples in column order (None is written as an empty field)."""
 
     def __init__(self, stream: IO[bytes], columns: Iterable[str]) -> None:
         self._text = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=True)
-        self._writer = csv.DictWriter(self._text, fieldnames=list(columns), extrasaction="ignore")
-        self._writer.writeheader()
+        self._writer = csv.writer(self._text)
+        self._writer.writerow(list(columns))
 
-    def write_rows(self, rows: Iterable[dict[str, Any]]) -> None:
+    def write_rows(self, rows: Iterable[Sequence[Any]]) -> None:
         self._writer.writerows(rows)
         self._text.flush()
 
@@ -313,20 +314,20 @@ class _ParquetRows:
         types = {"year": pa.int64(), **{c: pa.float64() for c in _NUMBER_COLUMNS}}
         self.schema = pa.schema([(c, types.get(c, pa.string())) for c in self.columns])
         self._writer = pq.ParquetWriter(stream, self.schema)
-        self._pending: list[dict[str, Any]] = []
+        self._pending: list[Sequence[Any]] = []
         self._batch = batch or PARQUET_ROW_GROUP
 
-    def write_rows(self, rows: Iterable[dict[str, Any]]) -> None:
+    def write_rows(self, rows: Iterable[Sequence[Any]]) -> None:
         self._pending.extend(rows)
         if len(self._pending) >= self._batch:
             self._flush()
 
     def _flush(self) -> None:
         if self._pending:
-            table = self._pa.Table.from_pylist(
-                [{c: _arrow_value(c, r.get(c)) for c in self.columns} for r in self._pending], schema=self.schema
-            )
-            self._writer.write_table(table)
+            columns = {
+                c: [_arrow_value(c, v) for v in values] for c, values in zip(self.columns, zip(*self._pending))
+            }
+            self._writer.write_table(self._pa.Table.from_pydict(columns, schema=self.schema))
             self._pending = []
 
     def close(self) -> None:
@@ -384,7 +385,8 @@ class _TableWriter:
     def _open_table(self, stream: IO[bytes]) -> _CsvRows | _ParquetRows:
         return _CsvRows(stream, self.columns)
 
-    def _rows(self, result: Result) -> list[dict[str, Any]]:
+    def _rows(self, result: Result) -> Sequence[Sequence[Any]]:
+        """The result's rows, as tuples in :attr:`columns` order."""
         return result.cells
 
     def write(self, result: Result) -> None:
@@ -425,5 +427,5 @@ class IssuesCsvWriter(_TableWriter):
     format_name = "issues-csv"
     columns = ISSUE_COLUMNS
 
-    def _rows(self, result: Result) -> list[dict[str, Any]]:
-        return result.issues
+    def _rows(self, result: Result) -> Sequence[Sequence[Any]]:
+        return [tuple(row.get(c) for c in self.columns) for row in result.issues]

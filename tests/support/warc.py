@@ -19,8 +19,9 @@ PINGTAN = FIXTURES / "pingtan_2022.page.html"
 PARTIAL = FIXTURES / "partial"
 
 WEATHER = "<html><head><title>今日天气</title></head><body><p>晴，最高气温25度。</p></body></html>".encode()
-#: Mentions a marker, so it passes the pre-filter, but holds no report: an error record.
-NOT_A_REPORT = "<html><body><p>本站政府信息公开指南已更新，欢迎查阅。</p></body></html>".encode()
+#: Holds a word of the report tables (结果维持), so it passes the pre-filter, but no report:
+#: an error record. (The words of the site chrome, 政府信息公开, pass no page.)
+NOT_A_REPORT = "<html><body><p>本站政府信息公开指南已更新：行政复议结果维持的案例汇编，欢迎查阅。</p></body></html>".encode()
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n" + bytes(range(256)) * 8
 #: An image: a form gkparse does not read (skipped by name).
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8

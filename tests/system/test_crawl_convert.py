@@ -68,8 +68,11 @@ def test_cli_crawl_parse_writes_the_reports(tmp_path: Path) -> None:
 def test_cli_crawl_parse_fails_when_a_report_does_not_parse(tmp_path: Path) -> None:
     with serve_site(tmp_path) as site:
         # A report URL answering with a page that passes the byte pre-filter (it names
-        # 信息公开) but holds no report: the crawl archives it, the conversion fails on it.
-        site.overrides[REPORT_2023] = (200, "<html><body><p>本站政府信息公开指南已更新，欢迎查阅。</p></body></html>".encode())
+        # 结果维持, a word of the report tables) but holds no report: the crawl archives it,
+        # the conversion fails on it.
+        site.overrides[REPORT_2023] = (
+            200, "<html><body><p>本站政府信息公开指南已更新：行政复议结果维持的案例汇编，欢迎查阅。</p></body></html>".encode()
+        )
         warc = tmp_path / "cli.warc.gz"
         out = tmp_path / "r.jsonl"
         result = CliRunner().invoke(main, [

@@ -12,6 +12,7 @@ import gkparse
 from gkparse.batch import run
 from gkparse.batch.run import ErrorRecord, ProcessExecutor, SerialExecutor, process_job
 from gkparse.batch.sources import Job
+from gkparse.export.rows import CELL_COLUMNS, cell_rows
 from tests.support.warc import NOT_A_REPORT, PARTIAL, PINGYANG, SHANGHAI
 
 
@@ -30,7 +31,10 @@ def test_process_job_passes_the_job_id_and_provenance_to_parse():
 def test_process_job_rows_on_request():
     result = process_job(Job(SHANGHAI.read_bytes(), str(SHANGHAI)), rows=True)
     assert result.ok and not result.relation_issue
-    assert len(result.cells) > 100 and result.cells[0]["report_id"] == hashlib.sha256(SHANGHAI.read_bytes()).hexdigest()
+    assert len(result.cells) > 100 and result.cells[0][0] == hashlib.sha256(SHANGHAI.read_bytes()).hexdigest()
+    # Tuples in the column order, the same rows as the public dicts: nothing else is pickled back.
+    report = gkparse.parse(SHANGHAI.read_bytes(), origin=str(SHANGHAI))
+    assert [dict(zip(CELL_COLUMNS, row)) for row in result.cells] == cell_rows(report)
     assert len(result.issues) == result.issue_count
 
 
@@ -174,3 +178,72 @@ def test_process_executor_limits():
     with pytest.raises(ValueError, match="timeout"):
         ProcessExecutor(1, timeout=-1)
     assert run.RETRIED_ON_RESUME == {"UnreadableInputError", "WorkerDiedError", "InputTimeoutError", "MemoryError"}
+
+
+# --- what a worker sends back ---------------------------------------------------------------
+
+
+#: disclosure/rules/issued of the pingyang dump (0), and changed (9).
+_RULES_ISSUED = "规章\n\n0\n".encode()
+_RULES_CHANGED = "规章\n\n9\n".encode()
+
+
+def _linked_pair() -> tuple[run.Result, run.Result]:
+    page = PINGYANG.read_bytes()
+    first = process_job(Job(page, "first.txt"), rows=True)
+    # The same report with one cell changed: linked, with a sources-disagree issue.
+    second = process_job(Job(page.replace(_RULES_ISSUED, _RULES_CHANGED, 1), "second.txt"), rows=True)
+    return first, second
+
+
+def test_a_link_is_spliced_into_the_line_byte_for_byte_as_the_model_writes_it():
+    from gkparse.batch.link import Linker, issues_end, splice
+
+    first, second = _linked_pair()
+    assert first.fingerprint is not None and second.fingerprint is not None
+    assert second.issues_end is not None and second.line[second.issues_end] == "]"
+    linker = Linker()
+    assert linker.link(first.fingerprint) is None
+    link = linker.link(second.fingerprint)
+    assert link is not None and link.issue is not None  # the cells differ
+    whole = link.apply(gkparse.Report.model_validate_json(second.line)).model_dump_json()
+    assert splice(second.line, second.issues_end, link) == whole
+    # No issue before it, no issue added: both ends of the array.
+    bare = gkparse.Report.model_validate_json(second.line)
+    bare.issues = []
+    line = bare.model_dump_json()
+    end = issues_end(line, bare)
+    assert end is not None and line[end - 1: end + 1] == "[]"
+    quiet = type(link)(link.same_as, None)
+    assert splice(line, end, quiet) == quiet.apply(gkparse.Report.model_validate_json(line)).model_dump_json()
+    assert splice(line, end, link) == link.apply(gkparse.Report.model_validate_json(line)).model_dump_json()
+    # A line not laid out as expected is not spliced (the batch re-serialises it).
+    assert splice(line, end + 1, link) is None and splice(line, None, link) is None
+    assert issues_end(line.replace('"same_as":null', '"same_as":null,"later":1'), bare) is None
+
+
+def test_a_linked_batch_writes_what_it_wrote_before_the_splice(tmp_path, monkeypatch):
+    """The splice and the parse-and-re-serialise it replaces give the same files."""
+    from gkparse.batch import convert, pipeline
+
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    first.write_bytes(PINGYANG.read_bytes())
+    second.write_bytes(PINGYANG.read_bytes().replace(_RULES_ISSUED, _RULES_CHANGED, 1))
+    outputs = {}
+    for name, splicer in (("splice", pipeline.splice), ("reserialise", lambda *args: None)):
+        monkeypatch.setattr(pipeline, "splice", splicer)
+        out, issues = tmp_path / f"{name}.jsonl", tmp_path / f"{name}.csv"
+        stats = convert([str(first), str(second)], str(out), issues=str(issues), executor=SerialExecutor())
+        assert stats.linked == 1
+        outputs[name] = (out.read_bytes(), issues.read_bytes())
+    assert outputs["splice"] == outputs["reserialise"]
+    assert b"sources-disagree" in outputs["splice"][0] and b"sources-disagree" in outputs["splice"][1]
+
+
+def test_results_pickle_without_the_report():
+    import pickle
+
+    _, second = _linked_pair()
+    sent = pickle.loads(pickle.dumps(second))
+    assert sent == second and all(isinstance(row, tuple) for row in sent.cells)
+    assert b"gkparse.model" not in pickle.dumps(second)  # rows and a line: no model object travels

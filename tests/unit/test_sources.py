@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import gkparse
+import gkparse.read.decode
 from gkparse.batch import convert, sources
 from gkparse.batch.sources import Job, expand_inputs, iter_archive, iter_jobs, looks_like_report
 from gkparse.vocabulary import REPORT_BYTE_MARKERS
@@ -42,11 +43,59 @@ def test_job_id_is_the_sha256_computed_at_creation():
 
 
 def test_marker_prefilter_checks_both_encodings():
-    assert looks_like_report("政府信息公开工作年度报告".encode("gb18030"))
-    assert looks_like_report("申请人情况".encode("utf-8"))
+    for encoding in ("utf-8", "gb18030"):
+        assert looks_like_report("<td>申请人情况</td>".encode(encoding))
+        assert looks_like_report("四、政府信息公开的收费及减免情况".encode(encoding))  # a pre-2019 report's part 四
+        # The words of a disclosure column's chrome and titles are on every page: no marker.
+        assert not looks_like_report("政府信息公开 | 政府信息公开年报 | 2024年政府信息公开工作年度报告".encode(encoding))
+    # A UTF-8 page with one bad byte is looked at in both encodings.
+    assert looks_like_report("\u9500 申请人情况".encode("utf-8")[:2] + "申请人情况".encode("utf-8"))
+    assert looks_like_report(b"\xff" + "结果维持".encode("gb18030"))
     assert not looks_like_report(WEATHER)
     assert not looks_like_report(PDF)
-    assert set(sources.MARKERS) >= {m.encode("gb18030") for m in REPORT_BYTE_MARKERS}
+    assert set(sources.MARKERS) == {m.encode(e) for m in REPORT_BYTE_MARKERS for e in ("utf-8", "gb18030")}
+
+
+#: Every report among the fixtures, in each form gkparse reads as text: the pre-filter must
+#: let each through in UTF-8 and in GB18030.
+_REPORT_FIXTURES = sorted(
+    p for pattern in (
+        "*.html", "*.txt", "partial/*.txt", "cases/text/*.txt", "cases/text/[0-9]*.md", "cases/html-and-archives/*.html",
+        "cases/html-and-archives/*.txt", "cases/variants/*.html",
+    )
+    for p in FIXTURES.glob(pattern) if not p.name.endswith(".expect.md")
+)
+
+
+@pytest.mark.parametrize("path", _REPORT_FIXTURES, ids=[str(p.relative_to(FIXTURES)) for p in _REPORT_FIXTURES])
+def test_every_report_fixture_holds_a_table_marker_in_both_encodings(path):
+    text = gkparse.read.decode.decode_bytes(path.read_bytes()).text
+    assert looks_like_report(text.encode("utf-8")) and looks_like_report(text.encode("gb18030", "replace"))
+
+
+def test_pages_about_reports_without_their_tables_are_skipped_as_no_marker(tmp_path):
+    """A notice about compiling the reports and a list of reports (look-alikes) hold no word
+    of the tables; a pre-2019 report holds its own and is read (as ``pre-2019``)."""
+    from warcio.warcwriter import WARCWriter
+
+    from tests.support.warc import write_response
+
+    notice = ("<title>关于做好2024年度政府信息公开工作年度报告编制发布工作的通知</title><p>各部门：请严格按照年度报告格式，"
+              "准确填报主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况。</p>")
+    listing = "".join(f"<li><a href='/{y}'>{y}年政府信息公开工作年度报告</a></li>" for y in range(2008, 2025))
+    old = ("某某县2015年政府信息公开工作年度报告\n一、概述\n二、主动公开政府信息情况\n三、依申请公开政府信息情况\n"
+           "四、政府信息公开的收费及减免情况\n五、因政府信息公开申请行政复议、提起行政诉讼的情况\n")
+    archive = tmp_path / "site.warc"
+    with open(archive, "wb") as fh:
+        writer = WARCWriter(fh, gzip=False)
+        for i, (body, encoding) in enumerate([(notice, "utf-8"), (listing, "gb18030"), (old, "gb18030"), (old, "utf-8")]):
+            write_response(writer, f"http://x.gov.cn/{i}.html", body.encode(encoding), f"text/html; charset={encoding}")
+    skipped: list[tuple[str, str]] = []
+    jobs = list(iter_archive(str(archive), lambda uri, reason: skipped.append((uri, reason))))
+    assert skipped == [("http://x.gov.cn/0.html", "no-report-marker"), ("http://x.gov.cn/1.html", "no-report-marker")]
+    assert [j.source for j in jobs] == ["http://x.gov.cn/2.html", "http://x.gov.cn/3.html"]
+    report = gkparse.parse(jobs[0].data, encoding=jobs[0].encoding)
+    assert report.template is None and [i.rule for i in report.issues] == ["pre-2019"]
 
 
 def test_expand_folder_sorted_documents_only(tmp_path):

@@ -195,3 +195,20 @@ def test_jsonl_lines_with_a_lone_surrogate_stay_utf8_and_json(tmp_path):
 def test_output_lock_leaves_devices_alone():
     with writers.OutputLock(os.devnull, "OUT"), writers.OutputLock(os.devnull, "OUT"):
         pass  # two runs writing /dev/null are no conflict
+
+
+def test_rows_travel_as_tuples_and_write_as_the_dicts_did(tmp_path, results):
+    """The cell table is sent as tuples (no dict per cell pickled back); the CSV is byte for
+    byte what csv.DictWriter wrote from the dicts of ``cell_rows``."""
+    from gkparse.export.rows import cell_rows
+
+    out = tmp_path / "cells.csv"
+    writer = CellsCsvWriter(out)
+    writer.write(results[0])
+    writer.close()
+    expected = io.StringIO(newline="")
+    dict_writer = csv.DictWriter(expected, fieldnames=list(writers.CELL_COLUMNS), extrasaction="ignore")
+    dict_writer.writeheader()
+    dict_writer.writerows(cell_rows(gkparse.parse(PINGYANG.read_bytes(), origin=str(PINGYANG))))
+    assert out.read_bytes() == expected.getvalue().encode("utf-8")
+    assert all(isinstance(row, tuple) and len(row) == len(writers.CELL_COLUMNS) for row in results[0].cells)
