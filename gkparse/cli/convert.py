@@ -1,14 +1,17 @@
 """``gkparse convert INPUT... -o OUT``: many inputs into one file, with live progress.
 
 Exit status: 0 all inputs parsed, 1 some input failed (a timeout or a dead worker
-included), 2 usage error (an output locked by another run included), 3 (``--strict``)
-some report has a relation issue (R1–R4) and nothing failed.
+included), 2 usage error (an output locked by another run included; one line on stderr),
+3 (``--strict``) some report has a relation issue (R1–R4) and nothing failed, 130
+interrupted (Ctrl-C: the records written so far stay, whole).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
+from pathlib import Path
 from typing import Optional
 
 import click
@@ -16,8 +19,8 @@ import click
 from ..batch.pipeline import Stats, convert
 from ..batch.run import INPUT_TIMEOUT, WORKER_MEMORY_LIMIT, Result
 from ..errors import GkparseError
-from ..export.writers import STDOUT, WRITERS
-from .common import EXIT_FAILED, EXIT_STRICT
+from ..export.writers import STDOUT, WRITERS, format_for
+from .common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_STRICT, UsageProblem
 
 __all__ = ["convert_command"]
 
@@ -25,6 +28,10 @@ __all__ = ["convert_command"]
 PROGRESS_INTERVAL = 0.2
 #: Bytes in a megabyte, the unit of ``--memory-limit``.
 MB = 1 << 20
+#: The suffixes ``--issues`` takes: the issue table is written as CSV only
+#: (:class:`~gkparse.export.writers.IssuesCsvWriter`), so any other suffix (``x.parquet``)
+#: is refused, as ``-o`` refuses a suffix no format claims, rather than silently given CSV.
+ISSUES_SUFFIXES = (".csv",)
 
 
 class _Progress:
@@ -34,8 +41,10 @@ class _Progress:
         self.quiet = quiet
         self.tty = not quiet and sys.stderr.isatty()
         self.last = 0.0
+        self.stats: Optional[Stats] = None  # the counts so far (for a summary after Ctrl-C)
 
     def __call__(self, result: Result, stats: Stats) -> None:
+        self.stats = stats
         if result.error is not None and not self.quiet:
             self._clear()
             record = result.error
@@ -61,6 +70,28 @@ class _Progress:
             if stats.parsed:
                 click.echo(stats.forms_line(), err=True)
 
+    def interrupted(self, out: str, resumable: bool) -> None:
+        """The line after Ctrl-C: what was done, and that OUT holds it (always said, even
+        with --quiet: the run did not end as asked)."""
+        self._clear()
+        done = self.stats.line() if self.stats is not None else "nothing done yet"
+        where = "" if out == STDOUT else f"; {out} holds what was written" + (", --resume goes on" if resumable else "")
+        click.echo(f"\ninterrupted: {done}{where}", err=True)
+
+
+def _issues_path(issues: Optional[str], out: str) -> Optional[str]:
+    """``--issues``, checked: a name ending in one of :data:`ISSUES_SUFFIXES`. A name that
+    is OUT's is let through: ``convert`` says the graver thing, that the two are one file."""
+    if issues is None or issues.lower().endswith(ISSUES_SUFFIXES):
+        return issues
+    if out != STDOUT and os.path.abspath(issues) == os.path.abspath(out):
+        return issues
+    if issues == STDOUT:
+        raise UsageProblem("--issues -: the issue table is written to a file, not to standard output")
+    suffix = Path(issues).suffix
+    what = f"not {suffix!r}" if suffix else "and the name has no suffix"
+    raise UsageProblem(f"--issues {issues}: the issue table is written as CSV only ({', '.join(ISSUES_SUFFIXES)}), {what}")
+
 
 def _format_help() -> str:
     by_suffix = ", ".join(f"{f.suffixes[0]} → {name}" for name, f in WRITERS.items())
@@ -73,7 +104,7 @@ def _format_help() -> str:
               help="Output file; `-` writes to standard output.")
 @click.option("-f", "--format", "fmt", type=click.Choice(list(WRITERS)), default=None, help=_format_help())
 @click.option("--issues", "issues", type=click.Path(dir_okay=False), default=None, metavar="ISSUES.csv",
-              help="Also write every issue (one row per issue) to this CSV file.")
+              help="Also write every issue (one row per issue) to this CSV file (its name must end in .csv).")
 @click.option("-j", "--workers", type=click.IntRange(min=1), default=None,
               help="Worker processes parsing in parallel [default: number of CPUs].")
 @click.option("--resume", is_flag=True,
@@ -112,12 +143,14 @@ def convert_command(
     --memory-limit, or whose worker dies (e.g. killed by the out-of-memory killer), fails
     alone (InputTimeoutError, MemoryError, WorkerDiedError) and a fresh worker goes on.
     OUT and ISSUES.csv are locked while a run writes them: a second run on either stops at
-    once (exit 2) without touching them.
+    once (exit 2) without touching them. Ctrl-C stops the run: what was written stays,
+    whole, and --resume goes on from there.
 
     \b
-    Exit status: 0 all parsed, 1 some input failed, 2 usage error (OUT or
-                 ISSUES.csv locked by another run included),
-                 3 with --strict: some report has a relation issue (R1–R4).
+    Exit status: 0 all parsed, 1 some input failed, 2 usage error (one line: an
+                 unknown suffix, a missing folder, OUT or ISSUES.csv locked by
+                 another run, …), 3 with --strict: some report has a relation issue
+                 (R1–R4), 130 interrupted (Ctrl-C).
 
     \b
     Examples:
@@ -128,13 +161,21 @@ def convert_command(
       cat page.html | gkparse convert - -o - | jq .year
     """
     progress = _Progress(quiet)
+    resumable = False
     try:
+        issues = _issues_path(issues, out)
+        resumable = WRITERS[format_for(out, fmt)].writer.appendable
         stats = convert(
             list(inputs), out, format=fmt, issues=issues, workers=workers, resume=resume,
             timeout=timeout or None, memory_limit=memory_mb * MB or None, on_result=progress,
         )
     except GkparseError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise UsageProblem(str(exc)) from None
+    except KeyboardInterrupt:
+        # convert() has stopped the workers and closed OUT and --issues on the way out
+        # (every line written whole, a Parquet file finished), and released their locks.
+        progress.interrupted(out, resumable)
+        sys.exit(EXIT_INTERRUPTED)
     progress.finish(stats)
     if stats.failed:
         sys.exit(EXIT_FAILED)

@@ -2,7 +2,9 @@
 
 Registered by :mod:`gkparse.cli.main`. Exit status: 0 when nothing failed; 1 when some URL
 failed (the WARC is still written), or with ``--parse`` when the conversion could not run
-or some report in the WARC could not be parsed; 2 for usage errors.
+or some report in the WARC could not be parsed; 2 for usage errors (one line, before
+anything is fetched: a WARC or ``-o`` name whose suffix names no format, a folder that is
+not there, an unreadable ``--previous``); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from ..crawler import (
     crawl,
 )
 from ..errors import GkparseError
+from ..export.writers import check_writable, format_for
+from .common import UsageProblem
 
 __all__ = ["crawl_command"]
 
@@ -36,6 +40,9 @@ __all__ = ["crawl_command"]
 _FAILED = 1
 # Years accepted by --since: any plausible report year; the range only catches typos (203).
 _SINCE_YEARS = (1980, 2100)
+#: The names --warc takes: the crawl writes a WARC, gzipped record by record unless the name
+#: ends in .warc; any other suffix (crawl.zip) is refused rather than given a gzipped WARC.
+WARC_SUFFIXES = (".warc.gz", ".warc")
 
 
 def _plural(n: int, word: str) -> str:
@@ -93,7 +100,7 @@ def _enable_logging(verbose: int) -> None:
 @click.argument("urls", nargs=-1, required=True, metavar="URL...")
 @click.option("--warc", "warc_path", required=True,
               type=click.Path(dir_okay=False, writable=True, path_type=Path),
-              help="WARC file to write (gzipped unless the name ends in .warc).")
+              help="WARC file to write: NAME.warc.gz (gzipped record by record) or NAME.warc.")
 # The options below up to --keep-list-pages are crawl()'s keywords (CrawlSettings fields)
 # under the same names, passed through as **settings.
 @click.option("--max-pages", type=click.IntRange(min=1), default=DEFAULT_MAX_PAGES, show_default=True,
@@ -153,10 +160,12 @@ def crawl_command(
     """
     if verbose:
         _enable_logging(verbose)
+    out = output or _default_output(warc_path)
     try:
+        _check_outputs(warc_path, out if parse_after else None)
         result = crawl(urls, warc_path, previous=list(previous), attachments=not no_attachments, **settings)
-    except GkparseError as exc:
-        raise click.ClickException(str(exc)) from None
+    except GkparseError as exc:  # bad arguments, an unreadable --previous, a WARC that cannot be written
+        raise UsageProblem(str(exc)) from None
 
     for failure in result.failures:
         click.echo(f"failed: {failure.url}: {failure.reason}", err=True)
@@ -166,10 +175,22 @@ def crawl_command(
 
     ok = result.ok
     if parse_after:
-        parsed_all = _parse(warc_path, output or _default_output(warc_path), workers)
+        parsed_all = _parse(warc_path, out, workers)
         ok = ok and parsed_all
     if not ok:
         click.get_current_context().exit(_FAILED)
+
+
+def _check_outputs(warc: Path, out: Path | None) -> None:
+    """Refuse, before anything is fetched, a WARC name or a ``--parse`` output whose suffix
+    names no format, or that cannot be written (raises :class:`GkparseError`): a crawl of an
+    hour must not end in a usage error."""
+    if not warc.name.lower().endswith(WARC_SUFFIXES):
+        raise GkparseError(f"--warc {warc}: name the WARC {' or '.join(WARC_SUFFIXES)} (gzipped unless .warc)")
+    check_writable(str(warc), "the WARC")
+    if out is not None:
+        format_for(str(out))
+        check_writable(str(out), "--parse's output")
 
 
 def _echo_parse_failure(result: Result, stats: Stats) -> None:

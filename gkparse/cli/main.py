@@ -1,13 +1,17 @@
 """The ``gkparse`` command group: ``parse``, ``convert``, ``panel``, ``schema`` and ``crawl``.
 
-Each command lives in its own module; this one only gathers them. Exit status: 0 success,
-1 some input failed, 2 usage error, 3 (``convert --strict``) a report breaks a relation.
+Each command lives in its own module; this one gathers them and sets what every command
+shares. Exit status: 0 success, 1 some input failed, 2 usage error (one line on stderr),
+3 (``convert --strict``) a report breaks a relation, 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
+from .common import EXIT_INTERRUPTED, UsageProblem, one_line_usage_error
 from .convert import convert_command
 from .crawl import crawl_command
 from .panel import panel_command
@@ -17,7 +21,37 @@ from .schema import schema_command
 __all__ = ["main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The group: every usage error is one line on stderr (exit 2), and Ctrl-C ends any
+    command with exit status 130 and one line, not click's ``Aborted!`` and status 1."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.exceptions.NoArgsIsHelpError:
+            raise  # `gkparse` alone: the help is the answer
+        except UsageProblem:
+            raise
+        except click.UsageError as exc:
+            raise one_line_usage_error(exc) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except UsageProblem:
+            raise
+        except click.UsageError as exc:  # a command's options or arguments, as click parses them
+            raise one_line_usage_error(exc) from None
+        except KeyboardInterrupt:
+            # The newline ends the terminal's ^C echo. Whatever was written is flushed: the
+            # commands write through context managers that close their files on the way out.
+            click.echo("\ninterrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="gkparse")
 def main() -> None:
     """Read Chinese government information-disclosure annual reports (政府信息公开工作年度报告).

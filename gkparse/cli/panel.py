@@ -17,12 +17,15 @@ from ..errors import GkparseError
 from ..export.writers import check_writable
 from ..panel import Panel
 from ..panel.table import FORMATS, format_of
-from .common import EXIT_FAILED
+from .common import EXIT_FAILED, UsageProblem
 
 __all__ = ["panel_command"]
 
 #: Failures listed on stderr one by one; the rest are counted in the summary line.
 SHOWN_FAILURES = 20
+#: The alias table's formats, by suffix (:meth:`gkparse.agency.Aliases.load` reads a JSON
+#: object for ``.json`` and a CSV otherwise): any other suffix is refused, not read as CSV.
+ALIAS_SUFFIXES = (".csv", ".json")
 
 
 @click.command("panel")
@@ -60,6 +63,8 @@ def panel_command(
     """
     try:
         format_of(Path(out))
+        if aliases and not aliases.lower().endswith(ALIAS_SUFFIXES):
+            raise GkparseError(f"--aliases {aliases}: the alias table is read from {' or '.join(ALIAS_SUFFIXES)} only")
         check_writable(out, "the panel")
         if html:
             check_writable(html, "--html")
@@ -67,9 +72,9 @@ def panel_command(
         panel = Panel.from_paths(list(inputs), aliases=table, workers=workers, exclude=[out, *([html] if html else [])])
         rows = panel.write(Path(out), wide=wide, uncertain=uncertain, html=html)
     except GkparseError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise UsageProblem(str(exc)) from None
     except OSError as exc:
-        raise click.UsageError(f"cannot write: {exc}") from None
+        raise UsageProblem(f"cannot write: {exc}") from None
     if not quiet:
         for source, reason in panel.stats.errors[:SHOWN_FAILURES]:
             click.echo(f"left out: {source}: {reason}", err=True)

@@ -10,7 +10,7 @@ import click
 from ..api import parse
 from ..batch.sources import STDIN
 from ..errors import GkparseError
-from ..model.report import CellState, Report
+from ..model import CellState, Report
 from ..templates.schema import TABLE_KINDS
 from .common import EXIT_FAILED, JSON_INDENT
 

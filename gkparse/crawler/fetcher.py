@@ -13,13 +13,13 @@ from __future__ import annotations
 import logging
 import re
 import time
-import urllib.robotparser
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
 import httpx
+from protego import Protego
 
 from ..errors import FetchError
 from ..read.sniff import looks_binary, sniff_form
@@ -38,7 +38,7 @@ from .network import (
 from .settings import MAX_CRAWL_DELAY, MAX_RETRY_AFTER, ROBOTS_MAX_BYTES, CrawlSettings
 from .urls import host_of, normalize_url
 
-__all__ = ["AlreadyFetched", "FetchLogEntry", "Fetched", "Fetcher"]
+__all__ = ["AlreadyFetched", "FetchLogEntry", "Fetched", "Fetcher", "Robots", "robots_token"]
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,13 @@ _HEADERS = {
     "Accept-Language": "zh-CN,zh;q=0.9",
     "Accept-Encoding": "gzip, deflate",  # the codings decoding.py undoes
 }
+# The product token a robots.txt group names (RFC 9309 section 2.2.1: letters, "_" and "-"),
+# at the start of the User-Agent sent (``gkparse/0.1.0 (+https://…)``).
+_PRODUCT_TOKEN = re.compile(r"[A-Za-z_-]+")
+# A robots.txt status that means "keep out of this host for now": a guarded file (401/403,
+# as urllib.robotparser and this crawler always read it) or a broken server (5xx). Every
+# other 4xx means "no robots.txt": everything is allowed (RFC 9309 section 2.3.1.3).
+_ROBOTS_KEEP_OUT = frozenset({401, 403})
 # A body that starts as markup does: a doctype, a comment or a tag (<html>, but also a
 # bare fragment such as <ul> that a CMS serves as a list page).
 _MARKUP_START = re.compile(rb"<(?:!doctype|!--|[a-z][a-z0-9]*[\s/>])")
@@ -102,6 +109,40 @@ class Fetched:
         return bool(_MARKUP_START.match(head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()))
 
 
+def robots_token(agent: str) -> str:
+    """The name robots.txt groups are matched against for the User-Agent ``agent``: its
+    first product token, lower-cased (RFC 9309 section 2.2.1), so that the address in
+    ``gkparse/0.1.0 (+https://pypi.org/project/gkparse/)`` never makes a ``User-agent: pypi``
+    group apply.
+
+    >>> robots_token("gkparse/0.1.0 (+https://pypi.org/project/gkparse/)"), robots_token("Probe-Bot/2")
+    ('gkparse', 'probe-bot')
+    """
+    found = _PRODUCT_TOKEN.match(agent.strip())
+    return (found.group() if found else agent.strip()).lower()
+
+
+@dataclass(frozen=True)
+class Robots:
+    """A host's robots.txt as the fetcher obeys it: the rules (parsed by Protego, RFC 9309
+    as Scrapy reads it: the most specific ``Allow``/``Disallow`` wins, ``*`` wildcards,
+    the ``$`` end anchor, the group of the longest matching user-agent else ``*``), or
+    ``unavailable``: why the whole host is kept out (HTTP 401/403 or 5xx, unreachable,
+    larger than ``ROBOTS_MAX_BYTES``, a redirect chain that ends nowhere)."""
+
+    rules: Protego
+    unavailable: str = ""
+
+    def allows(self, url: str, token: str) -> bool:
+        """Whether the robot named ``token`` (see :func:`robots_token`) may fetch ``url``."""
+        return not self.unavailable and self.rules.can_fetch(url, token)
+
+    def crawl_delay(self, token: str) -> float | None:
+        """The ``Crawl-delay`` of the group that applies to ``token``, in seconds, or None."""
+        delay = self.rules.crawl_delay(token)
+        return None if delay is None else float(delay)
+
+
 class AlreadyFetched(Exception):
     """A redirect led to a URL this fetcher already fetched."""
 
@@ -148,6 +189,7 @@ class Fetcher:
         self.clock = clock
         self.sleep = sleep
         self.agent = settings.agent
+        self.robots_name = robots_token(self.agent)
         self.budget = Budget()
         # Through a proxy (httpx honours the environment's only without a transport of
         # ours) the connection goes to the proxy: host names are checked per hop instead.
@@ -165,7 +207,7 @@ class Fetcher:
         self.notes: list[str] = []  # limits applied that the user should know of
         self.fetched: set[str] = set()  # every URL a page response came from
         self._last_request: dict[str, float] = {}
-        self._robots: dict[str, tuple[urllib.robotparser.RobotFileParser, str]] = {}
+        self._robots: dict[str, Robots] = {}
 
     def close(self) -> None:
         self.client.close()
@@ -176,48 +218,51 @@ class Fetcher:
         last = self._last_request.get(host)
         if last is None:
             return
-        crawl_delay = 0.0
-        if host in self._robots:
-            crawl_delay = min(float(self._robots[host][0].crawl_delay(self.agent) or 0.0), MAX_CRAWL_DELAY)
-        wait = last + max(self.settings.delay, crawl_delay) - self.clock()
+        robots = self._robots.get(host)
+        crawl_delay = (robots.crawl_delay(self.robots_name) if robots is not None else None) or 0.0
+        wait = last + max(self.settings.delay, min(crawl_delay, MAX_CRAWL_DELAY)) - self.clock()
         if wait > 0:
             self.sleep(wait)
 
-    def _robots_for(self, url: str) -> tuple[urllib.robotparser.RobotFileParser, str]:
+    def _robots_for(self, url: str) -> Robots:
+        """The robots.txt of ``url``'s host, fetched on first use (through the same guards,
+        delays and retries as any request, within ``ROBOTS_MAX_BYTES``).
+
+        A 2xx body is parsed (UTF-8, RFC 9309 section 2.3); any other 4xx but 401/403 means
+        there is none (everything allowed); 401/403, 5xx (after the retries), an
+        unreachable host, a body over the size cap or a redirect chain that ends without a
+        file keep the host out. Raises :class:`AddressRefused` for a refused host.
+        """
         host = host_of(url)
-        if host in self._robots:
-            return self._robots[host]
-        parser = urllib.robotparser.RobotFileParser(host + "/robots.txt")
+        found = self._robots.get(host)
+        if found is not None:
+            return found
         why = ""
-        rules: list[str] = []  # none: everything allowed
+        text = ""  # no rules: everything allowed
         try:
             hops = self._follow(host + "/robots.txt", max_bytes=ROBOTS_MAX_BYTES)
             status = hops[-1].status
             if 200 <= status < 300:
-                rules = hops[-1].body.decode("utf-8", errors="replace").splitlines()
-            elif status in (401, 403) or status >= 500 or status in _REDIRECT_STATUSES:
-                # A guarded or broken robots.txt: keep out, as urllib.robotparser does.
+                text = hops[-1].body.decode("utf-8-sig", errors="replace")
+            elif status in _ROBOTS_KEEP_OUT or status >= 500 or status in _REDIRECT_STATUSES:
                 why = f"robots.txt unavailable (HTTP {status})"
         except AddressRefused:
             raise  # the host itself is refused: say so, not "robots.txt unavailable"
         except FetchError as exc:
             # Like the big crawlers: an unreachable robots.txt means "keep out for now".
             why = f"robots.txt unavailable ({exc.reason})"
-        if why:
-            rules = ["User-agent: *", "Disallow: /"]
-        parser.parse(rules)  # also stamps the parser, without which can_fetch() says no
-        self._robots[host] = (parser, why)
-        delay = parser.crawl_delay(self.agent)
-        if delay is not None and float(delay) > MAX_CRAWL_DELAY:
-            note = f"{host}: robots.txt Crawl-delay {float(delay):g} s capped at {MAX_CRAWL_DELAY:g} s"
+        robots = self._robots[host] = Robots(Protego.parse(text), why)
+        delay = robots.crawl_delay(self.robots_name)
+        if delay is not None and delay > MAX_CRAWL_DELAY:
+            note = f"{host}: robots.txt Crawl-delay {delay:g} s capped at {MAX_CRAWL_DELAY:g} s"
             log.warning("%s", note)
             self.notes.append(note)
-        return parser, why
+        return robots
 
     def _check_robots(self, url: str, requested: str) -> None:
-        parser, why = self._robots_for(url)
-        if not parser.can_fetch(self.agent, url):
-            reason = why or "disallowed by robots.txt"
+        robots = self._robots_for(url)
+        if not robots.allows(url, self.robots_name):
+            reason = robots.unavailable or "disallowed by robots.txt"
             if url != requested:
                 reason = f"redirected to {url}: {reason}"
             raise FetchError(reason, source=requested)

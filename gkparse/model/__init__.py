@@ -1,6 +1,10 @@
 """The typed report model (Pydantic v2): cells and issues, table models generated from
 the template data, and the report. Every stage produces these types; :mod:`gkparse.api`
 assembles the report at the end of the pipeline.
+
+The generated table classes live in :mod:`gkparse.model.generated` (where pickle finds
+them), and ``generated.pyi`` declares them for type checkers; :mod:`gkparse.model.stubs`
+writes that stub from the template data.
 """
 
 from __future__ import annotations

@@ -9,7 +9,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..grammar import Number
 
-__all__ = ["CellState", "CERTAIN_STATES", "KNOWN_STATES", "Cell", "Issue", "RowReadings", "Severity", "Number"]
+__all__ = ["CellState", "CERTAIN_STATES", "KNOWN_STATES", "Cell", "Issue", "RowReadings", "Severity", "Number", "WRITTEN_WHOLE"]
+
+#: The configuration of every report model: a report is written whole (``model_dump_json``
+#: writes every field, None included), so the JSON Schema of what is written
+#: (``model_json_schema(mode="serialization")``) marks every field required; the schema of
+#: what is read (the default, validation mode) keeps the defaults optional.
+WRITTEN_WHOLE = ConfigDict(json_schema_serialization_defaults_required=True)
 
 
 class CellState(str, enum.Enum):
@@ -34,7 +40,7 @@ KNOWN_STATES = CERTAIN_STATES | {CellState.EMPTY, CellState.DASH}
 class Cell(BaseModel):
     """One numeric cell: its value, the raw text it came from and how sure we are."""
 
-    model_config = ConfigDict(frozen=False)
+    model_config = WRITTEN_WHOLE
 
     value: Optional[Number] = Field(None, description="The number; None when empty, a dash, unreadable or absent.")
     raw: Optional[str] = Field(None, description="The text the value was read from (a whole glued run for split cells).")
@@ -63,6 +69,8 @@ Severity = Literal["error", "warning", "info"]
 class Issue(BaseModel):
     """A problem found in the document: a broken relation (``R1``–``R6``) or a parse problem."""
 
+    model_config = WRITTEN_WHOLE
+
     rule: str = Field(description="R1–R6 for relations; missing-table, missing-row, unmatched-row, ambiguous, … for parse problems.")
     severity: Severity = "error"
     message: str
@@ -84,6 +92,8 @@ class Issue(BaseModel):
 
 class RowReadings(BaseModel):
     """The readings of one glued row (or run of rows) that are still standing."""
+
+    model_config = WRITTEN_WHOLE
 
     table: str
     cells: list[str] = Field(description="Canonical keys, in reading order.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional
 
 from pydantic import BaseModel, Field, GetJsonSchemaHandler, SerializeAsAny, ValidationInfo, field_validator
 from pydantic.json_schema import JsonSchemaValue
@@ -11,8 +11,11 @@ from pydantic_core import core_schema
 
 from .. import vocabulary as vocab
 from ..templates import TABLE_KINDS, TEMPLATES, Key, TableKind
-from .cells import Cell, CellState, Issue, Number, RowReadings
+from .cells import WRITTEN_WHOLE, Cell, CellState, Issue, Number, RowReadings
 from .tables import TableModel, cell_at, table_model
+
+if TYPE_CHECKING:  # the generated classes, as the stub generated.pyi declares them
+    from .generated import AnyAppeals, AnyDisclosure, AnyRequests
 
 __all__ = ["DocumentForm", "Meta", "Signature", "Source", "TableRegion", "SameReport", "Prose", "Report"]
 
@@ -35,6 +38,8 @@ class Meta(BaseModel):
     capture date (WARC-Date) is ``Source.date``.
     """
 
+    model_config = WRITTEN_WHOLE
+
     index_no: Optional[str] = Field(None, title=_TITLES["index_no"])
     topic: Optional[str] = Field(None, title=_TITLES["topic"])
     category: Optional[str] = Field(None, title=_TITLES["category"])
@@ -55,6 +60,8 @@ class Meta(BaseModel):
 class Signature(BaseModel):
     """The closing 落款: agency and date."""
 
+    model_config = WRITTEN_WHOLE
+
     agency: Optional[str] = None
     date: Optional[str] = Field(None, description="ISO date YYYY-MM-DD")
 
@@ -66,6 +73,8 @@ DocumentForm = Literal["html", "text", "pdf", "docx", "doc"]
 class TableRegion(BaseModel):
     """Where a table of a PDF was read, so that a reviewer can find a cell in the original."""
 
+    model_config = WRITTEN_WHOLE
+
     table: Optional[str] = Field(None, description="disclosure, requests or appeals (None: not a report table).")
     page: int = Field(description="Page number, from 1.")
     box: tuple[float, float, float, float] = Field(description="(x0, top, x1, bottom) in PDF points from the page's top-left corner.")
@@ -73,6 +82,8 @@ class TableRegion(BaseModel):
 
 class Source(BaseModel):
     """Where the report came from and how it was read."""
+
+    model_config = WRITTEN_WHOLE
 
     path: Optional[str] = Field(None, description="File path, WARC target URI or the caller's origin label.")
     sha256: Optional[str] = Field(None, description="SHA-256 of the input bytes (of the UTF-8 text for parse_text): the report id.")
@@ -95,6 +106,8 @@ class SameReport(BaseModel):
     Word attachment): its id and source, and the cells both read with certainty and
     differently (see :mod:`gkparse.batch.link`)."""
 
+    model_config = WRITTEN_WHOLE
+
     report_id: str
     source: Optional[str] = None
     disagreements: list[str] = Field(default_factory=list, description="Keys of the cells the two sources read differently.")
@@ -102,6 +115,8 @@ class SameReport(BaseModel):
 
 class Prose(BaseModel):
     """The report's text parts (一, 五, 六)."""
+
+    model_config = WRITTEN_WHOLE
 
     overview: Optional[str] = Field(None, title=vocab.PROSE_TITLES["overview"])
     problems: Optional[str] = Field(None, title=vocab.PROSE_TITLES["problems"])
@@ -133,9 +148,15 @@ class Report(BaseModel):
     """An annual report: metadata, the three tables under canonical keys, prose and issues.
 
     ``disclosure``, ``requests`` and ``appeals`` are models generated from the template
-    (see :mod:`gkparse.model.tables`); read cells by attribute
-    (``report.requests.new.total``) or by key (:meth:`cell`, :meth:`cells`).
+    (see :mod:`gkparse.model.tables`), or None when the document lacks the table; read
+    cells by attribute (``report.requests.new.total``) or by key (:meth:`cell`,
+    :meth:`cells`). Type checkers see each table as the union of its templates' models
+    (``gkparse.model.generated.AnyRequests``): check for None first
+    (``assert report.requests is not None``), and narrow with ``isinstance`` to reach a
+    row only one template has.
     """
+
+    model_config = WRITTEN_WHOLE
 
     title: Optional[str] = Field(None, title=_TITLES["title"])
     agency: Optional[str] = Field(None, title=_TITLES["agency"], description="The reporting agency (not the publisher).")
@@ -144,9 +165,18 @@ class Report(BaseModel):
     meta: Meta = Field(default_factory=Meta)
     signature: Signature = Field(default_factory=Signature)
     source: Source = Field(default_factory=Source)
-    disclosure: _table("disclosure") = Field(None, title=_LATEST.table("disclosure").title)  # type: ignore[valid-type]
-    requests: _table("requests") = Field(None, title=_LATEST.table("requests").title)  # type: ignore[valid-type]
-    appeals: _table("appeals") = Field(None, title=_LATEST.table("appeals").title)  # type: ignore[valid-type]
+    if TYPE_CHECKING:
+        # What a type checker sees: one of the templates' generated models, or None (the
+        # document lacks the table). Pydantic sees the else branch, whose annotation also
+        # carries the JSON Schema of every template's model and serialises the model the
+        # table is (not the TableModel base).
+        disclosure: Optional[AnyDisclosure] = Field(None)
+        requests: Optional[AnyRequests] = Field(None)
+        appeals: Optional[AnyAppeals] = Field(None)
+    else:
+        disclosure: _table("disclosure") = Field(None, title=_LATEST.table("disclosure").title)
+        requests: _table("requests") = Field(None, title=_LATEST.table("requests").title)
+        appeals: _table("appeals") = Field(None, title=_LATEST.table("appeals").title)
     prose: Prose = Field(default_factory=Prose)
     issues: list[Issue] = Field(default_factory=list, description="Problems only; never raised by default.")
     readings: list[RowReadings] = Field(default_factory=list, description="Rows whose glued digits have several readings.")

@@ -5,29 +5,60 @@ Each registered template gets one model per table (``Disclosure2021``, ``Request
 of ``docs/keys.md``: ``report.requests.withheld.state_secret.natural_person`` is the cell
 ``requests/withheld.state_secret/natural_person``. Dotted row keys become nested groups.
 Models are built on first use, so a template registered at run time gets its own.
+
+Every generated class lives in :mod:`gkparse.model.generated` under its name
+(``__module__`` and ``__qualname__`` say so, and that module finds it by name, building it
+if need be), so pickle finds it in any process: reports cross process pools. The stub
+``gkparse/model/generated.pyi`` (written by ``python -m gkparse.model.stubs``) declares
+the same classes for type checkers.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import operator
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from ..templates import TEMPLATES, Column, Key, Row, TableKind, Template
-from .cells import Cell
+from ..templates import TABLE_KINDS, TEMPLATES, Column, Key, Row, TableKind, Template
+from .cells import WRITTEN_WHOLE, Cell
 
-__all__ = ["TableModel", "table_model", "new_table", "build_table", "row_of"]
+__all__ = [
+    "TableModel", "table_model", "new_table", "build_table", "row_of", "generated_model", "generated_names", "GENERATED_MODULE",
+]
+
+#: The module every generated model claims as its own (``__module__``), where pickle and
+#: the type stubs find it by name.
+GENERATED_MODULE = "gkparse.model.generated"
+#: Prefix of the names :mod:`gkparse.model.generated` gives the union of one table's models
+#: across the registered templates (``AnyRequests``): what ``Report.requests`` holds.
+ANY_PREFIX = "Any"
 
 
 class TableModel(BaseModel):
     """Base of every generated table model: the template it follows, then its rows."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", **WRITTEN_WHOLE)
 
     template: str = Field(description="The template revision the table follows.")
 
 
 _MODELS: dict[tuple[str, TableKind, int], type[TableModel]] = {}
+#: Every generated class by name (the latest built for a name: a template registered
+#: again under its name replaces its classes).
+_BY_NAME: dict[str, type[BaseModel]] = {}
+#: The configuration of the generated row and group models (the table models inherit theirs).
+_ROW_CONFIG = ConfigDict(extra="forbid", **WRITTEN_WHOLE)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _named(model: type[M]) -> type[M]:
+    """Record a freshly generated class under its name, where pickle looks for it."""
+    _BY_NAME[model.__name__] = model
+    return model
 
 
 def _row_model(name: str, columns: tuple[Column, ...], doc: str) -> type[BaseModel]:
@@ -35,7 +66,9 @@ def _row_model(name: str, columns: tuple[Column, ...], doc: str) -> type[BaseMod
         c.key: (Cell, Field(default_factory=Cell, title=c.label, description=c.label + (f" (unit {c.unit})" if c.unit else "")))
         for c in columns
     }
-    return create_model(name, __doc__=doc, __config__=ConfigDict(extra="forbid"), **fields)  # type: ignore[call-overload, no-any-return]
+    return _named(create_model(
+        name, __doc__=doc, __config__=_ROW_CONFIG, __module__=GENERATED_MODULE, **fields,
+    ))
 
 
 def _build(template: Template, kind: TableKind) -> type[TableModel]:
@@ -58,27 +91,29 @@ def _build(template: Template, kind: TableKind) -> type[TableModel]:
         own = {
             c.key: (Cell, Field(default_factory=Cell, title=c.label)) for c in table.columns
         } if group in fields else {}
-        group_model = create_model(  # type: ignore[call-overload]
+        group_model = _named(create_model(  # type: ignore[call-overload]
             f"{title}{template.name}_{group}",
             __doc__=f"Group {leaves[0].group}",
-            __config__=ConfigDict(extra="forbid"),
+            __config__=_ROW_CONFIG,
+            __module__=GENERATED_MODULE,
             **own,
             **{
                 leaf.key.split(".", 1)[1]: (row_model, Field(default_factory=row_model, title=leaf.label))
                 for leaf in leaves
             },
-        )
+        ))
         fields[group] = (group_model, Field(default_factory=group_model, title=leaves[0].group))
     # Template order: a group sits where its first leaf sits.
     order = list(dict.fromkeys(r.key.split(".")[0] for r in table.rows))
     ordered = {k: fields[k] for k in order}
-    return create_model(  # type: ignore[call-overload, no-any-return]
+    return _named(create_model(
         f"{title}{template.name}",
         __base__=TableModel,
         __doc__=f"{table.title} ({template.name} template, {len(table.rows)} rows)",
+        __module__=GENERATED_MODULE,
         template=(str, Field(template.name, description="The template revision the table follows.")),
         **ordered,
-    )
+    ))
 
 
 def table_model(template: Template | str, kind: TableKind) -> type[TableModel]:
@@ -94,6 +129,48 @@ def table_model(template: Template | str, kind: TableKind) -> type[TableModel]:
     if model is None:
         model = _MODELS[cache_key] = _build(template, kind)
     return model
+
+
+def _build_all() -> None:
+    """Build (or find cached) every table model of the registered templates, so that each
+    generated class of theirs is under its name."""
+    for template in TEMPLATES.values():
+        for kind in TABLE_KINDS:
+            table_model(template, kind)
+
+
+def generated_model(name: str) -> Any:
+    """The generated class called ``name`` (``Requests2021``, ``RequestsRow2021``,
+    ``Requests2021_withheld``) of a registered template, building it if need be; or, for
+    ``Any{Table}`` (``AnyRequests``), the union of that table's models over the registered
+    templates.
+
+    Raises ``AttributeError`` for any other name (this is
+    :mod:`gkparse.model.generated`'s attribute lookup).
+    """
+    _build_all()
+    if name.startswith(ANY_PREFIX) and name[len(ANY_PREFIX):].lower() in TABLE_KINDS:
+        kind: TableKind = name[len(ANY_PREFIX):].lower()  # type: ignore[assignment]
+        return functools.reduce(operator.or_, (table_model(t, kind) for t in TEMPLATES.values()))
+    found = _BY_NAME.get(name)
+    if found is None:
+        raise AttributeError(f"module {GENERATED_MODULE!r} has no attribute {name!r}")
+    return found
+
+
+def generated_names() -> list[str]:
+    """The names of every generated class of the registered templates (tables, then the
+    groups and rows they hold, in template order), then the ``Any{Table}`` unions."""
+    names: dict[str, None] = {}
+    stack: list[type[BaseModel]] = [table_model(t, kind) for t in TEMPLATES.values() for kind in TABLE_KINDS]
+    stack.reverse()
+    while stack:
+        model = stack.pop()
+        if model.__module__ == GENERATED_MODULE and model.__name__ not in names:
+            names[model.__name__] = None
+            held = [f.annotation for f in model.model_fields.values()]
+            stack.extend(reversed([a for a in held if isinstance(a, type) and issubclass(a, BaseModel)]))
+    return [*names, *(ANY_PREFIX + kind.capitalize() for kind in TABLE_KINDS)]
 
 
 def new_table(kind: TableKind, template: Template) -> TableModel:

@@ -193,11 +193,18 @@ def test_convert_resume_and_workers(tmp_path):
     assert killed.read_bytes() == full.read_bytes()
 
 
-def test_schema_is_the_report_model():
+def test_schema_is_a_report_or_an_error_record():
+    """Issue 16: one schema for a line of convert's output (tests/unit/test_schema_cli.py
+    validates real output against it)."""
     result = run("schema")
     assert result.exit_code == 0
-    assert json.loads(result.stdout) == gkparse.Report.model_json_schema()
-    assert result.stdout.startswith('{\n "$defs": {')  # indented, non-ASCII kept
+    schema = json.loads(result.stdout)
+    assert schema["oneOf"] == [
+        {"$ref": "#/$defs/Report", "not": {"required": ["error"]}}, {"$ref": "#/$defs/ErrorRecord"},
+    ]
+    report = gkparse.Report.model_json_schema(mode="serialization")
+    assert schema["$defs"]["Report"] == {k: v for k, v in report.items() if k != "$defs"}
+    assert result.stdout.startswith('{\n "$schema": ')  # indented, non-ASCII kept
     assert "三、收到和处理政府信息公开申请情况" in result.stdout
 
 
@@ -205,7 +212,7 @@ def test_schema_of_the_error_record():
     result = run("schema", "--error-record")
     assert result.exit_code == 0
     schema = json.loads(result.stdout)
-    assert schema == ErrorRecord.model_json_schema()
+    assert schema == {"$schema": "https://json-schema.org/draft/2020-12/schema", **ErrorRecord.model_json_schema()}
     assert schema["required"] == ["error", "source", "report_id"]
 
 

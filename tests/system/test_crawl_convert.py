@@ -86,16 +86,19 @@ def test_cli_crawl_parse_fails_when_a_report_does_not_parse(tmp_path: Path) -> N
     assert "error" in record
 
 
-def test_cli_crawl_parse_reports_an_unusable_output(tmp_path: Path) -> None:
+def test_cli_crawl_parse_refuses_an_unusable_output_before_crawling(tmp_path: Path) -> None:
+    """An output name whose suffix names no format is a usage error found before anything is
+    fetched (issue 16: a crawl of an hour must not end in it): one line, exit 2, no WARC."""
     with serve_site(tmp_path) as site:
         warc = tmp_path / "cli.warc.gz"
         result = CliRunner().invoke(main, [
             "crawl", site.url("/nb/report.html"), "--warc", str(warc), "--delay", "0",
             "--parse", "-o", str(tmp_path / "reports.unknown"),
         ])
-    assert result.exit_code == 1
-    assert "--parse:" in result.stderr
-    assert warc.exists()
+        assert site.paths() == []  # not even robots.txt
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: ") and "'.unknown'" in result.stderr
+    assert not warc.exists()
 
 
 def test_a_page_and_its_pdf_attachment_are_one_report(tmp_path: Path) -> None:

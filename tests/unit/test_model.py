@@ -86,3 +86,19 @@ def test_build_table_places_cells_and_leaves_the_rest_absent() -> None:
     assert table.new.natural_person is printed  # type: ignore[attr-defined]
     assert table.new.total.state.value == "absent"  # type: ignore[attr-defined]
     assert table.template == "2021"
+
+
+def test_the_schema_of_what_is_written_requires_every_field() -> None:
+    """A report is written whole (every field, None included): the serialisation schema says
+    so, down to the cells, while the validation schema keeps the defaults optional."""
+    from gkparse.model import Cell
+
+    written = Report.model_json_schema(mode="serialization")
+    assert set(written["required"]) == set(written["properties"]) == set(Report.model_fields)
+    for name in ("Cell", "Issue", "Meta", "Source", "Requests2021", "RequestsRow2019", "Requests2021_other"):
+        definition = written["$defs"][name]
+        assert set(definition["required"]) == set(definition["properties"]), name
+    assert set(written["$defs"]["Cell"]["required"]) == set(Cell.model_fields)
+    read = Report.model_json_schema()
+    assert "required" not in read and "required" not in read["$defs"]["Cell"]
+    assert Report.model_validate({}).template is None
