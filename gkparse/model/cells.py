@@ -87,7 +87,13 @@ class Issue(BaseModel):
     empty_as_zero: list[str] = Field(default_factory=list, description="Empty cells counted as 0 to assess the relation.")
 
     def __str__(self) -> str:
-        return f"{self.rule} {self.severity}: {self.message}"
+        """``rule severity: message``, the rule said once (a relation's message starts with it).
+
+        >>> str(Issue(rule="R2", severity="error", message="R2 requests/total: total = 4, but 0 expected"))
+        'R2 error: requests/total: total = 4, but 0 expected'
+        """
+        message = self.message.removeprefix(f"{self.rule} ")
+        return f"{self.rule} {self.severity}: {message}"
 
 
 class RowReadings(BaseModel):

@@ -58,8 +58,8 @@ def test_parse_summary():
     assert "  requests/withheld.prohibited_by_law/other_org = 3 [split] raw='000003'" in out
     assert out.rstrip().endswith(
         "issues: 2\n"
-        "  R2 error: R2 requests/natural_person: total = 4, but 0 expected (total = sum of the outcome rows (一)…(六))\n"
-        "  R2 error: R2 requests/other_org: total = 0, but 4 expected (total = sum of the outcome rows (一)…(六))"
+        "  R2 error: requests/natural_person: total = 4, but 0 expected (total = sum of the outcome rows (一)…(六))\n"
+        "  R2 error: requests/other_org: total = 0, but 4 expected (total = sum of the outcome rows (一)…(六))"
     )
 
 
