@@ -36,6 +36,7 @@ from .read import html as html_reader
 from .read import markdown as markdown_reader
 from .read import text as text_reader
 from .read.decode import decode_bytes
+from .read.gzipped import gunzip, inner_name, is_gzip
 from .read.meta import agency_from_title, find_signature, find_title, read_meta, report_year, split_prose
 from .read.mhtml import html_part, is_mhtml
 from .read.page import Page
@@ -94,6 +95,10 @@ _OFFICE_ADVICE = {
 }
 
 
+#: How a web archive starts (a WARC record's version line, an ARC file's first record).
+_ARCHIVE_STARTS = (b"WARC/", b"filedesc://")
+
+
 def _check_form(form: str | None, forms: tuple[str, ...] = FORMS) -> None:
     if form is not None and form not in forms:
         raise ValueError(f"form={form!r}: gkparse reads {', '.join(forms)} (default: told from the document)")
@@ -137,7 +142,8 @@ def parse(
     report and in errors (default: the path). ``form`` forces ``"html"``, ``"text"``,
     ``"pdf"``, ``"docx"`` or ``"doc"`` (default: told from the bytes: magic numbers, zip
     parts, OLE streams; see :mod:`gkparse.read.sniff`). A page a browser saved as one file
-    (MHTML, ``.mhtml``/``.mht``) is read as its HTML part (:mod:`gkparse.read.mhtml`).
+    (MHTML, ``.mhtml``/``.mht``) is read as its HTML part (:mod:`gkparse.read.mhtml`), a
+    gzip file (``report.html.gz``) as the document it holds (:mod:`gkparse.read.gzipped`).
     ``encoding`` is a charset from outside the document (an HTTP header). ``captured`` is the capture date of an archived copy (WARC-Date);
     ``sha256`` the input's digest when the caller already has it. ``errors`` sets what
     happens to issues (see :class:`~gkparse.errors.ErrorLevel`).
@@ -153,13 +159,21 @@ def parse(
     data, name = _read(source)
     where = origin or (None if name == "<bytes>" else name)
     digest = sha256 or hashlib.sha256(data).hexdigest()
+    if is_gzip(data):  # a document compressed whole: the form is the inner document's
+        data = gunzip(data, where)
+        name = inner_name(name)
+    if data.startswith(_ARCHIVE_STARTS):
+        raise UnreadableDocumentError(
+            "the input is a web archive (WARC/ARC) of many records: read it with `gkparse convert`"
+            " or gkparse.batch.convert(), which parse each record", source=where,
+        )
     if form in (None, "html") and is_mhtml(data):
         # A page saved as one file: its HTML part is the page, its charset declared outside
         # the page's own bytes as an HTTP header would.
         part = html_part(data, where)
         data, encoding, form = part.data, encoding or part.charset, "html"
     # A caller's origin (a batch passes the file's path or the record's URL) names the form too.
-    found = sniff_form(data, None, where or "")
+    found = sniff_form(data, None, inner_name(where or name))
     chosen = form if form in READ_FORMS else (found if form is None else None)
     if chosen in READ_FORMS:
         document = cast(DocumentForm, chosen)

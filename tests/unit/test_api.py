@@ -28,7 +28,7 @@ def test_gbk_report_page_parses(tmp_path: Path) -> None:
         (b"   \n\t ", gkparse.EmptyInputError),
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3 binary", gkparse.UnreadableDocumentError),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600) + "WpsDocument".encode("utf-16-le"), gkparse.UnreadableDocumentError),
-        (gzip.compress(b"<html></html>"), gkparse.BinaryInputError),
+        (gzip.compress(bytes(range(256)) * 20), gkparse.BinaryInputError),  # a gzip file holding no document
         (bytes(range(256)) * 20, gkparse.BinaryInputError),
         ("<html><body><p>今日天气晴，气温十五度。</p></body></html>".encode("utf-8"), gkparse.NotAReportError),
         ("这是一段与政务公开无关的文字，讲的是天气。".encode("utf-8"), gkparse.NotAReportError),
