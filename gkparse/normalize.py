@@ -120,6 +120,15 @@ def _piece(ch: str) -> str:
     return "".join(p for p in unicodedata.normalize("NFKC", ch).translate(_FOLD_TABLE) if p not in _DROP)
 
 
+@functools.lru_cache(maxsize=1)
+def _may_change() -> re.Pattern[str]:
+    """Every character :func:`_piece` may change: not NFKC on its own, traditional, or noise;
+    and every character past the BMP (looked at one by one). Built on first use (~10 ms)."""
+    changing = {chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF and not unicodedata.is_normalized("NFKC", chr(c))}
+    changing |= {chr(c) for c in _FOLD_TABLE} | _DROP
+    return re.compile("[" + re.escape("".join(sorted(changing))) + "\U00010000-\U0010ffff]")
+
+
 def compact_with_map(text: str) -> tuple[str, array[int]]:
     """Fold ``text`` and drop whitespace/quotes, returning the compact string and, for each
     of its characters, the index in ``text`` it came from (an ``array('I')``: 4 bytes a
@@ -129,8 +138,8 @@ def compact_with_map(text: str) -> tuple[str, array[int]]:
     >>> compact, index.tolist()
     ('规章(一)', [0, 2, 3, 4, 5])
     """
-    # Each distinct character is folded once: a document has a few thousand of them.
-    pieces = {ch: piece for ch in set(text) if (piece := _piece(ch)) != ch}
+    # Only the characters that may change are looked at (found in C), each folded once.
+    pieces = {ch: piece for ch in set(_may_change().findall(text)) if (piece := _piece(ch)) != ch}
     index = array("I")
     if any(len(piece) > 1 for piece in pieces.values()):
         # A character that folds into several (㈠ → (一)): each piece maps back to it.

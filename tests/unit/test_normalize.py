@@ -55,3 +55,21 @@ def test_nfkc_by_character_equals_whole_text_nfkc() -> None:
     for tricky in ("ｶﾞ", "ㄱㅏ", "a\u0301\u0323", "\u02dd\u0301"):
         text = (tricky + "（一）") * NFKC_BY_CHARACTER_CHARS
         assert _nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+def test_compact_with_map_is_the_per_character_fold() -> None:
+    """Only characters the fold may change are looked at: the result is still every
+    character folded on its own, noise dropped, each kept character mapped back."""
+    import random
+
+    from gkparse.normalize import _piece, compact_with_map
+
+    rng = random.Random(16)
+    alphabet = [chr(c) for c in range(0x20, 0x3100)] + [chr(c) for c in range(0x4E00, 0x4F00)]
+    alphabet += ["\U0001d400", "㈠", "\u3000", "“", "條", "\n", " ", "\ufeff", "Ａ"]
+    for _ in range(500):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 120)))
+        compact, index = compact_with_map(text)
+        assert compact == "".join(_piece(ch) for ch in text)
+        assert [text.index(text[i], i) for i in index] == list(index)
+        assert len(index) == len(compact)
