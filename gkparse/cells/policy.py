@@ -20,6 +20,7 @@ a row read with a number merged over two tokens    resolved (``basis``: the row 
 
 from __future__ import annotations
 
+from ..grammar import Number
 from ..model import Cell, CellState, Issue, RowReadings
 from ..read.page import is_blank
 from ..templates.schema import Key
@@ -60,6 +61,7 @@ def row_cells(state: RowState) -> tuple[dict[Key, Cell], RowReadings | None, lis
         state.basis or "+".join(dict.fromkeys(s.relation for s in row.sums))
         if any(read.merged for option in state.options for read in option) else None
     )
+    single = len(state.options) == 1
     for i, (column, read) in enumerate(zip(row.columns, first)):
         key = column.key
         if key is None:
@@ -67,9 +69,12 @@ def row_cells(state: RowState) -> tuple[dict[Key, Cell], RowReadings | None, lis
         # A blank, a dash and unreadable text are all "no value", but not the same reading:
         # the alternatives list the value of every other reading, a None too when the
         # shown value is None (text shown, a blank in another reading).
-        seen = list(dict.fromkeys((o[i].value, o[i].how) for o in state.options))
-        alternatives = list(dict.fromkeys(value for value, _ in seen[1:]))
-        readings_differ = len(seen) > 1
+        alternatives: list[Number | None] = []
+        readings_differ = False
+        if not single:
+            seen = list(dict.fromkeys((o[i].value, o[i].how) for o in state.options))
+            alternatives = list(dict.fromkeys(value for value, _ in seen[1:]))
+            readings_differ = len(seen) > 1
         unit = column.unit if read.value is not None else None
         if readings_differ or not state.complete:
             shown = {read.value, *alternatives}

@@ -6,6 +6,14 @@ leading zeros, keeping the sums that hold inside the row (R3, R4). :class:`RowSe
 enumerates them depth-first in a fixed order with a node budget, so the search is bounded
 and deterministic; :data:`STRATEGIES` says which searches are tried, in which order, and
 when each one's readings are the answer.
+
+The search walks only what can hold a reading: a cut after which the tokens cannot fill
+the cells left is not walked, and a document keeps, per row shape (:class:`Shape`:
+everything a search depends on), the passes it ran and the states whose subtree held no
+reading, so that a state met again (the same cuts reached in another order, vanished
+cells placed elsewhere, a row of the same shape) is one node. Neither changes a reading
+or their order: a pass finds what the plain walk of every cut finds, in at most its
+nodes, so that no budget cuts a search the plain walk finished.
 """
 
 from __future__ import annotations
@@ -13,7 +21,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Optional, Union
 
 from .. import vocabulary as vocab
 from ..grammar import Number, amount_starts, clean, glued_amount, read_cell
@@ -51,24 +59,19 @@ MAX_DIGITS = 9
 #: and two decimals. A token longer than the row's cells could hold is no glued row: it is
 #: not searched at all (a 100,000-digit run once cost seconds).
 MAX_CELL_CHARS = MAX_DIGITS + 4
-#: Search nodes per search: a synthetic 60-digit run then stops in about 0.5 s with no
-#: certain cell (unreadable-row, search-limit) instead of hanging (commit ae72da2).
+#: Search nodes per search (2.5–4 µs each): a glued run of 30 to 40 digits in a 7-cell row
+#: has more cuts that fill the cells, and stops here (about 0.15 s) with no certain cell
+#: (unreadable-row, search-limit) instead of hanging (commit ae72da2).
 NODE_BUDGET = 50_000
 #: Search nodes for all the passes over one row (the strategies may run a dozen searches):
-#: the costliest row of the fixtures in every glue style takes 150,000.
+#: the costliest row of the fixtures in every glue style takes 18,000, a glued run of 40
+#: digits in a 7-cell row 145,000 (benchmarks/speed.py, glued_runs).
 ROW_NODE_BUDGET = 200_000
-#: Search nodes for a whole document (about 6 µs a node, so about 2 s at most): the
-#: costliest document of the fixtures in every glue style takes 203,000.
+#: Search nodes for a whole document (2.5–4 µs a node, so 1.6 s at most): the costliest
+#: document of the fixtures in every glue style takes 51,000 (0.14 s).
 DOCUMENT_NODE_BUDGET = 400_000
 
 
-class NodeBudget:
-    """Search nodes left, shared by every search it is given to (a document's rows)."""
-
-    __slots__ = ("left",)
-
-    def __init__(self, nodes: int = DOCUMENT_NODE_BUDGET) -> None:
-        self.left = nodes
 #: Readings kept per row; a row with more is marked incomplete (ambiguous, search-limit).
 #: The cross-row choice tries the product of the open rows' readings: a small cap keeps
 #: that product within MAX_COMBINATIONS for a few open rows.
@@ -176,6 +179,15 @@ def _ranked(found: list[Reading]) -> list[Reading]:
     return sorted(found, key=lambda r: (sum(c.assumed for c in r), sum(c.split for c in r), unevenness(r)))
 
 
+def _add_new(out: list[Reading], seen: set[Reading], more: Sequence[Reading]) -> None:
+    """Append each reading of ``more`` that ``out`` does not hold yet (``seen`` holds what
+    ``out`` does: a reading is hashable, equal readings hash alike)."""
+    for reading in more:
+        if reading not in seen:
+            seen.add(reading)
+            out.append(reading)
+
+
 def _trimmed(tokens: list[str]) -> list[str]:
     """``tokens`` without the blank tokens at either end.
 
@@ -190,8 +202,557 @@ def _trimmed(tokens: list[str]) -> list[str]:
     return tokens[start:end]
 
 
+#: Dead states remembered per document (:class:`_Plan`): about 160 bytes each, so at most
+#: about 8 MB; past it the search walks again what it could have skipped (same readings,
+#: more nodes).
+MAX_DEAD_STATES = 50_000
+
+#: A sum's partial sum: its filled addends added, None while all are blank (the values,
+#: for a sum whose addends are out of line order).
+Partial = Union[Number, None, tuple[Optional[Number], ...]]
+#: A value cut from a token at an offset: the cell it fills, where the next cell starts
+#: (token, offset), for a cut out of a run of digits its length (negative where the run
+#: starts with a 0, which no total's length can force), and the fewest and most cells the
+#: tokens from there fill.
+Step = tuple[Read, int, int, int, int, int]
+#: Cells an amount may fill at most: not counted (the glue grammar's cuts of an amount).
+_UNBOUNDED = 1 << 30
+
+
+def _fewest_cells(run: str) -> list[int]:
+    """Per offset into a run of digits, the fewest cells its rest is cut into (no number
+    has a leading zero or more than MAX_DIGITS digits).
+
+    >>> _fewest_cells("2170000218")
+    [2, 1, 1, 5, 4, 3, 2, 1, 1, 1]
+    """
+    fewest = [0] * (len(run) + 1)
+    for i in range(len(run) - 1, -1, -1):
+        fewest[i] = 1 + (fewest[i + 1] if run[i] == "0" else min(fewest[i + 1:i + 1 + MAX_DIGITS]))
+    return fewest[:-1]
+
+
+class NodeBudget:
+    """Search nodes left, shared by every search it is given to (a document's rows), and the
+    work those searches did, per row shape (:class:`Shape`), for the rows that share it."""
+
+    __slots__ = ("left", "shapes", "states")
+
+    def __init__(self, nodes: int = DOCUMENT_NODE_BUDGET) -> None:
+        self.left = nodes
+        self.shapes: dict[tuple[object, ...], Shape] = {}
+        self.states = 0  # dead states remembered, over all shapes
+
+    def shape(self, row: AlignedRow) -> Shape:
+        """The shape of ``row``: the one already met in this document if any."""
+        key = (
+            tuple(row.tokens), tuple((c.kind, c.unit) for c in row.columns),
+            tuple((tuple(s.addends), s.total) for s in row.sums), row.truncated, row.splittable,
+        )
+        shape = self.shapes.get(key)
+        if shape is None:
+            shape = self.shapes[key] = Shape(row)
+        return shape
+
+
+class Shape:
+    """Everything a row's search depends on: its tokens, its columns' kinds and units, its
+    sums, whether it is truncated and whether its tokens may split; and the work done on
+    it, which rows of the same shape (``0000000`` fourteen times in a report) reuse.
+
+    ``passes`` maps a pass (its :class:`_Plan` key, vanished cells allowed, cap) to its
+    readings, whether it finished and its nodes. Per sum ``g`` (in ``sums`` order) and
+    cell: ``adds`` the sums a cell is an addend of (and whether their addends are in line
+    order, so that a running partial sum adds them as :func:`sums_agree` does),
+    ``complete_at`` the sums a cell completes, ``outgrow_at`` the sums whose total comes
+    after the addend, ``forced_at`` the sums whose total it is, after all their addends,
+    and ``open_at`` the sums with filled cells and a cell still to fill (their total's
+    position if it is filled, else -1).
+    """
+
+    def __init__(self, row: AlignedRow) -> None:
+        self.n = n = len(row.columns)
+        self.columns = row.columns
+        self.truncated = row.truncated
+        self.splittable = row.splittable
+        self.sums = [(list(s.addends), s.total) for s in row.sums]
+        self.totals = {total for _, total in self.sums}
+        size = max([n] + [p + 1 for addends, total in self.sums for p in (*addends, total)])
+        self.adds: list[list[tuple[int, bool]]] = [[] for _ in range(size)]
+        self.complete_at: list[list[tuple[int, int]]] = [[] for _ in range(size)]
+        self.outgrow_at: list[list[int]] = [[] for _ in range(size)]
+        self.forced_at: list[list[int]] = [[] for _ in range(size)]
+        self.open_at: list[list[tuple[int, int]]] = [[] for _ in range(size + 1)]
+        partials: list[Partial] = []
+        for g, (addends, total) in enumerate(self.sums):
+            ordered = all(a < b for a, b in zip(addends, addends[1:]))
+            partials.append(None if ordered else ())
+            for a in addends:
+                self.adds[a].append((g, ordered))
+                if total > a:
+                    self.outgrow_at[a].append(g)
+            members = [*addends, total]
+            self.complete_at[max(members)].append((g, total))
+            if all(a < total for a in addends):
+                self.forced_at[total].append(g)
+            for slot in range(min(members) + 1, max(members) + 1):
+                self.open_at[slot].append((g, total if total < slot else -1))
+        self.no_partials = tuple(partials)
+        trimmed = _trimmed(row.tokens)
+        # Blank lines around a row's values may be layout or empty cells: both are read,
+        # without them first.
+        self.token_lists = [trimmed] if trimmed == row.tokens else [trimmed, row.tokens]
+        self.values_only = [t for t in row.tokens if not is_blank(t)]
+        # Where a count column comes before an amount column, a decimal amount's digits
+        # may start with the counts glued in front of it (the glue grammar, grammar.py).
+        self.amount_after = [False] * n
+        later = False  # an amount column after this one
+        for i in range(n - 1, -1, -1):
+            self.amount_after[i] = later and row.columns[i].kind != "amount"
+            later = later or row.columns[i].kind == "amount"
+        self.amounts = row.splittable and any(self.amount_after) and any(_amount_run(t) for t in row.tokens)
+        self.splits = row.splittable and any(_splittable(t) for t in row.tokens) or self.amounts
+        self.signed = row.splittable and any(_signed_run(t) for t in row.tokens)
+        self.runs = any(is_blank(t) and t != "" for t in row.tokens)
+        self.passes: dict[tuple[object, ...], tuple[tuple[Reading, ...], bool, int]] = {}
+        self._plans: dict[tuple[object, ...], _Plan] = {}
+        self._reads: dict[tuple[str, int], Read] = {}
+        self._cuts: dict[tuple[str, int, int], Read] = {}
+
+    def plan(self, tokens: Sequence[str], gaps: bool, check_sums: bool, assessed: bool, must: frozenset[int]) -> _Plan:
+        """The plan of one kind of pass over one of the row's token lists."""
+        key = (tuple(tokens), gaps, check_sums, assessed, must)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = _Plan(self, key[0], gaps=gaps, check_sums=check_sums, assessed=assessed, must=must)
+            # Without vanished cells left a pass walks as one that allows none: their dead
+            # states (which hold the vanished cells left) are one memo.
+            twin = self._plans.get((key[0], not gaps, check_sums, assessed, must))
+            if twin is not None:
+                plan.dead = twin.dead
+        return plan
+
+    def read(self, token: str, slot: int) -> Read:
+        """``token`` read whole in cell ``slot`` (:func:`read_token`)."""
+        read = self._reads.get((token, slot))
+        if read is None:
+            read = self._reads[(token, slot)] = read_token(token, self.columns[slot])
+        return read
+
+    def number(self, token: str, offset: int, length: int) -> Read:
+        """The number of ``length`` digits at ``offset`` in a run of digits."""
+        read = self._cuts.get((token, offset, length))
+        if read is None:
+            value = int(token[offset:offset + length])
+            read = self._cuts[(token, offset, length)] = Read(value, "num", token, split=length < len(token))
+        return read
+
+
+class _Plan:
+    """One kind of pass over one token list of a shape (:meth:`RowSearch.run`'s arguments
+    but where it starts and its cap): per-token facts, the value cuts from each offset, and
+    the dead states met (:class:`_Walk`), kept for every pass and row that walks them.
+
+    A cut is walked only towards a state whose tokens can still fill the cells left: a
+    token fills at least ``fewest`` and at most ``most`` cells from an offset (a vanished
+    cell one more). A state whose tokens cannot holds no reading: leaving it unwalked
+    changes no reading and no order, only the nodes counted.
+    """
+
+    def __init__(
+        self, shape: Shape, tokens: tuple[str, ...], *, gaps: bool, check_sums: bool, assessed: bool, must: frozenset[int]
+    ) -> None:
+        self.shape = shape
+        self.tokens = tokens
+        self.count = len(tokens)
+        self.gaps, self.check_sums, self.assessed, self.must = gaps, check_sums, assessed, must
+        self.spans = [blank_range(t) for t in tokens]
+        self.signed = [shape.signed and _signed_run(t) for t in tokens]
+        self.amount = [shape.amounts and _amount_run(t) for t in tokens]
+        self.split = [shape.splittable and _splittable(t) for t in tokens]
+        # Digits and blank cells after each token (for the outgrown pruning): suffix sums,
+        # one reverse pass.
+        self.digits_after = [0] * len(tokens)
+        self.blanks_after = [0] * len(tokens)
+        digits = blanks = 0
+        for i in range(len(tokens) - 1, -1, -1):
+            self.digits_after[i], self.blanks_after[i] = digits, blanks
+            span = self.spans[i]
+            if span is None:
+                digits += len(tokens[i])
+            else:
+                blanks += span[1]
+        # Cells no vanished cell may take: a total whose sum must be assessed, a total in ``must``.
+        self.no_gap = (shape.totals if assessed else set()) | must
+        # The fewest and most cells each token fills from each offset, and all the tokens
+        # after it: suffix sums, one reverse pass.
+        cells = [self._cells_of(i) for i in range(len(tokens))]
+        self.fewest = [low for low, _ in cells]
+        self.most = [high for _, high in cells]
+        self.fewest_after = [0] * len(tokens)
+        self.most_after = [0] * len(tokens)
+        for i in range(len(tokens) - 2, -1, -1):
+            self.fewest_after[i] = self.fewest_after[i + 1] + self.fewest[i + 1][0]
+            self.most_after[i] = self.most_after[i + 1] + self.most[i + 1][0]
+        self.dead: set[tuple[object, ...]] = set()
+        self._steps: dict[tuple[int, ...], list[Step]] = {}
+
+    def _cells_of(self, i: int) -> tuple[list[int], list[int]]:
+        """The fewest and most cells token ``i`` fills from each offset into it (an amount's
+        offsets are into its cleaned text)."""
+        token, span = self.tokens[i], self.spans[i]
+        if span is not None and span != (1, 1):
+            return [span[0]], [span[1]]
+        if self.amount[i]:
+            width = max(len(token), len(clean(token)))
+            return [1] * width, [_UNBOUNDED] * width
+        if self.signed[i]:  # read whole, or a sign cell and the digits
+            return [1, *_fewest_cells(token[1:])], [len(token) - o for o in range(len(token))]
+        if self.split[i]:
+            return _fewest_cells(token), [len(token) - o for o in range(len(token))]
+        return [1], [1]
+
+    def fewest_from(self, ti: int, offset: int) -> int:
+        """The fewest cells the tokens from ``ti`` at ``offset`` fill."""
+        return self.fewest[ti][offset] + self.fewest_after[ti] if ti < self.count else 0
+
+    def most_from(self, ti: int, offset: int) -> int:
+        """The most cells the tokens from ``ti`` at ``offset`` fill, no cell vanished."""
+        return self.most[ti][offset] + self.most_after[ti] if ti < self.count else 0
+
+    def fits(self, ti: int, offset: int, slot: int, gaps_left: int) -> bool:
+        """Whether the tokens from ``ti`` at ``offset`` can fill the cells from ``slot``, up
+        to ``gaps_left`` of them vanished (a truncated row may end early)."""
+        left = self.shape.n - slot
+        if left < self.fewest_from(ti, offset):
+            return False
+        return self.shape.truncated or left <= self.most_from(ti, offset) + (gaps_left if self.gaps else 0)
+
+    def steps(self, ti: int, offset: int, slot: int) -> list[Step]:
+        """The value cuts from token ``ti`` at ``offset`` into cell ``slot`` in the search's
+        fixed order (a blank run's and a vanished cell's are the walk's own): a signed run,
+        a glued amount, a token read whole, or the numbers at the front of a run of digits
+        (which no column changes: they are kept once for every cell)."""
+        digits = not ((offset == 0 and (self.signed[ti] or not self.split[ti])) or self.amount[ti])
+        key = (ti, offset) if digits else (ti, offset, slot)
+        steps = self._steps.get(key)
+        if steps is not None:
+            return steps
+        token = self.tokens[ti]
+        if offset == 0 and self.signed[ti]:
+            options = [(read, end, 0) for read, end in self._signed_cuts(token, slot)]
+        elif self.amount[ti]:
+            options = [(read, end, 0) for read, end in self._amount_cuts(token, offset, slot)]
+        elif offset == 0 and not self.split[ti]:
+            options = [(self.shape.read(token, slot), None, 0)]
+        else:
+            # Numbers have no leading zeros, so a 0 at the front of a run is a cell of its own.
+            rest = len(token) - offset
+            zero = token[offset] == "0"
+            options = [
+                (self.shape.number(token, offset, length), None if length == rest else offset + length, -length if zero else length)
+                for length in ((1,) if zero else range(1, min(rest, MAX_DIGITS) + 1))
+            ]
+        steps = self._steps[key] = []
+        for read, end, length in options:
+            next_ti, next_offset = (ti + 1, 0) if end is None else (ti, end)
+            steps.append(
+                (read, next_ti, next_offset, length, self.fewest_from(next_ti, next_offset), self.most_from(next_ti, next_offset))
+            )
+        return steps
+
+    def _signed_cuts(self, token: str, slot: int) -> list[tuple[Read, int | None]]:
+        """The cuts of a signed run at the start of a cell, with the offset the next cell
+        starts at (None: the next token): the whole token read as one cell (a number where
+        the column is signed, else text), the sign alone as a dash with the digits running
+        on, and, where the column is signed, the sign with the first digits."""
+        column = self.shape.columns[slot]
+        more = self.shape.n - slot - 1 >= 1  # a cut leaves digits that need a cell of their own
+        options: list[tuple[Read, int | None]] = [(read_token(token, column), None)]
+        sign = read_token(token[0], column)
+        if sign.how == "dash" and more:
+            options.append((Read(None, "dash", token, split=True), 1))
+        digits = token[1:]
+        if column.kind == "signed" and more:
+            longest = min(1 if digits[0] == "0" else MAX_DIGITS, len(digits) - 1)
+            for length in range(1, longest + 1):
+                value = read_token(token[: 1 + length], column).value
+                options.append((Read(value, "num", token, split=True), 1 + length))
+        return options
+
+    def _amount_cuts(self, token: str, offset: int, slot: int) -> list[tuple[Read, int | None]]:
+        """The cuts of a glued decimal amount from ``offset``: in a count column followed by
+        an amount column, a count from the front of the integer digits (the amount must
+        still start at a number, :func:`~gkparse.grammar.amount_starts`); in any other
+        column, the rest read whole by the cell grammar (an amount, or text in a count
+        column)."""
+        column = self.shape.columns[slot]
+        text = clean(token)
+        starts = amount_starts(text)
+        options: list[tuple[Read, int | None]] = []
+        if self.shape.amount_after[slot]:
+            # A count: no leading zero, and the amount must still start at a number.
+            for start in (i for i in starts if i > offset):
+                if text[offset] == "0" and start > offset + 1:
+                    break
+                options.append((Read(int(text[offset:start]), "num", token, split=True), start))
+        if offset in starts or (offset == 0 and not options):
+            whole = read_token(text[offset:], column)
+            options.append((Read(whole.value, whole.how, token, split=offset > 0), None))
+        return options
+
+
+class _Walk:
+    """The DFS of one pass: its cells, its readings and its nodes (``found``, ``nodes``,
+    ``done``).
+
+    Per sum, ``acc`` holds the partial sum of its filled addends, None while all are blank:
+    the sum :func:`sums_agree` takes (blanks count as 0), added in the addends' order (for
+    a sum whose addends are out of line order, the tuple of their values, summed as
+    :func:`sums_agree` does when the sum is tested).
+
+    A state whose subtree held no reading holds none again: it is one node, not walked
+    again. The past cells reach the rest of a pass only through the partial sums of the
+    sums still open, which the state includes (a float kept apart from the int it equals:
+    ``str`` tells them apart). Neither this nor the cuts left out (:class:`_Plan`) drops a
+    reading or changes their order: a pass finds the readings the plain walk of every cut
+    finds, in its order, in at most its nodes, so that within the budgets it ends as that
+    walk would.
+    """
+
+    __slots__ = (
+        "plan", "n", "count", "truncated", "sums", "check", "assessed", "must", "adds", "complete_at",
+        "open_at", "outgrow_at", "forced_at", "cells", "found", "budget", "cap", "nodes", "done", "shared",
+    )
+
+    def __init__(self, plan: _Plan, found: list[Reading], budget: int, cap: int, shared: NodeBudget) -> None:
+        shape = plan.shape
+        self.plan = plan
+        self.n, self.count, self.truncated, self.sums = shape.n, plan.count, shape.truncated, shape.sums
+        self.check, self.assessed, self.must = plan.check_sums, plan.assessed, plan.must
+        # Past cells matter to the rest of a pass only through the row sums.
+        keyed = plan.check_sums or plan.assessed
+        nothing: list[list[tuple[int, bool]]] = [[] for _ in shape.adds]
+        self.adds = shape.adds if keyed else nothing
+        self.complete_at = shape.complete_at if plan.check_sums else nothing
+        self.open_at = shape.open_at if keyed else [[] for _ in shape.open_at]
+        self.outgrow_at, self.forced_at = shape.outgrow_at, shape.forced_at
+        self.cells: list[Read] = []
+        self.found = found
+        self.budget, self.cap, self.shared = budget, cap, shared
+        self.nodes = 0
+        self.done = True
+
+    # --- the row sums, on partial sums ------------------------------------------------
+
+    def sum_of(self, g: int, acc: tuple[Partial, ...]) -> Number | None:
+        """The sum of the filled addends of sum ``g``, None while all are blank."""
+        partial = acc[g]
+        if not isinstance(partial, tuple):
+            return partial
+        cells = self.cells
+        parts = [cells[a].value for a in self.sums[g][0] if a < len(cells)]
+        return None if all(p is None for p in parts) else sum(p for p in parts if p is not None)
+
+    def holds(self, index: int, acc: tuple[Partial, ...]) -> bool:
+        """The row sums completed at ``index`` hold (or cannot be assessed, unless the pass
+        wants every sum assessed). The rule is :func:`sums_agree`'s, inlined: this runs at
+        every node of the search."""
+        for g, total in self.complete_at[index]:
+            t = self.cells[total].value
+            s = self.sum_of(g, acc)
+            if t is None or s is None:
+                if self.assessed or total in self.must:
+                    return False
+                continue
+            if abs(s - t) >= _SUM_TOLERANCE:
+                return False
+        return True
+
+    def fill(self, read: Read, acc: tuple[Partial, ...]) -> tuple[Partial, ...] | None:
+        """Fill the next cell with ``read``: the partial sums after it, or None (the cell
+        filled all the same) when a row sum it completes breaks."""
+        at = len(self.cells)
+        self.cells.append(read)
+        if self.adds[at]:
+            acc = self.added(at, read.value, acc)
+        if self.complete_at[at] and not self.holds(at, acc):
+            return None
+        return acc
+
+    def added(self, at: int, value: Number | None, acc: tuple[Partial, ...]) -> tuple[Partial, ...]:
+        """The partial sums once cell ``at`` holds ``value``."""
+        new = list(acc)
+        for g, ordered in self.adds[at]:
+            if not ordered:
+                new[g] = (*new[g], value)  # type: ignore[misc]
+            elif value is not None:
+                partial = new[g]
+                new[g] = value if partial is None else partial + value  # type: ignore[operator]
+        return tuple(new)
+
+    def forced_length(self, slot: int, acc: tuple[Partial, ...]) -> int | None:
+        """The length of the value a total cell must take, when ``slot`` is one and its
+        addends are read."""
+        for g in self.forced_at[slot]:
+            partial = self.sum_of(g, acc)
+            if partial is not None:
+                return len(str(int(partial)))
+        return None
+
+    # --- the walk -------------------------------------------------------------------
+
+    def dfs(self, ti: int, offset: int, gaps_left: int, acc: tuple[Partial, ...]) -> None:
+        """One node: the cells filled so far, the next from token ``ti`` at ``offset``."""
+        self.nodes += 1
+        if self.nodes > self.budget or len(self.found) >= self.cap:
+            self.done = False
+            return
+        cells = self.cells
+        slot = len(cells)
+        if slot == self.n:
+            if ti == self.count:
+                self.found.append(tuple(cells))
+            return
+        # More vanished cells left than cells left walk as many as cells left.
+        gaps = min(gaps_left, self.n - slot)
+        key: tuple[object, ...] = (ti, offset, slot, gaps)
+        open_ = self.open_at[slot]
+        if len(open_) == 1 and open_[0][1] < 0:  # most rows: one sum open, its total to come
+            partial = acc[open_[0][0]]
+            key = (ti, offset, slot, gaps, (partial,) if isinstance(partial, float) else partial)
+        elif open_:
+            key = (*key, *self.open_sums(slot, acc))
+        dead = self.plan.dead
+        if key in dead:
+            return
+        before = len(self.found)
+        self.expand(ti, offset, gaps_left, slot, acc)
+        if self.done and len(self.found) == before and self.shared.states < MAX_DEAD_STATES:
+            dead.add(key)
+            self.shared.states += 1
+
+    def open_sums(self, slot: int, acc: tuple[Partial, ...]) -> list[object]:
+        """Per sum still open at ``slot``: its partial sum, and its total if filled."""
+        parts: list[object] = []
+        for g, total in self.open_at[slot]:
+            partial = acc[g]
+            parts.append((partial,) if isinstance(partial, float) else partial)
+            if total >= 0:
+                parts.append(self.cells[total].value)
+        return parts
+
+    def expand(self, ti: int, offset: int, gaps_left: int, slot: int, acc: tuple[Partial, ...]) -> None:
+        """The children of a node in the search's fixed order, but those whose tokens cannot
+        fill the cells left. Such a child holds no reading; but once the cap is reached the
+        plain walk, entering it, stops there: so does this one, the pass then not complete."""
+        plan, cells = self.plan, self.cells
+        new: tuple[Partial, ...] | None
+        if ti == self.count:
+            if self.truncated and slot > 0:
+                self.found.append(tuple(cells) + (CUT,) * (self.n - slot))
+            elif plan.gaps and gaps_left >= self.n - slot:  # the cells left vanished
+                if (new := self.fill(VANISHED, acc)) is not None:
+                    self.dfs(ti, 0, gaps_left - 1, new)
+                cells.pop()
+            return
+        span = plan.spans[ti] if offset == 0 else None
+        if span is not None and span != (1, 1):
+            # A run of blank lines standing for low..high empty cells.
+            for blanks in range(span[0], min(span[1], self.n - slot) + 1):
+                fits = plan.fits(ti + 1, 0, slot + blanks, gaps_left)
+                if not fits and len(self.found) < self.cap:
+                    continue
+                new = acc
+                filled = 0
+                while filled < blanks and new is not None:
+                    new = self.fill(EMPTY, new)
+                    filled += 1
+                if new is not None:
+                    self.enter(fits, ti + 1, 0, gaps_left, new)
+                del cells[slot:]
+                if not self.done:
+                    return
+            return
+        if plan.gaps and gaps_left > 0 and slot not in plan.no_gap:
+            fits = plan.fits(ti, offset, slot + 1, gaps_left - 1)
+            if fits or len(self.found) >= self.cap:
+                if (new := self.fill(VANISHED, acc)) is not None:
+                    self.enter(fits, ti, offset, gaps_left - 1, new)
+                cells.pop()
+                if not self.done:
+                    return
+        self.cut(ti, offset, gaps_left, slot, acc)
+
+    def enter(self, fits: bool, ti: int, offset: int, gaps_left: int, acc: tuple[Partial, ...]) -> None:
+        """Walk a child, or, when its tokens cannot fill its cells, stop where the plain walk
+        (at the cap, entering it) would."""
+        if fits:
+            self.dfs(ti, offset, gaps_left, acc)
+        else:
+            self.done = False
+
+    def cut(self, ti: int, offset: int, gaps_left: int, slot: int, acc: tuple[Partial, ...]) -> None:
+        """The value cuts of a node (:meth:`_Plan.steps`), a total's length forced by its
+        addends, the outgrown sums pruned (:meth:`fill` inlined, with a shortcut for a cell
+        that adds to one sum in line order: this runs at every node)."""
+        plan, cells, dfs, found, cap = self.plan, self.cells, self.dfs, self.found, self.cap
+        adds, complete = self.adds[slot], self.complete_at[slot]
+        single = adds[0][0] if len(adds) == 1 and adds[0][1] else -1  # the one ordered sum this cell adds to
+        outgrow = self.outgrow_at[slot] if self.assessed else ()
+        check = self.check
+        needed: int | None = -1
+        left = self.n - slot - 1  # cells after this one
+        spare = left - (gaps_left if plan.gaps else 0)  # of them, the cells the tokens must fill
+        truncated = self.truncated
+        rest = len(plan.tokens[ti]) - offset + plan.digits_after[ti]  # digits from here to the end
+        others = max(0, self.n - slot - 2 - gaps_left - plan.blanks_after[ti])  # cells still needing a digit, but a total
+        for read, next_ti, next_offset, length, fewest, most in plan.steps(ti, offset, slot):
+            if left == 0 and length and next_ti == ti:
+                continue  # the rest of the run needs a cell of its own
+            if length > 0 and check:
+                if needed == -1:
+                    needed = self.forced_length(slot, acc)
+                if needed is not None and length != needed:
+                    continue  # the sum of the addends fixes the total: only its own length can match
+            fits = fewest <= left and (most >= spare or truncated)  # the tokens left can fill the cells left
+            if not fits and len(found) < cap:
+                continue
+            cells.append(read)
+            new = acc
+            if single >= 0:
+                value = read.value
+                if value is not None:
+                    partial = acc[single]
+                    new = (*acc[:single], value if partial is None else partial + value, *acc[single + 1:])  # type: ignore[operator]
+            elif adds:
+                new = self.added(slot, read.value, acc)
+            if not complete or self.holds(slot, new):
+                if length and outgrow:
+                    room = rest - abs(length) - others  # digits that can be left for a total
+                    for g in outgrow:
+                        partial = new[g]
+                        if isinstance(partial, tuple):
+                            partial = self.sum_of(g, new)
+                        if len(str(0 if partial is None else partial)) > room:
+                            break  # outgrown: the total cannot hold the addends' sum
+                    else:
+                        if fits:
+                            dfs(next_ti, next_offset, gaps_left, new)
+                        else:
+                            self.done = False  # at the cap, the plain walk enters it and stops
+                elif fits:
+                    dfs(next_ti, next_offset, gaps_left, new)
+                else:
+                    self.done = False  # at the cap, the plain walk enters it and stops
+            cells.pop()
+            if not self.done:
+                return
+
+
 class RowSearch:
-    """The reading search of one row: its sum indexes, the DFS and its memoised passes.
+    """The reading search of one row: its shape (:class:`Shape`, shared by the document's
+    rows alike), its passes and the strategies' memoised ones.
 
     ``complete`` turns False once any pass hit the node budget or the readings cap.
     """
@@ -207,49 +768,24 @@ class RowSearch:
         self.limit = limit
         self.n = len(row.columns)
         self.complete = True
-        self.totals = {s.total for s in row.sums}
-        # Per addend position, the sums it takes part in (for the outgrown pruning); per
-        # position, the sums whose last cell it is (they can be tested once it is filled).
-        self.groups_of: dict[int, list[tuple[list[int], int]]] = {}
-        self.sums_at: dict[int, list[tuple[list[int], int]]] = {}
-        for _, addends, total in row.sums:
-            for a in addends:
-                self.groups_of.setdefault(a, []).append((addends, total))
-            self.sums_at.setdefault(max(addends + [total]), []).append((addends, total))
-        trimmed = _trimmed(row.tokens)
-        # Blank lines around a row's values may be layout or empty cells: both are read,
-        # without them first.
-        self.token_lists = [trimmed] if trimmed == row.tokens else [trimmed, row.tokens]
-        self.values_only = [t for t in row.tokens if not is_blank(t)]
-        # Where a count column comes before an amount column, a decimal amount's digits
-        # may start with the counts glued in front of it (the glue grammar, grammar.py).
-        self.amount_after = [
-            any(c.kind == "amount" for c in row.columns[i + 1:]) and row.columns[i].kind != "amount"
-            for i in range(self.n)
-        ]
-        self.amounts = row.splittable and any(self.amount_after) and any(_amount_run(t) for t in row.tokens)
-        self.splits = row.splittable and any(_splittable(t) for t in row.tokens) or self.amounts
-        self.signed = row.splittable and any(_signed_run(t) for t in row.tokens)
-        self.runs = any(is_blank(t) and t != "" for t in row.tokens)
+        shape = self.shared.shape(row)
+        self._shape = shape
+        self.totals = shape.totals
+        self.token_lists = shape.token_lists
+        self.values_only = shape.values_only
+        self.amount_after = shape.amount_after
+        self.amounts, self.splits, self.signed, self.runs = shape.amounts, shape.splits, shape.signed, shape.runs
         self._strong: list[Reading] | None = None
         # Readings the text supports that no strategy ranks among the row's options (a
         # total left blank beside readings that assess the sum): they complete the
         # alternatives of cells already ambiguous, and settle or unsettle nothing.
         self.unranked: list[Reading] = []
         self._weak: list[Reading] | None = None
-        # State of the pass in progress (set by run()).
-        self._cells: list[Read] = []
+        # The pass in progress (set by run()).
         self._found: list[Reading] = []
         self._nodes = 0
         self._done = True
-        self._tokens: list[str] = []
-        self._check_sums = False
-        self._assessed = False
-        self._must: frozenset[int] = frozenset()
-        self._allow_gaps = False
         self._cap = limit
-        self._digits_after: list[int] = []
-        self._blanks_after: list[int] = []
         self._budget = budget
 
     # --- one pass ---------------------------------------------------------------------
@@ -263,213 +799,31 @@ class RowSearch:
         ``gaps`` allows up to ``max_gaps`` vanished empty cells; ``check_sums`` keeps the
         row sums; ``assessed`` keeps only readings on which every row sum can be assessed,
         ``must`` only those on which the sums with these total cells can.
+
+        A pass is a function of the row's shape (:class:`Shape`), its arguments and the
+        nodes it may take: a pass this document already ran, uncut by the budget, within
+        the nodes now left is not run again; its readings, end and nodes are taken as
+        they were.
         """
-        self._tokens = tokens
+        shape = self._shape
+        plan = shape.plan(tokens, gaps, check_sums, assessed, must)
         self._cap = self.limit if limit is None else limit
-        self._check_sums = check_sums
-        self._assessed = assessed
-        self._must = must
-        self._allow_gaps = gaps
-        self._cells = []
-        self._found = []
-        self._nodes = 0
-        self._done = True
-        # Digits and blank cells after each token: suffix sums, one reverse pass.
-        digits_after = [0] * len(tokens)
-        blanks_after = [0] * len(tokens)
-        digits = blanks = 0
-        for i in range(len(tokens) - 1, -1, -1):
-            digits_after[i], blanks_after[i] = digits, blanks
-            token = tokens[i]
-            if not is_blank(token):
-                digits += len(token)
-            blanks += (blank_range(token) or (0, 0))[1]
-        self._digits_after = digits_after
-        self._blanks_after = blanks_after
         self._budget = min(self.budget, self.row_left.left, self.shared.left)
-        self._dfs(0, 0, (self.n if max_gaps is None else max_gaps) if gaps else 0)
+        gaps_left = (self.n if max_gaps is None else max_gaps) if gaps else 0
+        known = shape.passes.get((plan, gaps_left, self._cap))
+        if known is not None and known[2] <= self._budget:
+            found, self._done, self._nodes = known
+            self._found = list(found)
+        else:
+            self._found = []
+            walk = _Walk(plan, self._found, self._budget, self._cap, self.shared)
+            walk.dfs(0, 0, gaps_left, shape.no_partials)
+            self._nodes, self._done = walk.nodes, walk.done
+            if self._nodes <= self._budget:  # the budget never cut it: it replays for any budget this large
+                shape.passes[(plan, gaps_left, self._cap)] = (tuple(self._found), self._done, self._nodes)
         self.row_left.left -= self._nodes
         self.shared.left -= self._nodes
         return self._found, self._done
-
-    def _sums_ok(self, index: int) -> bool:
-        """The row sums completed at ``index`` hold (or cannot be assessed, unless the pass
-        wants every sum assessed). The rule is :func:`sums_agree`'s, inlined: this runs at
-        every node of the search."""
-        if not self._check_sums:
-            return True
-        cells = self._cells
-        for addends, total in self.sums_at.get(index, ()):
-            t = cells[total].value
-            parts = [cells[a].value for a in addends]
-            if t is None or all(p is None for p in parts):
-                if self._assessed or total in self._must:
-                    return False
-                continue
-            if abs(sum(p for p in parts if p is not None) - t) >= _SUM_TOLERANCE:
-                return False
-        return True
-
-    def _prune_outgrown(self, slot: int, digits_left: int, free_cells: int) -> bool:
-        """A group's addends already sum to more digits than can be left for its total
-        once every other cell still to fill takes a digit (only when the total must be a
-        number, i.e. the sum must be assessed)."""
-        if not self._assessed:
-            return False
-        others = max(0, self.n - slot - 2 - free_cells)  # cells still needing a digit, but the total
-        for addends, total in self.groups_of.get(slot, ()):
-            if total > slot:
-                partial = sum(self._cells[a].value or 0 for a in addends if a <= slot)
-                if len(str(partial)) > digits_left - others:
-                    return True
-        return False
-
-    def _forced_total(self, slot: int) -> int | None:
-        """The value a total cell must take, when ``slot`` is one and its addends are read."""
-        for addends, total in self.sums_at.get(slot, ()):
-            if total == slot and all(a < slot for a in addends):
-                parts = [self._cells[a].value for a in addends]
-                if any(v is not None for v in parts):
-                    return int(sum(v for v in parts if v is not None))
-        return None
-
-    def _dfs(self, ti: int, offset: int, gaps_left: int) -> None:
-        self._nodes += 1
-        if self._nodes > self._budget or len(self._found) >= self._cap:
-            self._done = False
-            return
-        cells, tokens, n = self._cells, self._tokens, self.n
-        slot = len(cells)
-        if slot == n:
-            if ti == len(tokens):
-                self._found.append(tuple(cells))
-            return
-        remaining_slots = n - slot
-        if ti == len(tokens):
-            if self.row.truncated and slot > 0:
-                self._found.append(tuple(cells) + (CUT,) * remaining_slots)
-            elif self._allow_gaps and gaps_left >= remaining_slots:
-                cells.append(VANISHED)
-                if self._sums_ok(slot):
-                    self._dfs(ti, 0, gaps_left - 1)
-                cells.pop()
-            return
-        token = tokens[ti]
-        rest = token[offset:]
-        span = blank_range(token) if offset == 0 else None
-        if span is not None and span != (1, 1):
-            # A run of blank lines standing for low..high empty cells.
-            for count in range(span[0], min(span[1], remaining_slots) + 1):
-                added = 0
-                while added < count:
-                    cells.append(EMPTY)
-                    added += 1
-                    if not self._sums_ok(slot + added - 1):
-                        break
-                else:
-                    self._dfs(ti + 1, 0, gaps_left)
-                del cells[len(cells) - added:]
-            return
-        if self._allow_gaps and gaps_left > 0 and not ((self._assessed and slot in self.totals) or slot in self._must):
-            cells.append(VANISHED)
-            if self._sums_ok(slot):
-                self._dfs(ti, offset, gaps_left - 1)
-            cells.pop()
-        if offset == 0 and self.signed and _signed_run(token):
-            self._cut_signed(token, ti, gaps_left)
-            return
-        if self.amounts and _amount_run(token):
-            self._cut_amount(token, ti, offset, gaps_left)
-            return
-        if offset == 0 and not (self.row.splittable and _splittable(token)):
-            cells.append(read_token(token, self.row.columns[slot]))
-            if self._sums_ok(slot):
-                self._dfs(ti + 1, 0, gaps_left)
-            cells.pop()
-            return
-        # Numbers have no leading zeros, so a 0 at the front of a run is a cell of its own.
-        if rest[0] == "0":
-            lengths = [1]
-        else:
-            lengths = list(range(1, min(len(rest), MAX_DIGITS) + 1))
-            needed = self._forced_total(slot) if self._check_sums else None
-            if needed is not None:
-                # The sum of the addends fixes the total: only its own length can match.
-                lengths = [len(str(needed))] if len(str(needed)) in lengths else []
-        for length in lengths:
-            if length == len(rest):
-                next_ti, next_offset = ti + 1, 0
-            else:
-                next_ti, next_offset = ti, offset + length
-                if n - slot - 1 < 1:
-                    continue
-            cells.append(Read(int(rest[:length]), "num", token, split=length < len(token)))
-            if self._sums_ok(slot) and not self._prune_outgrown(
-                slot, len(rest) - length + self._digits_after[ti], gaps_left + self._blanks_after[ti]
-            ):
-                self._dfs(next_ti, next_offset, gaps_left)
-            cells.pop()
-            if not self._done:
-                return
-
-    def _cut_signed(self, token: str, ti: int, gaps_left: int) -> None:
-        """The cuts of a signed run at the start of a cell: the whole token read as one cell
-        (a number where the column is signed, else text), the sign alone as a dash with the
-        digits running on, and, where the column is signed, the sign with the first digits."""
-        cells, slot = self._cells, len(self._cells)
-        column = self.row.columns[slot]
-        more = self.n - slot - 1 >= 1  # a cut leaves digits that need a cell of their own
-        options: list[tuple[Read, int]] = [(read_token(token, column), 0)]
-        sign = read_token(token[0], column)
-        if sign.how == "dash" and more:
-            options.append((Read(None, "dash", token, split=True), 1))
-        digits = token[1:]
-        if column.kind == "signed" and more:
-            longest = 1 if digits[0] == "0" else min(len(digits) - 1, MAX_DIGITS)
-            for length in range(1, longest + 1):
-                value = read_token(token[: 1 + length], column).value
-                options.append((Read(value, "num", token, split=True), 1 + length))
-        for read, offset in options:
-            cells.append(read)
-            if self._sums_ok(slot):
-                if offset == 0:
-                    self._dfs(ti + 1, 0, gaps_left)
-                else:
-                    self._dfs(ti, offset, gaps_left)
-            cells.pop()
-            if not self._done:
-                return
-
-    def _cut_amount(self, token: str, ti: int, offset: int, gaps_left: int) -> None:
-        """The cuts of a glued decimal amount from ``offset``: in a count column followed by
-        an amount column, a count from the front of the integer digits (the amount must
-        still start at a number, :func:`~gkparse.grammar.amount_starts`); in any other
-        column, the rest read whole by the cell grammar (an amount, or text in a count
-        column)."""
-        cells, slot = self._cells, len(self._cells)
-        column = self.row.columns[slot]
-        text = clean(token)
-        starts = [i for i in amount_starts(text) if i > offset]
-        options: list[tuple[Read, int]] = []
-        if self.amount_after[slot]:
-            # A count: no leading zero, and the amount must still start at a number.
-            for start in starts:
-                if text[offset] == "0" and start > offset + 1:
-                    break
-                options.append((Read(int(text[offset:start]), "num", token, split=True), start))
-        if offset in amount_starts(text) or (offset == 0 and not options):
-            whole = read_token(text[offset:], column)
-            options.append((Read(whole.value, whole.how, token, split=offset > 0), len(text)))
-        for read, end in options:
-            cells.append(read)
-            if self._sums_ok(slot):
-                if end == len(text):
-                    self._dfs(ti + 1, 0, gaps_left)
-                else:
-                    self._dfs(ti, end, gaps_left)
-            cells.pop()
-            if not self._done:
-                return
 
     # --- passes over token lists ----------------------------------------------------------
 
@@ -481,6 +835,7 @@ class RowSearch:
         else the search's)."""
         cap = self.limit if limit is None else limit
         out: list[Reading] = []
+        seen: set[Reading] = set()
         for tokens in token_lists:
             # Vanished cells are assumed a few at a time, so that when the readings
             # overflow the cap, those assuming fewer vanished cells are the ones kept.
@@ -488,7 +843,7 @@ class RowSearch:
                 found, done = self.run(
                     tokens, gaps=gaps, check_sums=check_sums, assessed=assessed, max_gaps=allowed, limit=cap, must=must
                 )
-                out.extend(r for r in found if r not in out)
+                _add_new(out, seen, found)
                 if len(out) >= cap or not done:
                     self.complete = False
                     break
@@ -558,7 +913,8 @@ def unsummed(s: RowSearch) -> list[Reading] | None:
     exact = s.gather(s.token_lists, gaps=False, check_sums=False)
     if len(exact) != 1 and _glued_whole(s) and not s.row.truncated:
         extra = s.gather([s.values_only], gaps=True, check_sums=False, max_gaps=MAX_VANISHED)
-        extra = [r for r in extra if r not in exact and _kinds_kept(r, s.row.columns)]
+        printed = set(exact)
+        extra = [r for r in extra if r not in printed and _kinds_kept(r, s.row.columns)]
         return _ranked(exact) + _ranked(extra) or None
     return _ranked(exact) if exact or s.row.truncated else None
 
@@ -582,7 +938,8 @@ def one_run(s: RowSearch) -> list[Reading] | None:
     if not (s.row.sums and s.strong and s.row.splittable and len(s.row.tokens) == 1):
         return None
     extra = s.gather([s.values_only], gaps=True, check_sums=True, assessed=True, max_gaps=MAX_VANISHED)
-    return _ranked(s.strong) + _ranked([r for r in extra if r not in s.strong])
+    strong = set(s.strong)
+    return _ranked(s.strong) + _ranked([r for r in extra if r not in strong])
 
 
 def exact(s: RowSearch) -> list[Reading] | None:
@@ -614,7 +971,8 @@ def weak_replaced(s: RowSearch) -> list[Reading] | None:
     if not (s.row.sums and s.breaks_own_sums()):
         return None
     replaced = s.gather([s.values_only], gaps=True, check_sums=True, limit=MAX_READINGS_ALONE)
-    found = _ranked(s.weak + [r for r in replaced if r not in s.weak])
+    weak_ = set(s.weak)
+    found = _ranked(s.weak + [r for r in replaced if r not in weak_])
     s.unranked = found[s.limit:]  # past the cap: not options, but every open cell's alternatives
     return found
 
@@ -658,9 +1016,9 @@ def most_assessed(s: RowSearch) -> list[Reading] | None:
     totals = sorted(s.totals)
     for size in range(len(totals) - 1, 0, -1):  # all of them: ``vanished``
         found: list[Reading] = []
+        seen: set[Reading] = set()
         for must in itertools.combinations(totals, size):
-            more = s.gather([s.values_only], gaps=True, check_sums=True, limit=MAX_READINGS_ALONE, must=frozenset(must))
-            found.extend(r for r in more if r not in found)
+            _add_new(found, seen, s.gather([s.values_only], gaps=True, check_sums=True, limit=MAX_READINGS_ALONE, must=frozenset(must)))
         if found:
             return _ranked(found)
     return None

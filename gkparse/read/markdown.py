@@ -32,11 +32,12 @@ them into grids and hands them to the segmentation HTML tables go through
 
 from __future__ import annotations
 
+import functools
 import re
 from itertools import count
 
 from .. import vocabulary as vocab
-from ..grammar import is_value
+from ..grammar import is_value as _is_value
 from ..normalize import label_key
 from ..templates import Row, TableKind, Template
 from .grid import CUES, MIN_ROW_STEM, GridCell, Segmenter, header_columns, labeled_rows, split_header
@@ -59,6 +60,11 @@ MAX_CAPTION_LINE = 30
 MAX_LABEL_LINE = 60
 #: A heading of a part is short.
 MAX_HEADING_LINE = 60
+#: Cell texts whose reading (value or not) is kept: a report's distinct cell texts, a few
+#: hundred; each row's cells are asked about several times while its table is segmented.
+VALUE_CACHE = 4096
+
+is_value = functools.lru_cache(maxsize=VALUE_CACHE)(_is_value)
 
 
 def is_separator(line: str) -> bool:
@@ -261,11 +267,29 @@ class _Reader:
 def _row_key(rows: tuple[Row, ...], text: str) -> str | None:
     key = label_key(text)
     best, best_len = None, MIN_ROW_STEM - 1
-    for row in rows:
-        for stem in map(label_key, row.stems):
+    for row_key, stems in _stem_keys(rows):
+        for stem in stems:
             if stem in key and len(stem) > best_len:
-                best, best_len = row.key, len(stem)
+                best, best_len = row_key, len(stem)
     return best
+
+
+#: Row tuples whose stems' comparison forms are kept (by identity: a template's tables are
+#: built once), a template's two tables with row labels for a score of templates.
+STEM_CACHE = 64
+_STEM_KEYS: dict[int, tuple[tuple[Row, ...], tuple[tuple[str, tuple[str, ...]], ...]]] = {}
+
+
+def _stem_keys(rows: tuple[Row, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each row's key and its stems' comparison forms (:func:`label_key`)."""
+    kept = _STEM_KEYS.get(id(rows))
+    if kept is not None and kept[0] is rows:
+        return kept[1]
+    keys = tuple((row.key, tuple(map(label_key, row.stems))) for row in rows)
+    if len(_STEM_KEYS) >= STEM_CACHE:
+        _STEM_KEYS.clear()
+    _STEM_KEYS[id(rows)] = (rows, keys)
+    return keys
 
 
 def _first_value(row: list[GridCell]) -> int:

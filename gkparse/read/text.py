@@ -398,10 +398,15 @@ def _request_header(c: _Compact, columns: tuple[Column, ...], start: int, end: i
     words = [(_TOP_GROUP, "top"), (_GROUP, "group")] + [(w, "subtotal") for w in _SUBTOTAL_WORDS]
     words += [(label_key(stem), column.key) for column in columns for stem in column.stems]
     words.sort(key=lambda w: -len(w[0]))
+    # The words that may start at a character, longest first: only they are tried there.
+    by_first: dict[str, list[tuple[str, str]]] = {}
+    for word in words:
+        by_first.setdefault(word[0][:1], []).append(word)
     found: list[tuple[str, str]] = []  # (kind, header text), "top" dropped
     i = start
     while i < end:
-        match = next((w for w in words if c.compact.startswith(w[0], i) and i + len(w[0]) <= end), None)
+        here = by_first.get(c.compact[i:i + 1], ())
+        match = next((w for w in here if c.compact.startswith(w[0], i) and i + len(w[0]) <= end), None)
         if match is None:
             i += 1
             continue

@@ -140,3 +140,23 @@ def test_reader_pieces() -> None:
 def test_glued_dumps_keep_the_text_reader() -> None:
     """A dump with pipes but no separator line is not a markdown document."""
     assert not markdown.has_pipe_tables("规章 | 0 | 0 | 2\n行政许可 | 3")
+
+
+def test_row_keys_use_each_tables_stems_once() -> None:
+    """A table's rows' stems are folded once (:func:`markdown._stem_keys`, kept by the rows'
+    identity) and name the same rows as folding them on every lookup."""
+    rows = TEMPLATES["2021"].table("requests").rows
+    keys = markdown._stem_keys(rows)
+    assert markdown._stem_keys(rows) is keys
+    assert keys == tuple((row.key, tuple(markdown.label_key(s) for s in row.stems)) for row in rows)
+    copy = tuple(rows)[:-1]  # another tuple: its own entry, never the first's
+    assert markdown._stem_keys(copy) == keys[:-1]
+    assert markdown._row_key(rows, "（三）不予公开 1.属于国家秘密") == "withheld.state_secret"
+
+
+def test_cell_values_are_read_once() -> None:
+    """``markdown.is_value`` is the cell grammar's, kept per text."""
+    from gkparse import grammar
+
+    for text in ("121件", "1,268", "45.6万", "\\", "规章", "", "—", "-3"):
+        assert markdown.is_value(text) is grammar.is_value(text)

@@ -4,16 +4,18 @@ and the bounds that keep the search finite."""
 from __future__ import annotations
 
 import itertools
+import random
 import time
+from collections.abc import Sequence
 
 import pytest
 
 import gkparse
 from gkparse.cells import search
 from gkparse.cells.align import AlignedRow, ColumnSpec, RowSum
-from gkparse.cells.search import MAX_READINGS, MAX_READINGS_ALONE, STRATEGIES, RowSearch, readings
+from gkparse.cells.search import MAX_READINGS, MAX_READINGS_ALONE, STRATEGIES, NodeBudget, RowSearch, readings
 from gkparse.model import CellState
-from gkparse.read.page import blank_run
+from gkparse.read.page import blank_range, blank_run
 from gkparse.templates.schema import Key, sums_agree
 
 APPLICANTS = ("natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total")
@@ -198,9 +200,18 @@ def test_weak_readings_break_the_sum_the_checks_then_report() -> None:
 
 
 def test_the_node_budget_stops_a_long_run() -> None:
-    row = requests_row(["1234567890" * 6])
+    row = requests_row(["1234567890" * 4])
     found, complete = readings(row, budget=2_000)
     assert not complete
+
+
+def test_a_run_longer_than_its_cells_can_hold_costs_few_nodes() -> None:
+    """60 digits in 7 cells of at most MAX_DIGITS: only cuts of 6 to 9 digits fill them, and
+    the cuts that cannot are never walked (the plain walk spent the whole row budget)."""
+    s = RowSearch(requests_row(["1234567890" * 6]))
+    found = s.readings()
+    assert found and s.complete
+    assert search.DOCUMENT_NODE_BUDGET - s.shared.left < 2_000
 
 
 def test_the_readings_cap_marks_the_search_incomplete() -> None:
@@ -226,18 +237,29 @@ def test_sixty_digit_run_is_bounded() -> None:
 # --- the inlined sum test is the one sum rule -------------------------------------------
 
 
+def holds(row: AlignedRow, cells: Sequence[float | None], *, assessed: bool) -> bool:
+    """Whether the search keeps a row filled with ``cells`` in order (each tested as it is
+    filled, with the partial sums the walk keeps)."""
+    s = RowSearch(row)
+    plan = s._shape.plan([], False, True, assessed, frozenset())
+    walk = search._Walk(plan, [], search.NODE_BUDGET, MAX_READINGS, s.shared)
+    acc: tuple[object, ...] | None = s._shape.no_partials
+    for value in cells:
+        acc = walk.fill(search.Read(value, "num" if value is not None else "empty"), acc)  # type: ignore[arg-type]
+        if acc is None:
+            return False
+    return True
+
+
 @pytest.mark.parametrize("assessed", [False, True])
 def test_inlined_sum_test_agrees_with_sums_agree(assessed: bool) -> None:
-    """``RowSearch._sums_ok`` inlines :func:`sums_agree` for speed: same verdict on every
+    """The walk's sum test inlines :func:`sums_agree` on partial sums: same verdict on every
     small row (a 3-cell row, total last, values blank/0/1/2/3)."""
     row = AlignedRow("appeals", [ColumnSpec(None)] * 3, [], True, sums=[RowSum("R4", [0, 1], 2)])
-    s = RowSearch(row)
     for a, b, t in itertools.product([None, 0, 1, 2, 3], repeat=3):
-        s._check_sums, s._assessed = True, assessed
-        s._cells = [search.Read(v, "num" if v is not None else "empty") for v in (a, b, t)]
         verdict = sums_agree([t], [a, b])
         expected = (not assessed) if verdict is None else verdict
-        assert s._sums_ok(2) is expected, (a, b, t)
+        assert holds(row, (a, b, t), assessed=assessed) is expected, (a, b, t)
 
 
 #: (addends, total, the verdict of the sum rule: True holds, False broken, None not assessable)
@@ -268,11 +290,10 @@ def test_inlined_sum_test_on_a_table_of_cases(
     (and, in an ``assessed`` pass, only those it finds holding)."""
     assert sums_agree([total], addends) is verdict
     n = len(addends)
-    row = AlignedRow("appeals", [ColumnSpec(None)] * (n + 1), [], True, sums=[RowSum("R4", list(range(n)), n)])
-    s = RowSearch(row)
-    s._check_sums, s._assessed = True, assessed
-    s._cells = [search.Read(v, "num" if v is not None else "empty") for v in (*addends, total)]
-    assert s._sums_ok(n) is ((not assessed) if verdict is None else verdict)
+    expected = (not assessed) if verdict is None else verdict
+    for order in (list(range(n)), list(range(n))[::-1]):  # addends in line order, and not
+        row = AlignedRow("appeals", [ColumnSpec(None)] * (n + 1), [], True, sums=[RowSum("R4", order, n)])
+        assert holds(row, (*addends, total), assessed=assessed) is expected
 
 
 # --- issue 10: signed runs, numbers over two cells, a subtotal column ------------------
@@ -404,3 +425,293 @@ def test_readings_past_the_cap_still_widen_the_alternatives() -> None:
     truth = [258, 12, None, None, 1, 1, None]
     assert truth not in [[c.value for c in r] for r in options]
     assert truth in [[c.value for c in r] for r in search.unranked]
+
+
+# --- the pruned walk takes the plain walk's readings, in at most its nodes -----------------
+
+
+class PlainWalk:
+    """The reading search's DFS as it was before any pruning or memo (commit 88abc60): every
+    node walked. The pruned walk must find the same readings in the same order and end the
+    same way in at most its nodes, so that no budget cuts it where this one went on."""
+
+    def __init__(self, row: AlignedRow, tokens: list[str], *, gaps: bool, check_sums: bool, assessed: bool,
+                 must: frozenset[int], budget: int, cap: int) -> None:
+        self.row, self.tokens, self.n = row, tokens, len(row.columns)
+        self.gaps, self.check_sums, self.assessed, self.must = gaps, check_sums, assessed, must
+        self.budget, self.cap = budget, cap
+        self.totals = {s.total for s in row.sums}
+        self.groups_of: dict[int, list[tuple[list[int], int]]] = {}
+        self.sums_at: dict[int, list[tuple[list[int], int]]] = {}
+        for _, addends, total in row.sums:
+            for a in addends:
+                self.groups_of.setdefault(a, []).append((addends, total))
+            self.sums_at.setdefault(max(addends + [total]), []).append((addends, total))
+        self.amount_after = [
+            any(c.kind == "amount" for c in row.columns[i + 1:]) and row.columns[i].kind != "amount" for i in range(self.n)
+        ]
+        self.amounts = row.splittable and any(self.amount_after) and any(search._amount_run(t) for t in row.tokens)
+        self.signed = row.splittable and any(search._signed_run(t) for t in row.tokens)
+        self.digits_after = [sum(len(t) for t in tokens[i + 1:] if blank_range(t) is None) for i in range(len(tokens))]
+        self.blanks_after = [sum((blank_range(t) or (0, 0))[1] for t in tokens[i + 1:]) for i in range(len(tokens))]
+        self.cells: list[search.Read] = []
+        self.found: list[search.Reading] = []
+        self.nodes, self.done = 0, True
+
+    def sums_ok(self, index: int) -> bool:
+        if not self.check_sums:
+            return True
+        for addends, total in self.sums_at.get(index, ()):
+            t = self.cells[total].value
+            parts = [self.cells[a].value for a in addends]
+            if t is None or all(p is None for p in parts):
+                if self.assessed or total in self.must:
+                    return False
+                continue
+            if abs(sum(p for p in parts if p is not None) - t) >= search._SUM_TOLERANCE:
+                return False
+        return True
+
+    def outgrown(self, slot: int, digits_left: int, free_cells: int) -> bool:
+        if not self.assessed:
+            return False
+        others = max(0, self.n - slot - 2 - free_cells)
+        for addends, total in self.groups_of.get(slot, ()):
+            if total > slot:
+                partial = sum(self.cells[a].value or 0 for a in addends if a <= slot)
+                if len(str(partial)) > digits_left - others:
+                    return True
+        return False
+
+    def forced_total(self, slot: int) -> int | None:
+        for addends, total in self.sums_at.get(slot, ()):
+            if total == slot and all(a < slot for a in addends):
+                parts = [self.cells[a].value for a in addends]
+                if any(v is not None for v in parts):
+                    return int(sum(v for v in parts if v is not None))
+        return None
+
+    def try_cell(self, read: search.Read, ti: int, offset: int, gaps_left: int) -> None:
+        self.cells.append(read)
+        if self.sums_ok(len(self.cells) - 1):
+            self.dfs(ti, offset, gaps_left)
+        self.cells.pop()
+
+    def dfs(self, ti: int, offset: int, gaps_left: int) -> None:  # noqa: C901 - the plain walk, one piece
+        self.nodes += 1
+        if self.nodes > self.budget or len(self.found) >= self.cap:
+            self.done = False
+            return
+        cells, tokens, n = self.cells, self.tokens, self.n
+        slot = len(cells)
+        if slot == n:
+            if ti == len(tokens):
+                self.found.append(tuple(cells))
+            return
+        if ti == len(tokens):
+            if self.row.truncated and slot > 0:
+                self.found.append(tuple(cells) + (search.CUT,) * (n - slot))
+            elif self.gaps and gaps_left >= n - slot:
+                self.try_cell(search.VANISHED, ti, 0, gaps_left - 1)
+            return
+        token = tokens[ti]
+        rest = token[offset:]
+        span = blank_range(token) if offset == 0 else None
+        if span is not None and span != (1, 1):
+            for count in range(span[0], min(span[1], n - slot) + 1):
+                added = 0
+                while added < count:
+                    cells.append(search.EMPTY)
+                    added += 1
+                    if not self.sums_ok(slot + added - 1):
+                        break
+                else:
+                    self.dfs(ti + 1, 0, gaps_left)
+                del cells[len(cells) - added:]
+            return
+        if self.gaps and gaps_left > 0 and not ((self.assessed and slot in self.totals) or slot in self.must):
+            self.try_cell(search.VANISHED, ti, offset, gaps_left - 1)
+        column = self.row.columns[slot]
+        options: list[tuple[search.Read, int, int]] = []  # the read, the next token and offset
+        if offset == 0 and self.signed and search._signed_run(token):
+            options.append((search.read_token(token, column), ti + 1, 0))
+            more = n - slot - 1 >= 1
+            if search.read_token(token[0], column).how == "dash" and more:
+                options.append((search.Read(None, "dash", token, split=True), ti, 1))
+            if column.kind == "signed" and more:
+                for length in range(1, 2 if token[1] == "0" else min(len(token) - 2, search.MAX_DIGITS) + 1):
+                    value = search.read_token(token[: 1 + length], column).value
+                    options.append((search.Read(value, "num", token, split=True), ti, 1 + length))
+        elif self.amounts and search._amount_run(token):
+            text = search.clean(token)
+            if self.amount_after[slot]:
+                for start in (i for i in search.amount_starts(text) if i > offset):
+                    if text[offset] == "0" and start > offset + 1:
+                        break
+                    options.append((search.Read(int(text[offset:start]), "num", token, split=True), ti, start))
+            if offset in search.amount_starts(text) or (offset == 0 and not options):
+                whole = search.read_token(text[offset:], column)
+                options.append((search.Read(whole.value, whole.how, token, split=offset > 0), ti + 1, 0))
+        elif offset == 0 and not (self.row.splittable and search._splittable(token)):
+            self.try_cell(search.read_token(token, column), ti + 1, 0, gaps_left)
+            return
+        else:
+            lengths = [1] if rest[0] == "0" else list(range(1, min(len(rest), search.MAX_DIGITS) + 1))
+            needed = self.forced_total(slot) if self.check_sums and rest[0] != "0" else None
+            if needed is not None:
+                lengths = [len(str(needed))] if len(str(needed)) in lengths else []
+            for length in lengths:
+                next_ti, next_offset = (ti + 1, 0) if length == len(rest) else (ti, offset + length)
+                if length < len(rest) and n - slot - 1 < 1:
+                    continue
+                cells.append(search.Read(int(rest[:length]), "num", token, split=length < len(token)))
+                if self.sums_ok(slot) and not self.outgrown(
+                    slot, len(rest) - length + self.digits_after[ti], gaps_left + self.blanks_after[ti]
+                ):
+                    self.dfs(next_ti, next_offset, gaps_left)
+                cells.pop()
+                if not self.done:
+                    return
+            return
+        for read, next_ti, next_offset in options:
+            self.try_cell(read, next_ti, next_offset, gaps_left)
+            if not self.done:
+                return
+
+
+def random_row(rng: random.Random) -> AlignedRow:
+    """A glued row of one of the shapes the search meets, with random tokens."""
+    shape = rng.choice(["requests", "requests", "appeals", "disclosure", "signed", "amount", "unordered", "total first"])
+    columns = [ColumnSpec(None)] * 7
+    sums = R3
+    if shape == "appeals":
+        columns = [ColumnSpec(None)] * 15
+        sums = [RowSum("R4", [5 * g + i for i in range(4)], 5 * g + 4) for g in range(3)]
+    elif shape == "disclosure":
+        columns, sums = [ColumnSpec(None)] * 3, []
+    elif shape == "signed":
+        columns, sums = SIGNED, []
+    elif shape == "amount":
+        columns = [ColumnSpec(None), ColumnSpec(None, "amount", "元"), ColumnSpec(None), ColumnSpec(None, "amount", "元")]
+        sums = [RowSum("R9", [0, 2], 3)]
+    elif shape == "unordered":
+        sums = [RowSum("R3", [3, 0, 5, 1, 4, 2], 6)]
+    elif shape == "total first":
+        sums = [RowSum("R3", [1, 2, 3, 4, 5, 6], 0)]
+
+    def piece() -> str:
+        kind = rng.random()
+        if kind < 0.55:
+            return "".join(rng.choice("0000123456789") for _ in range(rng.randint(1, 12)))
+        if kind < 0.7:
+            return rng.choice(["", blank_run(1, 2), blank_run(2, 4), blank_run(1, 1)])
+        if kind < 0.8:  # a signed run (not ``-0`` alone, which the search cannot cut: a known fault)
+            return "-" + rng.choice(["", "0"]) + str(rng.randint(1, 9999))
+        if kind < 0.92:
+            return f"{rng.randint(0, 99999)}.{rng.randint(0, 99):02d}" + rng.choice(["", "元"])
+        return rng.choice(["见附件", "/", "12件", "4.5"])
+
+    tokens = [piece() for _ in range(rng.choice([1, 1, 1, 2, 3, 5, 8]))]
+    return AlignedRow("requests", columns, tokens, True, truncated=rng.random() < 0.1, splittable=rng.random() < 0.85,
+                      sums=sums)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_pruned_walk_takes_the_plain_walks_readings(seed: int) -> None:
+    """Random rows and passes, budgets small enough to cut some: at most the plain walk's
+    nodes, and its readings in its order, then (where its budget cut the plain walk) perhaps
+    more; the same readings and end wherever the budget did not cut it. On a fresh search,
+    and again on one whose document already walked the row (memo and replayed passes)."""
+    rng = random.Random(seed)
+    budget = NodeBudget()
+    for _ in range(25):
+        row = random_row(rng)
+        check_sums = rng.random() < 0.7
+        totals = sorted({s.total for s in row.sums})
+        kwargs = {
+            "gaps": rng.random() < 0.6, "check_sums": check_sums, "assessed": check_sums and rng.random() < 0.5,
+            "max_gaps": rng.choice([None, 1, 2]), "limit": rng.choice([2, 64, 1024]),
+            "must": frozenset(rng.sample(totals, min(1, len(totals)))) if rng.random() < 0.2 else frozenset(),
+        }
+        tokens = rng.choice([row.tokens, [t for t in row.tokens if not search.is_blank(t)]])
+        nodes = rng.choice([40, 400, 4000, search.NODE_BUDGET])
+        plain = PlainWalk(row, tokens, gaps=kwargs["gaps"], check_sums=check_sums, assessed=kwargs["assessed"],
+                          must=kwargs["must"], budget=nodes, cap=kwargs["limit"])
+        gaps_left = (plain.n if kwargs["max_gaps"] is None else kwargs["max_gaps"]) if kwargs["gaps"] else 0
+        plain.dfs(0, 0, gaps_left)
+        for shared in (NodeBudget(), budget, budget):  # fresh, then twice in one document
+            walked = RowSearch(row, budget=nodes, shared=shared)
+            found, done = walked.run(tokens, **kwargs)  # type: ignore[arg-type]
+            assert walked._nodes <= plain.nodes, (row.tokens, kwargs, nodes)
+            assert found[: len(plain.found)] == plain.found, (row.tokens, kwargs, nodes)
+            if plain.nodes <= nodes:  # the budget did not cut the plain walk
+                assert (found, done) == (plain.found, plain.done), (row.tokens, kwargs, nodes)
+
+
+ROWS_OF_ONE_SHAPE = [
+    (requests_row(["21710000218"]), MAX_READINGS),
+    (requests_row(["0000000"]), MAX_READINGS),
+    (requests_row(["14710000148"]), MAX_READINGS),
+    (appeals_row(["21317000001324019"]), MAX_READINGS_ALONE),
+    (appeals_row(["527819"]), MAX_READINGS_ALONE),
+]
+
+
+@pytest.mark.parametrize(("row", "limit"), ROWS_OF_ONE_SHAPE, ids=[r.raw for r, _ in ROWS_OF_ONE_SHAPE])
+def test_a_row_of_a_shape_met_before_reads_as_a_fresh_search(row: AlignedRow, limit: int) -> None:
+    """The document's cache (NodeBudget.shapes): a row whose shape the document already
+    read takes the same readings, completeness, unranked readings and nodes as a search of
+    its own, whichever row of that shape came first (another table's keys, say)."""
+    fresh = RowSearch(row, limit=limit)
+    expected = (fresh.readings(), fresh.complete, fresh.unranked, search.DOCUMENT_NODE_BUDGET - fresh.shared.left)
+    assert expected[3] > 0
+    document = NodeBudget(3 * search.DOCUMENT_NODE_BUDGET)  # room for each of the three reads below
+    twin = AlignedRow("appeals", [ColumnSpec(Key("appeals", "review", str(i))) for i in range(len(row.columns))], row.tokens, True,
+                      sums=row.sums)
+    for first in (twin, row):
+        RowSearch(first, limit=limit, shared=document).readings()
+    left = document.left
+    again = RowSearch(row, limit=limit, shared=document)
+    assert (again.readings(), again.complete, again.unranked, left - document.left) == expected
+
+
+def test_a_row_read_before_is_searched_again_when_its_nodes_no_longer_fit() -> None:
+    """A row is taken from the cache only within the nodes the document has left: with
+    fewer, it is searched (and cut) as a search of its own would be."""
+    row = requests_row(["21710000218"])
+    document = NodeBudget()
+    RowSearch(row, shared=document).readings()
+    document.left = 60  # less than the row took
+    cut = RowSearch(row, shared=document)
+    alone = RowSearch(row, shared=NodeBudget(60))
+    assert (cut.readings(), cut.complete) == (alone.readings(), alone.complete)
+    assert not cut.complete and document.left == alone.shared.left
+
+
+def test_the_dead_state_memo_changes_no_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past MAX_DEAD_STATES no dead state is remembered: the same readings, more nodes."""
+    rows = [requests_row(["21710000218"]), appeals_row(["21317000001324019"]), requests_row(["14710000148"])]
+
+    def read_all() -> list[tuple[list[search.Reading], bool, int]]:
+        out = []
+        for row in rows:
+            s = RowSearch(row)
+            out.append((s.readings(), s.complete, search.DOCUMENT_NODE_BUDGET - s.shared.left))
+        return out
+
+    remembered = read_all()
+    monkeypatch.setattr(search, "MAX_DEAD_STATES", 0)
+    walked = read_all()
+    assert [r[:2] for r in walked] == [r[:2] for r in remembered]
+    assert all(w[2] >= r[2] for w, r in zip(walked, remembered)) and walked != remembered
+
+
+def test_a_signed_zero_run_in_a_signed_column_is_read_not_a_crash() -> None:
+    """``-0`` under 本年增/减 in a glued row once raised IndexError (the sign's digits were
+    cut one past their end)."""
+    from gkparse.cells.align import AlignedRow, ColumnSpec
+    from gkparse.cells.search import readings
+
+    columns = [ColumnSpec(None, "count"), ColumnSpec(None, "signed"), ColumnSpec(None, "count")]
+    found, complete = readings(AlignedRow("disclosure", columns, ["27", "-0", "5"], True))
+    assert complete and [[c.value for c in r] for r in found] == [[27, 0, 5]]
