@@ -28,15 +28,28 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import IO, Optional
+from typing import IO, Any, Optional
 
 from ..errors import GkparseError
 from ..export import issue_row, issue_rows
-from ..export.writers import STDOUT, WRITERS, IssuesCsvWriter, OutputLock, Writer, check_writable, format_for
+from ..export.compression import Decompressed, compressing
+from ..export.writers import (
+    ISSUE_WRITERS,
+    STDOUT,
+    WRITERS,
+    OutputLock,
+    Writer,
+    check_options,
+    check_ready,
+    check_writable,
+    format_for,
+    issues_format_for,
+    open_writer,
+)
 from ..model import Report
 from .link import Link, Linker, fingerprint, splice
 from .run import INPUT_TIMEOUT, RETRIED_ON_RESUME, WORKER_MEMORY_LIMIT, Executor, ProcessExecutor, Result, process_job
@@ -141,15 +154,17 @@ def _retried(record: object) -> bool:
     return record["error"].get("type") in RETRIED_ON_RESUME
 
 
-def _rewrite(path: Path, keep: list[tuple[int, int]], lock: Optional[OutputLock]) -> None:
-    """Replace the file at ``path`` by its byte ranges ``keep``, atomically: a new file in the
-    same folder, synced, then renamed over it (a run killed meanwhile leaves OUT whole)."""
+def _rewrite(source: Decompressed, keep: list[tuple[int, int]], lock: Optional[OutputLock]) -> None:
+    """Replace the file of ``source`` by its byte ranges ``keep`` (of its decompressed bytes:
+    a ``.gz`` OUT is written again compressed), atomically: a new file in the same folder,
+    synced, then renamed over it (a run killed meanwhile leaves OUT whole)."""
+    path = Path(source.path)
     fd, new = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".resume", dir=path.parent)
     try:
-        with open(path, "rb") as src, os.fdopen(fd, "wb") as dst:
-            for start, end in keep:
-                src.seek(start)
-                dst.write(src.read(end - start))
+        with os.fdopen(fd, "wb") as dst:
+            with compressing(dst, compress=source.compressed) as out:
+                for piece in source.ranges(keep):
+                    out.write(piece)
             dst.flush()
             os.fsync(dst.fileno())
         os.chmod(new, path.stat().st_mode & 0o7777)
@@ -173,8 +188,9 @@ def _scan_resume(
         return done, 0
     keep: list[tuple[int, int]] = []  # byte ranges of the lines kept
     position = dropped = 0
-    with open(path, "rb") as fh:
-        for raw in fh:
+    source = Decompressed(path)  # a .gz OUT is read decompressed, up to where a kill cut it
+    with contextlib.closing(source.lines()) as lines:
+        for raw in lines:
             if not raw.endswith(b"\n"):
                 break
             try:
@@ -201,9 +217,9 @@ def _scan_resume(
                         linker.match(written)
                 if on_report is not None:
                     on_report(report)
-    if dropped:
-        _rewrite(path, keep, lock)
-    elif position != path.stat().st_size:
+    if dropped or (source.compressed and not (source.complete and position == source.size)):
+        _rewrite(source, keep, lock)  # a gzip stream cannot be cut short: it is written anew
+    elif not source.compressed and position != path.stat().st_size:
         with open(path, "r+b") as fh:
             fh.truncate(position)
     return done, dropped
@@ -284,9 +300,12 @@ def _lock_outputs(out: str, issues: Optional[str]) -> list[OutputLock]:
     return locks
 
 
-def _open(stack: contextlib.ExitStack, writer: type[Writer], target: str | IO[bytes], append: bool = False) -> Writer:
-    """A writer on ``target``, closed with ``stack``."""
-    opened = writer(target, append=append)
+def _open(
+    stack: contextlib.ExitStack, writer: type[Writer], target: str | IO[bytes], append: bool = False,
+    options: Optional[Mapping[str, Any]] = None,
+) -> Writer:
+    """A writer on ``target`` (with those of ``options`` it takes), closed with ``stack``."""
+    opened = open_writer(writer, target, append=append, options=options)
     stack.callback(opened.close)
     return opened
 
@@ -321,13 +340,18 @@ def convert(
     on_result: Optional[Callable[[Result, Stats], None]] = None,
     stdin: Optional[IO[bytes]] = None,
     stdout: Optional[IO[bytes]] = None,
+    options: Optional[Mapping[str, Any]] = None,
 ) -> Stats:
     """Parse ``inputs`` into ``out`` and return the counts.
 
     ``format`` names an output format of :data:`gkparse.export.WRITERS` (``jsonl``: full
-    reports and error records, one per line; ``cells-csv``/``cells-parquet``: the tidy cell
-    table); default from OUT's suffix, ``-`` is stdout (``stdout`` if given). ``issues``
-    names an extra CSV of every issue. ``resume`` (JSON Lines only) skips inputs whose
+    reports and error records, one per line; ``cells-csv``, ``cells-parquet``,
+    ``cells-jsonl``, ``cells-xlsx``: the tidy cell table); default from OUT's suffix, ``-``
+    is stdout (``stdout`` if given). ``issues`` names an extra file of every issue, its
+    format from its suffix (:data:`gkparse.export.ISSUE_WRITERS`: ``.csv``, ``.jsonl``,
+    ``.parquet``, ``.xlsx``). A name ending in ``.gz`` compresses a CSV or JSON Lines
+    output. ``options`` go to the writers that take them (``{"bom": False}``: CSV without a
+    byte-order mark). ``resume`` (JSON Lines, ``.jsonl.gz`` included) skips inputs whose
     report id is already in OUT, tries again those whose failure is not final
     (:func:`read_resume`) and rebuilds ``issues`` from the reports in OUT before adding the
     new ones. ``executor`` runs the jobs (default: a pool of ``workers`` processes, default
@@ -351,6 +375,11 @@ def convert(
         raise GkparseError(f"--resume needs OUT to be a regular file to read back: {out} is not one (a pipe, a device)")
     if timeout is not None and timeout < 0:
         raise GkparseError(f"the time budget per input must not be negative, not {timeout}")
+    issue_writer = ISSUE_WRITERS[issues_format_for(issues)].writer if issues is not None else None
+    check_options(options)
+    for writer_class in (spec.writer, issue_writer):
+        if writer_class is not None:
+            check_ready(writer_class)  # a missing pyarrow or XlsxWriter, before any output is opened
     check_writable(out, "OUT")
     if issues is not None:
         check_writable(issues, "--issues")  # before OUT is opened (and truncated)
@@ -373,19 +402,19 @@ def convert(
             # --issues is rebuilt from the reports in OUT, then OUT is read (and rewritten when
             # it drops records to retry) before it is opened to append.
             rebuild: Optional[Callable[[Report], None]] = None
-            if issues is not None:
-                issues_writer = _open(stack, IssuesCsvWriter, issues)
+            if issue_writer is not None and issues is not None:
+                issues_writer = _open(stack, issue_writer, issues, options=options)
                 writers.append(issues_writer)
 
                 def rebuild(report: Report) -> None:
                     issues_writer.write(_issue_result(report))
 
             done, stats.retried = _scan_resume(out, linker, rebuild, locks[0])  # OUT is a file: its lock is first
-            writers.insert(0, _open(stack, spec.writer, target, append=True))
-        else:  # OUT first: a writer that cannot start (Parquet without pyarrow) must not cost --issues its contents
-            writers.append(_open(stack, spec.writer, target))
-            if issues is not None:
-                writers.append(_open(stack, IssuesCsvWriter, issues))
+            writers.insert(0, _open(stack, spec.writer, target, append=True, options=options))
+        else:  # OUT first: an OUT that cannot be opened leaves --issues as it was
+            writers.append(_open(stack, spec.writer, target, options=options))
+            if issue_writer is not None and issues is not None:
+                writers.append(_open(stack, issue_writer, issues, options=options))
         jobs: Iterable[Job] = iter_jobs(paths, on_skip=stats.skip, stdin=stdin)
         if done:
             jobs = _not_done(jobs, done, stats)

@@ -8,10 +8,8 @@ interrupted (Ctrl-C: the records written so far stay, whole).
 
 from __future__ import annotations
 
-import os
 import sys
 import time
-from pathlib import Path
 from typing import Optional
 
 import click
@@ -19,7 +17,8 @@ import click
 from ..batch.pipeline import Stats, convert
 from ..batch.run import INPUT_TIMEOUT, WORKER_MEMORY_LIMIT, Result
 from ..errors import GkparseError
-from ..export.writers import STDOUT, WRITERS, format_for
+from ..export.compression import GZIP_SUFFIX
+from ..export.writers import ISSUE_WRITERS, STDOUT, WRITERS, format_for
 from .common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_STRICT, UsageProblem
 
 __all__ = ["convert_command"]
@@ -28,10 +27,6 @@ __all__ = ["convert_command"]
 PROGRESS_INTERVAL = 0.2
 #: Bytes in a megabyte, the unit of ``--memory-limit``.
 MB = 1 << 20
-#: The suffixes ``--issues`` takes: the issue table is written as CSV only
-#: (:class:`~gkparse.export.writers.IssuesCsvWriter`), so any other suffix (``x.parquet``)
-#: is refused, as ``-o`` refuses a suffix no format claims, rather than silently given CSV.
-ISSUES_SUFFIXES = (".csv",)
 
 
 class _Progress:
@@ -79,23 +74,14 @@ class _Progress:
         click.echo(f"\ninterrupted: {done}{where}", err=True)
 
 
-def _issues_path(issues: Optional[str], out: str) -> Optional[str]:
-    """``--issues``, checked: a name ending in one of :data:`ISSUES_SUFFIXES`. A name that
-    is OUT's is let through: ``convert`` says the graver thing, that the two are one file."""
-    if issues is None or issues.lower().endswith(ISSUES_SUFFIXES):
-        return issues
-    if out != STDOUT and os.path.abspath(issues) == os.path.abspath(out):
-        return issues
-    if issues == STDOUT:
-        raise UsageProblem("--issues -: the issue table is written to a file, not to standard output")
-    suffix = Path(issues).suffix
-    what = f"not {suffix!r}" if suffix else "and the name has no suffix"
-    raise UsageProblem(f"--issues {issues}: the issue table is written as CSV only ({', '.join(ISSUES_SUFFIXES)}), {what}")
-
-
 def _format_help() -> str:
     by_suffix = ", ".join(f"{f.suffixes[0]} → {name}" for name, f in WRITERS.items())
-    return f"Output format [default: from OUT: {by_suffix}; `{STDOUT}` → jsonl]."
+    return f"Output format [default: from OUT: {by_suffix}; `{STDOUT}` → jsonl; add {GZIP_SUFFIX} to compress jsonl and csv]."
+
+
+def _issues_help() -> str:
+    suffixes = ", ".join(f.suffixes[0] for f in ISSUE_WRITERS.values())
+    return f"Also write every issue (one row per issue) to this file, its format from its suffix: {suffixes}."
 
 
 @click.command("convert")
@@ -103,8 +89,10 @@ def _format_help() -> str:
 @click.option("-o", "--output", "out", required=True, metavar="OUT",
               help="Output file; `-` writes to standard output.")
 @click.option("-f", "--format", "fmt", type=click.Choice(list(WRITERS)), default=None, help=_format_help())
-@click.option("--issues", "issues", type=click.Path(dir_okay=False), default=None, metavar="ISSUES.csv",
-              help="Also write every issue (one row per issue) to this CSV file (its name must end in .csv).")
+@click.option("--issues", "issues", type=click.Path(dir_okay=False), default=None, metavar="ISSUES", help=_issues_help())
+@click.option("--no-bom", is_flag=True,
+              help="Write CSV (OUT and ISSUES) as plain UTF-8, without the byte-order mark that makes Excel and WPS "
+                   "read it as UTF-8.")
 @click.option("-j", "--workers", type=click.IntRange(min=1), default=None,
               help="Worker processes parsing in parallel [default: number of CPUs].")
 @click.option("--resume", is_flag=True,
@@ -120,7 +108,7 @@ def _format_help() -> str:
 @click.option("--strict", is_flag=True, help="Exit 3 when a report breaks a table relation (R1–R4).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress, failure lines or summary on stderr.")
 def convert_command(
-    inputs: tuple[str, ...], out: str, fmt: Optional[str], issues: Optional[str],
+    inputs: tuple[str, ...], out: str, fmt: Optional[str], issues: Optional[str], no_bom: bool,
     workers: Optional[int], resume: bool, timeout: float, memory_mb: int, strict: bool, quiet: bool,
 ) -> None:
     """Parse many reports into one file: full reports as JSON Lines, or the tidy cell table.
@@ -128,8 +116,8 @@ def convert_command(
     INPUT is a file, a folder (walked recursively in sorted order; .html/.htm/.txt/…,
     .pdf/.docx/.doc and archives), a glob (quote it), `-` for standard input, or a WARC/ARC
     archive (.warc, .warc.gz, .arc, .arc.gz): its response, resource, conversion and revisit
-    records whose 200 body is a PDF or Word file, or text that mentions a report marker
-    (信息公开, 年度报告, …), are parsed.
+    records whose 200 body is a PDF or Word file, or text that holds a word of the report
+    tables (申请人情况, 本年新收政府信息公开申请, …; site chrome alone passes nothing), are parsed.
 
     Every other file or record is counted as skipped by kind (not-a-response, http-404,
     no-report-marker, image, wps, excel, …). A report read twice (a page and its
@@ -142,13 +130,13 @@ def convert_command(
     Each input is parsed in a worker process: an input that runs over --timeout or
     --memory-limit, or whose worker dies (e.g. killed by the out-of-memory killer), fails
     alone (InputTimeoutError, MemoryError, WorkerDiedError) and a fresh worker goes on.
-    OUT and ISSUES.csv are locked while a run writes them: a second run on either stops at
+    OUT and ISSUES are locked while a run writes them: a second run on either stops at
     once (exit 2) without touching them. Ctrl-C stops the run: what was written stays,
     whole, and --resume goes on from there.
 
     \b
     Exit status: 0 all parsed, 1 some input failed, 2 usage error (one line: an
-                 unknown suffix, a missing folder, OUT or ISSUES.csv locked by
+                 unknown suffix, a missing folder, OUT or ISSUES locked by
                  another run, …), 3 with --strict: some report has a relation issue
                  (R1–R4), 130 interrupted (Ctrl-C).
 
@@ -156,18 +144,19 @@ def convert_command(
     Examples:
       gkparse convert fixtures/*.html fixtures/*.txt fixtures/pdf -o reports.jsonl
       gkparse convert fixtures/*.txt fixtures/*.html -o cells.csv --issues issues.csv
-      gkparse convert crawl.warc.gz -o cells.parquet --workers 8
+      gkparse convert crawl.warc.gz -o cells.parquet --issues issues.parquet --workers 8
+      gkparse convert fixtures/*.html -o cells.xlsx          # Excel: text stays text
       gkparse convert big.warc.gz -o reports.jsonl --resume   # continue a killed run
       cat page.html | gkparse convert - -o - | jq .year
     """
     progress = _Progress(quiet)
     resumable = False
     try:
-        issues = _issues_path(issues, out)
         resumable = WRITERS[format_for(out, fmt)].writer.appendable
         stats = convert(
             list(inputs), out, format=fmt, issues=issues, workers=workers, resume=resume,
             timeout=timeout or None, memory_limit=memory_mb * MB or None, on_result=progress,
+            options={"bom": False} if no_bom else None,
         )
     except GkparseError as exc:
         raise UsageProblem(str(exc)) from None

@@ -12,7 +12,9 @@ pandas, a spreadsheet or a database:
 
 The batch moves the cell table as :func:`cell_table` tuples (the values in
 :data:`CELL_COLUMNS` order): a worker sends a report's 200 rows to the parent without 200
-dicts of 13 keys each, and the writers take them as they are.
+dicts of 13 keys each, and the writers take them as they are. The rows hold the model's
+values (a count is an int); the writers write them as the schema declares
+(:mod:`.schema`: every value a float64, empty text missing).
 """
 
 from __future__ import annotations
@@ -20,16 +22,16 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from ..model import Issue, Report
+from .schema import CELLS, ISSUES
 
 __all__ = [
     "CELL_COLUMNS", "ISSUE_COLUMNS", "ISSUE_CELL_SEPARATOR", "CellRow", "cell_rows", "cell_table", "issue_row", "issue_rows",
 ]
 
-CELL_COLUMNS = (
-    "report_id", "source", "date", "agency", "year", "template",
-    "table", "row", "column", "value", "unit", "raw", "state",
-)
-ISSUE_COLUMNS = ("report_id", "source", "rule", "severity", "message", "cells", "expected", "actual")
+#: The cell table's columns, in order (declared with their types in :data:`~.schema.CELLS`).
+CELL_COLUMNS = CELLS.names
+#: The issue table's columns, in order (declared with their types in :data:`~.schema.ISSUES`).
+ISSUE_COLUMNS = ISSUES.names
 #: Joins an issue's cell keys in one table cell (keys hold `/` and `.`, never `;`).
 ISSUE_CELL_SEPARATOR = ";"
 

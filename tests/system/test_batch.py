@@ -178,14 +178,14 @@ def test_cells_csv_and_issues_csv(tmp_path):
     guide.write_bytes(NOT_A_REPORT)
     stats = convert([str(PINGYANG), str(guide), str(SHANGHAI)], str(out), issues=str(issues), workers=1)
     assert (stats.parsed, stats.failed, stats.relation_issues) == (2, 1, 1)
-    with open(out, encoding="utf-8", newline="") as fh:
+    with open(out, encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert tuple(rows[0]) == CELL_COLUMNS
     assert [s for s in dict.fromkeys(r["source"] for r in rows)] == [str(PINGYANG), str(SHANGHAI)]
     hit = [r for r in rows if r["source"] == str(PINGYANG) and r["table"] == "requests"
            and r["row"] == "new" and r["column"] == "natural_person"]
-    assert [r["value"] for r in hit] == ["4"]
-    with open(issues, encoding="utf-8", newline="") as fh:
+    assert [r["value"] for r in hit] == ["4.0"]
+    with open(issues, encoding="utf-8-sig", newline="") as fh:
         issue_list = list(csv.DictReader(fh))
     assert [(r["source"], r["rule"]) for r in issue_list] == [(str(PINGYANG), "R2")] * 2
 

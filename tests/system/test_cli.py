@@ -44,7 +44,7 @@ def test_help_teaches():
     assert "convert" in result.output and "crawl" in result.output and "Examples" in result.output
     result = run("convert", "--help")
     assert result.exit_code == 0 and "--resume" in result.output and "gkparse convert fixtures" in result.output
-    assert "--format [jsonl|cells-csv|cells-parquet]" in result.output and ".csv → cells-csv" in result.output
+    assert "--format [jsonl|cells-csv|cells-parquet|cells-jsonl|cells-xlsx]" in result.output and ".csv → cells-csv" in result.output
 
 
 def test_parse_summary():
@@ -138,12 +138,12 @@ def test_convert_cells_csv(tmp_path):
     out, issues = tmp_path / "cells.csv", tmp_path / "issues.csv"
     result = run("convert", PINGYANG, SHANGHAI, "-o", out, "--issues", issues, "-j", "1")
     assert result.exit_code == 0, result.output
-    with open(out, encoding="utf-8", newline="") as fh:
+    with open(out, encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     hit = [r for r in rows if r["source"] == str(PINGYANG) and r["table"] == "requests"
            and r["row"] == "new" and r["column"] == "natural_person"]
-    assert len(hit) == 1 and hit[0]["value"] == "4" and hit[0]["year"] == "2020"
-    assert issues.read_bytes().startswith(b"report_id,source,rule,severity,message,cells,expected,actual\r\n")
+    assert len(hit) == 1 and hit[0]["value"] == "4.0" and hit[0]["year"] == "2020"
+    assert issues.read_bytes().startswith(b"\xef\xbb\xbfreport_id,source,rule,severity,message,cells,expected,actual\r\n")
 
 
 def test_convert_to_stdout_only_data(tmp_path):

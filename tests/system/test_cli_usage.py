@@ -41,7 +41,7 @@ def _one_line_usage_error(result, *needles: str) -> None:
 @pytest.mark.parametrize(("args", "needles"), [
     (["convert", PINGYANG, "-o", "{tmp}/nope/out.jsonl"], ["cannot write OUT: no folder"]),
     (["convert", PINGYANG, "-o", "{tmp}/out.jsonl", "--issues", "{tmp}/nope/issues.csv"], ["cannot write --issues"]),
-    (["convert", PINGYANG, "-o", "{tmp}/out.xlsx"], ["'.xlsx' names no output format"]),
+    (["convert", PINGYANG, "-o", "{tmp}/out.xml"], ["'.xml' names no output format"]),
     (["convert", "{tmp}/missing.txt", "-o", "{tmp}/out.jsonl"], ["no such file or folder"]),
     (["convert", PINGYANG, "-o", "{tmp}/out.jsonl", "--bogus"], ["No such option", "(see 'gkparse convert --help')"]),
     (["convert", PINGYANG, "-o", "{tmp}/out.jsonl", "-j", "0"], ["'-j' / '--workers'", "(see 'gkparse convert --help')"]),
@@ -63,13 +63,21 @@ def test_a_usage_error_is_one_line_and_writes_nothing(args: list[object], needle
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("issues", ["issues.parquet", "issues.xlsx", "issues", "-"])
-def test_issues_is_csv_only(issues: str, tmp_path: Path) -> None:
-    """`--issues x.parquet` wrote CSV under a Parquet name; now any name but .csv is refused,
-    as -o refuses a suffix no format claims."""
+@pytest.mark.parametrize(("issues", "needle"), [
+    ("issues.txt", "'.txt' names no issue table format"), ("issues", "has no suffix"), ("-", "not to standard output"),
+    ("issues.parquet.gz", "compressed inside"),
+])
+def test_issues_takes_a_suffix_of_an_issue_format(issues: str, needle: str, tmp_path: Path) -> None:
     result = run("convert", PINGYANG, "-o", tmp_path / "out.jsonl", "--issues", issues if issues == "-" else tmp_path / issues)
-    _one_line_usage_error(result, "--issues", "written as CSV only" if issues != "-" else "not to standard output")
+    _one_line_usage_error(result, "--issues" if issues == "-" else issues, needle)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("issues", ["issues.parquet", "issues.xlsx", "issues.jsonl.gz"])
+def test_issues_in_other_formats(issues: str, tmp_path: Path) -> None:
+    result = run("convert", PINGYANG, "-o", tmp_path / "out.jsonl", "--issues", tmp_path / issues, "-j", "1", "-q")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / issues).stat().st_size > 100
 
 
 def test_issues_takes_csv_in_any_case(tmp_path: Path) -> None:
@@ -125,7 +133,7 @@ def test_ctrl_c_exits_130_with_what_was_written_whole_and_resume_goes_on(tmp_pat
     records = [json.loads(line) for line in data.splitlines()]
     assert 5 <= len(records) < INPUTS
     assert [Path(r["source"]["path"]).name for r in records] == [f"{n:04d}.txt" for n in range(len(records))]
-    rows = list(csv.DictReader(issues.read_text("utf-8").splitlines()))
+    rows = list(csv.DictReader(issues.read_text("utf-8-sig").splitlines()))
     assert {r["report_id"] for r in rows} <= {r["source"]["sha256"] for r in records}
 
     resumed = subprocess.run([sys.executable, "-m", "gkparse", "convert", str(folder), "-o", str(out), "--issues", str(issues),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 import gkparse
-from gkparse.export import CELL_COLUMNS, ISSUE_COLUMNS, cell_rows, issue_rows
+from gkparse.export import CELL_COLUMNS, CELLS, ISSUE_COLUMNS, ISSUES, TYPES, cell_rows, issue_rows
 from tests.support.warc import PINGYANG
 
 
@@ -28,3 +30,20 @@ def test_issue_rows_join_cells():
     first = report.issues[0]
     assert issues[0]["cells"] == ";".join(str(c) for c in first.cells) and ";" in issues[0]["cells"]
     assert (issues[0]["expected"], issues[0]["actual"]) == (first.expected, first.actual)
+
+
+def test_the_columns_are_the_schema_s():
+    """One declaration: the rows' columns are the schema's, in its order."""
+    assert CELL_COLUMNS == CELLS.names and ISSUE_COLUMNS == ISSUES.names
+    report = gkparse.parse(PINGYANG)
+    assert tuple(issue_rows(report)[0]) == ISSUES.names
+
+
+def test_schema_values_are_written_as_declared():
+    value, year, raw, state = (CELLS.columns[CELLS.names.index(n)] for n in ("value", "year", "raw", "state"))
+    assert [value.value(v) for v in (4, 9116.36, None, "")] == [4.0, 9116.36, None, None]
+    assert isinstance(value.value(4), float) and year.value(2020) == 2020 and year.value(None) is None
+    assert [raw.value(t) for t in ("000003", "", None, " ")] == ["000003", None, None, " "]
+    with pytest.raises(gkparse.GkparseError, match="'state' needs a value"):
+        state.value(None)
+    assert TYPES["float64"].duckdb == "DOUBLE" and CELLS.duckdb_types()["template"] == "VARCHAR"
