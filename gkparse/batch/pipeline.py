@@ -53,7 +53,7 @@ from ..export.writers import (
 from ..model import Report
 from .link import Link, Linker, fingerprint, splice
 from .run import INPUT_TIMEOUT, RETRIED_ON_RESUME, WORKER_MEMORY_LIMIT, Executor, ProcessExecutor, Result, process_job
-from .sources import Job, expand_inputs, iter_jobs
+from .sources import STDIN, Job, expand_inputs, is_archive, iter_jobs
 
 __all__ = ["Stats", "convert", "read_resume"]
 
@@ -242,12 +242,14 @@ def read_resume(
     return _scan_resume(out, linker, on_report, lock)[0]
 
 
-def _not_done(jobs: Iterable[Job], done: Counter[str], stats: Stats) -> Iterator[Job]:
+def _not_done(jobs: Iterable[Job], done: Counter[str], stats: Stats, bar: Any = None) -> Iterator[Job]:
     """``jobs`` less those already in the output (each id as many times as it is there)."""
     for job in jobs:
         if done[job.report_id] > 0:
             done[job.report_id] -= 1
             stats.resumed += 1
+            if bar is not None:
+                bar.update(1)
             continue
         yield job
 
@@ -326,6 +328,22 @@ def _issue_result(report: Report) -> Result:
     return Result(report.source.path or "", rid, "", ok=True, issues=issue_rows(report))
 
 
+#: Seconds between redraws of the progress bar: live to the eye, cheap next to a parse.
+PROGRESS_INTERVAL = 0.2
+
+
+def _progress_bar(paths: list[str], *, enabled: bool) -> Any:
+    """A tqdm bar over the input items (:func:`convert`'s ``progress``), disabled (every call
+    a no-op) unless ``enabled``."""
+    from tqdm.auto import tqdm  # a notebook widget under Jupyter, a text bar elsewhere
+
+    known = not any(path == STDIN or is_archive(path) for path in paths)
+    return tqdm(
+        total=len(paths) if known else None, unit="input", disable=not enabled, file=sys.stderr,
+        dynamic_ncols=True, mininterval=PROGRESS_INTERVAL,
+    )
+
+
 def convert(
     inputs: Iterable[str],
     out: str,
@@ -341,6 +359,7 @@ def convert(
     stdin: Optional[IO[bytes]] = None,
     stdout: Optional[IO[bytes]] = None,
     options: Optional[Mapping[str, Any]] = None,
+    progress: bool = False,
 ) -> Stats:
     """Parse ``inputs`` into ``out`` and return the counts.
 
@@ -358,6 +377,10 @@ def convert(
     one per CPU, each input with a budget of ``timeout`` seconds and each worker with
     ``memory_limit`` bytes of address space; None: no budget, no limit; see
     :class:`~.run.ProcessExecutor`). ``on_result`` is called after each result is written.
+    ``progress`` shows a progress bar (tqdm; a widget in a Jupyter notebook, a line on
+    stderr elsewhere): inputs done of the total, rate and time left, the total being the
+    number of files when no archive or stdin is among the inputs (an archive's records are
+    not known before they are read: the bar then counts items without a total).
 
     OUT and ``issues`` are locked for the whole run: a second run writing either fails.
     Raises :class:`GkparseError` for unusable arguments or a locked output, before any
@@ -390,6 +413,14 @@ def convert(
     linker = Linker()
 
     with contextlib.ExitStack() as stack:
+        bar = stack.enter_context(_progress_bar(paths, enabled=progress))
+        skip = stats.skip
+
+        def counted_skip(source: str = "", reason: str = "skipped") -> None:
+            skip(source, reason)
+            bar.update(1)
+
+        stats.skip = counted_skip  # type: ignore[method-assign]
         locks = _lock_outputs(out, issues)  # before anything is read, truncated or written
         for lock in locks:
             stack.push(_releaser(lock))
@@ -417,7 +448,7 @@ def convert(
                 writers.append(_open(stack, issue_writer, issues, options=options))
         jobs: Iterable[Job] = iter_jobs(paths, on_skip=stats.skip, stdin=stdin)
         if done:
-            jobs = _not_done(jobs, done, stats)
+            jobs = _not_done(jobs, done, stats, bar)
         rows = any(w.needs_rows for w in writers)
         run = executor if executor is not None else _executor(workers, timeout, memory_limit)
         results = run.map(partial(process_job, rows=rows), jobs)
@@ -429,6 +460,7 @@ def convert(
                     _linked(result, link, rows)
                     stats.linked += 1
             stats.count(result)
+            bar.update(1)
             for writer in writers:
                 writer.write(result)
             if on_result is not None:

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator, Optional, Union
 
 from ..errors import GkparseError
+from ..read.gzipped import is_gzip
 from ..read.sniff import FORM_SUFFIXES, READ_FORMS, looks_binary, sniff_form
 from ..vocabulary import REPORT_BYTE_MARKERS
 from ..warc import ArchiveDamage, ArchiveRecord, ContentEncodingError, clean_reason, iter_records
@@ -38,6 +39,7 @@ __all__ = [
     "ARCHIVE_SUFFIXES",
     "DOCUMENT_SUFFIXES",
     "FORM_SUFFIXES",
+    "GZIPPED_SUFFIXES",
     "GB_MARKERS",
     "MARKERS",
     "UTF8_MARKERS",
@@ -58,10 +60,19 @@ __all__ = [
 #: The input name that means standard input.
 STDIN = "-"
 ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
-#: Files taken when walking a folder (files named explicitly are always taken).
-DOCUMENT_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".txt", ".jsp", ".asp", ".aspx", ".php") + ARCHIVE_SUFFIXES
-#: Files a folder walk takes: documents, archives and the forms counted as skipped.
-WALKED_SUFFIXES = DOCUMENT_SUFFIXES + tuple(FORM_SUFFIXES)
+#: Files taken when walking a folder (files named explicitly are always taken); .mhtml and
+#: .mht are pages a browser saved as one file.
+DOCUMENT_SUFFIXES = (
+    ".html", ".htm", ".shtml", ".xhtml", ".txt", ".jsp", ".asp", ".aspx", ".php", ".mhtml", ".mht",
+) + ARCHIVE_SUFFIXES
+#: A document or a file of a form gkparse reads, compressed whole with gzip (report.html.gz):
+#: read as the document it holds (:mod:`gkparse.read.gzipped`).
+GZIPPED_SUFFIXES = tuple(
+    suffix + ".gz" for suffix in DOCUMENT_SUFFIXES + tuple(s for s, f in FORM_SUFFIXES.items() if f in READ_FORMS)
+    if suffix not in ARCHIVE_SUFFIXES
+)
+#: Files a folder walk takes: documents, archives, gzipped documents and the forms counted as skipped.
+WALKED_SUFFIXES = DOCUMENT_SUFFIXES + GZIPPED_SUFFIXES + tuple(FORM_SUFFIXES)
 #: The report markers as UTF-8 and as GB18030 bytes (the two encodings reports are served
 #: in; GBK and GB2312 are subsets of GB18030): the pre-filter looks for them before anything
 #: is decoded.
@@ -322,6 +333,8 @@ def _read_file(path: str, on_skip: Optional[Callable[[str, str], None]]) -> Iter
         with open(path, "rb") as fh:
             head = fh.read(HEAD)
             form = sniff_form(head, None, path)
+            if form == "compressed" and is_gzip(head) and path.lower().endswith(GZIPPED_SUFFIXES):
+                form = None  # a document compressed whole: parse() reads what it holds
             if form is not None and form not in READ_FORMS and form != "office":
                 if on_skip is not None:
                     on_skip(path, form)

@@ -9,7 +9,6 @@ interrupted (Ctrl-C: the records written so far stay, whole).
 from __future__ import annotations
 
 import sys
-import time
 from typing import Optional
 
 import click
@@ -23,19 +22,17 @@ from .common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_STRICT, UsageProblem
 
 __all__ = ["convert_command"]
 
-#: Seconds between redraws of the progress line: live to the eye, and cheap next to a parse.
-PROGRESS_INTERVAL = 0.2
 #: Bytes in a megabyte, the unit of ``--memory-limit``.
 MB = 1 << 20
 
 
 class _Progress:
-    """A ``\\r`` status line on stderr (TTY only), and failures / the summary unless quiet."""
+    """Failures and the summary on stderr unless quiet; on a terminal the progress bar is
+    :func:`~gkparse.batch.pipeline.convert`'s (tqdm: done of total, rate, time left)."""
 
     def __init__(self, quiet: bool) -> None:
         self.quiet = quiet
         self.tty = not quiet and sys.stderr.isatty()
-        self.last = 0.0
         self.stats: Optional[Stats] = None  # the counts so far (for a summary after Ctrl-C)
 
     def __call__(self, result: Result, stats: Stats) -> None:
@@ -47,12 +44,13 @@ class _Progress:
             if record.archive is not None:
                 at = f"at offset {record.offset}"
                 where = f"{where} {at}" if record.source == record.archive else f"{where} ({record.archive} {at})"
-            click.echo(f"failed: {where}: {record.error.type}: {record.error.reason}", err=True)
-        if self.tty:
-            now = time.monotonic()
-            if now - self.last > PROGRESS_INTERVAL:
-                self.last = now
-                click.echo("\r" + stats.line(), nl=False, err=True)
+            line = f"failed: {where}: {record.error.type}: {record.error.reason}"
+            if self.tty:
+                from tqdm import tqdm
+
+                tqdm.write(line, file=sys.stderr)  # above the progress bar, which stays whole
+            else:
+                click.echo(line, err=True)
 
     def _clear(self) -> None:
         if self.tty:
@@ -155,7 +153,7 @@ def convert_command(
         resumable = WRITERS[format_for(out, fmt)].writer.appendable
         stats = convert(
             list(inputs), out, format=fmt, issues=issues, workers=workers, resume=resume,
-            timeout=timeout or None, memory_limit=memory_mb * MB or None, on_result=progress,
+            timeout=timeout or None, memory_limit=memory_mb * MB or None, on_result=progress, progress=progress.tty,
             options={"bom": False} if no_bom else None,
         )
     except GkparseError as exc:
