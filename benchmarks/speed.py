@@ -39,7 +39,7 @@ FIXTURES = HERE.parent / "fixtures"
 #: The stages of the per-stage profile: (stage, "module:function" or "module:Class.method").
 #: Each named function is wrapped with a timer while the profile runs. A stage's *self* time
 #: leaves out the time of the stages it calls (``repair`` calls the reading search). A
-#: name that no longer exists is skipped with a note in the report, never an error: the
+#: name that no longer exists is skipped with a note in the report, never an error;
 #: keep this list the one place to update when a function is renamed. ``visible tree`` is the
 #: walk that marks lines and collects what may hide, and the hiding itself.
 STAGES: tuple[tuple[str, str], ...] = (
