@@ -11,6 +11,8 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+import regex
+
 from .. import vocabulary as vocab
 from ..model import Meta, Prose, Signature
 from ..normalize import fold
@@ -274,6 +276,27 @@ def report_year(title: str | None, body: str) -> int | None:
     return None
 
 
+#: A signature at the end of a line (agency, spaces, date) is short: it is looked for in the
+#: line's last characters (a one-line dump's body is one line of thousands).
+SIGNATURE_TAIL_CHARS = 256
+
+
+def _agency_and_date(line: str) -> regex.Match[str] | None:
+    """:data:`~gkparse.vocabulary.AGENCY_AND_DATE` in ``line``, searched in its tail: the
+    same match as over the whole line unless the match could reach past the tail (it starts
+    the tail, or the tail holds a long run of spaces), when the whole line is searched."""
+    tail = line[-SIGNATURE_TAIL_CHARS:]
+    found = vocab.AGENCY_AND_DATE.search(tail)
+    if len(tail) == len(line):
+        return found
+    if (found is not None and found.start() == 0) or (found is None and _LONG_SPACE.search(tail)):
+        return vocab.AGENCY_AND_DATE.search(line)
+    return found
+
+
+_LONG_SPACE = re.compile(r"\s{32}")  # a match longer than the tail needs a run of at least 32
+
+
 def find_signature(body: str) -> Signature:
     """The closing 落款 (agency line, then a date line) among the last lines of the body."""
     lines = [line.strip() for line in body.strip().split("\n") if line.strip()][-SIGNATURE_LINES:]
@@ -285,8 +308,8 @@ def find_signature(body: str) -> Signature:
             if i > 0 and len(lines[i - 1]) <= MAX_SIGNATURE_AGENCY_LINE and not vocab.SENTENCE_MARKS.search(lines[i - 1]):
                 agency = lines[i - 1]
             return Signature(agency=agency, date=date)
-        m = vocab.AGENCY_AND_DATE.search(line)
-        if m and i == len(lines) - 1 and not vocab.PROSE_CLAUSE_BREAKS.search(m.group(1)):
+        m = _agency_and_date(line) if i == len(lines) - 1 else None
+        if m and not vocab.PROSE_CLAUSE_BREAKS.search(m.group(1)):
             return Signature(agency=m.group(1), date=iso_date(m.group(2)))
     return Signature()
 

@@ -158,3 +158,22 @@ def test_titles_as_text_dumps_print_them() -> None:
     assert spaced == "2024年某某局政府信息公开工作年度报告"
     # A line ending a sentence is not the first half of a title.
     assert find_title(["本局认真落实条例，", "2024年政府信息公开工作年度报告的编制"]) is None
+
+
+def test_a_signature_at_the_end_of_a_long_line_is_found_as_over_the_whole_line() -> None:
+    """The agency-and-date pattern is searched in a line's tail; the answer is the one the
+    whole line gives, long runs of spaces and agency names at the tail's edge included."""
+    import random
+
+    from gkparse import vocabulary as vocab
+    from gkparse.read.meta import SIGNATURE_TAIL_CHARS, _agency_and_date
+
+    rng = random.Random(5)
+    pieces = ["平潭综合实验区管委会办公室", "汉" * 45, " ", " " * 40, "\u3000" * 33, "2025年3月10日", "2025 年 3 月 10 日", "。", "x"]
+    for _ in range(3000):
+        line = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
+        if rng.random() < 0.3:
+            line = "汉" * rng.randint(SIGNATURE_TAIL_CHARS - 60, SIGNATURE_TAIL_CHARS + 20) + line[-50:]
+        whole = vocab.AGENCY_AND_DATE.search(line)
+        tail = _agency_and_date(line)
+        assert (whole and whole.groups()) == (tail and tail.groups()), line
