@@ -228,6 +228,25 @@ def _title_of(text: str, strict: bool) -> bool:
     return vocab.LOOSE_REPORT_TITLE.search(compact) is not None
 
 
+#: Characters a title label (``信息名称：``) takes at most: removed by :func:`_title_text`.
+_LABEL_CHARS = 16
+
+
+def _too_long_for_a_title(raw: str) -> bool:
+    """Whether ``raw`` keeps more than :data:`MAX_TITLE_CHARS` characters whatever
+    :func:`_title_text` removes (whitespace, markdown marks, a label): no title, alone or
+    joined with a neighbour, and not worth the patterns (a one-line dump's body is one
+    candidate of thousands of characters).
+
+    >>> _too_long_for_a_title("年" * 200), _too_long_for_a_title("**" * 200), _too_long_for_a_title("某县年度报告")
+    (True, False, False)
+    """
+    if len(raw) <= MAX_TITLE_CHARS:
+        return False
+    removable = 2 * (raw.count("**") + raw.count("__")) + raw.count(">") + raw.count("#") + _LABEL_CHARS
+    return len("".join(raw.split())) - removable > MAX_TITLE_CHARS
+
+
 def find_title(candidates: list[str]) -> str | None:
     """The first candidate that reads as an annual-report title (not a look-alike such as
     a notice about reports, an interpretation, a graphic or a sample). Markdown's marks and
@@ -239,7 +258,7 @@ def find_title(candidates: list[str]) -> str | None:
     >>> find_title(["# 2024 年某某局政府信息公开工作", "年度报告", "一、总体情况"])
     '2024年某某局政府信息公开工作年度报告'
     """
-    texts = [_title_text(raw) for raw in candidates]
+    texts = ["" if _too_long_for_a_title(raw) else _title_text(raw) for raw in candidates]
     for strict in (True, False):
         for text in texts:
             if _title_of(text, strict):

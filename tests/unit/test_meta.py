@@ -177,3 +177,16 @@ def test_a_signature_at_the_end_of_a_long_line_is_found_as_over_the_whole_line()
         whole = vocab.AGENCY_AND_DATE.search(line)
         tail = _agency_and_date(line)
         assert (whole and whole.groups()) == (tail and tail.groups()), line
+
+
+def test_a_candidate_passed_over_as_too_long_is_too_long_once_cleaned() -> None:
+    import random
+
+    from gkparse.read.meta import MAX_TITLE_CHARS, _title_text, _too_long_for_a_title
+
+    rng = random.Random(7)
+    pieces = ["年", "报", "2024", " ", "  ", "**", "__", "#", ">", "标题：", "信息名称:", "\u3000", "某 县", "a"]
+    for _ in range(5000):
+        raw = "".join(rng.choice(pieces) for _ in range(rng.randint(20, 160)))
+        if _too_long_for_a_title(raw):
+            assert len(_title_text(raw)) > MAX_TITLE_CHARS, raw
