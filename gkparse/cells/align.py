@@ -18,7 +18,7 @@ from ..model import Issue
 from ..normalize import label_key
 from ..read.page import LabeledRow, Page, TableKind, TableRows, blank_range, header_leaf, is_blank, shown_header
 from ..templates import Column, Row, Template
-from ..templates.schema import Key, Relation, ValueKind
+from ..templates.schema import Key, ValueKind
 
 __all__ = ["AlignedRow", "CHARS_PER_EDIT", "ColumnSpec", "MAX_LABEL_EDITS", "RowSum", "align", "label_edits"]
 
@@ -108,28 +108,6 @@ class AlignedRow:
 _Item = TypeVar("_Item", Row, Column)
 
 
-#: Per candidate sequence (the template's tuples of rows and columns, by id; the tuple is
-#: kept beside, so that an id is never reused while its entry stands): every (stem key,
-#: item), longest stem first, ties in the candidates' order.
-_STEMS: dict[int, tuple[Sequence[Row | Column], list[tuple[str, Row | Column]]]] = {}
-#: Candidate sequences remembered: a template has about twenty; a caller's own tuples
-#: (slices) beyond this many start the memory over rather than grow it.
-STEM_CACHE_SIZE = 256
-
-
-def _stems(candidates: Sequence[_Item]) -> list[tuple[str, _Item]]:
-    found = _STEMS.get(id(candidates))
-    if found is not None and found[0] is candidates:
-        return found[1]  # type: ignore[return-value]
-    pairs = [(label_key(stem), item) for item in candidates for stem in item.stems]
-    pairs.sort(key=lambda pair: -len(pair[0]))  # stable: ties keep the candidates' order
-    if isinstance(candidates, tuple):  # lists are built per call: not remembered
-        if len(_STEMS) >= STEM_CACHE_SIZE:
-            _STEMS.clear()
-        _STEMS[id(candidates)] = (candidates, pairs)  # type: ignore[assignment]
-    return pairs
-
-
 def _best(label: str, candidates: Sequence[_Item]) -> _Item | None:
     """The candidate with the longest stem inside ``label``.
 
@@ -138,7 +116,12 @@ def _best(label: str, candidates: Sequence[_Item]) -> _Item | None:
     'legal_services'
     """
     key = label_key(label)
-    best = next((item for stem_key, item in _stems(candidates) if stem_key and stem_key in key), None)
+    best = None
+    best_len = 0
+    for item in candidates:
+        for stem_key in item.stem_keys:
+            if stem_key in key and len(stem_key) > best_len:
+                best, best_len = item, len(stem_key)
     if isinstance(best, Row) and best.stands_for:
         # A group's label beside one of its own rows' labels names that row.
         leaves = [c for c in candidates if isinstance(c, Row) and c.key in best.stands_for]
@@ -305,20 +288,6 @@ def _appeal_keys(table: TableRows, template: Template) -> list[tuple[Row, Column
     return keys
 
 
-_ROW_PLACES: dict[tuple[int, int], tuple[Template, dict[str, tuple[Key, list[Key]]]]] = {}
-
-
-def _row_places(template: Template, relation: Relation) -> dict[str, tuple[Key, list[Key]]]:
-    """A row relation's places by row: its total key and addend keys (per template and
-    relation, the template kept beside so that its id is never reused meanwhile)."""
-    cache_key = (id(template), id(relation))
-    found = _ROW_PLACES.get(cache_key)
-    if found is None or found[0] is not template:
-        places = {left[0].row: (left[0], right) for _, left, right in template.places(relation)}
-        found = _ROW_PLACES[cache_key] = (template, places)
-    return found[1]
-
-
 def _row_sums(template: Template, table: TableKind, keys: list[Key | None]) -> list[RowSum]:
     """The row relations (R3, R4) whose total and addends all sit in ``keys``, rows in
     the order they appear on the line.
@@ -344,7 +313,7 @@ def _row_sums(template: Template, table: TableKind, keys: list[Key | None]) -> l
                 f"template {template.name}: row relation {relation.id} has {len(relation.left)} terms on its left side;"
                 " a row relation's left side must be its one total column"
             )
-        places = _row_places(template, relation)
+        places = template.row_places(relation)
         for row in rows:
             if row not in places:
                 continue

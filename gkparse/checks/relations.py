@@ -95,27 +95,10 @@ def _assess(relation: Relation, where: str, left_keys: list[Key], right_keys: li
     )
 
 
-_Groups = tuple[list[tuple[str, str, tuple[str, ...]]], frozenset[tuple[str, str]]]
-#: Per template (by id, the template kept beside): its stand-in groups as (table kind, group
-#: row key, leaf row keys), and every (table kind, leaf row key) of them.
-_GROUPS: dict[int, tuple[Template, _Groups]] = {}
-
-
-def _groups(template: Template) -> _Groups:
-    found = _GROUPS.get(id(template))
-    if found is None or found[0] is not template:
-        groups: list[tuple[str, str, tuple[str, ...]]] = [
-            (table.kind, row.key, tuple(row.stands_for)) for table in template.tables for row in table.rows if row.stands_for
-        ]
-        leaves = frozenset((kind, leaf) for kind, _, stands_for in groups for leaf in stands_for)
-        found = _GROUPS[id(template)] = (template, (groups, leaves))
-    return found[1]
-
-
 def _stand_in(template: Template, keys: list[Key], lookup: Lookup) -> list[Key]:
     """``keys`` with a group row's cell in place of its leaves' where the report prints the
     group row and none of the leaves (keys.md: (六)其他处理 as one row in a 2021 report)."""
-    groups, leaf_rows = _groups(template)
+    groups, leaf_rows = template.stand_in_groups
     if not any((k.table, k.row) in leaf_rows for k in keys):
         return keys  # most places name no group's leaf
     for kind, group_key, stands_for in groups:

@@ -267,29 +267,11 @@ class _Reader:
 def _row_key(rows: tuple[Row, ...], text: str) -> str | None:
     key = label_key(text)
     best, best_len = None, MIN_ROW_STEM - 1
-    for row_key, stems in _stem_keys(rows):
-        for stem in stems:
+    for row in rows:
+        for stem in row.stem_keys:
             if stem in key and len(stem) > best_len:
-                best, best_len = row_key, len(stem)
+                best, best_len = row.key, len(stem)
     return best
-
-
-#: Row tuples whose stems' comparison forms are kept (by identity: a template's tables are
-#: built once), a template's two tables with row labels for a score of templates.
-STEM_CACHE = 64
-_STEM_KEYS: dict[int, tuple[tuple[Row, ...], tuple[tuple[str, tuple[str, ...]], ...]]] = {}
-
-
-def _stem_keys(rows: tuple[Row, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Each row's key and its stems' comparison forms (:func:`label_key`)."""
-    kept = _STEM_KEYS.get(id(rows))
-    if kept is not None and kept[0] is rows:
-        return kept[1]
-    keys = tuple((row.key, tuple(map(label_key, row.stems))) for row in rows)
-    if len(_STEM_KEYS) >= STEM_CACHE:
-        _STEM_KEYS.clear()
-    _STEM_KEYS[id(rows)] = (rows, keys)
-    return keys
 
 
 def _first_value(row: list[GridCell]) -> int:

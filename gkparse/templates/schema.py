@@ -7,6 +7,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple, Optional, Union
 
+from ..normalize import label_key
+
 __all__ = [
     "standard_rows",
     "Key",
@@ -93,6 +95,12 @@ class Column:
     unit: str | None = None
     prose: tuple[str, ...] = ()
 
+    @functools.cached_property
+    def stem_keys(self) -> tuple[str, ...]:
+        """The stems in the form labels are compared in (:func:`~gkparse.normalize.label_key`),
+        folded once: the readers match every line against them."""
+        return tuple(map(label_key, self.stems))
+
 
 @dataclass(frozen=True)
 class Row:
@@ -112,6 +120,12 @@ class Row:
     group: str | None = None
     prose: tuple[str, ...] = ()
     stands_for: tuple[str, ...] = ()
+
+    @functools.cached_property
+    def stem_keys(self) -> tuple[str, ...]:
+        """The stems in the form labels are compared in (:func:`~gkparse.normalize.label_key`),
+        folded once: the readers match every line against them."""
+        return tuple(map(label_key, self.stems))
 
 
 def standard_rows(rows: tuple[Row, ...]) -> tuple[Row, ...]:
@@ -261,6 +275,36 @@ class Template:
         if cached is not None:
             return iter(cached)
         return self._enumerate_places(relation)
+
+    def row_places(self, relation: Relation) -> dict[str, tuple[Key, list[Key]]]:
+        """A row relation's places by row: its one total key and its addend keys.
+
+        >>> from gkparse.templates import TEMPLATES
+        >>> t = TEMPLATES["2021"]
+        >>> r3 = next(r for r in t.relations if r.id == "R3")
+        >>> total, addends = t.row_places(r3)["new"]
+        >>> str(total), len(addends)
+        ('requests/new/total', 6)
+        """
+        return self._row_places[relation]
+
+    @functools.cached_property
+    def _row_places(self) -> dict[Relation, dict[str, tuple[Key, list[Key]]]]:
+        # The aligner asks for them once per table line.
+        return {
+            r: {left[0].row: (left[0], right) for _, left, right in self.places(r)}
+            for r in self.relations if r.along == "row" and len(r.left) == 1
+        }
+
+    @functools.cached_property
+    def stand_in_groups(self) -> tuple[tuple[tuple[str, str, tuple[str, ...]], ...], frozenset[tuple[str, str]]]:
+        """The group rows some reports print in place of their leaves
+        (:attr:`Row.stands_for`) as (table kind, group row key, leaf row keys), and every
+        (table kind, leaf row key) among them."""
+        groups = tuple(
+            (table.kind, row.key, row.stands_for) for table in self.tables for row in table.rows if row.stands_for
+        )
+        return groups, frozenset((kind, leaf) for kind, _, leaves in groups for leaf in leaves)
 
     @functools.cached_property
     def _places(self) -> dict[Relation | CrossYearRelation, tuple[tuple[str, list[Key], list[Key]], ...]]:

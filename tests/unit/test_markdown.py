@@ -143,14 +143,12 @@ def test_glued_dumps_keep_the_text_reader() -> None:
 
 
 def test_row_keys_use_each_tables_stems_once() -> None:
-    """A table's rows' stems are folded once (:func:`markdown._stem_keys`, kept by the rows'
-    identity) and name the same rows as folding them on every lookup."""
+    """A row's stems are folded once (:attr:`Row.stem_keys`, kept on the template's row)
+    and name the same rows as folding them on every lookup."""
     rows = TEMPLATES["2021"].table("requests").rows
-    keys = markdown._stem_keys(rows)
-    assert markdown._stem_keys(rows) is keys
-    assert keys == tuple((row.key, tuple(markdown.label_key(s) for s in row.stems)) for row in rows)
-    copy = tuple(rows)[:-1]  # another tuple: its own entry, never the first's
-    assert markdown._stem_keys(copy) == keys[:-1]
+    keys = [row.stem_keys for row in rows]
+    assert all(row.stem_keys is kept for row, kept in zip(rows, keys))
+    assert keys == [tuple(markdown.label_key(s) for s in row.stems) for row in rows]
     assert markdown._row_key(rows, "（三）不予公开 1.属于国家秘密") == "withheld.state_secret"
 
 
