@@ -215,7 +215,15 @@ def is_value(text: str) -> bool:
     >>> is_value("1,268件"), is_value("—"), is_value("-3"), is_value("规章"), is_value("")
     (True, True, True, False, False)
     """
+    return _is_value_short(text) if len(text) <= CACHED_CELL_CHARS else _is_value(text)
+
+
+def _is_value(text: str) -> bool:
     return read_cell(text, kind="amount" if _has_money(text) else "signed").how in ("num", "dash")
+
+
+# The readers ask about each cell of a row several times while they segment its table.
+_is_value_short = functools.lru_cache(maxsize=CELL_CACHE_SIZE)(_is_value)
 
 
 def _has_money(text: str) -> bool:

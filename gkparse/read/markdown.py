@@ -32,12 +32,11 @@ them into grids and hands them to the segmentation HTML tables go through
 
 from __future__ import annotations
 
-import functools
 import re
 from itertools import count
 
 from .. import vocabulary as vocab
-from ..grammar import is_value as _is_value
+from ..grammar import is_value
 from ..normalize import label_key
 from ..templates import Row, TableKind, Template
 from .grid import CUES, MIN_ROW_STEM, GridCell, Segmenter, header_columns, labeled_rows, split_header
@@ -60,11 +59,6 @@ MAX_CAPTION_LINE = 30
 MAX_LABEL_LINE = 60
 #: A heading of a part is short.
 MAX_HEADING_LINE = 60
-#: Cell texts whose reading (value or not) is kept: a report's distinct cell texts, a few
-#: hundred; each row's cells are asked about several times while its table is segmented.
-VALUE_CACHE = 4096
-
-is_value = functools.lru_cache(maxsize=VALUE_CACHE)(_is_value)
 
 
 def is_separator(line: str) -> bool:

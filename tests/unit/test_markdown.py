@@ -153,7 +153,7 @@ def test_row_keys_use_each_tables_stems_once() -> None:
 
 
 def test_cell_values_are_read_once() -> None:
-    """``markdown.is_value`` is the cell grammar's, kept per text."""
+    """``markdown.is_value`` is the cell grammar's (which keeps the answer per short text)."""
     from gkparse import grammar
 
     for text in ("121件", "1,268", "45.6万", "\\", "规章", "", "—", "-3"):
