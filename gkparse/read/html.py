@@ -466,7 +466,7 @@ def _title_candidates(
             if value is not None and (meta.get("name") == name or meta.get("property") == name):
                 found.append(value)
     for heading in headings:
-        if _in_tree(heading, root):  # not inside a table of the body, dropped by now
+        if _in_tree(heading, root):  # not hidden, nor inside a table of the body (dropped by now)
             found.append(text_content(heading))
     title = root.find(".//title")
     if title is not None and title.text:
@@ -638,8 +638,7 @@ def _read_html(text: str, source: str | None) -> Page:
     reports = anchors.report_tables(root)  # before the marks: as the page writes its text
     headings, metas, hide = _walk(root, hiding=_HIDING_WORDS.search(text) is not None)
     blanked = _drop_hidden(root, hide, reports, marked=True) if hide else []
-    headings = [h for h in headings if _in_tree(h, root)]
-    metas = [m for m in metas if _in_tree(m, root)]
+    metas = [m for m in metas if _in_tree(m, root)]  # not hidden (the meta lines are read now)
     body = _find_body(root, reports, blanked)
     page = Page(form="html")
     page.meta_lines = _pair_lines(root) + _lines(root) + _meta_tag_lines(metas)
