@@ -3,14 +3,10 @@ the JSON Lines output and the --issues CSV alike."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 from tests.support import FIXTURES
+from tests.support.kill import kill_when, start_convert
 
 
 def test_sigkill_midway_then_resume(tmp_path: Path) -> None:
@@ -23,29 +19,16 @@ def test_sigkill_midway_then_resume(tmp_path: Path) -> None:
         extra = f"\n<!-- copy {i} -->\n" if source.suffix == ".html" else f"\n（第{i}份）\n"
         (inputs / f"{i:04d}{source.suffix}").write_bytes(source.read_bytes() + extra.encode("utf-8"))
 
-    def convert(out: Path, *extra: str) -> subprocess.Popen[bytes]:
-        return subprocess.Popen(
-            [sys.executable, "-m", "gkparse", "convert", str(inputs), "-o", str(out), "--workers", "1", "--quiet", *extra],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )
-
     full = tmp_path / "full.jsonl"
-    assert convert(full, "--issues", str(tmp_path / "full.csv")).wait(timeout=300) == 0
+    assert start_convert(inputs, full, "--issues", str(tmp_path / "full.csv")).wait(timeout=300) == 0
 
     killed = tmp_path / "killed.jsonl"
-    process = convert(killed, "--issues", str(tmp_path / "killed.csv"))
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and process.poll() is None:
-        if killed.exists() and killed.read_bytes().count(b"\n") >= 20:
-            os.kill(process.pid, signal.SIGKILL)
-            break
-        time.sleep(0.01)
-    process.wait(timeout=60)
+    process = start_convert(inputs, killed, "--issues", str(tmp_path / "killed.csv"))
+    kill_when(process, lambda: killed.exists() and killed.read_bytes().count(b"\n") >= 20)
     written = killed.read_bytes().count(b"\n")
-    assert process.returncode == -signal.SIGKILL, "the conversion finished before it could be killed"
     assert 20 <= written < 300
 
-    assert convert(killed, "--resume", "--issues", str(tmp_path / "killed.csv")).wait(timeout=300) == 0
+    assert start_convert(inputs, killed, "--resume", "--issues", str(tmp_path / "killed.csv")).wait(timeout=300) == 0
     assert killed.read_bytes() == full.read_bytes()
     issues = (tmp_path / "full.csv").read_bytes()
     assert issues.count(b"\n") > 300 and (tmp_path / "killed.csv").read_bytes() == issues
