@@ -39,6 +39,7 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
 from .errors import GkparseError
+from .read.gzipped import GZIP_MAGIC
 
 __all__ = [
     "ArchiveDamage",
@@ -68,7 +69,6 @@ _INFLATE_LIMIT = 1 << 20
 #: a report PDF a few MiB (scans run to tens); a compressed body inflating past this (a
 #: 7 KB record can hold gigabytes of one repeated byte) is refused while it is inflated.
 MAX_PAYLOAD_BYTES = 64 << 20
-GZIP_MAGIC = b"\x1f\x8b\x08"
 #: The start of a record: a WARC version line, or an ARC header line (``filedesc://`` or
 #: ``URL IP DATE14 …``). Used to tell a real gzip member / record start from look-alike bytes.
 _RECORD_START = re.compile(rb"WARC/\d\.\d+\r?\n|filedesc://|[a-z][a-z0-9+.-]*:\S* \S+ \d{14} ", re.I)
