@@ -20,7 +20,7 @@ ContentSource|Url">`` tags, each as one ``label：value`` line.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import regex
 from lxml import etree
@@ -361,6 +361,59 @@ def _in_tree(element: etree._Element, root: etree._Element) -> bool:
     return top is root
 
 
+def _visible(element: etree._Element) -> str:
+    return "".join(text_content(element).split())  # the marks are whitespace
+
+
+def _best_body(candidates: Iterable[etree._Element]) -> tuple[int, etree._Element] | None:
+    """The candidate with the most report markers, among equals the first with the fewest
+    visible characters; ``None`` when none has a marker."""
+    best: tuple[int, int, etree._Element] | None = None
+    seen: set[int] = set()
+    for element in candidates:
+        if id(element) in seen or not isinstance(element.tag, str):
+            continue
+        seen.add(id(element))
+        visible = _visible(element)
+        score = vocab.body_markers(visible)
+        if score == 0:
+            continue
+        if best is None or (score, -len(visible)) > best[:2]:
+            best = (score, -len(visible), element)
+    return None if best is None else (best[0], best[2])
+
+
+def _best_ancestor_body(table: etree._Element) -> tuple[int, etree._Element] | None:
+    """:func:`_best_body` of the profiles' candidates among ``table``'s ancestors, reading
+    only some of them: the candidates nest, so an outer one holds every marker of an inner
+    one and more characters. The most markers are the outermost's; the winner is the
+    innermost with as many (or the first, in the profiles' order, of those as short)."""
+    order: dict[etree._Element, int] = {}
+    for xpath in _BODY_ANCESTOR_XPATHS:
+        for element in xpath(table):
+            if isinstance(element.tag, str) and element not in order:
+                order[element] = len(order)
+    if not order:
+        return None
+    chain = [a for a in table.iterancestors() if a in order]  # innermost first
+    if table in order:
+        chain.insert(0, table)
+    most = vocab.body_markers(_visible(chain[-1]))
+    if most == 0:
+        return None
+    for i, element in enumerate(chain):
+        visible = _visible(element)
+        if vocab.body_markers(visible) < most:
+            continue
+        tied = [element]
+        for outer in chain[i + 1:]:  # as short: nothing visible around the winner
+            if len(_visible(outer)) > len(visible):
+                break
+            tied.append(outer)
+        return most, min(tied, key=order.__getitem__)
+    raise AssertionError("the outermost candidate holds the most markers")
+
+
 def _find_body(root: etree._Element, reports: list[etree._Element], blanked: list[etree._Element]) -> etree._Element:
     """The article body: the candidate of the site profiles with the most report markers,
     among equals the one with the fewest visible characters (least chrome). Candidates are
@@ -371,24 +424,12 @@ def _find_body(root: etree._Element, reports: list[etree._Element], blanked: lis
         table for table in reports
         if _in_tree(table, root) and not any(b is table or b in table.iterancestors() for b in blanked)
     ]
-    xpaths = _BODY_ANCESTOR_XPATHS if shown else _BODY_XPATHS
-    start = shown[0] if shown else root
-    best: tuple[int, int, etree._Element] | None = None
-    seen: set[int] = set()
-    for xpath in xpaths:
-        for element in xpath(start):
-            if id(element) in seen or not isinstance(element.tag, str):
-                continue
-            seen.add(id(element))
-            visible = "".join(text_content(element).split())  # the marks are whitespace
-            score = vocab.body_markers(visible)
-            if score == 0:
-                continue
-            rank = (score, -len(visible))
-            if best is None or rank > best[:2]:
-                best = (score, -len(visible), element)
+    if not shown:
+        best = _best_body((e for xpath in _BODY_XPATHS for e in xpath(root)))
+    else:
+        best = _best_ancestor_body(shown[0])
     if best is not None and best[0] >= MIN_BODY_MARKERS:
-        return best[2]
+        return best[1]
     body = root.find("body")
     return body if body is not None else root
 

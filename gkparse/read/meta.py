@@ -102,6 +102,31 @@ def _hinted(lines: list[str]) -> list[str]:
     return found
 
 
+def _line_labels(line: str) -> list[tuple[re.Match[str], int]]:
+    """The labels of a metadata line with their index in ``_LABELS``, in order; ``[]`` when
+    the line's first label sits in the middle of a sentence (``…来源于…``, no colon after
+    it): prose, whose other label words are then never looked for (a long report holds
+    hundreds of such lines)."""
+    if ":" not in line and "：" not in line:
+        # Without a colon only a label at the line's start makes it a metadata line: the
+        # search over the rest of the line (every label tried at every label character) is
+        # left out.
+        start = len(line) - len(line.lstrip())
+        if _LABEL_RE.match(line, start) is None:
+            return []
+    matches: list[tuple[re.Match[str], int]] = []
+    for m in _LABEL_RE.finditer(line):
+        label_index = int(str(m.lastgroup)[1:])
+        before = line[:m.start()].strip()
+        if before and _LABELS[label_index][0] in _LINE_START_LABELS:
+            if not (line[m.start() - 1].isspace() and _COLON.search(m.group(0))):
+                continue  # an ordinary word inside the line (not "… 单位：…" after a space)
+        if not matches and before and not _COLON.search(line[m.start():m.end() + 1]):
+            return []
+        matches.append((m, label_index))
+    return matches
+
+
 def read_meta(lines: list[str]) -> MetaFields:
     """Labelled fields of a metadata block, by canonical name (first occurrence wins).
 
@@ -110,21 +135,11 @@ def read_meta(lines: list[str]) -> MetaFields:
     """
     found = MetaFields()
     for line in _hinted(lines):
-        matches = []
-        for m in _LABEL_RE.finditer(line):
-            label_index = int(str(m.lastgroup)[1:])
-            if _LABELS[label_index][0] in _LINE_START_LABELS and line[:m.start()].strip():
-                if not (line[m.start() - 1].isspace() and _COLON.search(m.group(0))):
-                    continue  # an ordinary word inside the line (not "… 单位：…" after a space)
-            matches.append((m, label_index))
+        matches = _line_labels(line)
         for i, (m, label_index) in enumerate(matches):
             label, name = _LABELS[label_index]
             end = matches[i + 1][0].start() if i + 1 < len(matches) else len(line)
             value = line[m.end():end].strip(" \t\u3000:：|")
-            if i == 0 and m.start() > 0 and line[:m.start()].strip():
-                # Label in the middle of a sentence ("…来源于…"): not a metadata line.
-                if not _COLON.search(line[m.start():m.end() + 1]):
-                    break
             if not value:
                 continue
             if name == "publisher" and vocab.URL_VALUE.match(value):

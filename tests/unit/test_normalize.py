@@ -73,3 +73,38 @@ def test_compact_with_map_is_the_per_character_fold() -> None:
         assert compact == "".join(_piece(ch) for ch in text)
         assert [text.index(text[i], i) for i in index] == list(index)
         assert len(index) == len(compact)
+
+
+def test_long_texts_are_keyed_as_the_definition_says() -> None:
+    """A page's text goes through one ``str.replace`` per distinct character (and, past
+    MAX_REPLACED_CHARACTERS of them, ``str.translate``): the key is still NFKC, noise
+    dropped, traditional folded, as for a short label."""
+    import random
+    import re
+    import unicodedata
+
+    from gkparse.normalize import _FOLD_TABLE, MAX_REPLACED_CHARACTERS, NFKC_BY_CHARACTER_CHARS, label_key
+    from gkparse.vocabulary import LABEL_NOISE
+
+    def definition(text: str) -> str:
+        key = re.sub("[" + re.escape(LABEL_NOISE) + "]+", "", unicodedata.normalize("NFKC", text)).translate(_FOLD_TABLE)
+        return re.sub(r"(?<![0-9])([0-9]{1,2})、", r"\1.", key)
+
+    rng = random.Random(61)
+    few = list("年度报告申请人（）：，、；０１２３ \n\u3000“”條項") + ["㈠"]
+    many = [chr(c) for c in range(0xFF01, 0xFF5E)] + [chr(k) for k in _FOLD_TABLE]
+    assert len(set(many)) > MAX_REPLACED_CHARACTERS
+    for alphabet in (few, few + many):
+        for _ in range(60):
+            text = "".join(rng.choice(alphabet) for _ in range(NFKC_BY_CHARACTER_CHARS + rng.randint(0, 2000)))
+            assert label_key(text) == definition(text)
+
+
+def test_no_replacement_is_replaced_again() -> None:
+    """One replace per character is the translation only when no replacement holds a
+    character that is itself replaced (a traditional pair must not chain: A→B, B→C)."""
+    from gkparse.normalize import _FOLD_TABLE, _nfkc_table
+
+    _, nfkc, _ = _nfkc_table()
+    for table in (nfkc, _FOLD_TABLE):
+        assert not [k for k, v in table.items() if any(ord(c) in table for c in v)]
