@@ -18,6 +18,8 @@ import click
 
 from ..batch import Result, Stats, convert
 from ..crawler import (
+    CRAWL_EXTRA,
+    DEFAULT_CONCURRENCY,
     DEFAULT_DELAY,
     DEFAULT_MAX_ATTACHMENTS,
     DEFAULT_MAX_BYTES,
@@ -25,10 +27,12 @@ from ..crawler import (
     DEFAULT_MAX_REDIRECTS,
     DEFAULT_MAX_REPORTS,
     DEFAULT_MAX_TIME,
+    DEFAULT_PER_HOST,
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
     CrawlResult,
     crawl,
+    engine_available,
 )
 from ..errors import GkparseError
 from ..export.writers import check_writable, format_for
@@ -38,6 +42,8 @@ __all__ = ["crawl_command"]
 
 # Exit status when something failed: a URL, or with --parse a report or the conversion.
 _FAILED = 1
+# Exit status of an interrupted crawl (128 + SIGINT, as shells report Ctrl-C).
+_INTERRUPTED = 130
 # Years accepted by --since: any plausible report year; the range only catches typos (203).
 _SINCE_YEARS = (1980, 2100)
 #: The names --warc takes: the crawl writes a WARC, gzipped record by record unless the name
@@ -126,10 +132,16 @@ def _enable_logging(verbose: int) -> None:
 @click.option("--allow-private", is_flag=True,
               help="Also fetch loopback, private, link-local and CGNAT addresses "
                    "(the start URLs' hosts always may be).")
+@click.option("--concurrency", type=click.IntRange(min=1), default=DEFAULT_CONCURRENCY, show_default=True,
+              help="Requests in flight at once, over all hosts.")
+@click.option("--per-host", type=click.IntRange(min=1), default=DEFAULT_PER_HOST, show_default=True,
+              help="Requests in flight at once to one host.")
 @click.option("--keep-list-pages", is_flag=True, help="Archive the list pages too.")
 @click.option("--previous", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="WARC of an earlier crawl: unchanged reports are skipped (repeatable).")
 @click.option("--no-attachments", is_flag=True, help="Do not fetch PDF/Word/Excel attachments.")
+@click.option("--jobdir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Keep the crawl's queue and state here: a crawl stopped with Ctrl-C resumes when run again.")
 @click.option("--parse", "parse_after", is_flag=True,
               help="Parse the WARC after crawling, as `gkparse convert` does.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -141,6 +153,7 @@ def crawl_command(
     urls: tuple[str, ...],
     warc_path: Path,
     previous: tuple[Path, ...],
+    jobdir: Path | None,
     no_attachments: bool,
     parse_after: bool,
     output: Path | None,
@@ -163,7 +176,10 @@ def crawl_command(
     out = output or _default_output(warc_path)
     try:
         _check_outputs(warc_path, out if parse_after else None)
-        result = crawl(urls, warc_path, previous=list(previous), attachments=not no_attachments, **settings)
+        if not engine_available():
+            raise GkparseError(f"gkparse crawl needs Scrapy: pip install '{CRAWL_EXTRA}'")
+        result = crawl(urls, warc_path, previous=list(previous), attachments=not no_attachments, jobdir=jobdir,
+                       **settings)
     except GkparseError as exc:  # bad arguments, an unreadable --previous, a WARC that cannot be written
         raise UsageProblem(str(exc)) from None
 
@@ -172,6 +188,10 @@ def crawl_command(
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     click.echo(_crawl_summary(result), err=True)
+    if result.interrupted:
+        resume = f"; run the same command to resume from {jobdir}" if jobdir is not None else ""
+        click.echo(f"interrupted{resume}", err=True)
+        click.get_current_context().exit(_INTERRUPTED)
 
     ok = result.ok
     if parse_after:

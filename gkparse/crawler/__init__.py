@@ -2,11 +2,13 @@
 
 The package in layers: :mod:`~gkparse.crawler.urls` (URL normal form and shapes),
 :mod:`~gkparse.crawler.links` (what a page links to), :mod:`~gkparse.crawler.network`
-(which addresses may be reached, the time budget of a response),
-:mod:`~gkparse.crawler.decoding` (Content-Encoding undone within the size cap),
-:mod:`~gkparse.crawler.fetcher` (robots.txt, delays, retries, redirects, limits),
+(which addresses may be reached), :mod:`~gkparse.crawler.robots` (what robots.txt
+allows), :mod:`~gkparse.crawler.decoding` (Content-Encoding undone within the size cap),
 :mod:`~gkparse.crawler.settings` (the options and limits) and
-:mod:`~gkparse.crawler.walk` (the walk and :func:`crawl`).
+:mod:`~gkparse.crawler.walk` (:func:`crawl` and its result) need no Scrapy; the engine
+(the ``gkparse[crawl]`` extra) is :mod:`~gkparse.crawler.spider` (the walk as a Scrapy
+spider), :mod:`~gkparse.crawler.middlewares` (the protections and the WARC writer) and
+:mod:`~gkparse.crawler.engine` (the Scrapy settings and the run).
 
 >>> normalize_url("HTTP://Www.Example.gov.cn:80/zfxxgknb/index.html#top")
 'http://www.example.gov.cn/zfxxgknb/index.html'
@@ -22,10 +24,10 @@ import logging
 
 from ..errors import CrawlError, FetchError
 from ..vocabulary import is_report_title, lookalike_reason, title_year
-from .fetcher import FetchLogEntry
 from .links import ListLinks, attachment_links, decode_html, discover_links
 from .settings import (
     DEFAULT_BACKOFF,
+    DEFAULT_CONCURRENCY,
     DEFAULT_DELAY,
     DEFAULT_MAX_ATTACHMENTS,
     DEFAULT_MAX_BYTES,
@@ -33,6 +35,7 @@ from .settings import (
     DEFAULT_MAX_REDIRECTS,
     DEFAULT_MAX_REPORTS,
     DEFAULT_MAX_TIME,
+    DEFAULT_PER_HOST,
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
     MAX_CONTENT_CODINGS,
@@ -43,10 +46,12 @@ from .settings import (
     default_user_agent,
 )
 from .urls import normalize_url
-from .walk import CrawlResult, Failure, Skipped, crawl
+from .walk import CRAWL_EXTRA, CrawlResult, Failure, FetchLogEntry, Skipped, crawl, engine_available
 
 __all__ = [
+    "CRAWL_EXTRA",
     "DEFAULT_BACKOFF",
+    "DEFAULT_CONCURRENCY",
     "DEFAULT_DELAY",
     "DEFAULT_MAX_ATTACHMENTS",
     "DEFAULT_MAX_BYTES",
@@ -54,6 +59,7 @@ __all__ = [
     "DEFAULT_MAX_REDIRECTS",
     "DEFAULT_MAX_REPORTS",
     "DEFAULT_MAX_TIME",
+    "DEFAULT_PER_HOST",
     "DEFAULT_RETRIES",
     "DEFAULT_TIMEOUT",
     "MAX_CONTENT_CODINGS",
@@ -73,6 +79,7 @@ __all__ = [
     "decode_html",
     "default_user_agent",
     "discover_links",
+    "engine_available",
     "is_report_title",
     "lookalike_reason",
     "normalize_url",

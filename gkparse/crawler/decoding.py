@@ -1,8 +1,9 @@
-"""Response bodies decoded from their Content-Encoding as they stream in, within a size cap.
+"""Response bodies decoded from their Content-Encoding within a size cap.
 
-httpx decodes each raw chunk in full before handing it over, through every coding stacked
-in the header, so a few KiB of ``Content-Encoding: gzip, gzip`` inflate to gigabytes
-before a size check can run. Here the raw bytes are inflated step by step
+A decoder that inflates each coding in full before checking a size, through every coding
+stacked in the header, lets a few KiB of ``Content-Encoding: gzip, gzip`` inflate to
+gigabytes first (Scrapy's own decompression knows one coding and no stacking). Here the
+raw bytes are inflated step by step
 (``zlib``'s ``max_length``): no stage ever produces more than ``limit`` bytes, nor more
 than :data:`INFLATE_STEP` at a time, so memory stays a small multiple of the cap and the
 work stops as soon as the cap is passed.
@@ -24,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from .settings import MAX_CONTENT_CODINGS
 
-__all__ = ["INFLATE_STEP", "BodyError", "content_codings", "decode_stream"]
+__all__ = ["INFLATE_STEP", "BodyError", "content_codings", "decode_body", "decode_stream"]
 
 #: Most bytes one inflate call may produce: small enough that a bomb never holds much
 #: more than the cap in memory, large enough that a real body needs few calls.
@@ -127,3 +128,19 @@ def decode_stream(raw: Iterable[bytes], codings: Sequence[str], limit: int) -> I
     for coding in reversed(codings):
         chunks = _capped(_inflate(chunks, coding), limit, too_large)
     return iter(chunks)
+
+
+def decode_body(body: bytes, content_encoding: Iterable[str], limit: int) -> bytes:
+    """``body`` (at most ``limit`` bytes as sent) decoded from the codings of its
+    ``Content-Encoding`` header values, within ``limit``: what
+    :class:`gkparse.crawler.middlewares.BodyDecoder` does to every response. Raises
+    :class:`BodyError` (too large, unsupported or too many codings, damaged data).
+
+    >>> import gzip
+    >>> decode_body(gzip.compress(b"report"), ["gzip"], 100), decode_body(b"plain", [], 100)
+    (b'report', b'plain')
+    """
+    codings = content_codings(content_encoding)
+    if not codings:
+        return body
+    return b"".join(decode_stream([body], codings, limit))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
+from urllib.parse import parse_qsl, urljoin
 
 import lxml.html
 from lxml import etree
@@ -27,6 +27,7 @@ from ..normalize import label_key
 from ..read.decode import decode_bytes
 from ..read.html import parse_tree, text_content
 from ..read.profiles import GENERIC, SiteProfile, choose_profile
+from ..read.sniff import looks_binary, sniff_form
 from ..vocabulary import (
     NEXT_PAGE_TEXTS,
     is_report_title,
@@ -38,17 +39,20 @@ from .urls import (
     ATTACHMENT_EXTENSIONS,
     directory_of,
     host_of,
+    is_article_url,
     is_attachment_url,
     is_index_like,
     normalize_url,
 )
 
 __all__ = [
+    "FormPage",
     "ListLinks",
     "Page",
     "attachment_links",
     "decode_html",
     "discover_links",
+    "is_html",
     "list_links",
     "names_report",
     "page_attachments",
@@ -64,6 +68,53 @@ _HEADINGS_PER_TAG = 3
 _NEXT_ARROWS = " >»›"
 _CDATA_MARKS = re.compile(r"<!\[CDATA\[|\]\]>")
 _NOT_FETCHABLE = re.compile(r"(?i)(javascript|mailto|tel):")
+# Bytes looked at to tell what a body is: magic numbers, the doctype or first tag come first.
+_SNIFF_BYTES = 1024
+# A body that starts as markup does: a doctype, a comment or a tag (<html>, but also a
+# bare fragment such as <ul> that a CMS serves as a list page).
+_MARKUP_START = re.compile(rb"<(?:!doctype|!--|[a-z][a-z0-9]*[\s/>])")
+
+# Hanweb (大汉) columns page their records through a POST to dataproxy.jsp: the page's
+# <datastore> names the proxy and the column's parameters in its <nextgroup> link, the
+# record count in <totalrecord> (or the jpage call's totalRecord) and the records per
+# group of pages (jpage's perPage x groupSize; 45 = 15 x 3, the jpage defaults).
+_HANWEB_NEXTGROUP = re.compile(r"<nextgroup>\s*(?:<!\[CDATA\[)?\s*<a\s+href=[\"']([^\"']*dataproxy\.jsp[^\"']*)[\"']", re.I)
+_HANWEB_TOTAL = re.compile(r"<totalrecord>\s*(\d+)\s*</totalrecord>|totalRecord\s*[:=]\s*['\"]?(\d+)", re.I)
+_HANWEB_PER_PAGE = re.compile(r"perPage\s*[:=]\s*['\"]?(\d+)", re.I)
+_HANWEB_GROUP_SIZE = re.compile(r"groupSize\s*[:=]\s*['\"]?(\d+)", re.I)
+_HANWEB_DEFAULT_PER_PAGE = 15
+_HANWEB_DEFAULT_GROUP_SIZE = 3
+# A Hanweb column /col/col1229/ lists the articles /art/2024/3/8/art_1229_88.html: the
+# column id is the article's first number.
+_HANWEB_COLUMN = re.compile(r"/col/col(\d+)/", re.I)
+_HANWEB_ARTICLE = re.compile(r"/art/\d{4}/\d{1,2}/\d{1,2}/art_(\d+)_\d+\.html$", re.I)
+
+
+def is_html(body: bytes, content_type: str) -> bool:
+    """Whether a fetched body is an HTML page: the body decides over the Content-Type (as
+    for ``gkparse convert``, :func:`gkparse.read.sniff.sniff_form`): a PDF or an image is
+    not one whatever its type, and a body that starts as markup is one even when served as
+    ``image/png`` or ``application/pdf``.
+
+    >>> is_html(b"<ul><li>", "image/png"), is_html(b"%PDF-1.4 <html>", "text/html"), is_html(b"x", "text/html")
+    (True, False, True)
+    """
+    content_type = content_type.lower()
+    head = body[:_SNIFF_BYTES]
+    if sniff_form(head, content_type) is not None or looks_binary(head):
+        return False
+    if "html" in content_type:
+        return True
+    return bool(_MARKUP_START.match(head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()))
+
+
+@dataclass(frozen=True)
+class FormPage:
+    """A further list page asked for with a form POST (Hanweb's ``dataproxy.jsp``): the
+    normalised ``url`` with its query, and the ``form`` fields sent as the body."""
+
+    url: str
+    form: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -85,6 +136,8 @@ class ListLinks:
     reports: list[tuple[str, str]] = field(default_factory=list)
     pages: list[str] = field(default_factory=list)
     lookalikes: list[tuple[str, str]] = field(default_factory=list)
+    #: Further list pages asked for by a form POST (Hanweb ``dataproxy.jsp``).
+    form_pages: list[FormPage] = field(default_factory=list)
 
 
 def decode_html(data: bytes) -> str:
@@ -200,6 +253,7 @@ def list_links(page: Page) -> ListLinks:
             seen.add(url)
             result.pages.append(url)
 
+    report_column = _is_report_column(page)
     for url, text in _anchors(page.tree, page.url):
         if url in seen:
             continue
@@ -215,7 +269,9 @@ def list_links(page: Page) -> ListLinks:
             # A column's own nav link ("政府信息公开年报" → ./) names no year.
             candidate = year is not None or not is_index_like(url)
         else:
-            candidate = _matches_any(column, url) and not is_index_like(url)
+            candidate = not is_index_like(url) and (
+                _matches_any(column, url) or (report_column and _in_column(url, page, text))
+            )
         if candidate:
             found.setdefault(url, []).append(text)
 
@@ -229,6 +285,8 @@ def list_links(page: Page) -> ListLinks:
                 )
                 add_page(normalize_url(urljoin(page.url, name)))
 
+    result.form_pages = _hanweb_form_pages(page)
+
     for url, texts in found.items():
         if url in seen:  # turned out to be a list page
             continue
@@ -240,6 +298,61 @@ def list_links(page: Page) -> ListLinks:
         else:
             result.reports.append((url, text))
     return result
+
+
+def _is_report_column(page: Page) -> bool:
+    """Whether the list page is a report column itself: its URL lies in one
+    (``report_link_patterns``) or its title or main heading names annual reports without a
+    year (``政府信息公开年报``)."""
+    column = [p for prof in _profiles_for(page.profile) for p in prof.report_link_patterns]
+    if _matches_any(column, page.url):
+        return True
+    if page.tree is None:
+        return False
+    titles = [text_content(el) for tag in ("title", "h1", "h2") for el in list(page.tree.iter(tag))[:_HEADINGS_PER_TAG]]
+    return any(mentions_report(t) and title_year(t) is None and not lookalike_reason(t) for t in titles)
+
+
+def _in_column(url: str, page: Page, text: str) -> bool:
+    """Whether a link on a report column that names no report is one of the column's
+    articles: an article- or attachment-shaped URL on the column's host, under the
+    column's directory or (Hanweb) of the column's id, whose text is no look-alike."""
+    if host_of(url) != host_of(page.url) or lookalike_reason(text):
+        return False
+    if not (is_article_url(url) or is_attachment_url(url)):
+        return False
+    if url.startswith(directory_of(page.url)):
+        return True
+    column, article = _HANWEB_COLUMN.search(page.url), _HANWEB_ARTICLE.search(url)
+    return bool(column and article and column.group(1) == article.group(1))
+
+
+def _hanweb_form_pages(page: Page) -> list[FormPage]:
+    """The record groups after the first of a Hanweb column (``dataproxy.jsp`` POSTs),
+    read from the page's datastore: the proxy and column parameters of its ``<nextgroup>``
+    link, the record count, the records per group. At most ``_MAX_PAGER_COUNT`` groups."""
+    nextgroup = _HANWEB_NEXTGROUP.search(page.html)
+    total = _HANWEB_TOTAL.search(page.html)
+    if nextgroup is None or total is None:
+        return []
+    records = int(total.group(1) or total.group(2))
+    per_page = _HANWEB_PER_PAGE.search(page.html)
+    group_size = _HANWEB_GROUP_SIZE.search(page.html)
+    group = (int(per_page.group(1)) if per_page else _HANWEB_DEFAULT_PER_PAGE) * (
+        int(group_size.group(1)) if group_size else _HANWEB_DEFAULT_GROUP_SIZE
+    )
+    if group <= 0:
+        return []
+    href = urljoin(page.url, nextgroup.group(1).replace("&amp;", "&"))
+    proxy, _, query = href.partition("?")
+    form = tuple((k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k not in ("page", "startrecord", "endrecord", "perpage"))
+    pages_per_group = group // (int(per_page.group(1)) if per_page else _HANWEB_DEFAULT_PER_PAGE) or 1
+    out = []
+    for start in range(group + 1, min(records, group * _MAX_PAGER_COUNT) + 1, group):
+        end = min(start + group - 1, records)
+        url = normalize_url(f"{proxy}?startrecord={start}&endrecord={end}&perpage={group // pages_per_group}")
+        out.append(FormPage(url, form))
+    return out
 
 
 def discover_links(html: str, page_url: str, profile: SiteProfile | None = None) -> ListLinks:

@@ -1,19 +1,15 @@
-"""The network layer under the :class:`~gkparse.crawler.fetcher.Fetcher`: which addresses a
-crawl may reach, and the time budget of one response.
+"""Which addresses a crawl may reach.
 
-Addresses: a crawled page or redirect must not make the crawler fetch loopback, private,
-link-local, shared (CGNAT) or reserved addresses (a cloud instance's metadata service at
+A crawled page or redirect must not make the crawler fetch loopback, private, link-local,
+shared (CGNAT) or reserved addresses (a cloud instance's metadata service at
 169.254.169.254, an intranet), which would end up in a WARC that is then shared. The
-fetcher checks every hop's host when it is an IP literal or a ``localhost`` name
-(:func:`host_kind`); :class:`GuardedBackend` checks the address a host name *resolves to*
-when the connection is opened, and connects to that very address, so a name that
-resolves to a public address once and to a private one later (DNS rebinding) is refused
-too. The hosts of the start URLs the user named are exempt (a local test site still
-crawls), and so is everything with ``allow_private``.
-
-Time: :class:`Budget` is the deadline of the response being read; the backend's streams
-clamp every connect, read and write to what is left of it, so a server dripping one byte
-a second (each byte resetting a per-read timeout) still cannot hold the crawl.
+crawl checks every hop's host when it is an IP literal or a ``localhost`` name
+(:func:`host_kind`, in :class:`gkparse.crawler.middlewares.AddressGuard`), and the
+addresses a host name *resolves to* when the connection is opened (:func:`refusal`, in
+:class:`gkparse.crawler.middlewares.GuardedResolver`, which hands Twisted only the
+addresses it checked), so a name that resolves to a public address once and to a private
+one later (DNS rebinding) is refused too. The hosts of the start URLs the user named are
+exempt (a local test site still crawls), and so is everything with ``allow_private``.
 
 >>> host_kind("169.254.169.254"), host_kind("100.64.0.1"), host_kind("localhost"), host_kind("[::1]")
 ('link-local', 'shared (CGNAT)', 'loopback', 'loopback')
@@ -26,27 +22,21 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
-import ssl
-import time
 import urllib.request
 from collections.abc import Iterable
-from typing import Any
 from urllib.parse import urlsplit
 
-import httpcore
 import httpx
 
 from ..errors import FetchError
 
 __all__ = [
     "AddressRefused",
-    "Budget",
-    "GuardedBackend",
     "address_kind",
     "env_proxied",
-    "guarded_transport",
     "host_kind",
     "host_names",
+    "refusal",
     "resolve_host",
 ]
 
@@ -143,7 +133,7 @@ def resolve_host(host: str, port: int) -> list[str]:
 
 
 def env_proxied() -> bool:
-    """Whether the environment names an HTTP proxy (which httpx then uses)."""
+    """Whether the environment names an HTTP proxy (which Scrapy's HttpProxyMiddleware then uses)."""
     proxies = urllib.request.getproxies()
     return any(proxies.get(scheme) for scheme in ("http", "https", "all"))
 
@@ -188,132 +178,3 @@ def refusal(host: str, addresses: Iterable[str]) -> tuple[list[str], AddressRefu
         elif refused is None:
             refused = AddressRefused(host, kind, address)
     return public, (None if public else refused)
-
-
-class Budget:
-    """The deadline of the response being read (``time.monotonic`` seconds; the fetcher's
-    injectable clock only spaces requests, this one measures real waiting)."""
-
-    def __init__(self) -> None:
-        self.seconds = 0.0
-        self.deadline: float | None = None
-        self.spent = False  # an operation stopped because the deadline came
-
-    def start(self, seconds: float) -> None:
-        self.seconds, self.deadline, self.spent = seconds, time.monotonic() + seconds, False
-
-    def stop(self) -> None:
-        self.deadline = None
-
-    def over(self) -> bool:
-        """Whether the deadline has passed (and so the budget is spent)."""
-        if self.deadline is not None and time.monotonic() >= self.deadline:
-            self.spent = True
-        return self.spent
-
-    def clamp(self, timeout: float | None) -> tuple[float | None, bool]:
-        """``timeout`` cut to the time left, and whether it was cut; raises
-        :class:`httpcore.ReadTimeout` once nothing is left."""
-        if self.deadline is None:
-            return timeout, False
-        left = self.deadline - time.monotonic()
-        if left <= 0:
-            self.spent = True
-            raise httpcore.ReadTimeout(f"time budget of {self.seconds:g} s spent")
-        if timeout is None or left < timeout:
-            return left, True
-        return timeout, False
-
-
-class _BudgetStream(httpcore.NetworkStream):
-    """A connection whose every read and write ends by the budget's deadline."""
-
-    def __init__(self, inner: httpcore.NetworkStream, budget: Budget) -> None:
-        self._inner = inner
-        self._budget = budget
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        limit, cut = self._budget.clamp(timeout)
-        try:
-            return self._inner.read(max_bytes, limit)
-        except httpcore.TimeoutException:
-            self._budget.spent = self._budget.spent or cut
-            raise
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        limit, cut = self._budget.clamp(timeout)
-        try:
-            self._inner.write(buffer, limit)
-        except httpcore.TimeoutException:
-            self._budget.spent = self._budget.spent or cut
-            raise
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def start_tls(
-        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
-    ) -> httpcore.NetworkStream:
-        limit, _ = self._budget.clamp(timeout)
-        return _BudgetStream(self._inner.start_tls(ssl_context, server_hostname, limit), self._budget)
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._inner.get_extra_info(info)
-
-
-class GuardedBackend(httpcore.SyncBackend):
-    """httpcore's socket backend, checking the address each connection goes to.
-
-    Every host is resolved here and connected to by address, so the address checked is
-    the address used. A host in ``trusted`` (the start hosts), or any host with
-    ``allow_private``, may have any address; any other host is connected to at its public
-    addresses only, and when it has none, :class:`AddressRefused` is raised.
-    """
-
-    def __init__(self, budget: Budget, *, trusted: Iterable[str] = (), allow_private: bool = False) -> None:
-        self.budget = budget
-        self.trusted = {_plain(h) for h in trusted}
-        self.allow_private = allow_private
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
-        options = list(socket_options or [])
-        try:
-            addresses = resolve_host(host, port)
-        except OSError as exc:
-            raise httpcore.ConnectError(str(exc)) from exc
-        if not (self.allow_private or _plain(host) in self.trusted):
-            addresses, refused = refusal(host, addresses)
-            if refused is not None:
-                raise refused
-        error: Exception = httpcore.ConnectError(f"{host} resolves to no address")
-        for address in addresses:
-            limit, _ = self.budget.clamp(timeout)
-            try:
-                stream = super().connect_tcp(address, port, limit, local_address, options)
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                error = exc
-                continue
-            return _BudgetStream(stream, self.budget)
-        raise error
-
-
-def guarded_transport(backend: GuardedBackend) -> httpx.HTTPTransport:
-    """An httpx transport like the default one, connecting through ``backend``."""
-    transport = httpx.HTTPTransport()
-    transport._pool.close()
-    limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)  # httpx.Client's defaults
-    transport._pool = httpcore.ConnectionPool(
-        ssl_context=httpx.create_ssl_context(),
-        max_connections=limits.max_connections,
-        max_keepalive_connections=limits.max_keepalive_connections,
-        keepalive_expiry=limits.keepalive_expiry,
-        network_backend=backend,
-    )
-    return transport

@@ -1,7 +1,8 @@
 """The options of a crawl, in one place: :class:`CrawlSettings` and its defaults.
 
 :func:`gkparse.crawler.crawl` takes them as keywords, the ``gkparse crawl`` command as
-options; the :class:`~gkparse.crawler.fetcher.Fetcher` and the crawler read them from here.
+options; :mod:`gkparse.crawler.engine` turns them into Scrapy settings and the spider and
+middlewares read them from here.
 
 >>> CrawlSettings(since=2021).max_pages
 20
@@ -21,6 +22,7 @@ from ..errors import CrawlError
 
 __all__ = [
     "DEFAULT_BACKOFF",
+    "DEFAULT_CONCURRENCY",
     "DEFAULT_DELAY",
     "DEFAULT_MAX_ATTACHMENTS",
     "DEFAULT_MAX_BYTES",
@@ -28,6 +30,7 @@ __all__ = [
     "DEFAULT_MAX_REDIRECTS",
     "DEFAULT_MAX_REPORTS",
     "DEFAULT_MAX_TIME",
+    "DEFAULT_PER_HOST",
     "DEFAULT_RETRIES",
     "DEFAULT_TIMEOUT",
     "MAX_CONTENT_CODINGS",
@@ -41,8 +44,8 @@ __all__ = [
 #: Seconds between two requests to one host: small county servers share one machine
 #: with the whole site, and one request a second is the usual polite rate.
 DEFAULT_DELAY = 1.0
-#: Seconds to wait for a connection or for the next bytes; slow government servers
-#: often need more than 10 s for a large PDF, and more than 30 s means a hung server.
+#: Seconds to wait for a connection and for the response headers; slow government servers
+#: often need more than 10 s to start sending a large PDF, and more than 30 s means a hung server.
 DEFAULT_TIMEOUT = 30.0
 #: Retries after a timeout, a network error or a 5xx: overloaded servers usually answer
 #: on the second or third try, and four tries at most keep a dead host from stalling the crawl.
@@ -60,8 +63,14 @@ DEFAULT_MAX_REDIRECTS = 5
 DEFAULT_MAX_PAGES = 20
 #: Seconds one response may take in all (connect, headers and body): 20 MiB at 70 KiB/s,
 #: so a slow but working server still delivers, while one dripping a byte a second
-#: cannot hold the (sequential) crawl for more than five minutes a URL.
+#: cannot hold its host's queue for more than five minutes a URL.
 DEFAULT_MAX_TIME = 300.0
+#: Requests in flight at once over all hosts: a province's agencies sit on hundreds of
+#: hosts, and 16 connections keep one machine's bandwidth busy without a connection storm.
+DEFAULT_CONCURRENCY = 16
+#: Requests in flight at once to one host: small county servers share one machine with the
+#: whole site, so one at a time (spaced by the delay) is the polite rate.
+DEFAULT_PER_HOST = 1
 #: Report links taken per report column (all its list pages): a real column lists
 #: 10-20 reports a year, so 500 is decades of them; more is a whole news section or
 #: a hostile page, and each link would cost a request.
@@ -129,18 +138,21 @@ class CrawlSettings:
     attachments: bool = True
     keep_list_pages: bool = False
     user_agent: str | None = None
+    concurrency: int = DEFAULT_CONCURRENCY
+    per_host: int = DEFAULT_PER_HOST
 
     def __post_init__(self) -> None:
         for name, low in (
             ("max_pages", 1), ("delay", 0), ("timeout", 0), ("retries", 0),
             ("backoff", 0), ("max_bytes", 1), ("max_redirects", 0),
-            ("max_reports", 0), ("max_attachments", 0),
+            ("max_reports", 0), ("max_attachments", 0), ("concurrency", 1), ("per_host", 1),
         ):
             value = getattr(self, name)
             if value < low:
                 raise CrawlError(f"{name} must be at least {low}, got {value}")
-        if not self.max_time > 0:
-            raise CrawlError(f"max_time must be more than 0, got {self.max_time}")
+        for name in ("timeout", "max_time"):
+            if not getattr(self, name) > 0:
+                raise CrawlError(f"{name} must be more than 0, got {getattr(self, name)}")
 
     @property
     def agent(self) -> str:

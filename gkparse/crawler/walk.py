@@ -1,50 +1,43 @@
-"""Collect annual reports from government sites into a WARC file: the walk.
+"""Collect annual reports from government sites into a WARC file: :func:`crawl` and what it
+returns.
 
-Start from a report column (年报栏目: a list page, possibly paginated) or from single
-report URLs. :func:`crawl` finds the report links on the list pages
-(:mod:`~gkparse.crawler.links`), follows the pagination, fetches every report page and its
-attachments (PDF, Word, Excel, WPS, OFD) through the polite
-:class:`~gkparse.crawler.fetcher.Fetcher` and writes each HTTP exchange as a
-request/response record pair to a gzipped WARC file (:mod:`gkparse.warc`), which
-``gkparse convert`` reads. Errors never stop the crawl: each one is recorded in
-:attr:`CrawlResult.failures`.
+Start from report columns (年报栏目: list pages, possibly paginated) or from single report
+URLs, on any number of hosts. The crawl runs on Scrapy (:mod:`gkparse.crawler.engine`,
+the ``gkparse[crawl]`` extra): :class:`gkparse.crawler.spider.ReportSpider` knows which
+links are reports, Scrapy fetches them concurrently across hosts and politely per host,
+and every HTTP exchange of a report or attachment is written as a request/response record
+pair to a WARC file (:mod:`gkparse.warc`), which ``gkparse convert`` reads. Errors never
+stop the crawl: each one is recorded in :attr:`CrawlResult.failures`.
+
+Twisted's reactor, under Scrapy, cannot be started twice in one process, so :func:`crawl`
+runs each crawl in a child process (forked where the platform can, so the caller's
+configuration and patches carry over) and gets the :class:`CrawlResult` and the log
+records back through a pipe: :func:`crawl` can be called any number of times.
+
+This module needs no Scrapy: ``import gkparse.crawler`` works without the extra, and
+:func:`crawl` says which extra to install when it is missing.
 """
 
 from __future__ import annotations
 
-import contextlib
+import importlib.util
 import logging
-import time
-from collections import deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import multiprocessing
+import os
+import traceback
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from os import PathLike
 from pathlib import Path
-
-import httpx
+from typing import Any
 
 from ..errors import CrawlError, FetchError, GkparseError
-from ..vocabulary import lookalike_reason, title_year
-from ..warc import (
-    Validators,
-    WARCWriter,
-    payload_digest,
-    read_validators,
-    write_exchange,
-)
-from .fetcher import AlreadyFetched, Fetched, Fetcher, FetchLogEntry
-from .links import (
-    ListLinks,
-    Page,
-    decode_html,
-    list_links,
-    names_report,
-    page_attachments,
-    parse_page,
-)
+from ..warc import Validators, read_validators
 from .network import host_names
 from .settings import (
     DEFAULT_BACKOFF,
+    DEFAULT_CONCURRENCY,
     DEFAULT_DELAY,
     DEFAULT_MAX_ATTACHMENTS,
     DEFAULT_MAX_BYTES,
@@ -52,16 +45,31 @@ from .settings import (
     DEFAULT_MAX_REDIRECTS,
     DEFAULT_MAX_REPORTS,
     DEFAULT_MAX_TIME,
+    DEFAULT_PER_HOST,
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
     CrawlSettings,
-    software,
 )
-from .urls import is_article_url, is_attachment_url, normalize_url
+from .urls import normalize_url
 
-__all__ = ["CrawlResult", "Failure", "Skipped", "crawl"]
+__all__ = ["CrawlResult", "Failure", "FetchLogEntry", "Job", "Skipped", "crawl"]
 
 log = logging.getLogger(__name__)
+
+#: The extra that installs the crawl engine, named when Scrapy is missing.
+CRAWL_EXTRA = "gkparse[crawl]"
+
+
+@dataclass
+class FetchLogEntry:
+    """One HTTP request sent (retries and robots.txt included). ``at`` is when it was sent
+    (``time.time()`` seconds since the epoch, taken as the download starts, after the
+    host's delay); ``status`` is None when no response came, ``error`` then says why."""
+
+    url: str
+    at: float
+    status: int | None = None
+    error: str | None = None
 
 
 @dataclass
@@ -98,7 +106,13 @@ class CrawlResult:
     log: list[FetchLogEntry] = field(default_factory=list)
     #: Limits applied that change what the crawl did (a robots.txt Crawl-delay capped …).
     notes: list[str] = field(default_factory=list)
+    #: Seconds between two requests to a host (``scheme://host[:port]``), for every host
+    #: whose robots.txt was read: ``delay``, or its Crawl-delay when longer (capped).
+    delays: dict[str, float] = field(default_factory=dict)
     records: int = 0
+    #: True when the crawl was stopped before its end (Ctrl-C, a signal); with a
+    #: ``jobdir`` it resumes where it stopped when run again.
+    interrupted: bool = False
 
     @property
     def counts(self) -> dict[str, int]:
@@ -120,6 +134,21 @@ class CrawlResult:
         return not self.failures
 
 
+@dataclass
+class Job:
+    """Everything the crawl process needs: the start ``urls`` as given, the ``settings``,
+    the ``validators`` of previous WARCs by normalised URL, the ``trusted`` start hosts
+    (which may be private), the WARC path and the Scrapy ``jobdir`` (None: no pause and
+    resume)."""
+
+    urls: list[str]
+    settings: CrawlSettings
+    warc_path: Path
+    validators: dict[str, Validators]
+    trusted: set[str]
+    jobdir: Path | None = None
+
+
 def _read_previous(paths: Sequence[str | PathLike[str]]) -> dict[str, Validators]:
     """Validators of the 2xx responses in older WARCs, by normalised URL (for one target
     URI the later file and record win); a target URI that is not http(s) is left out."""
@@ -136,171 +165,94 @@ def _read_previous(paths: Sequence[str | PathLike[str]]) -> dict[str, Validators
         raise CrawlError(exc.reason, source=exc.source) from None
 
 
-class _Crawler:
-    """One crawl's walk: start URLs → list pages → reports → attachments → WARC."""
+def engine_available() -> bool:
+    """Whether the crawl engine (Scrapy, the ``gkparse[crawl]`` extra) is installed."""
+    return importlib.util.find_spec("scrapy") is not None
 
-    def __init__(
-        self,
-        settings: CrawlSettings,
-        fetcher: Fetcher,
-        writer: WARCWriter,
-        result: CrawlResult,
-        previous: Mapping[str, Validators],
-    ) -> None:
-        self.settings = settings
-        self.fetcher = fetcher
-        self.writer = writer
-        self.result = result
-        self.previous = previous
-        self.seen: set[str] = set()  # queued or fetched
 
-    def _fail(self, url: str, exc: FetchError) -> None:
-        log.warning("failed %s: %s", url, exc.reason)
-        self.result.failures.append(Failure(url=url, reason=exc.reason, status=exc.status))
+class _PipeHandler(logging.Handler):
+    """In the crawl process: log records of ``gkparse.crawler`` sent to the caller."""
 
-    def _fetch(self, url: str, *, conditional: bool = False) -> Fetched | None:
-        """A fetch; a failure is recorded and gives None, as does a repeat."""
+    def __init__(self, conn: Connection) -> None:
+        super().__init__()
+        self.conn = conn
+
+    def emit(self, record: logging.LogRecord) -> None:
         try:
-            return self.fetcher.fetch(url, conditional=conditional)
-        except AlreadyFetched:
-            return None
-        except FetchError as exc:
-            self._fail(url, exc)
-            return None
+            self.conn.send(("log", record.name, record.levelno, record.getMessage()))
+        except (OSError, ValueError):
+            pass  # the caller is gone: nothing to tell
 
-    @staticmethod
-    def _page(fetched: Fetched) -> Page | None:
-        """The fetched page decoded and parsed (once), or None when it is not HTML."""
-        if not fetched.is_html:
-            return None
-        return parse_page(decode_html(fetched.final.body), fetched.url)
 
-    def start(self, raw_url: str) -> None:
-        """Crawl one start URL: a report (by URL shape or by title) or a report column."""
-        try:
-            url = normalize_url(raw_url)
-        except FetchError as exc:
-            self._fail(raw_url, exc)
-            return
-        if url in self.seen:
-            return
-        self.seen.add(url)
-        if is_attachment_url(url) or is_article_url(url):
-            self.report(url)
-            return
-        fetched = self._fetch(url)
-        if fetched is None:
-            return
-        page = self._page(fetched)
-        if page is None or names_report(page):
-            self.report(url, fetched, page)
-            return
-        links = list_links(page)
-        if not (links.reports or links.lookalikes or links.pages) and names_report(page, dated=False):
-            # An undated report title and nothing to follow: the page is the report.
-            self.report(url, fetched, page)
-        else:
-            self.column(fetched, links)
+def _child(job: Job, conn: Connection, level: int) -> None:
+    """The crawl process: run the engine once, send the result (or the error) back."""
+    logger = logging.getLogger("gkparse.crawler")
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)  # the caller's handlers write to the caller's streams
+    logger.addHandler(_PipeHandler(conn))
+    logger.setLevel(level)
+    logger.propagate = False
+    try:
+        from .engine import run
 
-    def column(self, first: Fetched, first_links: ListLinks) -> None:
-        """Walk a report column's list pages, then fetch the reports found."""
-        max_pages, since = self.settings.max_pages, self.settings.since
-        queue: deque[str] = deque([first.url])
-        reports: dict[str, str] = {}
-        pages = 0
-        found_any = False
-        while queue:
-            page_url = queue.popleft()
-            if pages >= max_pages:
-                self.result.skipped.append(Skipped(page_url, f"beyond max_pages={max_pages}"))
+        result = run(job)
+    except GkparseError as exc:
+        conn.send(("error", exc.reason, exc.source))
+    except BaseException:  # noqa: BLE001 - anything else is reported to the caller, not lost
+        conn.send(("error", "the crawl process failed: " + traceback.format_exc(limit=5).strip(), None))
+    else:
+        conn.send(("result", result))
+    finally:
+        conn.close()
+
+
+def _context() -> Any:
+    """Fork where the platform has it (the child starts at once and inherits the caller's
+    configuration); spawn elsewhere."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _run_in_child(job: Job) -> CrawlResult:
+    """Run ``job`` in a child process; the child's log records are re-logged here as they
+    come. A Ctrl-C reaches the child too (it stops gracefully, keeping its ``jobdir``);
+    the result then comes back with ``interrupted`` set."""
+    receive, send = multiprocessing.Pipe(duplex=False)
+    level = logging.getLogger("gkparse.crawler").getEffectiveLevel()
+    process = _context().Process(target=_child, args=(job, send, level), name="gkparse-crawl")
+    process.start()
+    send.close()
+    reply: tuple[Any, ...] | None = None
+    interrupted = False
+    try:
+        while reply is None:
+            try:
+                message = receive.recv()
+            except EOFError:
+                break
+            except KeyboardInterrupt:
+                interrupted = True  # the child got it too and is closing; wait for it
                 continue
-            if page_url == first.url:
-                fetched, links = first, first_links
+            if message[0] == "log":
+                _, name, levelno, text = message
+                logging.getLogger(name).log(levelno, "%s", text)
             else:
-                got = self._fetch(page_url)
-                if got is None:
-                    continue
-                page = self._page(got)
-                fetched, links = got, list_links(page) if page else ListLinks()
-            pages += 1
-            self.result.list_pages.append(fetched.url)
-            if self.settings.keep_list_pages:
-                self._write(fetched)
-            log.debug(
-                "%s: %d report links, %d look-alikes, %d pages",
-                fetched.url, len(links.reports), len(links.lookalikes), len(links.pages),
-            )
-            for url in links.pages:
-                if url not in self.seen:
-                    self.seen.add(url)
-                    queue.append(url)
-            for url, text in links.lookalikes:
-                found_any = True
-                if url not in self.seen:
-                    self.seen.add(url)
-                    self.result.skipped.append(Skipped(url, f"look-alike ({lookalike_reason(text)})", text))
-            for url, text in links.reports:
-                found_any = True
-                if url in self.seen:
-                    continue
-                self.seen.add(url)
-                year = title_year(text)
-                if since is not None and year is not None and year < since:
-                    self.result.skipped.append(Skipped(url, f"{year} is before since={since}", text))
-                    continue
-                if len(reports) >= self.settings.max_reports:
-                    self.result.skipped.append(Skipped(url, f"beyond max_reports={self.settings.max_reports}", text))
-                    continue
-                reports[url] = text
-        if not found_any:
-            self._fail(first.url, FetchError("no annual-report links found on this list page"))
-        for url in reports:
-            self.report(url)
-
-    def report(self, url: str, fetched: Fetched | None = None, page: Page | None = None) -> None:
-        """Fetch (unless given) and archive one report and its attachments."""
-        if fetched is None:
-            if url in self.fetcher.fetched:
-                return
-            fetched = self._fetch(url, conditional=True)
-            if fetched is None:
-                return
-            page = self._page(fetched)
-        if not self._archive(fetched, self.result.reports):
-            return
-        if not self.settings.attachments or page is None:
-            return
-        taken = 0
-        for link in page_attachments(page):
-            if link in self.seen or link in self.fetcher.fetched:
-                continue
-            self.seen.add(link)
-            if taken >= self.settings.max_attachments:
-                self.result.skipped.append(Skipped(link, f"beyond max_attachments={self.settings.max_attachments}"))
-                continue
-            taken += 1
-            got = self._fetch(link, conditional=True)
-            if got is not None:
-                self._archive(got, self.result.attachments)
-
-    def _archive(self, fetched: Fetched, into: list[str]) -> bool:
-        """Write a fetched page unless it is unchanged since the previous crawl."""
-        if self._unchanged(fetched):
-            self.result.unchanged.append(fetched.url)
-            return False
-        self._write(fetched)
-        into.append(fetched.url)
-        return True
-
-    def _unchanged(self, fetched: Fetched) -> bool:
-        if fetched.not_modified:
-            return True
-        previous = self.previous.get(fetched.url)
-        return bool(previous and previous.digest and previous.digest == payload_digest(fetched.final.body))
-
-    def _write(self, fetched: Fetched) -> None:
-        for hop in fetched.hops:
-            self.result.records += write_exchange(self.writer, hop)
+                reply = message
+    finally:
+        while process.is_alive():
+            try:
+                process.join()
+            except KeyboardInterrupt:
+                interrupted = True
+        receive.close()
+    if reply is None:
+        raise CrawlError(f"the crawl process ended without a result (exit code {process.exitcode})",
+                         source=str(job.warc_path))
+    if reply[0] == "error":
+        raise CrawlError(reply[1], source=reply[2])
+    result: CrawlResult = reply[1]
+    result.interrupted = result.interrupted or interrupted
+    return result
 
 
 def crawl(
@@ -323,9 +275,9 @@ def crawl(
     attachments: bool = True,
     keep_list_pages: bool = False,
     user_agent: str | None = None,
-    clock: Callable[[], float] = time.monotonic,
-    sleep: Callable[[float], None] = time.sleep,
-    transport: httpx.BaseTransport | None = None,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    per_host: int = DEFAULT_PER_HOST,
+    jobdir: str | PathLike[str] | None = None,
 ) -> CrawlResult:
     """Crawl report columns and report URLs into a WARC file at ``warc_path``.
 
@@ -336,29 +288,38 @@ def crawl(
     pairs, redirect hops included; list pages only with ``keep_list_pages``. The file is
     gzipped unless its name ends in ``.warc``.
 
-    Politeness: robots.txt is obeyed (fetched once per host; 4xx = allow all; 401/403,
-    5xx or unreachable = disallow), requests to one host are spaced by ``delay`` seconds
-    (or the robots.txt Crawl-delay, if longer, up to
+    Concurrency and politeness: up to ``concurrency`` requests are in flight over all
+    hosts, at most ``per_host`` to one host (``scheme://host[:port]``), and requests to one
+    host start ``delay`` seconds apart (or the robots.txt Crawl-delay, if longer, up to
     :data:`~gkparse.crawler.settings.MAX_CRAWL_DELAY`; a cap applied is listed in
-    :attr:`CrawlResult.notes`), timeouts / transport errors / 5xx are retried
-    ``retries`` times after ``backoff * 2**n`` seconds, 4xx are not retried.
+    :attr:`CrawlResult.notes`). robots.txt is obeyed (fetched once per host; 4xx = allow
+    all; 401/403, 5xx or unreachable = disallow). Timeouts (``timeout`` seconds without a
+    connection and response headers), transport errors and 5xx are retried ``retries``
+    times after ``backoff * 2**n`` seconds (or the ``Retry-After``, up to
+    :data:`~gkparse.crawler.settings.MAX_RETRY_AFTER`); 4xx are not retried.
 
-    Limits: a response over ``max_bytes`` (after undoing its Content-Encoding, checked as
-    it streams), taking more than ``max_time`` seconds in all, or ending a chain of more
-    than ``max_redirects`` redirects fails; at most ``max_reports`` report links are
-    taken per column and ``max_attachments`` attachments per report, the rest listed in
-    :attr:`CrawlResult.skipped`. Hosts that are or resolve to loopback, private,
-    link-local, shared (CGNAT) or reserved addresses are refused (a failure, never
-    archived), on every redirect hop and at connect time, except the hosts of the start
-    URLs and unless ``allow_private``.
+    Limits: a response over ``max_bytes`` (on the wire, and again after undoing its
+    Content-Encoding, checked as it inflates), taking more than ``max_time`` seconds in
+    all, or ending a chain of more than ``max_redirects`` redirects fails; at most
+    ``max_reports`` report links are taken per column and ``max_attachments``
+    attachments per report, the rest listed in :attr:`CrawlResult.skipped`. Hosts that are
+    or resolve to loopback, private, link-local, shared (CGNAT) or reserved addresses are
+    refused (a failure, never archived), on every redirect hop and at connect time,
+    except the hosts of the start URLs and unless ``allow_private``.
 
     ``previous`` names older WARC(s): their ETag / Last-Modified are sent as
     If-None-Match / If-Modified-Since; a 304, or a body identical to the old one, counts
     as unchanged and is not written (see :attr:`CrawlResult.unchanged`).
 
-    Failures are collected in the result, never raised; :class:`CrawlError` is raised
-    only for bad arguments or an unreadable ``previous`` file. ``clock``/``sleep`` are
-    injectable for tests, and so is the httpx ``transport``. The options are those of
+    ``jobdir`` keeps the crawl's queue and state on disk (Scrapy's ``JOBDIR``): a crawl
+    stopped by Ctrl-C or SIGTERM (``result.interrupted``) goes on where it stopped when
+    called again with the same ``jobdir`` and ``warc_path``, appending to the WARC.
+
+    The crawl runs in a child process (Scrapy's reactor cannot restart in one process),
+    so this function may be called any number of times. Failures are collected in the
+    result, never raised; :class:`CrawlError` is raised for bad arguments, an unreadable
+    ``previous`` file, a WARC that cannot be written, or Scrapy missing (install
+    ``gkparse[crawl]``). The options are those of
     :class:`~gkparse.crawler.settings.CrawlSettings`.
     """
     urls = [urls] if isinstance(urls, str) else list(urls)
@@ -369,7 +330,10 @@ def crawl(
         backoff=backoff, max_bytes=max_bytes, max_redirects=max_redirects, max_time=max_time,
         max_reports=max_reports, max_attachments=max_attachments, allow_private=allow_private,
         attachments=attachments, keep_list_pages=keep_list_pages, user_agent=user_agent,
+        concurrency=concurrency, per_host=per_host,
     )
+    if not engine_available():
+        raise CrawlError(f"crawling needs Scrapy: pip install '{CRAWL_EXTRA}'")
     # The hosts the user named may be local (a test site, an intranet mirror).
     trusted = {name for url in urls for name in host_names(url.strip())}
     if previous is None:
@@ -378,37 +342,17 @@ def crawl(
         previous_paths = [previous]
     else:
         previous_paths = list(previous)
-    # Read before opening the output: previous may be the very file about to be rewritten.
+    # Read before the output is touched: previous may be the very file about to be rewritten.
     validators = _read_previous(previous_paths)
 
     path = Path(warc_path)
-    result = CrawlResult(warc_path=path)
-    with contextlib.ExitStack() as stack:
-        try:
-            fh = stack.enter_context(open(path, "wb"))
-        except OSError as exc:
-            raise CrawlError(f"cannot write WARC ({exc})", source=str(path)) from None
-        fetcher = stack.enter_context(
-            contextlib.closing(Fetcher(settings, validators=validators, trusted_hosts=trusted, clock=clock, sleep=sleep,
-                                       transport=transport))
-        )
-        result.log = fetcher.log
-        result.notes = fetcher.notes
-        writer = WARCWriter(fh, gzip=not path.name.endswith(".warc"))
-        writer.write_record(
-            writer.create_warcinfo_record(
-                path.name,
-                {
-                    "software": software(),
-                    "http-header-user-agent": settings.agent,
-                    "robots": "obey",
-                    "description": "government information-disclosure annual reports",
-                    "format": "WARC File Format 1.0",
-                },
-            )
-        )
-        result.records += 1
-        crawler = _Crawler(settings, fetcher, writer, result, validators)
-        for url in urls:
-            crawler.start(url)
-    return result
+    job_path = Path(jobdir) if jobdir is not None else None
+    resuming = job_path is not None and (job_path / "spider.state").exists()
+    try:
+        with open(path, "ab" if resuming else "wb"):
+            pass
+    except OSError as exc:
+        raise CrawlError(f"cannot write WARC ({exc})", source=str(path)) from None
+    job = Job(urls=urls, settings=settings, warc_path=path, validators=validators, trusted=trusted, jobdir=job_path)
+    log.debug("crawl process for %d start URLs (pid %d)", len(urls), os.getpid())
+    return _run_in_child(job)

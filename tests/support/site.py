@@ -12,7 +12,7 @@ import http.server
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,6 +84,8 @@ class Site:
     overrides: dict[str, tuple[int, bytes]] = field(default_factory=dict)
     flaky_served: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    #: Called with each path before it is answered (e.g. to stop a crawl at a given page).
+    on_request: Callable[[str], None] | None = None
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -121,6 +123,8 @@ def _make_handler(site: Site) -> type[http.server.BaseHTTPRequestHandler]:
             self.logged = LoggedRequest(path, dict(self.headers.items()))
             with site.lock:
                 site.requests.append(self.logged)
+            if site.on_request is not None:
+                site.on_request(path)
             try:
                 self._route(path)
             except (BrokenPipeError, ConnectionResetError):
@@ -195,29 +199,21 @@ def serve_site(tmp_path: Path) -> Iterator[Site]:
         thread.join()
 
 
-class FakeClock:
-    """Clock and sleep for crawl() and the Fetcher: sleeping advances the clock, nothing
-    really waits. ``start`` is the clock's first reading."""
-
-    def __init__(self, start: float = 1000.0) -> None:
-        self.now = start
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
+#: Seconds between two requests to the fixture site in :func:`fast_crawl`: short, so a
+#: crawl of the whole site takes about a second, yet long enough to be seen in the log.
+FAST_DELAY = 0.05
+#: First retry backoff of :func:`fast_crawl`, in seconds.
+FAST_BACKOFF = 0.05
 
 
-def fast_crawl(site: Site, paths: list[str], warc: Path, **kwargs: Any) -> tuple[CrawlResult, FakeClock]:
-    """Crawl ``paths`` of ``site`` into ``warc`` with a fake clock; ``kwargs`` go to crawl()."""
-    fake = FakeClock()
-    options: dict[str, Any] = {"delay": 1.0, "timeout": 5.0, "backoff": 0.5, "clock": fake.clock, "sleep": fake.sleep}
+def fast_crawl(site: Site, paths: list[str], warc: Path, **kwargs: Any) -> tuple[CrawlResult, list[float]]:
+    """Crawl ``paths`` of ``site`` into ``warc`` with short delays; ``kwargs`` go to crawl().
+    Returns the result and the seconds between consecutive requests (from the crawl's log)."""
+    options: dict[str, Any] = {"delay": FAST_DELAY, "timeout": 5.0, "backoff": FAST_BACKOFF}
     options.update(kwargs)
     result = crawl([site.url(p) for p in paths], warc, **options)
-    return result, fake
+    starts = [entry.at for entry in result.log]
+    return result, [b - a for a, b in zip(starts, starts[1:])]
 
 
 def warc_records(path: Path) -> list[tuple[str, str, str | None, bytes]]:

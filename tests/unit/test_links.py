@@ -214,3 +214,42 @@ def test_profiles() -> None:
     assert xpaths[0].endswith("' TRS_Editor ')]") and "//article" in xpaths
     # Profiles are data in English; the Chinese words live in gkparse.vocabulary.
     assert all(ch < "\u2e80" for profile in PROFILES for ch in profile.notes)
+
+
+# --------------------------------------------------------------------------- issue 18: Hanweb POST pages, unnamed links
+
+
+HANWEB_COLUMN = """<html><head><title>政府信息公开年报</title></head><body>
+<div id="4236001"><script type="text/xml"><datastore>
+<nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&appid=1&webid=2&path=/&columnid=1229\
+&unitid=4236001&webname=x&permissiontype=0"></a>]]></nextgroup>
+<recordset>
+<record><![CDATA[<li><a href="/art/2024/3/8/art_1229_88.html">2023年度</a></li>]]></record>
+<record><![CDATA[<li><a href="/art/2024/3/8/art_9999_1.html">2023年度</a></li>]]></record>
+</recordset></datastore></script></div>
+<script>$('#4236001').jpage({totalRecord: 100, perPage: 15, groupSize: 3, proxyUrl: '/module/web/jpage/dataproxy.jsp'});</script>
+</body></html>"""
+
+
+def test_hanweb_dataproxy_groups_are_form_pages() -> None:
+    links = discover_links(HANWEB_COLUMN, "http://x.gov.cn/col/col1229/index.html")
+    assert [(p.url, dict(p.form)["columnid"]) for p in links.form_pages] == [
+        ("http://x.gov.cn/module/web/jpage/dataproxy.jsp?startrecord=46&endrecord=90&perpage=15", "1229"),
+        ("http://x.gov.cn/module/web/jpage/dataproxy.jsp?startrecord=91&endrecord=100&perpage=15", "1229"),
+    ]
+    assert "page" not in dict(links.form_pages[0].form)
+
+
+def test_unnamed_links_in_a_report_column_are_reports() -> None:
+    # "2023年度" names no report; on a report column, the column's own article is taken
+    # (Hanweb: same column id), another column's is not.
+    links = discover_links(HANWEB_COLUMN, "http://x.gov.cn/col/col1229/index.html")
+    assert links.reports == [("http://x.gov.cn/art/2024/3/8/art_1229_88.html", "2023年度")]
+    # On a page that is no report column, the same link is not followed.
+    other = HANWEB_COLUMN.replace("政府信息公开年报", "通知公告")
+    assert discover_links(other, "http://x.gov.cn/col/col1229/index.html").reports == []
+    # Under the column's directory (TRS): an article-shaped link, text or not.
+    page = '<title>政府信息公开年报</title><a href="202403/t20240308_1.htm">查看</a><a href="/xwzx/t20240301_5.htm">查看</a>'
+    assert [u for u, _ in discover_links(page, "http://x.gov.cn/xxgk/nb/index.html").reports] == [
+        "http://x.gov.cn/xxgk/nb/202403/t20240308_1.htm"
+    ]

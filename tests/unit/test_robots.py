@@ -1,56 +1,80 @@
-"""robots.txt as the fetcher obeys it (Protego, RFC 9309 as Scrapy reads it), on an
-in-memory transport: the most specific rule wins, ``*`` and ``$`` patterns, user-agent
-groups matched on the product token, and what a missing, guarded or broken robots.txt
-means. Each rule case the stdlib parser read wrongly says so, so the table cannot pass
-against it."""
+"""robots.txt as the crawl obeys it (Protego, RFC 9309 as Scrapy reads it), on a loopback
+site: the most specific rule wins, ``*`` and ``$`` patterns, user-agent groups matched on
+the product token, and what a missing, guarded or broken robots.txt means. Each rule case
+the stdlib parser read wrongly says so, so the table cannot pass against it. The crawls
+run on Scrapy (one per robots.txt, all its paths at once); what the middleware decides is
+read from the crawl's failures and from the requests the site saw."""
 
 from __future__ import annotations
 
+import http.server
+import threading
 import urllib.robotparser
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from protego import Protego
 
-from gkparse.crawler.fetcher import Fetcher, Robots, robots_token
-from gkparse.crawler.settings import MAX_CRAWL_DELAY, ROBOTS_MAX_BYTES, CrawlSettings
-from gkparse.errors import FetchError
-from tests.support.site import FakeClock
+from gkparse.crawler import crawl
+from gkparse.crawler.robots import Robots, robots_token
+from gkparse.crawler.settings import MAX_CRAWL_DELAY, ROBOTS_MAX_BYTES, default_user_agent
 
 HOST = "http://www.example.gov.cn"
 
 
-def _fetcher(robots: Callable[[httpx.Request], httpx.Response], log: list[str] | None = None,
-             clock: FakeClock | None = None, **settings: Any) -> Fetcher:
-    """A fetcher whose host serves ``robots`` at /robots.txt and a page everywhere else."""
+@contextmanager
+def robots_site(robots: bytes, status: int = 200, redirect: str | None = None) -> Iterator[tuple[str, list[str]]]:
+    """A loopback site answering ``/robots.txt`` with ``status`` and ``robots`` (or a 301 to
+    ``redirect``, which serves the rules) and a report page everywhere else. Yields the base
+    URL and the log of paths asked for."""
+    asked: list[str] = []
 
-    def serve(request: httpx.Request) -> httpx.Response:
-        if log is not None:
-            log.append(request.url.path)
-        if request.url.path == "/robots.txt":
-            return robots(request)
-        return httpx.Response(200, content=b"<html>ok</html>", headers={"Content-Type": "text/html"})
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
 
-    clock = clock or FakeClock(start=0.0)
-    options: dict[str, Any] = {"delay": 0.0, "backoff": 1.0, "retries": 0}
-    options.update(settings)
-    return Fetcher(CrawlSettings(**options), clock=clock.clock, sleep=clock.sleep, transport=httpx.MockTransport(serve))
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            if self.path == "/robots.txt" and redirect is not None:
+                self._send(301, b"", {"Location": redirect})
+            elif self.path in ("/robots.txt", redirect):
+                self._send(status, robots, {"Content-Type": "text/plain"})
+            else:
+                self._send(200, "<title>某县2023年政府信息公开工作年度报告</title>".encode(), {"Content-Type": "text/html"})
 
+        def _send(self, code: int, body: bytes, headers: dict[str, str]) -> None:
+            self.send_response(code)
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
-def _serving(text: str | bytes, status: int = 200) -> Callable[[httpx.Request], httpx.Response]:
-    body = text.encode("utf-8") if isinstance(text, str) else text
-    return lambda request: httpx.Response(status, content=body, headers={"Content-Type": "text/plain"})
-
-
-def _allowed(fetcher: Fetcher, path: str) -> bool:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
     try:
-        fetcher.fetch(HOST + path)
-    except FetchError as exc:
-        assert "robots.txt" in exc.reason, exc.reason
-        return False
-    return True
+        yield f"http://127.0.0.1:{server.server_address[1]}", asked
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def allowed_paths(tmp_path: Path, robots: str | bytes, paths: list[str], status: int = 200,
+                  **options: Any) -> tuple[dict[str, bool], list[str], Any]:
+    """Crawl ``paths`` (as single reports) against ``robots``: which were allowed (a
+    failure naming robots.txt = kept out), the paths the site saw and the result."""
+    body = robots.encode("utf-8") if isinstance(robots, str) else robots
+    with robots_site(body, status) as (base, asked):
+        result = crawl([base + p for p in paths], tmp_path / "r.warc.gz", delay=0, retries=0, **options)
+    kept_out = {f.url[len(base):]: f.reason for f in result.failures}
+    for reason in kept_out.values():
+        assert "robots.txt" in reason, reason
+    return {p: p not in kept_out for p in paths}, list(asked), result
 
 
 def _stdlib_allows(robots: str, path: str, agent: str) -> bool:
@@ -84,12 +108,22 @@ RULES = [
 ]
 
 
-@pytest.mark.parametrize(("robots", "path", "allowed", "what", "stdlib_wrong"), RULES, ids=[r[3] for r in RULES])
-def test_rules(robots: str, path: str, allowed: bool, what: str, stdlib_wrong: bool) -> None:
-    fetcher = _fetcher(_serving(robots))
-    assert _allowed(fetcher, path) is allowed, what
-    if stdlib_wrong:  # the case the stdlib parser read wrongly (the reason for Protego)
-        assert _stdlib_allows(robots, path, fetcher.agent) is not allowed
+ROBOTS_FILES = sorted({rule[0] for rule in RULES})
+
+
+@pytest.mark.parametrize("robots", ROBOTS_FILES, ids=[f"file{i}" for i in range(len(ROBOTS_FILES))])
+def test_rules(robots: str, tmp_path: Path) -> None:
+    rules = [r for r in RULES if r[0] == robots]
+    # Paths are made unique per rule (a query tag keeps each its own report URL) only
+    # where two rules of one file share a path; here they never do.
+    paths = [r[1] for r in rules]
+    assert len(set(paths)) == len(paths)
+    # Every path is given as a report URL: article-shaped or not, each is fetched or kept out.
+    got, _, _ = allowed_paths(tmp_path, robots, paths)
+    for _, path, allowed, what, stdlib_wrong in rules:
+        assert got[path] is allowed, what
+        if stdlib_wrong:  # the case the stdlib parser read wrongly (the reason for Protego)
+            assert _stdlib_allows(robots, path, default_user_agent()) is not allowed, what
 
 
 GROUPS = """\
@@ -106,39 +140,38 @@ Allow: /
 """
 
 
-def test_the_group_of_our_product_token_applies_not_the_catch_all() -> None:
-    fetcher = _fetcher(_serving(GROUPS))
-    assert _allowed(fetcher, "/zwgk/nb.htm")  # `*` says Disallow: /, our group (named with another, any case) does not
-    assert not _allowed(fetcher, "/private/a.htm")
+def test_the_group_of_our_product_token_applies_not_the_catch_all(tmp_path: Path) -> None:
+    got, _, _ = allowed_paths(tmp_path, GROUPS, ["/zwgk/nb.htm", "/private/a.htm"])
+    # `*` says Disallow: /, our group (named with another, any case) does not.
+    assert got == {"/zwgk/nb.htm": True, "/private/a.htm": False}
     # The default User-Agent holds pypi.org: matching on the whole header would take the `pypi` group.
-    assert "pypi" in fetcher.agent and fetcher.robots_name == "gkparse"
+    assert "pypi" in default_user_agent() and robots_token(default_user_agent()) == "gkparse"
 
 
-def test_another_agent_gets_the_catch_all_group() -> None:
-    fetcher = _fetcher(_serving(GROUPS), user_agent="ProbeBot/1.0 (+mailto:x@example.org)")
-    assert fetcher.robots_name == "probebot"
-    assert not _allowed(fetcher, "/zwgk/nb.htm")
+def test_another_agent_gets_the_catch_all_group(tmp_path: Path) -> None:
+    agent = "ProbeBot/1.0 (+mailto:x@example.org)"
+    assert robots_token(agent) == "probebot"
+    got, _, _ = allowed_paths(tmp_path, GROUPS, ["/zwgk/nb.htm"], user_agent=agent)
+    assert got == {"/zwgk/nb.htm": False}
 
 
-def test_a_group_that_names_someone_else_is_not_ours() -> None:
-    fetcher = _fetcher(_serving("User-agent: gkparse-beta\nDisallow: /\n\nUser-agent: *\nDisallow: /tmp/\n"))
-    assert _allowed(fetcher, "/zwgk/nb.htm") and not _allowed(fetcher, "/tmp/a.htm")
+def test_a_group_that_names_someone_else_is_not_ours(tmp_path: Path) -> None:
+    got, _, _ = allowed_paths(tmp_path, "User-agent: gkparse-beta\nDisallow: /\n\nUser-agent: *\nDisallow: /tmp/\n",
+                              ["/zwgk/nb.htm", "/tmp/a.htm"])
+    assert got == {"/zwgk/nb.htm": True, "/tmp/a.htm": False}
 
 
-def test_crawl_delay_comes_from_our_group() -> None:
-    clock = FakeClock(start=0.0)
-    fetcher = _fetcher(_serving(GROUPS), clock=clock)
-    fetcher.fetch(HOST + "/a.htm")
-    fetcher.fetch(HOST + "/b.htm")
-    assert clock.sleeps == [4.0, 4.0]  # robots.txt → a.htm → b.htm
+def test_crawl_delay_comes_from_our_group(tmp_path: Path) -> None:
+    _, _, result = allowed_paths(tmp_path, GROUPS, ["/zwgk/nb.htm"])
+    [base] = result.delays
+    assert result.delays == {base: 4.0}  # our group's Crawl-delay, not the catch-all's none
 
 
-def test_a_huge_crawl_delay_is_capped_and_noted() -> None:
-    clock = FakeClock(start=0.0)
-    fetcher = _fetcher(_serving("User-agent: *\nCrawl-delay: 3600\n"), clock=clock)
-    fetcher.fetch(HOST + "/a.htm")
-    assert clock.sleeps == [MAX_CRAWL_DELAY]
-    assert fetcher.notes == [f"{HOST}: robots.txt Crawl-delay 3600 s capped at {MAX_CRAWL_DELAY:g} s"]
+def test_a_huge_crawl_delay_is_capped_and_noted(tmp_path: Path) -> None:
+    _, _, result = allowed_paths(tmp_path, "User-agent: *\nCrawl-delay: 3600\n", ["/a.htm"])
+    [base] = result.delays
+    assert result.delays == {base: MAX_CRAWL_DELAY}
+    assert result.notes == [f"{base}: robots.txt Crawl-delay 3600 s capped at {MAX_CRAWL_DELAY:g} s"]
 
 
 def test_robots_token_and_an_unavailable_file() -> None:
@@ -153,52 +186,41 @@ def test_robots_token_and_an_unavailable_file() -> None:
 
 
 @pytest.mark.parametrize("status", [404, 410, 400, 429])
-def test_a_missing_robots_allows_everything(status: int) -> None:
+def test_a_missing_robots_allows_everything(status: int, tmp_path: Path) -> None:
     """Any 4xx but 401/403 means "no robots.txt" (RFC 9309 2.3.1.3): everything allowed,
     its body (an error page) never read as rules."""
-    fetcher = _fetcher(_serving("User-agent: *\nDisallow: /\n", status=status))
-    assert _allowed(fetcher, "/private/a.htm")
+    got, _, _ = allowed_paths(tmp_path, "User-agent: *\nDisallow: /\n", ["/private/a.htm"], status=status)
+    assert got == {"/private/a.htm": True}
 
 
 @pytest.mark.parametrize("status", [401, 403, 500, 503])
-def test_a_guarded_or_broken_robots_keeps_the_host_out(status: int) -> None:
+def test_a_guarded_or_broken_robots_keeps_the_host_out(status: int, tmp_path: Path) -> None:
     """401/403 (kept from the stdlib parser's reading: a guarded file is no invitation;
     RFC 9309 would allow) and 5xx (RFC 9309 2.3.1.4: complete disallow) keep the host out,
     after the retries for a 5xx; the page is never asked for."""
-    log: list[str] = []
-    fetcher = _fetcher(_serving("", status=status), log=log, retries=1)
-    with pytest.raises(FetchError, match=rf"robots.txt unavailable \(HTTP {status}\)"):
-        fetcher.fetch(HOST + "/a.htm")
-    assert log == ["/robots.txt"] * (2 if status >= 500 else 1)
+    with robots_site(b"", status) as (base, asked):
+        result = crawl([base + "/a.htm"], tmp_path / "r.warc.gz", delay=0, retries=1, backoff=0.01)
+    [failure] = result.failures
+    assert failure.reason == f"robots.txt unavailable (HTTP {status})"
+    assert asked == ["/robots.txt"] * (2 if status >= 500 else 1)
 
 
-def test_a_robots_over_the_size_cap_keeps_the_host_out() -> None:
-    log: list[str] = []
-    fetcher = _fetcher(_serving(b"#" * (ROBOTS_MAX_BYTES + 1)), log=log)
-    with pytest.raises(FetchError, match="robots.txt unavailable .*too large"):
-        fetcher.fetch(HOST + "/a.htm")
-    assert log == ["/robots.txt"]
+def test_a_robots_over_the_size_cap_keeps_the_host_out(tmp_path: Path) -> None:
+    got, asked, result = allowed_paths(tmp_path, b"#" * (ROBOTS_MAX_BYTES + 1), ["/a.htm"])
+    assert got == {"/a.htm": False} and "too large" in result.failures[0].reason
+    assert asked == ["/robots.txt"]
 
 
-def test_a_redirected_robots_is_followed() -> None:
-    def robots(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(301, headers={"Location": "/robots-real.txt"})
-
-    def serve(request: httpx.Request) -> httpx.Response:
-        if request.url.path == "/robots-real.txt":
-            return httpx.Response(200, content=b"User-agent: *\nDisallow: /private/\n")
-        if request.url.path == "/robots.txt":
-            return robots(request)
-        return httpx.Response(200, content=b"<html>ok</html>", headers={"Content-Type": "text/html"})
-
-    clock = FakeClock(start=0.0)
-    fetcher = Fetcher(CrawlSettings(delay=0.0), clock=clock.clock, sleep=clock.sleep, transport=httpx.MockTransport(serve))
-    assert _allowed(fetcher, "/a.htm") and not _allowed(fetcher, "/private/a.htm")
+def test_a_redirected_robots_is_followed(tmp_path: Path) -> None:
+    with robots_site(b"User-agent: *\nDisallow: /private/\n", redirect="/robots-real.txt") as (base, asked):
+        result = crawl([base + "/a.htm", base + "/private/a.htm"], tmp_path / "r.warc.gz", delay=0, retries=0)
+    assert [f.url for f in result.failures] == [base + "/private/a.htm"]
+    assert "disallowed by robots.txt" in result.failures[0].reason
+    assert asked.count("/robots-real.txt") == 1 and "/private/a.htm" not in asked
 
 
-def test_an_unreachable_robots_keeps_the_host_out() -> None:
-    def refuse(request: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectError("refused", request=request)
-
-    with pytest.raises(FetchError, match=r"robots.txt unavailable \(ConnectError"):
-        _fetcher(refuse).fetch(HOST + "/a.htm")
+def test_an_unreachable_robots_keeps_the_host_out(tmp_path: Path) -> None:
+    # Port 1 on loopback: nothing listens, the connection is refused.
+    result = crawl(["http://127.0.0.1:1/a.htm"], tmp_path / "r.warc.gz", delay=0, retries=0)
+    [failure] = result.failures
+    assert failure.reason.startswith("robots.txt unavailable (") and "Refused" in failure.reason
