@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-import regex
 from lxml import etree
 
 from .. import vocabulary as vocab
@@ -203,14 +202,11 @@ def drop_tree(element: etree._Element) -> None:
 # --- content a browser does not show ------------------------------------------------------
 
 # Elements that may be hidden: a hidden attribute, or a style attribute naming display or
-# visibility (a plain substring test in C, in the two cases pages write); the declarations
-# are then read in Python. A translate() to lower case here costs more than the whole parse.
-# Only a style naming a hiding value can hide (none, hidden, collapse, in the cases pages
-# write): most style attributes (a CMS page has a thousand) are not even looked at.
-#: The words an element that hides itself has in its markup (a hiding value, or the
-#: ``hidden`` attribute): a page without any of them anywhere is not walked for hidden
-#: elements at all. (A style spelt with character references, ``n&#111;ne``, is not seen.)
-_HIDING_WORDS = regex.compile(r"(?i)none|hidden|collapse")
+# visibility (a plain substring test, in the two cases pages write); the declarations are
+# then read in Python. A translate() to lower case here costs more than the whole parse.
+# Only a style naming a hiding value can hide (none, hidden, collapse): most style
+# attributes (a CMS page has a thousand) are not even looked at. (A style spelt with
+# character references, ``n&#111;ne``, is read as the parser decodes it.)
 
 
 def _may_hide(element: etree._Element) -> bool:
@@ -448,14 +444,14 @@ def _tail_mark(tag: str) -> str | None:
     return "\n" if tag in _BLOCK else " " if tag in _CELL else None
 
 
-def _walk(
-    root: etree._Element, hiding: bool
-) -> tuple[list[etree._Element], list[etree._Element], list[etree._Element]]:
+def _walk(root: etree._Element) -> tuple[list[etree._Element], list[etree._Element], list[etree._Element]]:
     """The one walk over the page's elements. It gives block elements and cells a line
     break / space at the start of their text and tail, so that lxml's C text serialiser
     yields the page's visible lines (much faster than a Python walk over the text), and
-    collects the title headings, the ``<meta>`` tags and (when ``hiding``: the page holds
-    a hiding word) the elements that may be hidden.
+    collects the title headings, the ``<meta>`` tags and the elements that may be hidden.
+    (Measured: an XPath for each of these costs more than this one pass, libxml2 turning
+    every attribute it tests into a string; so does looking for hiding words in the page's
+    text first, which scans the whole page to skip a test of a fraction of a microsecond.)
 
     Returns (headings, metas, may-hide) in document order."""
     headings: list[etree._Element] = []
@@ -474,7 +470,7 @@ def _walk(
             metas.append(element)
         if tag in _HEADINGS or "title" in (element.get("class") or ""):
             headings.append(element)
-        if hiding and _may_hide(element):
+        if _may_hide(element):
             hide.append(element)
     return headings, metas, hide
 
@@ -677,7 +673,7 @@ def _read_html(text: str, source: str | None) -> Page:
     root = parse_tree(text, source)
     etree.strip_elements(root, *_SKIP_TAGS, with_tail=False)  # in C; the tails stay
     reports = anchors.report_tables(root)  # before the marks: as the page writes its text
-    headings, metas, hide = _walk(root, hiding=_HIDING_WORDS.search(text) is not None)
+    headings, metas, hide = _walk(root)
     blanked = _drop_hidden(root, hide, reports, marked=True) if hide else []
     metas = [m for m in metas if _in_tree(m, root)]  # not hidden (the meta lines are read now)
     body = _find_body(root, reports, blanked)
