@@ -114,7 +114,16 @@ LABEL_CACHE_SIZE = 8192
 
 
 #: A leaf number printed with an ideographic comma (``3、其他``) is the template's ``3.其他``.
-_NUMBER_COMMA = re.compile(r"(?<![0-9])([0-9]{1,2})、")
+#: The pattern starts at a digit (a leading look-behind would be tried at every character of
+#: a page's text); :func:`_leaf_number` then leaves the end of a longer number alone.
+_NUMBER_COMMA = re.compile(r"[0-9]{1,2}、")
+
+
+def _leaf_number(match: re.Match[str]) -> str:
+    start = match.start()
+    if start and "0" <= match.string[start - 1] <= "9":
+        return match.group()  # 2023、: the end of a longer number
+    return match.group()[:-1] + "."
 
 
 def _drop_noise(text: str) -> str:
@@ -128,7 +137,7 @@ def _drop_noise(text: str) -> str:
 
 def _key(text: str) -> str:
     key = _fold_traditional(_drop_noise(_nfkc(text)))
-    return _NUMBER_COMMA.sub(r"\1.", key) if "、" in key else key
+    return _NUMBER_COMMA.sub(_leaf_number, key) if "、" in key else key
 
 
 _short_key = functools.lru_cache(maxsize=LABEL_CACHE_SIZE)(_key)

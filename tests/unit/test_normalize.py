@@ -108,3 +108,16 @@ def test_no_replacement_is_replaced_again() -> None:
     _, nfkc, _ = _nfkc_table()
     for table in (nfkc, _FOLD_TABLE):
         assert not [k for k, v in table.items() if any(ord(c) in table for c in v)]
+
+
+@pytest.mark.parametrize(
+    ("printed", "key"),
+    [
+        ("3、其他", "3.其他"), ("(六)其他处理12、其他", "(六)其他处理12.其他"), ("2023、2024", "2023、2024"),
+        ("123、其他", "123、其他"), ("第1、2项", "第1.2项"),
+    ],
+)
+def test_leaf_numbers_with_an_ideographic_comma(printed: str, key: str) -> None:
+    """Only a number of one or two digits standing alone before 、 is a leaf number."""
+    assert label_key(printed) == key
+    assert label_key(printed * 40) == key * 40  # the long-text path
