@@ -381,9 +381,10 @@ def _best_body(candidates: Iterable[etree._Element]) -> tuple[int, etree._Elemen
 
 def _best_ancestor_body(table: etree._Element) -> tuple[int, etree._Element] | None:
     """:func:`_best_body` of the profiles' candidates among ``table``'s ancestors, reading
-    only some of them: the candidates nest, so an outer one holds every marker of an inner
-    one and more characters. The most markers are the outermost's; the winner is the
-    innermost with as many (or the first, in the profiles' order, of those as short)."""
+    few of them: the candidates nest, so an outer one holds every marker of an inner one
+    and at least as many characters. The winner is the innermost with the most markers
+    (the outermost's count, or every marker there is), or among those as short as it the
+    first in the profiles' order."""
     order: dict[etree._Element, int] = {}
     for xpath in _BODY_ANCESTOR_XPATHS:
         for element in xpath(table):
@@ -394,20 +395,25 @@ def _best_ancestor_body(table: etree._Element) -> tuple[int, etree._Element] | N
     chain = [a for a in table.iterancestors() if a in order]  # innermost first
     if table in order:
         chain.insert(0, table)
-    most = vocab.body_markers(_visible(chain[-1]))
+    visible = _visible(chain[0])
+    most = score = vocab.body_markers(visible)
+    if most < len(vocab.BODY_MARKERS) and len(chain) > 1:
+        most = vocab.body_markers(_visible(chain[-1]))
     if most == 0:
         return None
-    for i, element in enumerate(chain):
-        visible = _visible(element)
-        if vocab.body_markers(visible) < most:
-            continue
-        tied = [element]
-        for outer in chain[i + 1:]:  # as short: nothing visible around the winner
-            if len(_visible(outer)) > len(visible):
-                break
-            tied.append(outer)
-        return most, min(tied, key=order.__getitem__)
-    raise AssertionError("the outermost candidate holds the most markers")
+    at = 0
+    while score < most:
+        at += 1
+        visible = _visible(chain[at])
+        score = vocab.body_markers(visible)
+    best = chain[at]
+    for outer in chain[at + 1:]:
+        if order[outer] > order[best]:
+            continue  # loses a tie: its length does not matter
+        if len(_visible(outer)) > len(visible):
+            break  # longer, and so is every candidate around it
+        best = outer
+    return most, best
 
 
 def _find_body(root: etree._Element, reports: list[etree._Element], blanked: list[etree._Element]) -> etree._Element:

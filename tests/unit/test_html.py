@@ -249,3 +249,27 @@ def test_control_characters_read_as_browsers_show_them(old: bytes, new: bytes) -
     clean = (FIXTURES / "pingtan_2024.page.html").read_bytes()
     assert old in clean
     assert gkparse.parse(clean.replace(old, new)).values() == gkparse.parse(clean).values()
+
+
+def test_nested_body_candidates_rank_as_when_each_is_read() -> None:
+    """The body among a report table's nested candidates, read from both ends, is the one
+    ranking every candidate (markers, then fewest visible characters, then the profiles'
+    order) would choose: random nests of profile containers, texts holding markers or only
+    whitespace between them."""
+    import random
+
+    from gkparse.read.html import _BODY_ANCESTOR_XPATHS, _best_ancestor_body, _best_body, parse_tree
+    from gkparse.vocabulary import BODY_MARKERS
+
+    rng = random.Random(1509)
+    containers = ['id="zoom"', 'class="TRS_Editor"', 'class="content"', 'id="content"', 'class="article"', "", 'class="x"']
+    texts = ["", "  \n ", "正文", *BODY_MARKERS]
+    for _ in range(400):
+        depth = rng.randint(1, 6)
+        markup = '<table id="t"><tr><td>' + rng.choice(texts) + "</td></tr></table>"
+        for _ in range(depth):
+            tag = rng.choice(["div", "section", "article"])
+            markup = f"<{tag} {rng.choice(containers)}>{rng.choice(texts)}{markup}{rng.choice(texts)}</{tag}>"
+        table = parse_tree(f"<html><body>{markup}</body></html>").find(".//table")
+        candidates = [e for xpath in _BODY_ANCESTOR_XPATHS for e in xpath(table)]
+        assert _best_ancestor_body(table) == _best_body(candidates), markup
