@@ -715,7 +715,10 @@ def iter_records(path: str, visit: Callable[[ArchiveRecord], T]) -> Iterator[Uni
 
 @dataclass
 class Exchange:
-    """One HTTP request and its response, body already decoded from Content-Encoding."""
+    """One HTTP request and its response, body already decoded from Content-Encoding.
+
+    ``method`` and ``request_body`` are the request's (a form POST's body as sent, e.g.
+    ``application/x-www-form-urlencoded`` bytes; empty for a GET)."""
 
     url: str
     request_headers: list[tuple[str, str]]
@@ -725,6 +728,8 @@ class Exchange:
     headers: list[tuple[str, str]]
     body: bytes
     date: datetime
+    method: str = "GET"
+    request_body: bytes = b""
 
     def header(self, name: str) -> str:
         return _header(self.headers, name)
@@ -736,13 +741,21 @@ def payload_digest(body: bytes) -> str:
 
 
 def write_exchange(writer: WARCWriter, hop: Exchange) -> int:
-    """Write ``hop`` as a request and a response record; returns the records written (2)."""
+    """Write ``hop`` as a request and a response record; returns the records written (2).
+
+    The request record holds the whole HTTP request, as WARC 1.1 (section 6.5) has it:
+    the request line with ``hop.method``, the headers, and ``hop.request_body`` (a POST's
+    form) with its ``Content-Length`` (added when the headers lack it: HTTP clients set
+    it as they send)."""
     date = datetime_to_iso_date(hop.date)
     parts = urlsplit(hop.url)
     target = parts.path + (f"?{parts.query}" if parts.query else "")
-    request_http = StatusAndHeaders(f"GET {target} HTTP/1.1", hop.request_headers, is_http_request=True)
+    sent = list(hop.request_headers)
+    if hop.request_body and not _header(sent, "Content-Length"):
+        sent.append(("Content-Length", str(len(hop.request_body))))
+    request_http = StatusAndHeaders(f"{hop.method.upper()} {target} HTTP/1.1", sent, is_http_request=True)
     request = writer.create_warc_record(
-        hop.url, "request", payload=io.BytesIO(), length=0,
+        hop.url, "request", payload=io.BytesIO(hop.request_body), length=len(hop.request_body),
         http_headers=request_http, warc_headers_dict={"WARC-Date": date},
     )
     # The body was stored decoded, so the transfer headers describing the wire format

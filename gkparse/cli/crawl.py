@@ -116,7 +116,8 @@ def _enable_logging(verbose: int) -> None:
 @click.option("--delay", type=click.FloatRange(min=0), default=DEFAULT_DELAY, show_default=True,
               help="Seconds between requests to one host (robots.txt Crawl-delay wins if longer).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_TIMEOUT,
-              show_default=True, help="Seconds to wait for a connection or for data.")
+              show_default=True, help="Seconds to wait for a connection and the response headers (retried; "
+              "the whole response is bounded by --max-time).")
 @click.option("--retries", type=click.IntRange(min=0), default=DEFAULT_RETRIES, show_default=True,
               help="Retries after timeouts, network errors and 5xx (exponential backoff).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,

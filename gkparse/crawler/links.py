@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urljoin
+from urllib.parse import parse_qsl, urlencode, urljoin
 
 import lxml.html
 from lxml import etree
@@ -26,7 +26,7 @@ from ..errors import FetchError, GkparseError
 from ..normalize import label_key
 from ..read.decode import decode_bytes
 from ..read.html import parse_tree, text_content
-from ..read.profiles import GENERIC, SiteProfile, choose_profile
+from ..read.profiles import GENERIC, FormPager, SiteProfile, choose_profile
 from ..read.sniff import looks_binary, sniff_form
 from ..vocabulary import (
     NEXT_PAGE_TEXTS,
@@ -70,34 +70,21 @@ _CDATA_MARKS = re.compile(r"<!\[CDATA\[|\]\]>")
 _NOT_FETCHABLE = re.compile(r"(?i)(javascript|mailto|tel):")
 # Bytes looked at to tell what a body is: magic numbers, the doctype or first tag come first.
 _SNIFF_BYTES = 1024
-# A body that starts as markup does: a doctype, a comment or a tag (<html>, but also a
-# bare fragment such as <ul> that a CMS serves as a list page).
-_MARKUP_START = re.compile(rb"<(?:!doctype|!--|[a-z][a-z0-9]*[\s/>])")
-
-# Hanweb (大汉) columns page their records through a POST to dataproxy.jsp: the page's
-# <datastore> names the proxy and the column's parameters in its <nextgroup> link, the
-# record count in <totalrecord> (or the jpage call's totalRecord) and the records per
-# group of pages (jpage's perPage x groupSize; 45 = 15 x 3, the jpage defaults).
-_HANWEB_NEXTGROUP = re.compile(r"<nextgroup>\s*(?:<!\[CDATA\[)?\s*<a\s+href=[\"']([^\"']*dataproxy\.jsp[^\"']*)[\"']", re.I)
-_HANWEB_TOTAL = re.compile(r"<totalrecord>\s*(\d+)\s*</totalrecord>|totalRecord\s*[:=]\s*['\"]?(\d+)", re.I)
-_HANWEB_PER_PAGE = re.compile(r"perPage\s*[:=]\s*['\"]?(\d+)", re.I)
-_HANWEB_GROUP_SIZE = re.compile(r"groupSize\s*[:=]\s*['\"]?(\d+)", re.I)
-_HANWEB_DEFAULT_PER_PAGE = 15
-_HANWEB_DEFAULT_GROUP_SIZE = 3
-# A Hanweb column /col/col1229/ lists the articles /art/2024/3/8/art_1229_88.html: the
-# column id is the article's first number.
-_HANWEB_COLUMN = re.compile(r"/col/col(\d+)/", re.I)
-_HANWEB_ARTICLE = re.compile(r"/art/\d{4}/\d{1,2}/\d{1,2}/art_(\d+)_\d+\.html$", re.I)
-
+# A body that starts as markup does: an XML declaration (XHTML, a Hanweb datastore served
+# as text/xml), a doctype, a comment or a tag (<html>, but also a bare fragment such as
+# <ul> that a CMS serves as a list page).
+_MARKUP_START = re.compile(rb"<(?:\?xml[\s?]|!doctype|!--|[a-z][a-z0-9]*[\s/>])")
 
 def is_html(body: bytes, content_type: str) -> bool:
     """Whether a fetched body is an HTML page: the body decides over the Content-Type (as
     for ``gkparse convert``, :func:`gkparse.read.sniff.sniff_form`): a PDF or an image is
     not one whatever its type, and a body that starts as markup is one even when served as
-    ``image/png`` or ``application/pdf``.
+    ``image/png`` or ``application/pdf`` (an XML declaration counts as markup).
 
     >>> is_html(b"<ul><li>", "image/png"), is_html(b"%PDF-1.4 <html>", "text/html"), is_html(b"x", "text/html")
     (True, False, True)
+    >>> is_html(b'<?xml version="1.0"?><datastore>', "text/xml"), is_html(b"x", "text/xml")
+    (True, False)
     """
     content_type = content_type.lower()
     head = body[:_SNIFF_BYTES]
@@ -110,11 +97,28 @@ def is_html(body: bytes, content_type: str) -> bool:
 
 @dataclass(frozen=True)
 class FormPage:
-    """A further list page asked for with a form POST (Hanweb's ``dataproxy.jsp``): the
-    normalised ``url`` with its query, and the ``form`` fields sent as the body."""
+    """A further list page asked for with a form POST (a profile's
+    :class:`~gkparse.read.profiles.FormPager`, e.g. Hanweb's ``dataproxy.jsp``): the
+    normalised ``url`` with its query, and the ``form`` fields sent as the body
+    (``application/x-www-form-urlencoded``, in this order)."""
 
     url: str
     form: tuple[tuple[str, str], ...]
+
+    @property
+    def body(self) -> str:
+        """The form body as sent (UTF-8, percent-encoded).
+
+        >>> FormPage("http://x.gov.cn/p.jsp", (("path", "/"), ("columnid", "12"))).body
+        'path=%2F&columnid=12'
+        """
+        return urlencode(self.form)
+
+    @property
+    def key(self) -> str:
+        """What tells two form pages apart: many columns of a site POST to one proxy URL
+        and differ only in their bodies."""
+        return f"POST {self.url} {self.body}"
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,9 @@ class ListLinks:
     lookalikes: list[tuple[str, str]] = field(default_factory=list)
     #: Further list pages asked for by a form POST (Hanweb ``dataproxy.jsp``).
     form_pages: list[FormPage] = field(default_factory=list)
+    #: Whether the page is (part of) a report column, where links naming no report are
+    #: taken when they are the column's articles (see :func:`list_links`).
+    report_column: bool = False
 
 
 def decode_html(data: bytes) -> str:
@@ -229,14 +236,21 @@ def _is_next_text(text: str) -> bool:
     return key in NEXT_PAGE_TEXTS or key.strip(_NEXT_ARROWS) in NEXT_PAGE_TEXTS
 
 
-def list_links(page: Page) -> ListLinks:
+def list_links(page: Page, *, report_column: bool | None = None) -> ListLinks:
     """Sort the links of a list page into report links, look-alikes and further pages.
 
     A report link's text (or title) names an annual report, or its URL sits in a report
     column (``report_link_patterns``, e.g. ``/zfxxgknb/``); look-alike texts (notices,
-    rules, interpretations, templates) are set apart. Pages are "next page" links,
-    same-directory URLs matching ``pagination_patterns``, and pages announced by a pager
-    script (``page_count_patterns``).
+    rules, interpretations, templates) are set apart. On a report column (its URL lies in
+    one, or its title names annual reports without a year; ``report_column`` decides
+    when given), a link naming no report is taken when it is one of the column's
+    articles. Pages are "next page" links, same-directory URLs matching
+    ``pagination_patterns``, pages announced by a pager script (``page_count_patterns``)
+    and groups of records asked for by a form POST (``form_pager``).
+
+    The answer to a form POST holds records its column page's script puts in that page:
+    read it as a :class:`Page` with the column page's URL (links resolve against it, and
+    the column's id is read from it) and pass the column's ``report_column``.
     """
     result = ListLinks()
     if page.tree is None:
@@ -253,7 +267,9 @@ def list_links(page: Page) -> ListLinks:
             seen.add(url)
             result.pages.append(url)
 
-    report_column = _is_report_column(page)
+    if report_column is None:
+        report_column = _is_report_column(page)
+    result.report_column = report_column
     for url, text in _anchors(page.tree, page.url):
         if url in seen:
             continue
@@ -285,7 +301,7 @@ def list_links(page: Page) -> ListLinks:
                 )
                 add_page(normalize_url(urljoin(page.url, name)))
 
-    result.form_pages = _hanweb_form_pages(page)
+    result.form_pages = [form for prof in profiles if prof.form_pager for form in _form_pages(page, prof.form_pager)]
 
     for url, texts in found.items():
         if url in seen:  # turned out to be a list page
@@ -316,41 +332,51 @@ def _is_report_column(page: Page) -> bool:
 def _in_column(url: str, page: Page, text: str) -> bool:
     """Whether a link on a report column that names no report is one of the column's
     articles: an article- or attachment-shaped URL on the column's host, under the
-    column's directory or (Hanweb) of the column's id, whose text is no look-alike."""
+    column's directory or of the column's id (``column_id_patterns`` of the page,
+    ``article_column_patterns`` of the link), whose text is no look-alike."""
     if host_of(url) != host_of(page.url) or lookalike_reason(text):
         return False
     if not (is_article_url(url) or is_attachment_url(url)):
         return False
     if url.startswith(directory_of(page.url)):
         return True
-    column, article = _HANWEB_COLUMN.search(page.url), _HANWEB_ARTICLE.search(url)
-    return bool(column and article and column.group(1) == article.group(1))
+    profiles = _profiles_for(page.profile)
+    column = _first_group(page.url, [p for prof in profiles for p in prof.column_id_patterns], "id")
+    article = _first_group(url, [p for prof in profiles for p in prof.article_column_patterns], "id")
+    return column is not None and column == article
 
 
-def _hanweb_form_pages(page: Page) -> list[FormPage]:
-    """The record groups after the first of a Hanweb column (``dataproxy.jsp`` POSTs),
-    read from the page's datastore: the proxy and column parameters of its ``<nextgroup>``
-    link, the record count, the records per group. At most ``_MAX_PAGER_COUNT`` groups."""
-    nextgroup = _HANWEB_NEXTGROUP.search(page.html)
-    total = _HANWEB_TOTAL.search(page.html)
-    if nextgroup is None or total is None:
+def _first_group(text: str, patterns: Iterable[str], group: str) -> str | None:
+    """The named ``group`` of the first of ``patterns`` found in ``text`` (case-insensitively)."""
+    for pattern in patterns:
+        found = re.search(pattern, text, re.IGNORECASE)
+        if found is not None:
+            return found.group(group)
+    return None
+
+
+def _form_pages(page: Page, pager: FormPager) -> list[FormPage]:
+    """The groups of records after the first of a column paged by form POSTs: the proxy
+    and the column's parameters from the page's link (``pager.link_patterns``), the record
+    count, the records per group. At most ``_MAX_PAGER_COUNT`` groups."""
+    link = _first_group(page.html, pager.link_patterns, "url")
+    count = _first_group(page.html, pager.count_patterns, "count")
+    if link is None or count is None:
         return []
-    records = int(total.group(1) or total.group(2))
-    per_page = _HANWEB_PER_PAGE.search(page.html)
-    group_size = _HANWEB_GROUP_SIZE.search(page.html)
-    group = (int(per_page.group(1)) if per_page else _HANWEB_DEFAULT_PER_PAGE) * (
-        int(group_size.group(1)) if group_size else _HANWEB_DEFAULT_GROUP_SIZE
-    )
+    per_page = int(_first_group(page.html, pager.per_page_patterns, "n") or pager.per_page)
+    group = per_page * int(_first_group(page.html, pager.group_size_patterns, "n") or pager.group_size)
     if group <= 0:
         return []
-    href = urljoin(page.url, nextgroup.group(1).replace("&amp;", "&"))
+    href = urljoin(page.url, link.replace("&amp;", "&"))
     proxy, _, query = href.partition("?")
-    form = tuple((k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k not in ("page", "startrecord", "endrecord", "perpage"))
-    pages_per_group = group // (int(per_page.group(1)) if per_page else _HANWEB_DEFAULT_PER_PAGE) or 1
+    form = tuple((k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k not in pager.range_fields)
     out = []
-    for start in range(group + 1, min(records, group * _MAX_PAGER_COUNT) + 1, group):
-        end = min(start + group - 1, records)
-        url = normalize_url(f"{proxy}?startrecord={start}&endrecord={end}&perpage={group // pages_per_group}")
+    for start in range(group + 1, min(int(count), group * _MAX_PAGER_COUNT) + 1, group):
+        end = min(start + group - 1, int(count))
+        try:
+            url = normalize_url(f"{proxy}?{pager.query.format(start=start, end=end, per_page=per_page)}")
+        except FetchError:
+            return []
         out.append(FormPage(url, form))
     return out
 

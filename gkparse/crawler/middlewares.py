@@ -64,7 +64,7 @@ from .decoding import BodyError, decode_body
 from .robots import Robots, robots_from_answer, robots_token, robots_unavailable
 from .settings import MAX_CRAWL_DELAY, MAX_RETRY_AFTER, ROBOTS_MAX_BYTES, software
 from .urls import host_of, normalize_url
-from .walk import CrawlResult, FetchLogEntry, Job
+from .walk import CrawlResult, Failure, FetchLogEntry, Job
 
 __all__ = [
     "ACCEPT_ENCODING",
@@ -82,6 +82,8 @@ __all__ = [
     "RobotsGate",
     "WarcPipeline",
     "exchange_of",
+    "host_name",
+    "redirected",
     "start_of",
 ]
 
@@ -120,7 +122,6 @@ class CrawlState:
         self.fetched: set[str] = set()  # every URL a page response came from
         #: column key -> [list pages queued, report links taken, links found?, list pages pending]
         self.columns: dict[str, list[int]] = {}
-        self.attachments_taken: dict[str, int] = {}
 
 
 def state_of(crawler: Crawler) -> CrawlState:
@@ -166,7 +167,8 @@ def redirected(request: Request, reason: str) -> str:
 
 
 def exchange_of(response: Response, request: Request) -> Exchange:
-    """One hop as the WARC stores it: the ``request`` sent and the ``response``, its body decoded."""
+    """One hop as the WARC stores it: the ``request`` sent (method, headers and body) and
+    the ``response``, its body decoded."""
     parts = urlsplit(request.url)
     sent = [("Host", parts.netloc)] + [
         (k.decode("latin-1"), v.decode("latin-1")) for k, values in request.headers.items() for v in values
@@ -181,6 +183,8 @@ def exchange_of(response: Response, request: Request) -> Exchange:
         headers=received,
         body=response.body,
         date=datetime.now(timezone.utc),
+        method=request.method,
+        request_body=request.body,
     )
 
 
@@ -296,7 +300,15 @@ class RobotsGate:
             waiting.append(later)
             return await maybe_deferred_to_future(later)
         self._waiting[origin] = []
-        robots = await self._fetch(origin, request)
+        try:
+            robots = await self._fetch(origin, request)
+        except BaseException as exc:
+            # Cancelled (the crawl is closing) or broken: the requests waiting for this
+            # host's robots.txt must not wait for ever (the crawl would never end); the
+            # next request to the host asks again.
+            for later in self._waiting.pop(origin, []):
+                later.errback(exc)
+            raise
         self._robots[origin] = robots
         for later in self._waiting.pop(origin):
             later.callback(robots)
@@ -371,7 +383,7 @@ class BackoffRetry:
     async def process_exception(self, request: Request, exception: Exception) -> Request | None:
         if isinstance(exception, (IgnoreRequest, DownloadTimeoutError, DownloadCancelledError)):
             return None
-        if isinstance(exception, CannotResolveHostError) and _host(request) in REFUSED:
+        if isinstance(exception, CannotResolveHostError) and host_name(request) in REFUSED:
             return None
         if not isinstance(exception, self.retryable + (HeadersTimeout,)):
             return None
@@ -389,7 +401,9 @@ def job_of_settings(settings: Any) -> Job:
     return job
 
 
-def _host(request: Request) -> str:
+def host_name(request: Request) -> str:
+    """The host name of ``request``'s URL as the resolver sees it (lower case, no final dot,
+    an IPv6 literal without brackets): the key of :data:`REFUSED`."""
     return (urlsplit(request.url).hostname or "").rstrip(".").lower()
 
 
@@ -604,6 +618,7 @@ class WarcPipeline:
         self.job = job_of(crawler)
         self.fh: Any = None
         self.writer: WARCWriter | None = None
+        self.stopping = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcPipeline:
@@ -634,7 +649,21 @@ class WarcPipeline:
 
     def process_item(self, item: Any) -> Any:
         assert self.writer is not None
-        for hop in item.hops:
-            state_of(self.crawler).result.records += write_exchange(self.writer, hop)
-        self.fh.flush()
+        result = state_of(self.crawler).result
+        try:
+            for hop in item.hops:
+                result.records += write_exchange(self.writer, hop)
+            self.fh.flush()
+        except OSError as exc:
+            # A full disk or a lost mount: what was fetched is not archived, and every later
+            # fetch would be lost the same way. The URL is a failure, and the crawl stops.
+            url = item.hops[-1].url
+            for taken in (result.reports, result.attachments, result.list_pages):
+                if url in taken:
+                    taken.remove(url)
+            result.failures.append(Failure(url=url, reason=f"the WARC {self.job.warc_path} could not be written: {exc}"))
+            spider, engine = self.crawler.spider, self.crawler.engine
+            if not self.stopping and spider is not None and engine is not None:
+                self.stopping = True
+                engine.close_spider(spider, "warc-write-failed")
         return item

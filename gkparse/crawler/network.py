@@ -22,11 +22,10 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
+import unicodedata
 import urllib.request
 from collections.abc import Iterable
 from urllib.parse import urlsplit
-
-import httpx
 
 from ..errors import FetchError
 
@@ -36,6 +35,7 @@ __all__ = [
     "env_proxied",
     "host_kind",
     "host_names",
+    "idna_host",
     "refusal",
     "resolve_host",
 ]
@@ -110,16 +110,32 @@ def host_kind(host: str) -> str | None:
     return address_kind(ip) if ip is not None else None
 
 
+def idna_host(host: str) -> str:
+    """``host`` as a request names it on the wire: a non-ASCII name NFKC-normalised and
+    IDNA-encoded by Python's ``idna`` codec (IDNA 2003, as w3lib encodes the URLs of
+    Scrapy's requests), unchanged when that fails (an empty or over-long label), as
+    w3lib leaves it.
+
+    >>> idna_host("政府.cn"), idna_host("faß.de"), idna_host("ｅｘａｍｐｌｅ.cn"), idna_host("x.gov.cn")
+    ('xn--mxtq1m.cn', 'fass.de', 'example.cn', 'x.gov.cn')
+    """
+    if host.isascii():
+        return host
+    try:
+        return unicodedata.normalize("NFKC", host).encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
+
+
 def host_names(url: str) -> set[str]:
     """The spellings of a URL's host compared with a hop's or a connection's host: as
-    written (lower case) and IDNA-encoded, as the connection sees it."""
-    names = set()
+    written (lower case) and as the request names it (:func:`idna_host`). Empty for a
+    URL without a host or that cannot be split (a bad IPv6 literal)."""
     try:
-        names.add(_plain(urlsplit(url).hostname or ""))
-        names.add(_plain(httpx.URL(url).raw_host.decode("ascii")))
-    except (httpx.InvalidURL, ValueError):  # UnicodeError is a ValueError
-        pass
-    return names - {""}
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return set()
+    return {_plain(host), _plain(idna_host(host))} - {""}
 
 
 def resolve_host(host: str, port: int) -> list[str]:

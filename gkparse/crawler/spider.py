@@ -48,9 +48,12 @@ from .middlewares import (
     URL,
     AlreadyFetched,
     CrawlState,
+    Refused,
     describe,
     exchange_of,
+    host_name,
     job_of,
+    redirected,
     start_of,
 )
 from .urls import is_article_url, is_attachment_url, normalize_url
@@ -65,15 +68,17 @@ START, LIST, REPORT, ATTACHMENT = "start", "list", "report", "attachment"
 KIND = "gkparse_kind"
 #: The column a list page or report belongs to (its first page's URL).
 COLUMN = "gkparse_column"
-#: Set on a Hanweb dataproxy.jsp answer: its records sit in CDATA sections.
+#: Set on the answer to a form POST (Hanweb's dataproxy.jsp): records of its column's
+#: page, in CDATA sections.
 FORM = "gkparse_form"
 # Where Scrapy's SpiderState extension keeps the spider's state in JOBDIR.
 _STATE_FILE = "spider.state"
 # List pages go before reports, so a column's pages (and its limits) are known early.
 _LIST_PRIORITY = 1
 
-# A column's counters (CrawlState.columns[key]).
-_QUEUED, _TAKEN, _FOUND, _PENDING = range(4)
+# A column's counters (CrawlState.columns[key]); _REPORT: 1 when the column is a report
+# column (its form POST answers, which have no title, read their links as its).
+_QUEUED, _TAKEN, _FOUND, _PENDING, _REPORT = range(5)
 
 
 @dataclass
@@ -152,7 +157,7 @@ class ReportSpider(scrapy.Spider):
         priority = _LIST_PRIORITY if kind in (START, LIST) else 0
         if form is not None:
             meta[FORM] = True
-            return scrapy.FormRequest(url, formdata=dict(form.form), callback=self.parse, errback=self.failed,
+            return scrapy.FormRequest(url, formdata=form.form, callback=self.parse, errback=self.failed,
                                       meta=meta, dont_filter=True, priority=priority)
         return scrapy.Request(url, callback=self.parse, errback=self.failed, meta=meta, dont_filter=True, priority=priority)
 
@@ -167,14 +172,16 @@ class ReportSpider(scrapy.Spider):
         if not isinstance(exc, AlreadyFetched):
             settings = self.job.settings
             reason = describe(exc, settings.max_time, int(request.meta.get("download_maxsize", settings.max_bytes)))
-            host = (request.url.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]).strip("[]").lower()
-            refused = REFUSED.get(host)
+            refused = REFUSED.get(host_name(request))
             if refused is not None and type(exc).__name__ == "CannotResolveHostError":
                 reason = refused.reason
                 if normalize_url(request.url) != start_of(request):
                     reason = f"redirected to {normalize_url(request.url)}: {reason}"
-            elif request.meta.get("retry_times") is not None or self._retried(exc):
-                reason += f" (after {request.meta.get('retry_times', 0) + 1} attempts)"
+            else:
+                if request.meta.get("retry_times") is not None or self._retried(exc):
+                    reason += f" (after {request.meta.get('retry_times', 0) + 1} attempts)"
+                if not isinstance(exc, Refused):  # a refusal's reason names the hop already
+                    reason = redirected(request, reason)
             self._fail(start_of(request), reason, getattr(exc, "status", None))
         self._list_done(request.meta)
 
@@ -209,7 +216,7 @@ class ReportSpider(scrapy.Spider):
             if kind == REPORT:
                 yield from self._report(hops, page)
             elif kind == LIST:
-                yield from self._column_page(hops, page, str(meta[COLUMN]), archive=not meta.get(FORM))
+                yield from self._column_page(hops, page, str(meta[COLUMN]))
             else:
                 yield from self._start(hops, page, meta)
         finally:
@@ -225,13 +232,14 @@ class ReportSpider(scrapy.Spider):
         return reason
 
     def _page(self, response: Response, final: Exchange) -> Page | None:
-        """The page decoded and parsed (once), or None when it is not HTML."""
+        """The page decoded and parsed (once), or None when it is not HTML. The answer to a
+        form POST is read as part of its column's page (see :func:`list_links`)."""
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
         if not is_html(final.body, content_type):
             return None
         html = decode_html(final.body)
         if response.meta.get(FORM):
-            html = _without_cdata(html)
+            return parse_page(_without_cdata(html), str(response.meta[COLUMN]))
         return parse_page(html, final.url)
 
     def _start(self, hops: tuple[Exchange, ...], page: Page | None, meta: Any) -> Iterator[Any]:
@@ -245,33 +253,36 @@ class ReportSpider(scrapy.Spider):
             yield from self._report(hops, page)
             return
         column = meta[COLUMN] = hops[-1].url
-        self.st.columns[column] = [1, 0, 0, 1]
+        self.st.columns[column] = [1, 0, 0, 1, int(links.report_column)]
         yield from self._column_page(hops, page, column, links=links)
 
     def _column_page(self, hops: tuple[Exchange, ...], page: Page | None, column: str, *,
-                     links: ListLinks | None = None, archive: bool = True) -> Iterator[Any]:
-        """A column's list page: queue its further pages and its report links, within the
-        column's limits; look-alikes and links over a limit are listed as skipped. With
-        ``keep_list_pages`` the page is archived (``archive``: not a form POST's answer,
-        which a GET request record would misdescribe)."""
+                     links: ListLinks | None = None) -> Iterator[Any]:
+        """A column's list page: queue its further pages (a form POST's by its URL and
+        body) and its report links, within the column's limits; look-alikes and links
+        over a limit are listed as skipped. With ``keep_list_pages`` the page is archived
+        (a POST with its method and body)."""
         settings, st = self.job.settings, self.st
         counters = st.columns[column]
         if links is None:
-            links = list_links(page) if page is not None else ListLinks()
+            # A report column's further pages are too, titled or not (a POST's answer has no title).
+            report_column = True if counters[_REPORT] else None
+            links = list_links(page, report_column=report_column) if page is not None else ListLinks()
         final = hops[-1].url
         st.result.list_pages.append(final)
-        if settings.keep_list_pages and archive:
+        if settings.keep_list_pages:
             yield Archive(hops)
         log.debug("%s: %d report links, %d look-alikes, %d pages",
                   final, len(links.reports), len(links.lookalikes), len(links.pages) + len(links.form_pages))
         further: list[tuple[str, FormPage | None]] = [(url, None) for url in links.pages]
         further += [(form.url, form) for form in links.form_pages]
         for url, form in further:
-            if url in st.seen:
+            key = url if form is None else form.key
+            if key in st.seen:
                 continue
-            st.seen.add(url)
+            st.seen.add(key)
             if counters[_QUEUED] >= settings.max_pages:
-                st.result.skipped.append(Skipped(url, f"beyond max_pages={settings.max_pages}"))
+                st.result.skipped.append(Skipped(url, f"beyond max_pages={settings.max_pages}", form.body if form else ""))
                 continue
             counters[_QUEUED] += 1
             counters[_PENDING] += 1

@@ -23,9 +23,12 @@ from __future__ import annotations
 import importlib.util
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
+import signal
+import threading
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from os import PathLike
@@ -85,7 +88,8 @@ class Failure:
 class Skipped:
     """A link deliberately not fetched: a look-alike, older than ``since``, a list page
     beyond ``max_pages``, a report beyond ``max_reports`` or an attachment beyond
-    ``max_attachments``. ``text`` is the link text."""
+    ``max_attachments``. ``text`` is the link text (for a list page asked for by a form
+    POST, the form body: many columns POST to one URL)."""
 
     url: str
     reason: str
@@ -184,8 +188,29 @@ class _PipeHandler(logging.Handler):
             pass  # the caller is gone: nothing to tell
 
 
+def _stop_when_orphaned() -> None:
+    """In the crawl process: when the caller's process ends without stopping the crawl
+    (killed, or crashed), stop gracefully as on SIGTERM rather than crawl on unseen (and
+    race a second crawl of the same WARC and ``jobdir``). A daemon thread waits on the
+    parent's sentinel, so it never keeps the process alive."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+    try:
+        sentinel = parent.sentinel
+    except ValueError:  # no sentinel to wait on
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([sentinel])
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="gkparse-crawl-orphan-watch", daemon=True).start()
+
+
 def _child(job: Job, conn: Connection, level: int) -> None:
     """The crawl process: run the engine once, send the result (or the error) back."""
+    _stop_when_orphaned()
     logger = logging.getLogger("gkparse.crawler")
     for handler in list(logger.handlers):
         logger.removeHandler(handler)  # the caller's handlers write to the caller's streams
@@ -213,10 +238,35 @@ def _context() -> Any:
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
+def _forward_sigterm(process: multiprocessing.process.BaseProcess, seen: list[int]) -> Callable[[], None]:
+    """While the crawl runs, a SIGTERM to this process (a service manager stopping the
+    command, ``timeout``) is passed to the crawl process, which stops gracefully as on
+    Ctrl-C (a terminal sends that one to both), and noted in ``seen``. Returns what puts
+    the previous handler back. Signal handlers belong to the main thread: from another
+    thread nothing is changed."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def forward(signum: int, frame: Any) -> None:
+        seen.append(signum)
+        if process.pid is not None and process.is_alive():
+            os.kill(process.pid, signal.SIGTERM)
+
+    previous = signal.signal(signal.SIGTERM, forward)
+
+    def restore() -> None:
+        # None: a handler installed outside Python, which cannot be put back from here.
+        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+
+    return restore
+
+
 def _run_in_child(job: Job) -> CrawlResult:
     """Run ``job`` in a child process; the child's log records are re-logged here as they
-    come. A Ctrl-C reaches the child too (it stops gracefully, keeping its ``jobdir``);
-    the result then comes back with ``interrupted`` set."""
+    come. A Ctrl-C reaches the child too, and a SIGTERM is passed on to it (it stops
+    gracefully, keeping its ``jobdir``); the result then comes back with ``interrupted``
+    set. When this side fails while reading, the child is stopped (and its pipe closed,
+    so it never blocks writing to it) before the error goes on."""
     receive, send = multiprocessing.Pipe(duplex=False)
     level = logging.getLogger("gkparse.crawler").getEffectiveLevel()
     process = _context().Process(target=_child, args=(job, send, level), name="gkparse-crawl")
@@ -224,6 +274,8 @@ def _run_in_child(job: Job) -> CrawlResult:
     send.close()
     reply: tuple[Any, ...] | None = None
     interrupted = False
+    terminated: list[int] = []
+    restore = _forward_sigterm(process, terminated)
     try:
         while reply is None:
             try:
@@ -238,13 +290,22 @@ def _run_in_child(job: Job) -> CrawlResult:
                 logging.getLogger(name).log(levelno, "%s", text)
             else:
                 reply = message
-    finally:
-        while process.is_alive():
-            try:
-                process.join()
-            except KeyboardInterrupt:
-                interrupted = True
+    except BaseException:
         receive.close()
+        if process.is_alive():
+            process.terminate()
+        raise
+    finally:
+        try:
+            while process.is_alive():
+                try:
+                    process.join()
+                except KeyboardInterrupt:
+                    interrupted = True
+        finally:
+            receive.close()
+            restore()
+    interrupted = interrupted or bool(terminated)
     if reply is None:
         raise CrawlError(f"the crawl process ended without a result (exit code {process.exitcode})",
                          source=str(job.warc_path))

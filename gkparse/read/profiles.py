@@ -22,10 +22,41 @@ from dataclasses import dataclass
 __all__ = [
     "GENERIC",
     "PROFILES",
+    "FormPager",
     "SiteProfile",
     "body_xpaths",
     "choose_profile",
 ]
+
+
+@dataclass(frozen=True)
+class FormPager:
+    """How a family's list page asks for its further groups of records with a form POST
+    (Hanweb's jpage module posting to ``dataproxy.jsp``), as data. Patterns are regular
+    expressions searched case-insensitively in the page's text; the first match wins.
+
+    - ``link_patterns``: named group ``url``, the proxy's URL (relative to the page) whose
+      query holds the column's parameters, sent as the form body (Hanweb: the
+      ``<nextgroup>`` link of the page's ``<datastore>``). No match: no form pages.
+    - ``count_patterns``: named group ``count``, the number of records in the column.
+      No match: no form pages.
+    - ``per_page_patterns`` / ``group_size_patterns``: named group ``n``, the records shown
+      per page and the pages per group (one request fetches a group); ``per_page`` /
+      ``group_size`` when none matches. The page itself holds the first group.
+    - ``range_fields``: query fields of the link that name one request's range, not the
+      column: left out of the form body.
+    - ``query``: the query of one group's request, a :meth:`str.format` template of
+      ``start`` and ``end`` (record numbers, 1-based and inclusive) and ``per_page``.
+    """
+
+    link_patterns: tuple[str, ...]
+    count_patterns: tuple[str, ...]
+    query: str
+    per_page_patterns: tuple[str, ...] = ()
+    group_size_patterns: tuple[str, ...] = ()
+    per_page: int = 1
+    group_size: int = 1
+    range_fields: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -48,6 +79,12 @@ class SiteProfile:
     - ``page_count_patterns``: scripts that build the pager client-side; named groups
       ``count`` (number of pages) and optionally ``prefix`` / ``ext`` fill
       ``page_url_template`` for pages ``1 .. count-1``, relative to the list page.
+    - ``form_pager``: how further groups of records are asked for with a form POST
+      (:class:`FormPager`), None when the family has no such pager.
+    - ``column_id_patterns`` / ``article_column_patterns``: named group ``id``, the id of
+      the column a list-page URL is (``/col/col1229/``) and of the column an article URL
+      belongs to (``art_1229_88.html``): an article of the column's id is one of its
+      articles, wherever its directory.
     """
 
     name: str
@@ -60,6 +97,9 @@ class SiteProfile:
     article_url_patterns: tuple[str, ...] = ()
     page_count_patterns: tuple[str, ...] = ()
     page_url_template: str = ""
+    form_pager: FormPager | None = None
+    column_id_patterns: tuple[str, ...] = ()
+    article_column_patterns: tuple[str, ...] = ()
 
 
 PROFILES: tuple[SiteProfile, ...] = (
@@ -93,6 +133,22 @@ PROFILES: tuple[SiteProfile, ...] = (
         html_markers=(r"<datastore>", r"/module/web/jpage/", r"hanweb"),
         article_url_patterns=(r"/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html$",),
         pagination_patterns=(r"[?&](?:pageIndex|currpage|page|pageNum)=\d+",),
+        # jpage shows perPage records a page and fetches groupSize pages per POST to
+        # dataproxy.jsp (15 x 3 by default); the page's datastore holds the first group.
+        form_pager=FormPager(
+            link_patterns=(
+                r"<nextgroup>\s*(?:<!\[CDATA\[)?\s*<a\s+href=[\"'](?P<url>[^\"']*dataproxy\.jsp[^\"']*)[\"']",
+            ),
+            count_patterns=(r"<totalrecord>\s*(?P<count>\d+)\s*</totalrecord>", r"totalRecord\s*[:=]\s*['\"]?(?P<count>\d+)"),
+            per_page_patterns=(r"perPage\s*[:=]\s*['\"]?(?P<n>\d+)",),
+            group_size_patterns=(r"groupSize\s*[:=]\s*['\"]?(?P<n>\d+)",),
+            per_page=15,
+            group_size=3,
+            range_fields=("page", "startrecord", "endrecord", "perpage"),
+            query="startrecord={start}&endrecord={end}&perpage={per_page}",
+        ),
+        column_id_patterns=(r"/col/col(?P<id>\d+)/",),
+        article_column_patterns=(r"/art/\d{4}/\d{1,2}/\d{1,2}/art_(?P<id>\d+)_\d+\.html$",),
     ),
     SiteProfile(
         name="annual-report-module",

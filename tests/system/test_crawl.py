@@ -14,9 +14,11 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
 from click.testing import CliRunner
+from warcio.archiveiterator import ArchiveIterator
 
 from gkparse.cli.crawl import crawl_command
 from gkparse.cli.main import main
@@ -36,6 +38,10 @@ from ..support.site import (
     COLUMN,
     COLUMN_2,
     GUIDE_PDF,
+    HANWEB_GROUP,
+    HANWEB_PER_PAGE,
+    HANWEB_PROXY,
+    HANWEB_RECORDS,
     LAST_MODIFIED,
     LOOKALIKES,
     MISSING_2019,
@@ -47,8 +53,10 @@ from ..support.site import (
     REPORT_2022,
     REPORT_2023,
     XLS_2022,
+    LoggedRequest,
     Site,
     fast_crawl,
+    hanweb_column,
     responses,
     serve_site,
     warc_records,
@@ -503,3 +511,134 @@ def test_a_paused_crawl_resumes_from_its_jobdir(site: Site, tmp_path: Path) -> N
     responses_seen = [uri for kind, uri, _, _ in records if kind == "response"]
     assert sorted(responses_seen) == sorted(set(responses_seen))  # nothing archived twice
     assert set(responses_seen) == {u(p) for p in (REPORT_2023, PDF_2023, REPORT_2022, XLS_2022, OLD_2021, REPORT_2021, REPORT_2020)}
+
+
+# --------------------------------------------------------------------------- Hanweb POST pages (issue 18)
+
+
+def _posts(site: Site) -> list[LoggedRequest]:
+    return [r for r in site.requests if r.path == HANWEB_PROXY]
+
+
+def _group(start: int) -> str:
+    end = start + HANWEB_GROUP - 1
+    return f"startrecord={start}&endrecord={end}&perpage={HANWEB_PER_PAGE}"
+
+
+def test_hanweb_columns_are_paged_by_form_posts(site: Site, tmp_path: Path) -> None:
+    """Two Hanweb columns whose further records come only from POSTs to the same
+    dataproxy.jsp URLs: the reports listed on the 2nd-4th groups are crawled (one named by
+    no report text, taken by its column id), each column's POSTs carry its own form body
+    (what jpage sends: the <nextgroup> link's parameters, without its page), and both
+    columns' POSTs are made although their URLs are the same."""
+    warc = tmp_path / "hanweb.warc.gz"
+    result, _ = fast_crawl(site, [hanweb_column("1229"), hanweb_column("1230")], warc)
+    u = site.url
+    records = {column: [path for path, _, _ in HANWEB_RECORDS[column][2]] for column in ("1229", "1230")}
+    first = records["1229"]
+    # 102 is a look-alike (解读), 108 names no report and is another column's article.
+    wanted = [first[i] for i in (0, 2, 3, 4, 5, 6)] + records["1230"]
+    assert sorted(result.reports) == sorted(u(p) for p in wanted)
+    assert result.failures == []
+    assert [s.url for s in result.skipped] == [u(first[1])]
+    assert site.count(first[1]) == site.count(first[7]) == 0
+    # Three groups after the first for column 1229 (8 records, 2 a group), one for 1230.
+    posts = _posts(site)
+    assert all(r.method == "POST" for r in posts) and len(posts) == 4
+    sent = sorted((parse_qs(r.body.decode())["columnid"][0], r.query) for r in posts)
+    assert sent == [("1229", _group(3)), ("1229", _group(5)), ("1229", _group(7)), ("1230", _group(3))]
+    for r in posts:
+        form = parse_qs(r.body.decode(), keep_blank_values=True)
+        column = form["columnid"][0]
+        assert r.headers["Content-Type"] == "application/x-www-form-urlencoded"
+        assert {k: v[0] for k, v in form.items()} == {
+            "appid": "1", "webid": "1", "path": "/", "columnid": column, "unitid": HANWEB_RECORDS[column][1],
+            "webname": "某某市人民政府", "permissiontype": "0",
+        }
+    # The reports of POST pages are fetched with GET, after the POST that listed them.
+    order = site.paths()
+    assert order.index(first[6]) > [i for i, r in enumerate(site.requests) if r.query == _group(7)][0]
+    assert [r.method for r in site.requests if r.path != HANWEB_PROXY] == ["GET"] * (len(site.requests) - 4)
+    assert result.list_pages.count(u(HANWEB_PROXY) + "?" + _group(3)) == 2
+
+
+def test_max_pages_counts_form_post_pages(site: Site, tmp_path: Path) -> None:
+    """max_pages=2: the column page and its first POST group; the two other groups are
+    skipped (named by URL, with the form body sent), and the reports only they list are
+    not fetched."""
+    result, _ = fast_crawl(site, [hanweb_column("1229")], tmp_path / "out.warc.gz", max_pages=2)
+    u = site.url
+    first = [path for path, _, _ in HANWEB_RECORDS["1229"][2]]
+    assert [r.query for r in _posts(site)] == [_group(3)]
+    assert sorted(result.reports) == sorted(u(p) for p in (first[0], first[2], first[3]))
+    beyond = [s for s in result.skipped if s.reason == "beyond max_pages=2"]
+    assert [s.url for s in beyond] == [u(HANWEB_PROXY) + "?" + _group(5), u(HANWEB_PROXY) + "?" + _group(7)]
+    assert all("columnid=1229" in s.text for s in beyond)
+    for path in first[4:]:
+        assert site.count(path) == 0, path
+
+
+def test_a_post_list_page_is_archived_as_a_post(site: Site, tmp_path: Path) -> None:
+    """With keep_list_pages, a POST page's request record holds the whole request: POST,
+    the query, the form's Content-Type and Content-Length, and the body sent."""
+    warc = tmp_path / "out.warc.gz"
+    fast_crawl(site, [hanweb_column("1230")], warc, keep_list_pages=True, attachments=False)
+    [post] = _posts(site)
+    proxy = site.url(HANWEB_PROXY) + "?" + _group(3)
+    with open(warc, "rb") as fh:
+        requests = {
+            r.rec_headers.get_header("WARC-Target-URI"): (r.http_headers, r.content_stream().read())
+            for r in ArchiveIterator(fh) if r.rec_type == "request"
+        }
+    headers, body = requests[proxy]
+    assert headers.protocol == "POST" and headers.statusline == f"{HANWEB_PROXY}?{_group(3)} HTTP/1.1"
+    assert body == post.body
+    assert headers.get_header("Content-Type") == "application/x-www-form-urlencoded"
+    assert headers.get_header("Content-Length") == str(len(post.body))
+    column_headers, column_body = requests[site.url(hanweb_column("1230"))]
+    assert column_headers.protocol == "GET" and column_body == b""
+    assert responses(warc)[proxy][1].startswith(b'<?xml version="1.0"')
+
+
+def test_sigterm_to_the_caller_stops_the_crawl_gracefully(site: Site, tmp_path: Path) -> None:
+    """A SIGTERM to the calling process (a service manager stopping ``gkparse crawl``) is
+    passed to the crawl process, which stops as on Ctrl-C: the result comes back
+    interrupted, and the caller's own SIGTERM handler is back in place afterwards."""
+    got: list[int] = []
+
+    def caller_handler(signum: int, frame: object) -> None:  # stands in for the default, which would end pytest
+        got.append(signum)
+
+    def terminate(path: str) -> None:
+        if path == REPORT_2022:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    previous = signal.signal(signal.SIGTERM, caller_handler)
+    try:
+        site.on_request = terminate
+        result, _ = fast_crawl(site, [COLUMN], tmp_path / "out.warc.gz", jobdir=tmp_path / "job")
+        assert signal.getsignal(signal.SIGTERM) is caller_handler
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert result.interrupted and len(result.reports) < 4
+    assert got == []  # the crawl took the signal, not the caller's handler
+
+
+def test_a_warc_that_cannot_be_written_stops_the_crawl_and_says_so(
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk: the URL whose records could not be written is a failure naming the WARC,
+    not a report, and the crawl stops rather than fetch what it cannot keep. (The crawl
+    process is forked: the patched writer is the one it runs.)"""
+    from gkparse.crawler import middlewares
+
+    def full_disk(writer: WARCWriter, exchange: Exchange) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(middlewares, "write_exchange", full_disk)
+    warc = tmp_path / "out.warc.gz"
+    result, _ = fast_crawl(site, [COLUMN], warc)
+    written = [f for f in result.failures if "could not be written" in f.reason]
+    assert written and all(str(warc) in f.reason and "No space left" in f.reason for f in written)
+    assert not set(result.reports) & {f.url for f in written}
+    assert len(result.reports) + len(result.attachments) < 4  # stopped before the column was done

@@ -4,6 +4,7 @@ and ``gkparse crawl --parse``, whose exit status includes the conversion's."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -121,3 +122,35 @@ def test_a_page_and_its_pdf_attachment_are_one_report(tmp_path: Path) -> None:
     assert stats.linked == 1 and stats.failed == 0
     pdf = next(r for r in records if r["source"]["form"] == "pdf")
     assert pdf["same_as"]["source"] == site.url(REPORT_2023) and pdf["same_as"]["disagreements"] == []
+
+
+def test_a_report_listed_on_a_post_page_converts_and_post_list_pages_are_skipped(tmp_path: Path) -> None:
+    """A Hanweb report listed only on the 3rd group of its column (a POST to dataproxy.jsp)
+    is crawled and parsed; with --keep-list-pages the column page and the POST answers
+    are in the WARC (their request records saying GET and POST) and convert skips them as
+    it skips list pages: the same reports parse as from the WARC without them."""
+    from ..support.site import HANWEB_RECORDS, hanweb_column
+
+    kept, plain = tmp_path / "kept.warc.gz", tmp_path / "plain.warc.gz"
+    with serve_site(tmp_path) as site:
+        report = HANWEB_RECORDS["1229"][2][4][0]  # records 5-6: the 2nd POST group
+        (site.root / report.lstrip("/")).parent.mkdir(parents=True)
+        (site.root / report.lstrip("/")).write_bytes((FIXTURES / "pingtan_2024.page.html").read_bytes())
+        result, _ = fast_crawl(site, [hanweb_column("1229")], kept, keep_list_pages=True, attachments=False)
+        assert site.url(report) in result.reports and len(result.list_pages) == 4
+        fast_crawl(site, [hanweb_column("1229")], plain, attachments=False)
+
+    stats = {}
+    for name, warc in (("kept", kept), ("plain", plain)):
+        out = tmp_path / f"{name}.jsonl"
+        stats[name] = convert([str(warc)], str(out), workers=1)
+        records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+        parsed = {r["source"]["path"]: r for r in records if "error" not in r}
+        expected = json.loads((FIXTURES / "pingtan_2024.expected.json").read_text("utf-8"))
+        assert parsed[site.url(report)]["year"] == expected["year"], name
+    kept_stats, plain_stats = stats["kept"], stats["plain"]
+    assert (kept_stats.parsed, kept_stats.failed) == (plain_stats.parsed, plain_stats.failed)
+    # Four more exchanges: four more request records, and four list pages skipped as any
+    # page without a report marker is.
+    more = kept_stats.skipped_by - plain_stats.skipped_by
+    assert more == Counter({"not-a-response": 4, "no-report-marker": 4}), (kept_stats.skipped_by, plain_stats.skipped_by)

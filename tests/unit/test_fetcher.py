@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import ipaddress
 import zlib
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -105,6 +106,17 @@ def test_host_kinds_and_refusal() -> None:
     assert host_kind("x.gov.cn") is host_kind("1.2.3.4") is None
     assert host_names("http://WWW.Example.gov.cn:8080/a") == {"www.example.gov.cn"}
     assert host_names("http://政府.cn/") == {"政府.cn", "xn--mxtq1m.cn"}
+    assert host_names("http://[::1:8080/") == set() and host_names("file:///etc/passwd") == set()
+
+
+@pytest.mark.parametrize("host", ["政府.cn", "例子。政府。cn", "Bücher.de", "faß.de", "ＥＸＡＭＰＬＥ.cn", "x.gov.cn", "[::1]", "a..b.cn"])
+def test_host_names_include_the_host_a_request_names(host: str) -> None:
+    # A start host is trusted by the name the crawl's requests carry (Scrapy's URL, through
+    # w3lib) and the resolver is asked for: IDNA 2003 after NFKC, so faß.de is fass.de.
+    scrapy = pytest.importorskip("scrapy")
+    url = f"http://{host}:8080/zfxxgknb/"
+    sent = urlsplit(scrapy.Request(url).url).hostname
+    assert sent in host_names(url)
     public, refused = refusal("mixed.test", ["10.0.0.1", "1.2.3.4"])
     assert public == ["1.2.3.4"] and refused is None
     public, refused = refusal("inside.test", ["10.0.0.1", "127.0.0.1"])

@@ -7,6 +7,7 @@ import pytest
 
 from gkparse.crawler import decode_html, is_report_title, lookalike_reason, title_year
 from gkparse.crawler.links import (
+    FormPage,
     attachment_links,
     discover_links,
     list_links,
@@ -15,7 +16,7 @@ from gkparse.crawler.links import (
     parse_page,
 )
 from gkparse.read.meta import find_title, report_year
-from gkparse.read.profiles import GENERIC, PROFILES, body_xpaths, choose_profile
+from gkparse.read.profiles import GENERIC, PROFILES, FormPager, SiteProfile, body_xpaths, choose_profile
 
 from ..support.site import COLUMN, COLUMN_2, MISSING_2019, PDF_2023, REPORT_2020, REPORT_2022, REPORT_2023, SITE_DIR
 
@@ -253,3 +254,35 @@ def test_unnamed_links_in_a_report_column_are_reports() -> None:
     assert [u for u, _ in discover_links(page, "http://x.gov.cn/xxgk/nb/index.html").reports] == [
         "http://x.gov.cn/xxgk/nb/202403/t20240308_1.htm"
     ]
+
+
+def test_form_pages_come_from_the_profile_data() -> None:
+    # A made-up family whose pager posts to list.do with 10 records a request: the same
+    # code reads it from its profile, nothing in the crawler names a CMS.
+    pager = FormPager(
+        link_patterns=(r"data-proxy=\"(?P<url>[^\"]+)\"",),
+        count_patterns=(r"data-total=\"(?P<count>\d+)\"",),
+        query="from={start}&to={end}&size={per_page}",
+        per_page=10,
+        range_fields=("offset",),
+    )
+    profile = SiteProfile(name="made-up", form_pager=pager)
+    html = '<div data-proxy="/list.do?offset=0&channel=7" data-total="25"></div><a href="/a/1.html">某县2023年政府信息公开工作年度报告</a>'
+    links = discover_links(html, X + "/nb/index.html", profile)
+    assert [(p.url, p.form) for p in links.form_pages] == [
+        (X + "/list.do?from=11&to=20&size=10", (("channel", "7"),)),
+        (X + "/list.do?from=21&to=25&size=10", (("channel", "7"),)),
+    ]
+    assert links.form_pages[0].body == "channel=7"
+    assert links.form_pages[0].key != FormPage(links.form_pages[0].url, (("channel", "8"),)).key
+
+
+def test_a_form_answer_is_read_as_part_of_its_column() -> None:
+    # The answer to a POST has no title and its URL is the proxy's: read with the column
+    # page's URL and the column's report_column, it yields the column's unnamed articles.
+    answer = ('<?xml version="1.0"?><datastore><recordset><record><li><a href="/art/2022/3/8/art_1229_104.html">2021年度</a>'
+              '</li></record><record><li><a href="/art/2018/3/8/art_9999_1.html">2017年度</a></li></record></recordset></datastore>')
+    column = "http://x.gov.cn/col/col1229/index.html"
+    page = parse_page(answer, column)
+    assert list_links(page, report_column=True).reports == [("http://x.gov.cn/art/2022/3/8/art_1229_104.html", "2021年度")]
+    assert list_links(page).reports == [] and list_links(page).report_column is False

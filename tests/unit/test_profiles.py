@@ -36,3 +36,21 @@ def test_the_generic_profile_comes_last_and_every_pattern_compiles() -> None:
             re.compile(pattern)
     for xpath in body_xpaths():
         etree.XPath(xpath)
+
+
+def test_form_pager_and_column_id_patterns_have_their_named_groups() -> None:
+    # The crawler reads these by group name (gkparse.crawler.links): a pattern without its
+    # group would fail on the first page that matches it.
+    pagers = [p.form_pager for p in PROFILES if p.form_pager is not None]
+    assert pagers, "no profile pages by form POSTs"
+    for pager in pagers:
+        groups = [(pager.link_patterns, "url"), (pager.count_patterns, "count"),
+                  (pager.per_page_patterns, "n"), (pager.group_size_patterns, "n")]
+        for patterns, group in groups:
+            for pattern in patterns:
+                assert group in re.compile(pattern).groupindex, pattern
+        assert set(re.findall(r"{(\w+)}", pager.query)) <= {"start", "end", "per_page"}
+        assert pager.per_page * pager.group_size > 0
+    for profile in PROFILES:
+        for pattern in (*profile.column_id_patterns, *profile.article_column_patterns):
+            assert "id" in re.compile(pattern).groupindex, pattern
