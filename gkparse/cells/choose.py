@@ -65,17 +65,17 @@ def _stated(text: str, template: Template) -> dict[Key, dict[Number, str]]:
     one clause with a word of the row and a word of the column. The phrase runs from the
     first of those words to the number's unit."""
     stated: dict[Key, dict[Number, str]] = {}
-    pairs = [
-        (row, _words(row), column, _words(column)) for block in template.disclosure for row in block.rows
-        for column in block.columns
-    ]
+    pairs = [(row, column) for block in template.disclosure for row in block.rows for column in block.columns]
+    # A row or column is named by the same words in every pair it is part of: each is
+    # looked for once per clause.
+    words = {id(item): _words(item) for pair in pairs for item in pair}
     for clause in vocab.PROSE_CLAUSE_BREAKS.split(fold(text)):
         numbers = list(_PROSE_NUMBER.finditer(clause))
         if not numbers:
             continue
-        for row, row_words, column, column_words in pairs:
-            row_at = [clause.find(w) for w in row_words if w in clause]
-            column_at = [clause.find(w) for w in column_words if w in clause]
+        found = {item: [clause.find(w) for w in ws if w in clause] for item, ws in words.items()}
+        for row, column in pairs:
+            row_at, column_at = found[id(row)], found[id(column)]
             if not row_at or not column_at:
                 continue
             first = min(row_at + column_at)

@@ -13,15 +13,16 @@ everything a search depends on), the passes it ran and the states whose subtree 
 reading, so that a state met again (the same cuts reached in another order, vanished
 cells placed elsewhere, a row of the same shape) is one node. Neither changes a reading
 or their order: a pass finds what the plain walk of every cut finds, in at most its
-nodes, so that no budget cuts a search the plain walk finished.
+nodes, so that no budget cuts a search the plain walk finished. The states whose subtree
+held readings are kept too, with those readings and the nodes a walk of them counts: met
+again, they are counted as walked, not walked (the same nodes, readings and order).
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Literal, Optional, Union
+from typing import Literal, NamedTuple, Optional, Union
 
 from .. import vocabulary as vocab
 from ..grammar import Number, amount_starts, clean, glued_amount, read_cell
@@ -91,8 +92,7 @@ _SIGNS = frozenset("-+" + "".join(vocab.MINUS_SIGNS))
 How = Literal["num", "empty", "dash", "text", "absent"]
 
 
-@dataclass(frozen=True)
-class Read:
+class Read(NamedTuple):
     """One cell in one reading: its value and how it appears in the text.
 
     ``how`` is the cell grammar's reading (num, empty, dash, text) or ``absent`` (past the
@@ -100,6 +100,9 @@ class Read:
     says the token held several cells; ``assumed`` marks an empty cell the text shows no
     trace of (a vanished empty); ``merged`` marks a number printed over two adjacent
     tokens (``4 | 1`` for 41), ``raw`` then holds both.
+
+    A named tuple, not a dataclass: the search makes one per value cut and hashes every
+    reading it keeps, which a tuple does in C (equal fields, equal hash, as before).
     """
 
     value: Number | None
@@ -207,6 +210,14 @@ def _trimmed(tokens: list[str]) -> list[str]:
 #: more nodes).
 MAX_DEAD_STATES = 50_000
 
+#: States whose subtree held readings remembered per document (:class:`_Walk`), with where
+#: their readings are (about 200 bytes each, and the pass's readings kept alive); past it
+#: such a state is walked again (same readings, same nodes counted, more time).
+MAX_LIVE_STATES = 50_000
+
+#: What :attr:`_Plan.memo` holds for a state whose subtree held no reading (a dead state).
+_DEAD: tuple[list[Reading], int, int, int] = ([], 0, 0, 0)
+
 #: A sum's partial sum: its filled addends added, None while all are blank (the values,
 #: for a sum whose addends are out of line order).
 Partial = Union[Number, None, tuple[Optional[Number], ...]]
@@ -236,12 +247,13 @@ class NodeBudget:
     """Search nodes left, shared by every search it is given to (a document's rows), and the
     work those searches did, per row shape (:class:`Shape`), for the rows that share it."""
 
-    __slots__ = ("left", "shapes", "states")
+    __slots__ = ("left", "shapes", "states", "live")
 
     def __init__(self, nodes: int = DOCUMENT_NODE_BUDGET) -> None:
         self.left = nodes
         self.shapes: dict[tuple[object, ...], Shape] = {}
         self.states = 0  # dead states remembered, over all shapes
+        self.live = 0  # live states remembered, over all shapes
 
     def shape(self, row: AlignedRow) -> Shape:
         """The shape of ``row``: the one already met in this document if any."""
@@ -318,6 +330,9 @@ class Shape:
         self._plans: dict[tuple[object, ...], _Plan] = {}
         self._reads: dict[tuple[str, int], Read] = {}
         self._cuts: dict[tuple[str, int, int], Read] = {}
+        # The value cuts of a token list (:meth:`_Plan.steps`) depend on its tokens alone:
+        # every plan over the same tokens shares them.
+        self._steps: dict[tuple[str, ...], dict[tuple[int, ...], list[Step]]] = {}
 
     def plan(self, tokens: Sequence[str], gaps: bool, check_sums: bool, assessed: bool, must: frozenset[int]) -> _Plan:
         """The plan of one kind of pass over one of the row's token lists."""
@@ -325,11 +340,12 @@ class Shape:
         plan = self._plans.get(key)
         if plan is None:
             plan = self._plans[key] = _Plan(self, key[0], gaps=gaps, check_sums=check_sums, assessed=assessed, must=must)
-            # Without vanished cells left a pass walks as one that allows none: their dead
-            # states (which hold the vanished cells left) are one memo.
+            plan.steps_at = self._steps.setdefault(key[0], plan.steps_at)
+            # Without vanished cells left a pass walks as one that allows none: their states
+            # (which hold the vanished cells left) are one memo.
             twin = self._plans.get((key[0], not gaps, check_sums, assessed, must))
             if twin is not None:
-                plan.dead = twin.dead
+                plan.memo = twin.memo
         return plan
 
     def read(self, token: str, slot: int) -> Read:
@@ -394,8 +410,31 @@ class _Plan:
         for i in range(len(tokens) - 2, -1, -1):
             self.fewest_after[i] = self.fewest_after[i + 1] + self.fewest[i + 1][0]
             self.most_after[i] = self.most_after[i + 1] + self.most[i + 1][0]
-        self.dead: set[tuple[object, ...]] = set()
-        self._steps: dict[tuple[int, ...], list[Step]] = {}
+        # The fewest and most cells the tokens from each token's start fill (the end: none).
+        self.cells_from = [(self.fewest_from(i, 0), self.most_from(i, 0)) for i in range(len(tokens) + 1)]
+        # Past cells matter to the rest of a pass only through the row sums.
+        keyed = check_sums or assessed
+        nothing: list[list[tuple[int, bool]]] = [[] for _ in shape.adds]
+        self.adds = shape.adds if keyed else nothing
+        self.complete_at = shape.complete_at if check_sums else nothing
+        self.open_at = shape.open_at if keyed else [[] for _ in shape.open_at]
+        # Per cell, what :meth:`_Walk.cut` asks at every node: the sums it adds to, those
+        # it completes, the one ordered sum it adds to alone (else -1), the sums it may
+        # outgrow, whether a sum forces its length.
+        self.slot_facts = [
+            (
+                adds, self.complete_at[slot], adds[0][0] if len(adds) == 1 and adds[0][1] else -1,
+                shape.outgrow_at[slot] if assessed else (), check_sums and bool(shape.forced_at[slot]),
+            )
+            for slot, adds in enumerate(self.adds[:shape.n])
+        ]
+        # Per state walked to its end: _DEAD when its subtree held no reading, else where
+        # the walk that met it holds its readings (found, first, last: their cells from the
+        # state on are its own) and the nodes walking it again counts (:meth:`_Walk.dfs`).
+        self.memo: dict[tuple[object, ...], tuple[list[Reading], int, int, int]] = {}
+        # Tokens that are a run of blank lines (several empty cells), walked apart.
+        self.runs = [span is not None and span != (1, 1) for span in self.spans]
+        self.steps_at: dict[tuple[int, ...], list[Step]] = {}
 
     def _cells_of(self, i: int) -> tuple[list[int], list[int]]:
         """The fewest and most cells token ``i`` fills from each offset into it (an amount's
@@ -424,9 +463,13 @@ class _Plan:
         """Whether the tokens from ``ti`` at ``offset`` can fill the cells from ``slot``, up
         to ``gaps_left`` of them vanished (a truncated row may end early)."""
         left = self.shape.n - slot
-        if left < self.fewest_from(ti, offset):
+        if ti == self.count:  # no tokens left (fewest_from, most_from inlined: this runs at most nodes)
+            fewest = most = 0
+        else:
+            fewest, most = self.fewest[ti][offset] + self.fewest_after[ti], self.most[ti][offset] + self.most_after[ti]
+        if left < fewest:
             return False
-        return self.shape.truncated or left <= self.most_from(ti, offset) + (gaps_left if self.gaps else 0)
+        return self.shape.truncated or left <= most + (gaps_left if self.gaps else 0)
 
     def steps(self, ti: int, offset: int, slot: int) -> list[Step]:
         """The value cuts from token ``ti`` at ``offset`` into cell ``slot`` in the search's
@@ -435,7 +478,7 @@ class _Plan:
         (which no column changes: they are kept once for every cell)."""
         digits = not ((offset == 0 and (self.signed[ti] or not self.split[ti])) or self.amount[ti])
         key = (ti, offset) if digits else (ti, offset, slot)
-        steps = self._steps.get(key)
+        steps = self.steps_at.get(key)
         if steps is not None:
             return steps
         token = self.tokens[ti]
@@ -453,12 +496,12 @@ class _Plan:
                 (self.shape.number(token, offset, length), None if length == rest else offset + length, -length if zero else length)
                 for length in ((1,) if zero else range(1, min(rest, MAX_DIGITS) + 1))
             ]
-        steps = self._steps[key] = []
+        steps = self.steps_at[key] = []
         for read, end, length in options:
-            next_ti, next_offset = (ti + 1, 0) if end is None else (ti, end)
-            steps.append(
-                (read, next_ti, next_offset, length, self.fewest_from(next_ti, next_offset), self.most_from(next_ti, next_offset))
-            )
+            if end is None:  # the next token: the cells it and those after it fill
+                steps.append((read, ti + 1, 0, length, *self.cells_from[ti + 1]))
+            else:
+                steps.append((read, ti, end, length, self.fewest_from(ti, end), self.most_from(ti, end)))
         return steps
 
     def _signed_cuts(self, token: str, slot: int) -> list[tuple[Read, int | None]]:
@@ -518,11 +561,20 @@ class _Walk:
     reading or changes their order: a pass finds the readings the plain walk of every cut
     finds, in its order, in at most its nodes, so that within the budgets it ends as that
     walk would.
+
+    A state whose subtree held readings holds the same ones again, after whatever cells led
+    to it. Walking it again would count its own nodes, one for each dead state below it and
+    what each live state below it counts: the walk that met it first keeps that number and
+    where its readings are, and a state met again (the next pass of a ladder, which allows
+    one more vanished cell) adds those readings and counts those nodes without walking
+    them, unless the budget or the cap would have cut that walk (it is then walked). The
+    nodes counted, the readings and their order are the plain walk's: only time is saved.
     """
 
     __slots__ = (
         "plan", "n", "count", "truncated", "sums", "check", "assessed", "must", "adds", "complete_at",
-        "open_at", "outgrow_at", "forced_at", "cells", "found", "budget", "cap", "nodes", "done", "shared",
+        "open_at", "outgrow_at", "forced_at", "cells", "found", "budget", "cap", "nodes", "done", "shared", "spared",
+        "slot_facts",
     )
 
     def __init__(self, plan: _Plan, found: list[Reading], budget: int, cap: int, shared: NodeBudget) -> None:
@@ -530,17 +582,16 @@ class _Walk:
         self.plan = plan
         self.n, self.count, self.truncated, self.sums = shape.n, plan.count, shape.truncated, shape.sums
         self.check, self.assessed, self.must = plan.check_sums, plan.assessed, plan.must
-        # Past cells matter to the rest of a pass only through the row sums.
-        keyed = plan.check_sums or plan.assessed
-        nothing: list[list[tuple[int, bool]]] = [[] for _ in shape.adds]
-        self.adds = shape.adds if keyed else nothing
-        self.complete_at = shape.complete_at if plan.check_sums else nothing
-        self.open_at = shape.open_at if keyed else [[] for _ in shape.open_at]
+        self.adds, self.complete_at, self.open_at = plan.adds, plan.complete_at, plan.open_at
         self.outgrow_at, self.forced_at = shape.outgrow_at, shape.forced_at
         self.cells: list[Read] = []
         self.found = found
         self.budget, self.cap, self.shared = budget, cap, shared
+        self.slot_facts = plan.slot_facts
         self.nodes = 0
+        # Nodes of this walk that walking their states again would not count: the subtrees
+        # of states found dead here count one node each the next time.
+        self.spared = 0
         self.done = True
 
     # --- the row sums, on partial sums ------------------------------------------------
@@ -604,33 +655,62 @@ class _Walk:
 
     def dfs(self, ti: int, offset: int, gaps_left: int, acc: tuple[Partial, ...]) -> None:
         """One node: the cells filled so far, the next from token ``ti`` at ``offset``."""
-        self.nodes += 1
-        if self.nodes > self.budget or len(self.found) >= self.cap:
+        nodes = self.nodes = self.nodes + 1
+        found = self.found
+        if nodes > self.budget or len(found) >= self.cap:
             self.done = False
             return
         cells = self.cells
         slot = len(cells)
-        if slot == self.n:
+        n = self.n
+        if slot == n:
             if ti == self.count:
-                self.found.append(tuple(cells))
+                found.append(tuple(cells))
             return
         # More vanished cells left than cells left walk as many as cells left.
-        gaps = min(gaps_left, self.n - slot)
-        key: tuple[object, ...] = (ti, offset, slot, gaps)
+        gaps = gaps_left if gaps_left < n - slot else n - slot
         open_ = self.open_at[slot]
-        if len(open_) == 1 and open_[0][1] < 0:  # most rows: one sum open, its total to come
+        key: tuple[object, ...]
+        if not open_:
+            key = (ti, offset, slot, gaps)
+        elif len(open_) == 1 and open_[0][1] < 0:  # most rows: one sum open, its total to come
             partial = acc[open_[0][0]]
             key = (ti, offset, slot, gaps, (partial,) if isinstance(partial, float) else partial)
-        elif open_:
-            key = (*key, *self.open_sums(slot, acc))
-        dead = self.plan.dead
-        if key in dead:
+        else:
+            key = (ti, offset, slot, gaps, *self.open_sums(slot, acc))
+        plan = self.plan
+        known = plan.memo.get(key)
+        if known is not None:
+            if known is _DEAD:
+                return
+            # Walked before to its end: its readings again, and the nodes walking it again
+            # counts, unless the budget or the cap would cut that walk.
+            walked, first, last, more = known
+            if nodes + more - 1 <= self.budget and len(found) + last - first < self.cap:
+                self.nodes = nodes + more - 1
+                prefix = tuple(cells)
+                found.extend([prefix + reading[slot:] for reading in walked[first:last]])
+                return
+        before = len(found)
+        spared = self.spared
+        if ti == self.count or (gaps_left and plan.gaps and slot not in plan.no_gap) or (not offset and plan.runs[ti]):
+            self.expand(ti, offset, gaps_left, slot, acc)
+        else:  # most nodes: value cuts only
+            self.cut(ti, offset, gaps_left, slot, acc)
+        if not self.done:
             return
-        before = len(self.found)
-        self.expand(ti, offset, gaps_left, slot, acc)
-        if self.done and len(self.found) == before and self.shared.states < MAX_DEAD_STATES:
-            dead.add(key)
-            self.shared.states += 1
+        shared = self.shared
+        if shared.states >= MAX_DEAD_STATES:
+            return
+        if len(found) == before:
+            plan.memo[key] = _DEAD
+            shared.states += 1
+            self.spared = spared + self.nodes - nodes
+        elif shared.live < MAX_LIVE_STATES:
+            # Every dead state below was remembered (none past MAX_DEAD_STATES), so walking
+            # this state again counts its nodes but the dead subtrees' own.
+            plan.memo[key] = (found, before, len(found), self.nodes - nodes + 1 - (self.spared - spared))
+            shared.live += 1
 
     def open_sums(self, slot: int, acc: tuple[Partial, ...]) -> list[object]:
         """Per sum still open at ``slot``: its partial sum, and its total if filled."""
@@ -657,7 +737,7 @@ class _Walk:
                 cells.pop()
             return
         span = plan.spans[ti] if offset == 0 else None
-        if span is not None and span != (1, 1):
+        if span is not None and plan.runs[ti]:
             # A run of blank lines standing for low..high empty cells.
             for blanks in range(span[0], min(span[1], self.n - slot) + 1):
                 fits = plan.fits(ti + 1, 0, slot + blanks, gaps_left)
@@ -697,20 +777,23 @@ class _Walk:
         addends, the outgrown sums pruned (:meth:`fill` inlined, with a shortcut for a cell
         that adds to one sum in line order: this runs at every node)."""
         plan, cells, dfs, found, cap = self.plan, self.cells, self.dfs, self.found, self.cap
-        adds, complete = self.adds[slot], self.complete_at[slot]
-        single = adds[0][0] if len(adds) == 1 and adds[0][1] else -1  # the one ordered sum this cell adds to
-        outgrow = self.outgrow_at[slot] if self.assessed else ()
-        check = self.check
-        needed: int | None = -1
+        adds, complete, single, outgrow, forced = self.slot_facts[slot]
+        needed: int | None = -1 if forced else None
         left = self.n - slot - 1  # cells after this one
         spare = left - (gaps_left if plan.gaps else 0)  # of them, the cells the tokens must fill
         truncated = self.truncated
-        rest = len(plan.tokens[ti]) - offset + plan.digits_after[ti]  # digits from here to the end
-        others = max(0, self.n - slot - 2 - gaps_left - plan.blanks_after[ti])  # cells still needing a digit, but a total
-        for read, next_ti, next_offset, length, fewest, most in plan.steps(ti, offset, slot):
+        if outgrow:
+            rest = len(plan.tokens[ti]) - offset + plan.digits_after[ti]  # digits from here to the end
+            others = max(0, self.n - slot - 2 - gaps_left - plan.blanks_after[ti])  # cells still needing a digit, but a total
+        # Most cuts are a run's numbers, the same for every cell: one look-up.
+        steps = plan.steps_at.get((ti, offset))
+        if steps is None:
+            steps = plan.steps(ti, offset, slot)
+        one = len(acc) == 1  # most rows: one sum
+        for read, next_ti, next_offset, length, fewest, most in steps:
             if left == 0 and length and next_ti == ti:
                 continue  # the rest of the run needs a cell of its own
-            if length > 0 and check:
+            if length > 0 and needed is not None:
                 if needed == -1:
                     needed = self.forced_length(slot, acc)
                 if needed is not None and length != needed:
@@ -724,7 +807,9 @@ class _Walk:
                 value = read.value
                 if value is not None:
                     partial = acc[single]
-                    new = (*acc[:single], value if partial is None else partial + value, *acc[single + 1:])  # type: ignore[operator]
+                    if partial is not None:
+                        value = partial + value  # type: ignore[operator]
+                    new = (value,) if one else (*acc[:single], value, *acc[single + 1:])
             elif adds:
                 new = self.added(slot, read.value, acc)
             if not complete or self.holds(slot, new):

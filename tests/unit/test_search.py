@@ -7,6 +7,7 @@ import itertools
 import random
 import time
 from collections.abc import Sequence
+from typing import Any
 
 import pytest
 
@@ -704,6 +705,55 @@ def test_the_dead_state_memo_changes_no_reading(monkeypatch: pytest.MonkeyPatch)
     walked = read_all()
     assert [r[:2] for r in walked] == [r[:2] for r in remembered]
     assert all(w[2] >= r[2] for w, r in zip(walked, remembered)) and walked != remembered
+
+
+def test_the_live_state_memo_changes_no_reading_and_no_node_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A state whose subtree held readings, met again, is counted as walked, not walked: the
+    same readings, completeness and nodes per pass as walking it, at any document budget
+    (a replay the budget or the cap would cut is walked instead), in fewer steps."""
+    rows = [
+        requests_row(["21710000218"]), appeals_row(["21317000001324019"]), requests_row(["14710000148"]),
+        requests_row(["330000033"]), appeals_row(["25380363300630003"]),
+    ]
+    steps = [0]
+    dfs = search._Walk.dfs
+
+    def counted(walk: search._Walk, *args: object) -> None:
+        steps[0] += 1
+        dfs(walk, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search._Walk, "dfs", counted)
+    passes: list[tuple[int, bool]] = []  # per pass: the nodes it counted, whether it finished
+    run = RowSearch.run
+
+    def traced(s: RowSearch, *args: Any, **kwargs: Any) -> tuple[list[search.Reading], bool]:
+        found, done = run(s, *args, **kwargs)
+        passes.append((s._nodes, done))
+        return found, done
+
+    monkeypatch.setattr(RowSearch, "run", traced)
+
+    def read_all(nodes: int, limit: int) -> list[object]:
+        document = NodeBudget(nodes)
+        passes.clear()
+        out: list[object] = []
+        for row in rows:
+            s = RowSearch(row, limit=limit, shared=document)
+            out.append((s.readings(), s.complete, s.unranked, document.left))
+        return [out, list(passes)]
+
+    saved = 0
+    for nodes, limit in itertools.product([*range(10, 1_000, 29), search.DOCUMENT_NODE_BUDGET], (2, 3, MAX_READINGS)):
+        steps[0] = 0
+        remembered, replaying = read_all(nodes, limit), steps[0]
+        monkeypatch.setattr(search, "MAX_LIVE_STATES", 0)
+        steps[0] = 0
+        walked, walking = read_all(nodes, limit), steps[0]
+        monkeypatch.setattr(search, "MAX_LIVE_STATES", 50_000)
+        assert remembered == walked, (nodes, limit)
+        assert replaying <= walking
+        saved += walking - replaying
+    assert saved > 0
 
 
 def test_a_signed_zero_run_in_a_signed_column_is_read_not_a_crash() -> None:
