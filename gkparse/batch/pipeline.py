@@ -55,7 +55,7 @@ from .link import Link, Linker, fingerprint, splice
 from .run import INPUT_TIMEOUT, RETRIED_ON_RESUME, WORKER_MEMORY_LIMIT, Executor, ProcessExecutor, Result, process_job
 from .sources import STDIN, Job, expand_inputs, is_archive, iter_jobs
 
-__all__ = ["Stats", "convert", "read_resume"]
+__all__ = ["Stats", "convert", "link_result", "read_resume"]
 
 #: A clock interval shorter than any real run: the rate of an instant run stays finite.
 _MIN_ELAPSED = 1e-9
@@ -257,7 +257,7 @@ def _not_done(jobs: Iterable[Job], done: Counter[str], stats: Stats, bar: Any = 
 # --- the whole batch -----------------------------------------------------------------------
 
 
-def _linked(result: Result, link: Link, rows: bool) -> None:
+def link_result(result: Result, link: Link, rows: bool) -> None:
     """``result`` with ``link`` set: its line names the earlier source (and its issue rows
     hold the new ``sources-disagree`` issue). The line is spliced, not re-serialised
     (:func:`~.link.splice`), unless it is not laid out as the splice expects."""
@@ -457,7 +457,7 @@ def convert(
             if result.fingerprint is not None:
                 link = linker.link(result.fingerprint)
                 if link is not None:
-                    _linked(result, link, rows)
+                    link_result(result, link, rows)
                     stats.linked += 1
             stats.count(result)
             bar.update(1)

@@ -27,7 +27,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Callable, Iterable, Iterator, Optional, Union
+from typing import IO, Callable, ContextManager, Iterable, Iterator, Optional, Union
 
 from ..errors import GkparseError
 from ..read.gzipped import is_gzip
@@ -52,7 +52,9 @@ __all__ = [
     "expand_inputs",
     "is_archive",
     "iter_archive",
+    "iter_file",
     "iter_jobs",
+    "Opener",
     "looks_like_report",
     "sniff_form",
 ]
@@ -327,10 +329,28 @@ def iter_archive(path: str, on_skip: Optional[Callable[[str, str], None]] = None
         yield _unreadable(path, exc)
 
 
-def _read_file(path: str, on_skip: Optional[Callable[[str, str], None]]) -> Iterator[Job]:
+#: Opens an input for reading bytes: :func:`open` for a local file; a cluster passes one that
+#: opens remote URLs (``fsspec.open``), so that every reader decides alike what it takes.
+Opener = Callable[[str], ContextManager[IO[bytes]]]
+
+
+def _open_local(path: str) -> IO[bytes]:
+    return open(path, "rb")
+
+
+def iter_file(
+    path: str, on_skip: Optional[Callable[[str, str], None]] = None, *, opener: Opener = _open_local,
+) -> Iterator[Job]:
+    """The job of one document file (local, or whatever ``opener`` opens), or a skip passed
+    to ``on_skip(path, form)`` when it is in a form gkparse does not read; a file that cannot
+    be read (``OSError``) is an error job. :func:`iter_jobs` reads every document file so."""
+    return _read_file(path, on_skip, opener)
+
+
+def _read_file(path: str, on_skip: Optional[Callable[[str, str], None]], opener: Opener = _open_local) -> Iterator[Job]:
     """The job of one document file, or a skip when it is in a form gkparse does not read."""
     try:
-        with open(path, "rb") as fh:
+        with opener(path) as fh:
             head = fh.read(HEAD)
             form = sniff_form(head, None, path)
             if form == "compressed" and is_gzip(head) and path.lower().endswith(GZIPPED_SUFFIXES):

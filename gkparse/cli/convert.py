@@ -12,9 +12,11 @@ import sys
 from typing import Optional
 
 import click
+from click.core import ParameterSource
 
 from ..batch.pipeline import Stats, convert
 from ..batch.run import INPUT_TIMEOUT, WORKER_MEMORY_LIMIT, Result
+from ..cluster.shards import SHARD_FILES
 from ..errors import GkparseError
 from ..export.compression import GZIP_SUFFIX
 from ..export.writers import ISSUE_WRITERS, STDOUT, WRITERS, format_for
@@ -105,9 +107,17 @@ def _issues_help() -> str:
                    "needs more fails (MemoryError); 0: no limit.")
 @click.option("--strict", is_flag=True, help="Exit 3 when a report breaks a table relation (R1–R4).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress, failure lines or summary on stderr.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Parse on a Dask cluster (needs gkparse[dask]): tcp://HOST:8786 (a running scheduler) or local:N "
+                   "(N worker processes here). OUT (and ISSUES) become folders of shard files; --resume skips "
+                   "complete shards; an input over --timeout ends its worker and fails (WorkerDiedError). "
+                   "See docs/cluster.md.")
+@click.option("--shard-size", type=click.IntRange(min=1), default=None, metavar="FILES",
+              help=f"With --scheduler: document files per shard (an archive is a shard of its own) [default: {SHARD_FILES}].")
 def convert_command(
     inputs: tuple[str, ...], out: str, fmt: Optional[str], issues: Optional[str], no_bom: bool,
     workers: Optional[int], resume: bool, timeout: float, memory_mb: int, strict: bool, quiet: bool,
+    scheduler: Optional[str], shard_size: Optional[int],
 ) -> None:
     """Parse many reports into one file: full reports as JSON Lines, or the tidy cell table.
 
@@ -146,8 +156,14 @@ def convert_command(
       gkparse convert fixtures/*.html -o cells.xlsx          # Excel: text stays text
       gkparse convert big.warc.gz -o reports.jsonl --resume   # continue a killed run
       cat page.html | gkparse convert - -o - | jq .year
+      gkparse convert 's3://bucket/crawl/*.warc.gz' -o cells.parquet --scheduler tcp://10.0.0.5:8786
     """
     progress = _Progress(quiet)
+    if scheduler is not None:
+        _on_cluster(inputs, out, fmt, issues, no_bom, resume, scheduler, shard_size, timeout, strict, progress)
+        return
+    if shard_size is not None:
+        raise UsageProblem("--shard-size needs --scheduler (a local run has no shards)")
     resumable = False
     try:
         resumable = WRITERS[format_for(out, fmt)].writer.appendable
@@ -163,8 +179,44 @@ def convert_command(
         # (every line written whole, a Parquet file finished), and released their locks.
         progress.interrupted(out, resumable)
         sys.exit(EXIT_INTERRUPTED)
+    _finish(progress, stats, strict)
+
+
+def _finish(progress: _Progress, stats: Stats, strict: bool) -> None:
     progress.finish(stats)
     if stats.failed:
         sys.exit(EXIT_FAILED)
     if strict and stats.relation_issues:
         sys.exit(EXIT_STRICT)
+
+
+#: Options of the local worker processes, which a cluster run does not have (Dask's worker
+#: memory limit and its own restarts stand in for them; --timeout holds on a cluster too).
+_LOCAL_ONLY = (("workers", "--workers"), ("memory_mb", "--memory-limit"))
+
+
+def _on_cluster(
+    inputs: tuple[str, ...], out: str, fmt: Optional[str], issues: Optional[str], no_bom: bool, resume: bool,
+    scheduler: str, shard_size: Optional[int], timeout: float, strict: bool, progress: _Progress,
+) -> None:
+    """``convert --scheduler``: the run on a Dask cluster (:func:`gkparse.cluster.convert`)."""
+    ctx = click.get_current_context()
+    for param, option in _LOCAL_ONLY:
+        if ctx.get_parameter_source(param) == ParameterSource.COMMANDLINE:
+            raise UsageProblem(f"{option} sets the local worker processes; with --scheduler the cluster's workers parse")
+    from ..cluster import connect
+    from ..cluster import convert as cluster_convert
+
+    try:
+        with connect(scheduler) as client:
+            stats = cluster_convert(
+                list(inputs), out, client=client, format=fmt, issues=issues, resume=resume,
+                shard_files=shard_size or SHARD_FILES, options={"bom": False} if no_bom else None, on_result=progress,
+                timeout=timeout or None,
+            )
+    except GkparseError as exc:
+        raise UsageProblem(str(exc)) from None
+    except KeyboardInterrupt:
+        progress.interrupted(out, True)
+        sys.exit(EXIT_INTERRUPTED)
+    _finish(progress, stats, strict)
