@@ -32,6 +32,7 @@ from pathlib import Path
 # root. (A sys.path modification between imports is allowed by E402.)
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import cluster as clusterbench
 import lxml
 import pages
 import pydantic
@@ -40,6 +41,7 @@ import warcbench
 
 import gkparse
 from gkparse.batch.link import MAX_INDEXED
+from gkparse.cluster import SHARD_FILES
 from gkparse.model import CellState
 from tests.support import render, violations
 
@@ -59,6 +61,8 @@ TEXT_MEDIAN_S = 0.005
 TEXT_MAX_S = 0.020
 #: ``convert --workers 2`` at least this many times as fast as ``--workers 1``.
 SPEEDUP = 1.8
+#: The speed-up a LocalCluster of 2 workers must reach over one process (issue 17).
+CLUSTER_SPEEDUP = 1.7
 #: The WARC pre-filter at least this many MB/s (uncompressed WARC).
 PREFILTER_MB_S = 200.0
 #: Peak memory is flat when the larger corpus's peak is at most this share above the
@@ -517,6 +521,7 @@ def write_docs(res: dict) -> None:
           f"The process tree grows with the inputs by the link index (`gkparse.batch.link`: about {LINK_KB:g} KB a report, "
           f"the most recent {MAX_INDEXED:,} reports are kept: it grows until then and no further).", ""]
 
+    L += cluster_section(res)
     L += acc_section(res)
     if res.get("limits"):
         L += ["## What limits the missed targets", ""] + [f"- {x}" for x in res["limits"]] + [""]
@@ -620,6 +625,42 @@ def machine() -> dict:
 
 
 
+def cluster_bench(inputs: int) -> dict:
+    """benchmarks/cluster.py on ``inputs`` inputs, or why it was not run (no Dask here)."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        return {"skipped": "Dask is not installed (pip install '.[dask]')"}
+    return clusterbench.main(["--inputs", str(inputs), "--json"])
+
+
+def cluster_section(res: dict) -> list[str]:
+    c = res.get("cluster")
+    L = ["## Cluster: a Dask LocalCluster of 2 workers against one process (issue 17)", ""]
+    if c is None or "skipped" in c:
+        return L + [f"Not run: {c['skipped'] if c else 'not measured in this run'}.", ""]
+    s, d = c["one_process"], c["cluster"]
+    L += ["`benchmarks/cluster.py`: the same inputs (copies of the text and HTML fixtures, each made distinct by a "
+          "trailing line) converted to JSON Lines by **one process** (`gkparse.batch.convert` with `SerialExecutor`, in "
+          "a child process of its own) and by `gkparse.cluster.convert` on a **LocalCluster** of "
+          f"{c['workers']} worker processes, one thread each (shards of {SHARD_FILES} files; the cluster's start timed "
+          "apart). Wall clock; CPU seconds of each process; memory: the one process's `ru_maxrss`, each worker's "
+          "resident set sampled every 0.5 s (peak).", "",
+          "| inputs | one process | its CPU | its peak RSS | cluster | workers' CPU | client CPU | worker peak RSS | "
+          "cluster start | speed-up | same lines |",
+          "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+          f"| {c['inputs']:,} | {s['seconds']:.1f} s | {s['cpu_seconds']:.1f} s | {s['peak_rss_mib']:.0f} MB | "
+          f"{d['seconds']:.1f} s | {' + '.join(f'{x:.1f}' for x in d['worker_cpu_seconds'])} s | "
+          f"{d['client_cpu_seconds']:.1f} s | {', '.join(f'{x:.0f}' for x in d['worker_peak_rss_mib'])} MB | "
+          f"{d['start_seconds']:.1f} s | **{c['speedup']:.2f}×** | {'yes' if c['identical'] else 'NO'} |", "",
+          "The machine's own ceiling in the same run (a pure-Python loop, 2 processes against 1, before and after): "
+          + " and ".join(f"{x:.2f}×" for x in c["machine_ceiling"]) + f". What the CPU time allows on an idle machine "
+          f"(2 × the one process's CPU / the workers' and the client's): {c['cpu_allows']:.2f}× — an estimate. Each "
+          "worker of a local cluster freezes what its imports left alive out of the garbage collector's sight "
+          "(`gkparse.cluster.scheduler`): without it the workers spent about 18% more CPU than the one process.", ""]
+    return L
+
+
 def _target(ts: list[dict], target: str, figure: str, met: bool, miss: str) -> None:
     ts.append({"target": target, "figure": figure, "met": bool(met), "miss": miss})
 
@@ -674,6 +715,11 @@ def targets(res: dict) -> tuple[list[dict], list[str]]:
                 f"{FLAT_MEMORY:g}× the peak at {small:,}, and < {MEMORY_MB} MB)",
                 f"{a:.0f} MB at {small:,}, {b:.0f} MB at {largest:,} ({b / a:.2f}×)",
                 b <= FLAT_MEMORY * a and b < MEMORY_MB, f"{b / a:.2f}×, {b:.0f} MB")
+    cl = res.get("cluster")
+    if cl and "skipped" not in cl:
+        _target(ts, f"Dask LocalCluster of 2 workers ≥ {CLUSTER_SPEEDUP:g}× one process ({cl['inputs']:,} inputs, same lines)",
+                f"{cl['speedup']:.2f}×, worker peaks {', '.join(f'{x:.0f}' for x in cl['cluster']['worker_peak_rss_mib'])} MB",
+                cl["speedup"] >= CLUSTER_SPEEDUP and cl["identical"], f"{cl['speedup']:.2f}× vs {CLUSTER_SPEEDUP:g}×")
     for name, a in res["warc"]["archives"].items():
         label = "uncompressed WARC" if name == "plain" else "`.warc.gz`"
         _target(ts, f"WARC pre-filter ≥ {PREFILTER_MB_S:g} MB/s ({label})",
@@ -774,6 +820,8 @@ def main() -> None:
     sizes = QUICK_INPUTS if args.quick else INPUTS
     step(f"convert {', '.join(f'{n:,}' for n in sizes)} inputs")
     res["convert"] = convert_bench(sizes)
+    step("Dask LocalCluster against one process")
+    res["cluster"] = cluster_bench(1000 if args.quick else clusterbench.INPUTS)
     res["targets"], res["limits"] = targets(res)
     res["run_seconds"] = time.perf_counter() - t_start
     write_docs(res)

@@ -18,6 +18,7 @@ work per linked report). :meth:`Linker.amend` is the same on a :class:`Report`.
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Optional, Union
@@ -60,6 +61,13 @@ class Fingerprint:
     year: int
     template: str
     values: tuple[Value, ...]
+
+    @functools.cached_property
+    def certain(self) -> tuple[int, int]:
+        """How many cells were read with certainty, and how many of them hold a number
+        other than 0: bounds of what the report can share with another."""
+        known = [v for v in self.values if v != _UNKNOWN]
+        return len(known), sum(1 for v in known if v is not None and v != 0)
 
 
 def fingerprint(report: Report, report_id: str) -> Optional[Fingerprint]:
@@ -152,39 +160,94 @@ def _declared_keys(name: str) -> list[str]:
     return known[1]
 
 
+def _compare(these: tuple[Value, ...], those: tuple[Value, ...]) -> tuple[int, list[int], int]:
+    """Two fingerprints' values, cell by cell: how many both read with certainty, the
+    positions where those differ, and how many of them agree on a value other than 0.
+    One pass without intermediate lists: the batch's parent (or a cluster's client) runs it
+    for each earlier report of the same year and template, in input order.
+
+    >>> _compare((1, 0, "?", 4, None), (1, 0, 3, 5, None))
+    (4, [3], 1)
+    """
+    shared = nonzero = 0
+    differ: list[int] = []
+    for i, a, b in zip(range(len(these)), these, those):
+        if a == _UNKNOWN or b == _UNKNOWN:
+            continue
+        shared += 1
+        if a != b:
+            differ.append(i)
+        elif a is not None and a != 0:
+            nonzero += 1
+    return shared, differ, nonzero
+
+
+def _may_agree(this: Fingerprint, that: Fingerprint) -> bool:
+    """Whether two fingerprints of reports without agency names agree as one report's do
+    (:data:`MIN_SHARED_CELLS`, :data:`MIN_NONZERO_AGREEING`, :data:`MIN_AGREEMENT`): the
+    test :meth:`Linker.match` makes, given up as soon as even every cell left, shared and
+    agreeing, could not lift the agreement to :data:`MIN_AGREEMENT` (two different reports
+    differ early; a batch compares a report with every earlier one of its year).
+
+    >>> def print_(values): return Fingerprint("id", None, None, 2023, "2021", values)
+    >>> _may_agree(print_((1,) * 60), print_((1,) * 60)), _may_agree(print_((1,) * 60), print_((2,) * 60))
+    (True, False)
+    """
+    (certain, nonzero_here), (certain_there, nonzero_there) = this.certain, that.certain
+    if min(certain, certain_there) < MIN_SHARED_CELLS or min(nonzero_here, nonzero_there) < MIN_NONZERO_AGREEING:
+        return False  # too few cells read with certainty by one of them to share enough
+    shared = differ = nonzero = 0
+    left = len(this.values)
+    for a, b in zip(this.values, that.values):
+        left -= 1
+        if a == _UNKNOWN or b == _UNKNOWN:
+            continue
+        shared += 1
+        if a != b:
+            differ += 1
+            if shared - differ + left < MIN_AGREEMENT * (shared + left):
+                return False
+        elif a is not None and a != 0:
+            nonzero += 1
+    return shared >= MIN_SHARED_CELLS and nonzero >= MIN_NONZERO_AGREEING and shared - differ >= MIN_AGREEMENT * shared
+
+
 class Linker:
     """Remembers fingerprints, most recent :data:`MAX_INDEXED`, by (year, template)."""
 
     def __init__(self, limit: int = MAX_INDEXED) -> None:
         self.limit = limit
-        self._seen: OrderedDict[str, Fingerprint] = OrderedDict()
+        # Every remembered report id in the order remembered, with its (year, template) ...
+        self._order: OrderedDict[str, tuple[int, str]] = OrderedDict()
+        # ... and the fingerprints of each (year, template) in that order: a report is only
+        # ever compared with those of its own year and template.
+        self._by_kind: dict[tuple[int, str], OrderedDict[str, Fingerprint]] = {}
 
     def match(self, print_: Fingerprint) -> Optional[tuple[Fingerprint, list[int]]]:
         """The earlier report ``print_`` is the same as (most recent first) and the
         positions where their certain cells differ; then ``print_`` is remembered."""
         found: Optional[tuple[Fingerprint, list[int]]] = None
-        for earlier in reversed(self._seen.values()):
-            if (earlier.year, earlier.template) != (print_.year, print_.template) or earlier.report_id == print_.report_id:
+        kind = (print_.year, print_.template)
+        for earlier in reversed(self._by_kind.get(kind, {}).values()):
+            if earlier.report_id == print_.report_id:
                 continue
-            shared = [
-                (i, a, b) for i, (a, b) in enumerate(zip(print_.values, earlier.values)) if _UNKNOWN not in (a, b)
-            ]
-            differ = [i for i, a, b in shared if a != b]
             same = _same_agency(print_.agency, earlier.agency)
-            if same is False:
+            if same is False or (same is None and not _may_agree(print_, earlier)):
                 continue
-            if same is None:
-                agreeing = len(shared) - len(differ)
-                nonzero = sum(1 for _, a, b in shared if a == b and a not in (0, None))
-                if len(shared) < MIN_SHARED_CELLS or nonzero < MIN_NONZERO_AGREEING or agreeing < MIN_AGREEMENT * len(shared):
-                    continue
-            found = (earlier, differ)
+            found = (earlier, _compare(print_.values, earlier.values)[1])
             break
-        self._seen[print_.report_id] = print_
-        self._seen.move_to_end(print_.report_id)
-        while len(self._seen) > self.limit:
-            self._seen.popitem(last=False)
+        self._remember(kind, print_)
         return found
+
+    def _remember(self, kind: tuple[int, str], print_: Fingerprint) -> None:
+        before = self._order.pop(print_.report_id, None)
+        if before is not None:
+            del self._by_kind[before][print_.report_id]
+        self._order[print_.report_id] = kind
+        self._by_kind.setdefault(kind, OrderedDict())[print_.report_id] = print_
+        while len(self._order) > self.limit:
+            oldest, its_kind = self._order.popitem(last=False)
+            del self._by_kind[its_kind][oldest]
 
     def link(self, print_: Fingerprint) -> Optional[Link]:
         """The link of the report of ``print_`` to the earlier report it is the same as

@@ -86,3 +86,50 @@ def test_memory_is_bounded() -> None:
     linker.match(_print("a", "某某县交通运输局", COUNTS))
     linker.match(_print("b", "某某县教育局", COUNTS))
     assert linker.match(_print("c", "某某县交通运输局", COUNTS)) is None  # "a" was forgotten
+
+
+def test_linking_matches_a_scan_of_every_earlier_report() -> None:
+    """The linker indexes its reports by year and template and gives up on a comparison as
+    soon as it cannot agree: it links exactly as comparing every earlier report whole does
+    (random reports: agencies or none, near-copies, unknown cells, a report read twice,
+    a small memory so that the oldest are forgotten)."""
+    import random
+    from collections import OrderedDict
+
+    from gkparse.batch.link import MIN_AGREEMENT, MIN_NONZERO_AGREEING, _compare, _same_agency
+
+    def reference(seen: OrderedDict[str, Fingerprint], print_: Fingerprint, limit: int) -> object:
+        found = None
+        for earlier in reversed(seen.values()):
+            if (earlier.year, earlier.template) != (print_.year, print_.template) or earlier.report_id == print_.report_id:
+                continue
+            same = _same_agency(print_.agency, earlier.agency)
+            if same is False:
+                continue
+            shared, differ, nonzero = _compare(print_.values, earlier.values)
+            if same is None and (
+                shared < MIN_SHARED_CELLS or nonzero < MIN_NONZERO_AGREEING or shared - len(differ) < MIN_AGREEMENT * shared
+            ):
+                continue
+            found = (earlier.report_id, differ)
+            break
+        seen[print_.report_id] = print_
+        seen.move_to_end(print_.report_id)
+        while len(seen) > limit:
+            seen.popitem(last=False)
+        return found
+
+    rng = random.Random(17)
+    bases = [[rng.choice([0, 0, 1, 2, 5, 30]) for _ in range(120)] for _ in range(6)]
+    bases += [["?" if i % 9 < 5 else rng.choice([0, 4, 8]) for i in range(120)], [rng.choice([0] * 12 + [9]) for _ in range(120)]]
+    for limit in (5, 40):
+        linker, seen = Linker(limit), OrderedDict()  # type: ignore[var-annotated]
+        for i in range(600):
+            values = list(rng.choice(bases))
+            for _ in range(rng.choice([0, 1, 5, 14, 40])):
+                values[rng.randrange(len(values))] = rng.choice([0, 3, 7, "?"])
+            report_id = f"r{rng.randrange(i + 1)}" if rng.random() < 0.05 else f"r{i}"
+            agency = rng.choice([None, None, "甲县人民政府", "乙县人民政府", "某市甲县人民政府"])
+            print_ = _print(report_id, agency, values, year=rng.choice([2022, 2023]))
+            got = linker.match(print_)
+            assert (None if got is None else (got[0].report_id, got[1])) == reference(seen, print_, limit)
