@@ -472,16 +472,21 @@ def test_many_hosts_are_crawled_concurrently_each_politely(tmp_path: Path) -> No
         sites = (a, b, c)
         result = crawl([s.url(COLUMN) for s in sites], tmp_path / "many.warc.gz", delay=delay, backoff=0.05)
     assert len(result.reports) == 3 * 4 and len(result.attachments) == 3 * 2
-    spans = []
+    spans, firsts, lasts = [], [], []
     for s in sites:
         starts = [e.at for e in result.log if e.url.startswith(s.base + "/") and not e.url.endswith("/robots.txt")]
         assert len(starts) >= 10
         assert min(y - x for x, y in zip(starts, starts[1:])) >= delay - 0.01  # polite per host
         spans.append(starts[-1] - starts[0])
+        firsts.append(starts[0])
+        lasts.append(starts[-1])
     everything = [e.at for e in result.log]
     overall = max(everything) - min(everything)
     assert min(spans) >= 9 * delay  # each site alone takes its delays
-    assert overall < max(spans) + 3 * delay, (overall, spans)  # about the slowest site ...
+    # Every site was under way before any had finished: the three ran at the same time (a
+    # fact of the log's order, however slow the machine) ...
+    assert max(firsts) < min(lasts), (firsts, lasts)
+    assert overall < 1.5 * max(spans), (overall, spans)  # ... so the whole takes about the slowest site
     assert overall < 0.6 * sum(spans), (overall, spans)  # ... far from the sum
 
 
