@@ -209,18 +209,19 @@ def drop_tree(element: etree._Element) -> None:
 # character references, ``n&#111;ne``, is read as the parser decodes it.)
 
 
+def _hiding_style(style: str) -> bool:
+    """Whether a style attribute may hide its element: it names display or visibility and
+    a hiding value (read exactly by :func:`_style`). A page may style a thousand elements:
+    plain substring tests, in the two cases pages write."""
+    return ("isplay" in style or "ISPLAY" in style or "isib" in style or "ISIB" in style) and (
+        "one" in style or "ONE" in style or "idden" in style or "IDDEN" in style or "ollapse" in style or "OLLAPSE" in style
+    )
+
+
 def _may_hide(element: etree._Element) -> bool:
-    """Whether ``element`` may be hidden: a ``hidden`` attribute, or a style naming display
-    or visibility and a hiding value (read exactly by :func:`_style`). A page may style a
-    thousand elements: plain substring tests, in the two cases pages write."""
+    """Whether ``element`` may be hidden: a ``hidden`` attribute, or a :func:`_hiding_style`."""
     style = element.get("style")
-    if style is not None and (
-        ("isplay" in style or "ISPLAY" in style or "isib" in style or "ISIB" in style)
-        and ("one" in style or "ONE" in style or "idden" in style or "IDDEN" in style
-             or "ollapse" in style or "OLLAPSE" in style)
-    ):
-        return True
-    return element.get("hidden") is not None
+    return (style is not None and _hiding_style(style)) or element.get("hidden") is not None
 
 
 _HIDE_VISIBILITY = ("hidden", "collapse")
@@ -476,7 +477,8 @@ def _walk(root: etree._Element) -> tuple[list[etree._Element], list[etree._Eleme
             metas.append(element)
         if tag in _HEADINGS or "title" in (element.get("class") or ""):
             headings.append(element)
-        if _may_hide(element):
+        style = element.get("style")  # _may_hide, inlined: this runs for every element
+        if (style is not None and _hiding_style(style)) or element.get("hidden") is not None:
             hide.append(element)
     return headings, metas, hide
 
