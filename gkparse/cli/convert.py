@@ -8,6 +8,7 @@ interrupted (Ctrl-C: the records written so far stay, whole).
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Optional
 
@@ -89,7 +90,9 @@ def _issues_help() -> str:
 @click.option("-o", "--output", "out", required=True, metavar="OUT",
               help="Output file; `-` writes to standard output.")
 @click.option("-f", "--format", "fmt", type=click.Choice(list(WRITERS)), default=None, help=_format_help())
-@click.option("--issues", "issues", type=click.Path(dir_okay=False), default=None, metavar="ISSUES", help=_issues_help())
+# A plain string: with --scheduler ISSUES is a folder of shard files (which a resumed run is
+# given again); a local run refuses a folder itself.
+@click.option("--issues", "issues", default=None, metavar="ISSUES", help=_issues_help())
 @click.option("--no-bom", is_flag=True,
               help="Write CSV (OUT and ISSUES) as plain UTF-8, without the byte-order mark that makes Excel and WPS "
                    "read it as UTF-8.")
@@ -164,6 +167,8 @@ def convert_command(
         return
     if shard_size is not None:
         raise UsageProblem("--shard-size needs --scheduler (a local run has no shards)")
+    if issues is not None and os.path.isdir(issues):
+        raise UsageProblem(f"--issues {issues} is a folder (a cluster run's shard files?): a local run writes one file")
     resumable = False
     try:
         resumable = WRITERS[format_for(out, fmt)].writer.appendable
@@ -204,10 +209,14 @@ def _on_cluster(
     for param, option in _LOCAL_ONLY:
         if ctx.get_parameter_source(param) == ParameterSource.COMMANDLINE:
             raise UsageProblem(f"{option} sets the local worker processes; with --scheduler the cluster's workers parse")
-    from ..cluster import connect
+    from ..cluster import connect, is_remote, parse_scheduler
     from ..cluster import convert as cluster_convert
 
     try:
+        if parse_scheduler(scheduler)[0] == "address":
+            # The workers of a running cluster resolve a relative path against their own
+            # folder, not this one: they are given the path from here.
+            inputs = tuple(i if i == "-" or is_remote(i) or os.path.isabs(i) else os.path.abspath(i) for i in inputs)
         with connect(scheduler) as client:
             stats = cluster_convert(
                 list(inputs), out, client=client, format=fmt, issues=issues, resume=resume,

@@ -9,10 +9,10 @@ import click
 
 from ..api import parse
 from ..batch.sources import STDIN
-from ..errors import GkparseError
+from ..errors import GkparseError, InputNotFoundError
 from ..model import CellState, Report
 from ..templates.schema import TABLE_KINDS
-from .common import EXIT_FAILED, JSON_INDENT
+from .common import EXIT_FAILED, JSON_INDENT, UsageProblem
 
 __all__ = ["parse_command"]
 
@@ -87,6 +87,8 @@ def parse_command(file: str, as_json: bool) -> None:
             report = parse(sys.stdin.buffer.read(), origin=STDIN)
         else:
             report = parse(file)
+    except InputNotFoundError as exc:
+        raise UsageProblem(str(exc)) from None  # a usage error (exit 2), as for every command
     except GkparseError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_FAILED)

@@ -104,11 +104,14 @@ def run(job: Job) -> CrawlResult:
 
     from .spider import ReportSpider
 
+    process = CrawlerProcess(scrapy_settings(job))
+    # After CrawlerProcess: its logging set-up (dictConfig) gives the "scrapy" logger back its
+    # propagation, and with no root handler Python's last resort printed Scrapy's errors
+    # ("Gave up retrying …") on stderr.
     for name in _QUIET:
         quiet = logging.getLogger(name)
         quiet.handlers[:] = [logging.NullHandler()]
         quiet.propagate = False
-    process = CrawlerProcess(scrapy_settings(job))
     crawler = process.create_crawler(ReportSpider)
     closed: list[str] = []
 

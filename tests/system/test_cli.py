@@ -73,14 +73,15 @@ def test_parse_json_and_stdin():
     assert data["source"]["path"] == "-" and data["requests"]["new"]["natural_person"]["value"] == 4
 
 
-def test_parse_not_a_report_or_missing_exits_1(tmp_path):
+def test_parse_not_a_report_exits_1_and_a_missing_file_is_a_usage_error(tmp_path):
     page = tmp_path / "weather.html"
     page.write_bytes(WEATHER)
     result = run("parse", page)
     assert result.exit_code == 1
     assert result.stderr.startswith(f"error: {page}: ") and result.stdout == ""
     missing = run("parse", "no/such/pingyang_amr_2021.txt")  # a str is a path, never a document
-    assert missing.exit_code == 1 and missing.stderr == "error: no/such/pingyang_amr_2021.txt: no such file\n"
+    assert missing.exit_code == 2  # as convert's missing input (docs/cli.md: exit status 2)
+    assert missing.stderr.startswith("Error: no/such/pingyang_amr_2021.txt: no such file") and len(missing.stderr.splitlines()) == 1
 
 
 def test_convert_jsonl_exit_0(tmp_path):

@@ -30,9 +30,30 @@ def test_convert_on_a_local_cluster_writes_the_local_lines(tmp_path):
     assert sorted((tmp_path / "issues.csv").glob("part-*.csv"))
     other = run("convert", *inputs, "-o", tmp_path / "reports.jsonl", "--scheduler", "local:1", "--resume")
     assert other.exit_code == 2 and "--shard-size" in other.stderr  # other shards than that run's
-    again = run("convert", *inputs, "-o", tmp_path / "reports.jsonl", "--scheduler", "local:1", "--resume", "--shard-size", "2")
+    again = run("convert", *inputs, "-o", tmp_path / "reports.jsonl", "--issues", tmp_path / "issues.csv",
+                "--scheduler", "local:1", "--resume", "--shard-size", "2")  # ISSUES is a folder now: given again
     assert again.exit_code == 0 and "7 already done" in again.stderr  # as a local --resume of a finished run
     assert [line for p in shards for line in p.read_text(encoding="utf-8").splitlines()] == lines
+    local_again = run("convert", *inputs, "-o", tmp_path / "local2.jsonl", "--issues", tmp_path / "issues.csv")
+    assert local_again.exit_code == 2 and "is a folder" in local_again.stderr  # a local run writes one file
+
+
+def test_a_running_cluster_is_given_paths_from_here(tmp_path, monkeypatch):
+    """Workers of a running cluster resolve a relative path against their own folder: the
+    command hands them absolute paths (URLs and absolute paths as given)."""
+    import contextlib
+
+    import gkparse.cluster as cluster
+    from gkparse.batch.pipeline import Stats
+
+    seen: list[list[str]] = []
+    monkeypatch.setattr(cluster, "connect", lambda spec: contextlib.nullcontext(object()))
+    monkeypatch.setattr(cluster, "convert", lambda inputs, out, **kw: seen.append(inputs) or Stats())
+    monkeypatch.chdir(tmp_path)
+    result = run("convert", "in/a.html", "in/*.txt", "/abs/b.html", "s3://bucket/x.warc.gz", "-o", "out.jsonl",
+                 "--scheduler", "tcp://127.0.0.1:8786")
+    assert result.exit_code == 0, result.stderr
+    assert seen == [[str(tmp_path / "in/a.html"), str(tmp_path / "in/*.txt"), "/abs/b.html", "s3://bucket/x.warc.gz"]]
 
 
 @pytest.mark.parametrize("args, message", [

@@ -647,3 +647,21 @@ def test_a_warc_that_cannot_be_written_stops_the_crawl_and_says_so(
     assert written and all(str(warc) in f.reason and "No space left" in f.reason for f in written)
     assert not set(result.reports) & {f.url for f in written}
     assert len(result.reports) + len(result.attachments) < 4  # stopped before the column was done
+
+
+def test_a_host_that_refuses_connections_is_a_failure_and_scrapy_prints_nothing(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Scrapy's own log stays in the crawl process (its logging set-up once gave "Gave up
+    retrying …" back to Python's last-resort handler, on stderr): the failure is in the
+    result, nothing else is printed."""
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/zfxxgknb/"
+    result = crawl([url], tmp_path / "out.warc.gz", delay=0.01, backoff=0.01, retries=1)
+    assert [f.url for f in result.failures] == [url]
+    captured = capfd.readouterr()
+    assert "Gave up" not in captured.err and "Traceback" not in captured.err
