@@ -654,7 +654,7 @@ def cluster_section(res: dict) -> list[str]:
           "trailing line) converted to JSON Lines by **one process** (`gkparse.batch.convert` with `SerialExecutor`, in "
           "a child process of its own) and by `gkparse.cluster.convert` on a **LocalCluster** of "
           f"{c['workers']} worker processes, one thread each (shards of {SHARD_FILES} files; the cluster's start timed "
-          "apart). Wall clock; CPU seconds of each process; memory: the one process's `ru_maxrss`, each worker's "
+          "apart). Wall clock; CPU seconds of each process; memory: the one process's high-water mark (VmHWM), each worker's "
           "resident set sampled every 0.5 s (peak).", "",
           "| inputs | one process | its CPU | its peak RSS | cluster | workers' CPU | client CPU | worker peak RSS | "
           "cluster start | speed-up | same lines |",
