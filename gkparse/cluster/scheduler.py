@@ -26,6 +26,9 @@ ADDRESS_SCHEMES = ("tcp", "tls", "ws", "wss", "inproc", "ucx")
 #: core, one thread each, is what runs N reports at a time.
 LOCAL_THREADS = 1
 _LOCAL = re.compile(r"local:(\d+)")
+#: Seconds to wait for a scheduler to answer (Dask's default, 30 s, reads as a hang for a
+#: mistyped address; a live scheduler answers in well under a second).
+SCHEDULER_TIMEOUT = 10.0
 #: Imported on each worker of a local cluster as it starts (about a second of imports:
 #: lxml, pydantic, the templates), rather than inside the first shard's task.
 WARM_MODULE = "gkparse.batch"
@@ -71,8 +74,12 @@ def connect(spec: str) -> Iterator[Any]:
                 yield client
         return
     try:
-        client = distributed.Client(str(value))
+        client = distributed.Client(str(value), timeout=SCHEDULER_TIMEOUT)
     except (OSError, TimeoutError) as exc:
-        raise ClusterError(f"no Dask scheduler answers there: {exc}", source=spec) from None
+        raise ClusterError(
+            f"no Dask scheduler answers there within {SCHEDULER_TIMEOUT:g} s ({exc}); start one with `dask scheduler` "
+            "and workers with `dask worker ADDRESS`, or use --scheduler local:N",
+            source=spec,
+        ) from None
     with client:
         yield client

@@ -77,3 +77,18 @@ def test_without_the_extra_the_error_names_it(tmp_path, monkeypatch):
     monkeypatch.setitem(__import__("sys").modules, "distributed", None)
     result = run("convert", PINGYANG, "-o", tmp_path / "r.jsonl", "--scheduler", "local:1")
     assert result.exit_code == 2 and "install gkparse[dask]" in result.stderr
+
+
+def test_a_scheduler_nobody_runs_is_a_usage_error_that_says_what_to_do(tmp_path, monkeypatch):
+    import socket
+
+    import gkparse.cluster.scheduler as scheduler
+
+    monkeypatch.setattr(scheduler, "SCHEDULER_TIMEOUT", 2.0)
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = run("convert", PINGYANG, "-o", tmp_path / "r.jsonl", "--scheduler", f"tcp://127.0.0.1:{port}")
+    assert result.exit_code == 2 and len(result.stderr.splitlines()) == 1
+    assert f"tcp://127.0.0.1:{port}" in result.stderr and "no Dask scheduler answers" in result.stderr
+    assert "dask scheduler" in result.stderr and "local:N" in result.stderr
