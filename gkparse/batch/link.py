@@ -160,26 +160,14 @@ def _declared_keys(name: str) -> list[str]:
     return known[1]
 
 
-def _compare(these: tuple[Value, ...], those: tuple[Value, ...]) -> tuple[int, list[int], int]:
-    """Two fingerprints' values, cell by cell: how many both read with certainty, the
-    positions where those differ, and how many of them agree on a value other than 0.
-    One pass without intermediate lists: the batch's parent (or a cluster's client) runs it
-    for each earlier report of the same year and template, in input order.
+def _differing(these: tuple[Value, ...], those: tuple[Value, ...]) -> list[int]:
+    """The positions where two fingerprints' values, both read with certainty, differ
+    (whether they agree enough to be one report is :func:`_may_agree`'s).
 
-    >>> _compare((1, 0, "?", 4, None), (1, 0, 3, 5, None))
-    (4, [3], 1)
+    >>> _differing((1, 0, "?", 4, None), (1, 0, 3, 5, None))
+    [3]
     """
-    shared = nonzero = 0
-    differ: list[int] = []
-    for i, a, b in zip(range(len(these)), these, those):
-        if a == _UNKNOWN or b == _UNKNOWN:
-            continue
-        shared += 1
-        if a != b:
-            differ.append(i)
-        elif a is not None and a != 0:
-            nonzero += 1
-    return shared, differ, nonzero
+    return [i for i, (a, b) in enumerate(zip(these, those)) if a != b and a != _UNKNOWN and b != _UNKNOWN]
 
 
 def _may_agree(this: Fingerprint, that: Fingerprint) -> bool:
@@ -234,7 +222,7 @@ class Linker:
             same = _same_agency(print_.agency, earlier.agency)
             if same is False or (same is None and not _may_agree(print_, earlier)):
                 continue
-            found = (earlier, _compare(print_.values, earlier.values)[1])
+            found = (earlier, _differing(print_.values, earlier.values))
             break
         self._remember(kind, print_)
         return found
