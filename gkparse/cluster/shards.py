@@ -197,18 +197,24 @@ def plan(inputs: Iterable[str], *, shard_files: int = SHARD_FILES) -> list[FileS
 # --- reading on a worker ----------------------------------------------------------------------
 
 
+def _fetch_failure(exc: BaseException) -> tuple[int, str]:
+    """A remote file's failure (a missing object, an HTTP error, no credentials): its errno
+    and the reason an unreadable-input error record gives."""
+    if isinstance(exc, FileNotFoundError):
+        return errno.ENOENT, "no such file"
+    return errno.EIO, f"cannot fetch it: {type(exc).__name__}: {exc}"
+
+
 def _fetch(path: str) -> IO[bytes]:
-    """The bytes of a remote file (fsspec), whole in memory as a document is; any failure
-    (a missing object, an HTTP error, no credentials) as an ``OSError`` naming it, which
-    :func:`gkparse.batch.sources.iter_file` turns into an unreadable-input error record."""
+    """The bytes of a remote file (fsspec), whole in memory as a document is; any failure as
+    :func:`_fetch_failure`, which :func:`gkparse.batch.sources.iter_file` turns into an
+    unreadable-input error record."""
     fsspec = require_fsspec()
     try:
         with fsspec.open(path, "rb") as fh:
             return io.BytesIO(fh.read())
-    except FileNotFoundError:
-        raise OSError(errno.ENOENT, "no such file") from None
     except Exception as exc:  # noqa: BLE001 - every storage failure is this input's, never the shard's
-        raise OSError(errno.EIO, f"cannot fetch it: {type(exc).__name__}: {exc}") from None
+        raise OSError(*_fetch_failure(exc)) from None
 
 
 def relocate(job: Job, local: str, name: str, base_offset: int = 0) -> Job:
@@ -241,7 +247,7 @@ def _remote_archive(url: str, on_skip: Callable[[str, str], None]) -> Iterator[J
             with unbudgeted(), fsspec.open(url, "rb") as src, open(local, "wb") as dst:
                 shutil.copyfileobj(src, dst, COPY_CHUNK)
         except Exception as exc:  # noqa: BLE001 - the archive's failure, never the shard's
-            reason = "no such file" if isinstance(exc, FileNotFoundError) else f"cannot fetch it: {type(exc).__name__}: {exc}"
+            _, reason = _fetch_failure(exc)
             yield Job(b"", url, error=("UnreadableInputError", reason), report_id=unreadable_id(url))
             return
         for job in iter_archive(local, on_skip):
