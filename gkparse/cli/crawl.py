@@ -18,7 +18,6 @@ import click
 
 from ..batch import Result, Stats, convert
 from ..crawler import (
-    CRAWL_EXTRA,
     DEFAULT_CONCURRENCY,
     DEFAULT_DELAY,
     DEFAULT_MAX_ATTACHMENTS,
@@ -32,7 +31,6 @@ from ..crawler import (
     DEFAULT_TIMEOUT,
     CrawlResult,
     crawl,
-    engine_available,
 )
 from ..errors import GkparseError
 from ..export.writers import check_writable, format_for
@@ -177,8 +175,6 @@ def crawl_command(
     out = output or _default_output(warc_path)
     try:
         _check_outputs(warc_path, out if parse_after else None)
-        if not engine_available():
-            raise GkparseError(f"gkparse crawl needs Scrapy: pip install '{CRAWL_EXTRA}'")
         result = crawl(urls, warc_path, previous=list(previous), attachments=not no_attachments, jobdir=jobdir,
                        **settings)
     except GkparseError as exc:  # bad arguments, an unreadable --previous, a WARC that cannot be written

@@ -21,7 +21,7 @@ import logging
 from typing import Any
 
 from ..errors import CrawlError
-from .walk import CrawlResult, Job
+from .walk import NO_ENGINE, CrawlResult, Job
 
 __all__ = ["DEFAULT_HEADERS", "run", "scrapy_settings"]
 
@@ -99,7 +99,7 @@ def run(job: Job) -> CrawlResult:
     try:
         from scrapy.crawler import CrawlerProcess
     except ImportError:
-        raise CrawlError("crawling needs Scrapy: pip install 'gkparse[crawl]'") from None
+        raise CrawlError(NO_ENGINE) from None
     from scrapy import signals
 
     from .spider import ReportSpider

@@ -61,6 +61,8 @@ log = logging.getLogger(__name__)
 
 #: The extra that installs the crawl engine, named when Scrapy is missing.
 CRAWL_EXTRA = "gkparse[crawl]"
+#: What a crawl without Scrapy says (the CLI, crawl() and the crawl process alike).
+NO_ENGINE = f"crawling needs Scrapy: pip install '{CRAWL_EXTRA}'"
 
 
 @dataclass
@@ -394,7 +396,7 @@ def crawl(
         concurrency=concurrency, per_host=per_host,
     )
     if not engine_available():
-        raise CrawlError(f"crawling needs Scrapy: pip install '{CRAWL_EXTRA}'")
+        raise CrawlError(NO_ENGINE)
     # The hosts the user named may be local (a test site, an intranet mirror).
     trusted = {name for url in urls for name in host_names(url.strip())}
     if previous is None:

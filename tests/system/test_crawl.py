@@ -665,3 +665,15 @@ def test_a_host_that_refuses_connections_is_a_failure_and_scrapy_prints_nothing(
     assert [f.url for f in result.failures] == [url]
     captured = capfd.readouterr()
     assert "Gave up" not in captured.err and "Traceback" not in captured.err
+
+
+def test_without_scrapy_the_crawl_names_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scrapy is an extra: a crawl without it is a usage error (exit 2) naming the extra,
+    from the command and from crawl() alike, before any request."""
+    from gkparse.crawler import walk
+
+    monkeypatch.setattr(walk, "engine_available", lambda: False)
+    result = CliRunner().invoke(main, ["crawl", "http://127.0.0.1:9/zfxxgknb/", "--warc", str(tmp_path / "o.warc.gz")])
+    assert result.exit_code == 2 and "pip install 'gkparse[crawl]'" in result.stderr
+    with pytest.raises(GkparseError, match=r"gkparse\[crawl\]"):
+        crawl(["http://127.0.0.1:9/zfxxgknb/"], tmp_path / "p.warc.gz")
