@@ -256,11 +256,14 @@ def site_pages(copies: int) -> list[Page]:
 
 def report_documents() -> list[Page]:
     """Every fixture report as a document a crawl archives: the pages and text dumps, the
-    generated report pages, and each again in GB18030 (as many sites serve them)."""
+    generated report pages, each again in GB18030 (as many sites serve them), and the
+    fixtures again in UTF-16 (a Word page saved as "Unicode")."""
     docs = [Page(p.name, p.read_bytes(), "fixture") for p in sorted(FIXTURES.glob("*.html")) + sorted(FIXTURES.glob("*.txt"))]
+    fixtures = list(docs)
     docs += [p for p in html_pages() if p.kind != "fixture"]
     gb = [Page(d.name + " (gb18030)", _text(d.data).encode("gb18030"), d.kind) for d in docs]
-    return docs + gb
+    wide = [Page(d.name + " (utf-16)", _text(d.data).encode("utf-16"), d.kind) for d in fixtures]
+    return docs + gb + wide
 
 
 # --- the WARC --------------------------------------------------------------------------------
@@ -280,7 +283,7 @@ def build_warc(path: Path, reports: list[Page], others: list[Page], *, compress:
         for n, page in enumerate(queue):
             text = page.name.split(" ")[0].endswith(".txt")
             uri = f"https://www.pingtan.gov.cn/bench/{n:05d}.{'txt' if text else 'htm'}"
-            charset = "gbk" if "gb18030" in page.name else "utf-8"
+            charset = "gbk" if "gb18030" in page.name else "utf-16" if "utf-16" in page.name else "utf-8"
             ctype = f"text/{'plain' if text else 'html'}; charset={charset}"
             http = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
             writer.write_record(writer.create_warc_record(

@@ -452,10 +452,10 @@ def write_docs(res: dict) -> None:
     w = res["warc"]
     L += ["## WARC pre-filter", "",
           f"A crawl of one site: {w['reports']} report documents (every fixture page and dump and the generated report pages, "
-          f"each also in GB18030) among {w['others']} pages of the same site chrome that are no report (news, the disclosure "
-          "guide, lists of reports, notices about compiling them). Time: `gkparse.batch.sources.iter_archive` over the whole "
-          "file (reading, decoding bodies, the marker check: all `convert` does before parsing), median CPU time. Markers "
-          "(`REPORT_BYTE_MARKERS`): " + ", ".join(w["markers"]) + ".", "",
+          f"each also in GB18030, the fixtures also in UTF-16) among {w['others']} pages of the same site chrome that are no "
+          "report (news, the disclosure guide, lists of reports, notices about compiling them). Time: "
+          "`gkparse.batch.sources.iter_archive` over the whole file (reading, decoding bodies, the marker check: all "
+          "`convert` does before parsing), median CPU time. Markers (`REPORT_BYTE_MARKERS`): " + ", ".join(w["markers"]) + ".", "",
           "| archive | file | WARC bytes | MB/s (file) | MB/s (WARC bytes) | reports passed | other pages passed | "
           "passed with the old markers |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for name, a in w["archives"].items():

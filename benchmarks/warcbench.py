@@ -3,9 +3,9 @@
 A crawl of a disclosure column is mostly pages that are not reports, all in the same site
 chrome — whose menus hold 信息公开, 政府信息 and 年度报告. The archive here is built from
 the fixtures (:func:`pages.report_documents`: every fixture page and dump, the generated
-report pages, each also in GB18030) among many pages of the same chrome that are no
-report (:func:`pages.site_pages`: news, the disclosure guide, lists of reports, notices
-about compiling them), once uncompressed and once as ``.warc.gz``. Measured: the CPU time
+report pages, each also in GB18030, the fixtures also in UTF-16) among many pages of the
+same chrome that are no report (:func:`pages.site_pages`: news, the disclosure guide,
+lists of reports, notices about compiling them), once uncompressed and once as ``.warc.gz``. Measured: the CPU time
 of :func:`gkparse.batch.sources.iter_archive` over the whole file (what ``convert`` does
 before any parsing), as MB/s of the file and of its uncompressed WARC bytes; which
 records passed; and, as the floor of the gzip file, inflating its members alone.
@@ -67,11 +67,12 @@ def _pass(path: Path) -> tuple[float, list[str], Counter[str]]:
     return time.process_time() - t0, jobs, skips
 
 
-def _with_markers(markers: tuple[str, ...]) -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:
+def _with_markers(markers: tuple[str, ...]) -> tuple[tuple[bytes, ...], tuple[bytes, ...], tuple[bytes, ...]]:
     """Swap the pre-filter's markers (returns the ones to put back)."""
-    kept = sources.UTF8_MARKERS, sources.GB_MARKERS
+    kept = sources.UTF8_MARKERS, sources.GB_MARKERS, sources.WIDE_MARKERS
     sources.UTF8_MARKERS = tuple(m.encode("utf-8") for m in markers)
     sources.GB_MARKERS = tuple(m.encode("gb18030") for m in markers)
+    sources.WIDE_MARKERS = tuple(m.encode(e) for e in sources.WIDE_ENCODINGS for m in markers)
     return kept
 
 
@@ -93,7 +94,7 @@ def prefilter(work: Path, rounds: int, reps: int) -> dict:
         try:
             _, old_jobs, _ = _pass(path)
         finally:
-            sources.UTF8_MARKERS, sources.GB_MARKERS = kept
+            sources.UTF8_MARKERS, sources.GB_MARKERS, sources.WIDE_MARKERS = kept
         row = {
             "bytes": info["bytes"], "uncompressed_bytes": info["uncompressed_bytes"], "records": info["records"],
             "seconds": seconds, "mb_s": info["bytes"] / seconds / 1e6, "uncompressed_mb_s": info["uncompressed_bytes"] / seconds / 1e6,

@@ -53,7 +53,17 @@ def test_marker_prefilter_checks_both_encodings():
     assert looks_like_report(b"\xff" + "结果维持".encode("gb18030"))
     assert not looks_like_report(WEATHER)
     assert not looks_like_report(PDF)
-    assert set(sources.MARKERS) == {m.encode(e) for m in REPORT_BYTE_MARKERS for e in ("utf-8", "gb18030")}
+    encodings = ("utf-8", "gb18030", *sources.WIDE_ENCODINGS)
+    assert set(sources.MARKERS) == {m.encode(e) for m in REPORT_BYTE_MARKERS for e in encodings}
+
+
+def test_marker_prefilter_reads_wide_encodings():
+    """A report saved as UTF-16 or UTF-32 (either byte order, with or without a byte-order
+    mark) passed no marker check before: skipped as no-report-marker, though the parser
+    reads it."""
+    for encoding in ("utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"):
+        assert looks_like_report("<td>申请人情况</td>".encode(encoding)), encoding
+        assert not looks_like_report("<p>政府信息公开工作年度报告</p>".encode(encoding)), encoding
 
 
 #: Every report among the fixtures, in each form gkparse reads as text: the pre-filter must
@@ -68,9 +78,34 @@ _REPORT_FIXTURES = sorted(
 
 
 @pytest.mark.parametrize("path", _REPORT_FIXTURES, ids=[str(p.relative_to(FIXTURES)) for p in _REPORT_FIXTURES])
-def test_every_report_fixture_holds_a_table_marker_in_both_encodings(path):
+def test_every_report_fixture_holds_a_table_marker_in_every_encoding(path):
     text = gkparse.read.decode.decode_bytes(path.read_bytes()).text
     assert looks_like_report(text.encode("utf-8")) and looks_like_report(text.encode("gb18030", "replace"))
+    for encoding in ("utf-16", "utf-16-be", "utf-32-le"):
+        assert looks_like_report(text.encode(encoding, "replace")), encoding
+
+
+def test_a_utf16_report_in_an_archive_is_read(tmp_path):
+    """The whole way: a UTF-16 report page among UTF-8 chrome passes the pre-filter and
+    parses to the same cells as its UTF-8 original."""
+    from warcio.warcwriter import WARCWriter
+
+    from tests.support.warc import write_response
+
+    page = (FIXTURES / "shanghai_govoffice_2019.html").read_bytes()
+    archive = tmp_path / "site.warc"
+    with open(archive, "wb") as fh:
+        writer = WARCWriter(fh, gzip=False)
+        write_response(writer, "http://x.gov.cn/0.html", WEATHER, "text/html; charset=utf-8")
+        wide = page.decode("utf-8").encode("utf-16")
+        write_response(writer, "http://x.gov.cn/1.html", wide, "text/html; charset=utf-16")
+    skipped: list[tuple[str, str]] = []
+    jobs = list(iter_archive(str(archive), lambda uri, reason: skipped.append((uri, reason))))
+    assert skipped == [("http://x.gov.cn/0.html", "no-report-marker")]
+    assert [j.source for j in jobs] == ["http://x.gov.cn/1.html"]
+    wide_report = gkparse.parse(jobs[0].data, encoding=jobs[0].encoding)
+    original = gkparse.parse(page)
+    assert list(wide_report.cells()) == list(original.cells()) and wide_report.template == "2019"
 
 
 def test_pages_about_reports_without_their_tables_are_skipped_as_no_marker(tmp_path):
