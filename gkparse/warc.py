@@ -266,13 +266,22 @@ class _Body:
 
     def __init__(self, raw: Any, transfer: Optional[str], content: Optional[str]) -> None:
         self.raw = raw
-        self.digest = hashlib.sha256()
         chunks: Iterator[bytes] = self._raw_chunks()
+        coded = False
         if "chunked" in _codings(transfer):
             chunks = _dechunk(chunks)
+            coded = True
         for coding in reversed(_codings(content)):
             if coding in _COMPRESSIONS:
                 chunks = _inflate(chunks, coding)
+                coded = True
+        # The stored bytes' digest is only asked for a body that cannot be decoded. An
+        # encoded body's stored bytes are gone once decoded: hashed as they are read. A
+        # body stored as it is (most of an archive) keeps the pieces read until it is whole
+        # and is hashed only if asked (SHA-256 of every payload was an eighth of the
+        # pre-filter's time).
+        self.digest = hashlib.sha256() if coded else None
+        self.pieces: Optional[list[bytes]] = None if coded else []
         self.chunks = self._counted(chunks)
         self.buf = b""
         self.done = False
@@ -293,7 +302,10 @@ class _Body:
             chunk = self.raw.read(_READ_CHUNK)
             if not chunk:
                 return
-            self.digest.update(chunk)
+            if self.digest is not None:
+                self.digest.update(chunk)
+            elif self.pieces is not None:
+                self.pieces.append(chunk)
             yield chunk
 
     def head(self, size: int) -> bytes:
@@ -311,10 +323,15 @@ class _Body:
             parts.extend(self.chunks)
             self.done = True
         self.buf = b"".join(parts)
+        if self.pieces is not None:
+            self.pieces = None  # stored as it is and whole: the buffer holds every byte stored
         return self.buf
 
     def raw_sha256(self) -> str:
         """The SHA-256 of the encoded body as stored (the rest of it is read)."""
+        if self.digest is None:  # stored as it is: hashed now, from what was read so far
+            self.digest = hashlib.sha256(self.buf if self.pieces is None else b"".join(self.pieces))
+            self.pieces = None
         for _ in self._raw_chunks():
             pass
         return self.digest.hexdigest()
