@@ -114,6 +114,7 @@ class Read(NamedTuple):
 
 
 Reading = tuple[Read, ...]
+_new_read = tuple.__new__
 
 EMPTY = Read(None, "empty")
 CUT = Read(None, "absent")
@@ -176,10 +177,17 @@ def _ranked(found: list[Reading]) -> list[Reading]:
     cut them most evenly (``5845546`` as 58/45/546 before 5/8/45546), first: the first is
     the value shown for an ambiguous cell. Order only; it never settles a cell."""
 
-    def unevenness(reading: Reading) -> int:
-        return sum(len(str(c.value)) ** 2 for c in reading if c.split)
+    def rank(reading: Reading) -> tuple[int, int, int]:
+        assumed = split = unevenness = 0
+        for c in reading:
+            if c.assumed:
+                assumed += 1
+            if c.split:
+                split += 1
+                unevenness += len(str(c.value)) ** 2
+        return assumed, split, unevenness
 
-    return sorted(found, key=lambda r: (sum(c.assumed for c in r), sum(c.split for c in r), unevenness(r)))
+    return sorted(found, key=rank) if len(found) > 1 else list(found)
 
 
 def _add_new(out: list[Reading], seen: set[Reading], more: Sequence[Reading]) -> None:
@@ -226,6 +234,8 @@ Partial = Union[Number, None, tuple[Optional[Number], ...]]
 #: starts with a 0, which no total's length can force), and the fewest and most cells the
 #: tokens from there fill.
 Step = tuple[Read, int, int, int, int, int]
+#: Per cell, what a node at it asks (:meth:`Shape.slot_facts`).
+SlotFacts = tuple[list[tuple[int, bool]], list[tuple[int, int]], int, list[int], bool]
 #: Cells an amount may fill at most: not counted (the glue grammar's cuts of an amount).
 _UNBOUNDED = 1 << 30
 
@@ -247,23 +257,26 @@ class NodeBudget:
     """Search nodes left, shared by every search it is given to (a document's rows), and the
     work those searches did, per row shape (:class:`Shape`), for the rows that share it."""
 
-    __slots__ = ("left", "shapes", "states", "live")
+    __slots__ = ("left", "shapes", "layouts", "states", "live")
 
     def __init__(self, nodes: int = DOCUMENT_NODE_BUDGET) -> None:
         self.left = nodes
         self.shapes: dict[tuple[object, ...], Shape] = {}
+        # Per row layout (cells and sums), the first shape met with it: the facts of its
+        # sums are the same for every shape of that layout (every part 三 line of a report).
+        self.layouts: dict[tuple[object, ...], Shape] = {}
         self.states = 0  # dead states remembered, over all shapes
         self.live = 0  # live states remembered, over all shapes
 
     def shape(self, row: AlignedRow) -> Shape:
         """The shape of ``row``: the one already met in this document if any."""
-        key = (
-            tuple(row.tokens), tuple((c.kind, c.unit) for c in row.columns),
-            tuple((tuple(s.addends), s.total) for s in row.sums), row.truncated, row.splittable,
-        )
+        sums = tuple((tuple(s.addends), s.total) for s in row.sums)
+        key = (tuple(row.tokens), tuple((c.kind, c.unit) for c in row.columns), sums, row.truncated, row.splittable)
         shape = self.shapes.get(key)
         if shape is None:
-            shape = self.shapes[key] = Shape(row)
+            layout = (len(row.columns), sums)
+            shape = self.shapes[key] = Shape(row, self.layouts.get(layout))
+            self.layouts.setdefault(layout, shape)
         return shape
 
 
@@ -282,34 +295,27 @@ class Shape:
     position if it is filled, else -1).
     """
 
-    def __init__(self, row: AlignedRow) -> None:
+    sums: list[tuple[list[int], int]]
+    totals: set[int]
+    no_partials: tuple[Partial, ...]
+    adds: list[list[tuple[int, bool]]]
+    complete_at: list[list[tuple[int, int]]]
+    outgrow_at: list[list[int]]
+    forced_at: list[list[int]]
+    open_at: list[list[tuple[int, int]]]
+    _slot_facts: dict[tuple[bool, bool], tuple[list[SlotFacts], list[int]]]
+
+    def __init__(self, row: AlignedRow, like: Shape | None = None) -> None:
         self.n = n = len(row.columns)
         self.columns = row.columns
         self.truncated = row.truncated
         self.splittable = row.splittable
-        self.sums = [(list(s.addends), s.total) for s in row.sums]
-        self.totals = {total for _, total in self.sums}
-        size = max([n] + [p + 1 for addends, total in self.sums for p in (*addends, total)])
-        self.adds: list[list[tuple[int, bool]]] = [[] for _ in range(size)]
-        self.complete_at: list[list[tuple[int, int]]] = [[] for _ in range(size)]
-        self.outgrow_at: list[list[int]] = [[] for _ in range(size)]
-        self.forced_at: list[list[int]] = [[] for _ in range(size)]
-        self.open_at: list[list[tuple[int, int]]] = [[] for _ in range(size + 1)]
-        partials: list[Partial] = []
-        for g, (addends, total) in enumerate(self.sums):
-            ordered = all(a < b for a, b in zip(addends, addends[1:]))
-            partials.append(None if ordered else ())
-            for a in addends:
-                self.adds[a].append((g, ordered))
-                if total > a:
-                    self.outgrow_at[a].append(g)
-            members = [*addends, total]
-            self.complete_at[max(members)].append((g, total))
-            if all(a < total for a in addends):
-                self.forced_at[total].append(g)
-            for slot in range(min(members) + 1, max(members) + 1):
-                self.open_at[slot].append((g, total if total < slot else -1))
-        self.no_partials = tuple(partials)
+        if like is None:
+            self._sum_facts(row)
+        else:  # a shape with the same cells and sums: the same facts of its sums
+            self.sums, self.totals, self.no_partials, self._slot_facts = like.sums, like.totals, like.no_partials, like._slot_facts
+            self.adds, self.complete_at, self.outgrow_at, self.forced_at = like.adds, like.complete_at, like.outgrow_at, like.forced_at
+            self.open_at = like.open_at
         trimmed = _trimmed(row.tokens)
         # Blank lines around a row's values may be layout or empty cells: both are read,
         # without them first.
@@ -329,18 +335,48 @@ class Shape:
         self.passes: dict[tuple[object, ...], tuple[tuple[Reading, ...], bool, int]] = {}
         self._plans: dict[tuple[object, ...], _Plan] = {}
         self._reads: dict[tuple[str, int], Read] = {}
-        self._cuts: dict[tuple[str, int, int], Read] = {}
-        # The value cuts of a token list (:meth:`_Plan.steps`) depend on its tokens alone:
-        # every plan over the same tokens shares them.
-        self._steps: dict[tuple[str, ...], dict[tuple[int, ...], list[Step]]] = {}
+        self._facts: dict[tuple[str, ...], _Tokens] = {}
+
+    def _sum_facts(self, row: AlignedRow) -> None:
+        """The facts of the row's sums, per sum and cell (the class's docstring)."""
+        n = self.n
+        self.sums = [(list(s.addends), s.total) for s in row.sums]
+        self.totals = {total for _, total in self.sums}
+        size = max([n] + [p + 1 for addends, total in self.sums for p in (*addends, total)])
+        self.adds = [[] for _ in range(size)]
+        self.complete_at = [[] for _ in range(size)]
+        self.outgrow_at = [[] for _ in range(size)]
+        self.forced_at = [[] for _ in range(size)]
+        self.open_at = [[] for _ in range(size + 1)]
+        partials: list[Partial] = []
+        for g, (addends, total) in enumerate(self.sums):
+            ordered = all(a < b for a, b in zip(addends, addends[1:]))
+            partials.append(None if ordered else ())
+            for a in addends:
+                self.adds[a].append((g, ordered))
+                if total > a:
+                    self.outgrow_at[a].append(g)
+            members = [*addends, total]
+            self.complete_at[max(members)].append((g, total))
+            if all(a < total for a in addends):
+                self.forced_at[total].append(g)
+            for slot in range(min(members) + 1, max(members) + 1):
+                self.open_at[slot].append((g, total if total < slot else -1))
+        self.no_partials = tuple(partials)
+        # What a cell asks at every node, per kind of pass (check_sums, assessed).
+        self._slot_facts = {}
 
     def plan(self, tokens: Sequence[str], gaps: bool, check_sums: bool, assessed: bool, must: frozenset[int]) -> _Plan:
         """The plan of one kind of pass over one of the row's token lists."""
         key = (tuple(tokens), gaps, check_sums, assessed, must)
         plan = self._plans.get(key)
         if plan is None:
-            plan = self._plans[key] = _Plan(self, key[0], gaps=gaps, check_sums=check_sums, assessed=assessed, must=must)
-            plan.steps_at = self._steps.setdefault(key[0], plan.steps_at)
+            # The per-token facts and value cuts of a token list depend on its tokens alone:
+            # every plan over the same tokens shares them.
+            facts = self._facts.get(key[0])
+            if facts is None:
+                facts = self._facts[key[0]] = _Tokens(self, key[0])
+            plan = self._plans[key] = _Plan(self, facts, gaps=gaps, check_sums=check_sums, assessed=assessed, must=must)
             # Without vanished cells left a pass walks as one that allows none: their states
             # (which hold the vanished cells left) are one memo.
             twin = self._plans.get((key[0], not gaps, check_sums, assessed, must))
@@ -355,19 +391,32 @@ class Shape:
             read = self._reads[(token, slot)] = read_token(token, self.columns[slot])
         return read
 
-    def number(self, token: str, offset: int, length: int) -> Read:
-        """The number of ``length`` digits at ``offset`` in a run of digits."""
-        read = self._cuts.get((token, offset, length))
-        if read is None:
-            value = int(token[offset:offset + length])
-            read = self._cuts[(token, offset, length)] = Read(value, "num", token, split=length < len(token))
-        return read
+    def slot_facts(self, check_sums: bool, assessed: bool) -> tuple[list[SlotFacts], list[int]]:
+        """Per cell, what :meth:`_Walk.dfs` asks at every node of a pass that checks the
+        row sums (``check_sums``) or wants them assessed (``assessed``): the sums it adds
+        to, those it completes, the one ordered sum it adds to alone (else -1), the sums
+        it may outgrow, whether a sum forces its length; and apart, the partial sum the
+        state of a node at the cell holds alone (-1: none, -2: several, or a total's value
+        too), which a node met before asks alone."""
+        facts = self._slot_facts.get((check_sums, assessed))
+        if facts is None:
+            keyed = check_sums or assessed
+            facts = self._slot_facts[(check_sums, assessed)] = ([], [])
+            for slot in range(self.n):
+                adds = self.adds[slot] if keyed else []
+                open_ = self.open_at[slot] if keyed else []
+                facts[1].append(-1 if not open_ else open_[0][0] if len(open_) == 1 and open_[0][1] < 0 else -2)
+                facts[0].append((
+                    adds, self.complete_at[slot] if check_sums else [], adds[0][0] if len(adds) == 1 and adds[0][1] else -1,
+                    self.outgrow_at[slot] if assessed else [], check_sums and bool(self.forced_at[slot]),
+                ))
+        return facts
 
 
-class _Plan:
-    """One kind of pass over one token list of a shape (:meth:`RowSearch.run`'s arguments
-    but where it starts and its cap): per-token facts, the value cuts from each offset, and
-    the dead states met (:class:`_Walk`), kept for every pass and row that walks them.
+class _Tokens:
+    """The per-token facts of one token list of a shape, shared by every pass over it
+    (:class:`_Plan`): the value cuts from each offset, and the fewest and most cells the
+    tokens fill from there.
 
     A cut is walked only towards a state whose tokens can still fill the cells left: a
     token fills at least ``fewest`` and at most ``most`` cells from an offset (a vanished
@@ -375,13 +424,10 @@ class _Plan:
     changes no reading and no order, only the nodes counted.
     """
 
-    def __init__(
-        self, shape: Shape, tokens: tuple[str, ...], *, gaps: bool, check_sums: bool, assessed: bool, must: frozenset[int]
-    ) -> None:
+    def __init__(self, shape: Shape, tokens: tuple[str, ...]) -> None:
         self.shape = shape
         self.tokens = tokens
         self.count = len(tokens)
-        self.gaps, self.check_sums, self.assessed, self.must = gaps, check_sums, assessed, must
         self.spans = [blank_range(t) for t in tokens]
         self.signed = [shape.signed and _signed_run(t) for t in tokens]
         self.amount = [shape.amounts and _amount_run(t) for t in tokens]
@@ -398,8 +444,8 @@ class _Plan:
                 digits += len(tokens[i])
             else:
                 blanks += span[1]
-        # Cells no vanished cell may take: a total whose sum must be assessed, a total in ``must``.
-        self.no_gap = (shape.totals if assessed else set()) | must
+        # Characters from each token's start to the end, but the blank tokens after it.
+        self.rest_at = [len(t) + after for t, after in zip(tokens, self.digits_after)]
         # The fewest and most cells each token fills from each offset, and all the tokens
         # after it: suffix sums, one reverse pass.
         cells = [self._cells_of(i) for i in range(len(tokens))]
@@ -412,28 +458,10 @@ class _Plan:
             self.most_after[i] = self.most_after[i + 1] + self.most[i + 1][0]
         # The fewest and most cells the tokens from each token's start fill (the end: none).
         self.cells_from = [(self.fewest_from(i, 0), self.most_from(i, 0)) for i in range(len(tokens) + 1)]
-        # Past cells matter to the rest of a pass only through the row sums.
-        keyed = check_sums or assessed
-        nothing: list[list[tuple[int, bool]]] = [[] for _ in shape.adds]
-        self.adds = shape.adds if keyed else nothing
-        self.complete_at = shape.complete_at if check_sums else nothing
-        self.open_at = shape.open_at if keyed else [[] for _ in shape.open_at]
-        # Per cell, what :meth:`_Walk.cut` asks at every node: the sums it adds to, those
-        # it completes, the one ordered sum it adds to alone (else -1), the sums it may
-        # outgrow, whether a sum forces its length.
-        self.slot_facts = [
-            (
-                adds, self.complete_at[slot], adds[0][0] if len(adds) == 1 and adds[0][1] else -1,
-                shape.outgrow_at[slot] if assessed else (), check_sums and bool(shape.forced_at[slot]),
-            )
-            for slot, adds in enumerate(self.adds[:shape.n])
-        ]
-        # Per state walked to its end: _DEAD when its subtree held no reading, else where
-        # the walk that met it holds its readings (found, first, last: their cells from the
-        # state on are its own) and the nodes walking it again counts (:meth:`_Walk.dfs`).
-        self.memo: dict[tuple[object, ...], tuple[list[Reading], int, int, int]] = {}
         # Tokens that are a run of blank lines (several empty cells), walked apart.
         self.runs = [span is not None and span != (1, 1) for span in self.spans]
+        # The value cuts from (token, offset), and (token, offset, cell) where the column
+        # changes them (:meth:`steps`).
         self.steps_at: dict[tuple[int, ...], list[Step]] = {}
 
     def _cells_of(self, i: int) -> tuple[list[int], list[int]]:
@@ -459,18 +487,6 @@ class _Plan:
         """The most cells the tokens from ``ti`` at ``offset`` fill, no cell vanished."""
         return self.most[ti][offset] + self.most_after[ti] if ti < self.count else 0
 
-    def fits(self, ti: int, offset: int, slot: int, gaps_left: int) -> bool:
-        """Whether the tokens from ``ti`` at ``offset`` can fill the cells from ``slot``, up
-        to ``gaps_left`` of them vanished (a truncated row may end early)."""
-        left = self.shape.n - slot
-        if ti == self.count:  # no tokens left (fewest_from, most_from inlined: this runs at most nodes)
-            fewest = most = 0
-        else:
-            fewest, most = self.fewest[ti][offset] + self.fewest_after[ti], self.most[ti][offset] + self.most_after[ti]
-        if left < fewest:
-            return False
-        return self.shape.truncated or left <= most + (gaps_left if self.gaps else 0)
-
     def steps(self, ti: int, offset: int, slot: int) -> list[Step]:
         """The value cuts from token ``ti`` at ``offset`` into cell ``slot`` in the search's
         fixed order (a blank run's and a vanished cell's are the walk's own): a signed run,
@@ -490,12 +506,21 @@ class _Plan:
             options = [(self.shape.read(token, slot), None, 0)]
         else:
             # Numbers have no leading zeros, so a 0 at the front of a run is a cell of its own.
-            rest = len(token) - offset
-            zero = token[offset] == "0"
-            options = [
-                (self.shape.number(token, offset, length), None if length == rest else offset + length, -length if zero else length)
-                for length in ((1,) if zero else range(1, min(rest, MAX_DIGITS) + 1))
-            ]
+            # The steps are built at once (fewest_from, most_from inlined), and each Read
+            # without the named tuple's own __new__: a run's cuts are made by the dozen per row.
+            size = len(token)
+            fewest, most, fewest_after, most_after = self.fewest[ti], self.most[ti], self.fewest_after[ti], self.most_after[ti]
+            next_fewest, next_most = self.cells_from[ti + 1]  # a cut to the end of the run: the next token's
+            # Where each cut stops, and its length (negative: a 0, which no total's length forces).
+            cuts = ((offset + 1, -1),) if token[offset] == "0" else ((offset + k, k) for k in range(1, min(size - offset, MAX_DIGITS) + 1))
+            steps = self.steps_at[key] = []
+            for stop, length in cuts:
+                read = _new_read(Read, (int(token[offset:stop]), "num", token, stop - offset < size, False, False))
+                if stop < size:
+                    steps.append((read, ti, stop, length, fewest[stop] + fewest_after, most[stop] + most_after))
+                else:
+                    steps.append((read, ti + 1, 0, length, next_fewest, next_most))
+            return steps
         steps = self.steps_at[key] = []
         for read, end, length in options:
             if end is None:  # the next token: the cells it and those after it fill
@@ -545,6 +570,49 @@ class _Plan:
         return options
 
 
+class _Plan:
+    """One kind of pass over one token list of a shape (:meth:`RowSearch.run`'s arguments
+    but where it starts and its cap): the token list's facts (:class:`_Tokens`), the cells
+    no vanished cell may take, the sums the pass keeps, and the states met (:class:`_Walk`),
+    kept for every pass and row that walks them."""
+
+    def __init__(
+        self, shape: Shape, facts: _Tokens, *, gaps: bool, check_sums: bool, assessed: bool, must: frozenset[int]
+    ) -> None:
+        self.shape = shape
+        self.facts = facts
+        self.tokens, self.count = facts.tokens, facts.count
+        self.gaps, self.check_sums, self.assessed, self.must = gaps, check_sums, assessed, must
+        self.spans, self.runs, self.steps_at, self.steps = facts.spans, facts.runs, facts.steps_at, facts.steps
+        self.digits_after, self.blanks_after, self.rest_at = facts.digits_after, facts.blanks_after, facts.rest_at
+        self.fewest, self.most, self.fewest_after, self.most_after = facts.fewest, facts.most, facts.fewest_after, facts.most_after
+        # Cells no vanished cell may take: a total whose sum must be assessed, a total in ``must``.
+        self.no_gap = (shape.totals if assessed else set()) | must
+        # Past cells matter to the rest of a pass only through the row sums.
+        keyed = check_sums or assessed
+        nothing: list[list[tuple[int, bool]]] = [[] for _ in shape.adds]
+        self.adds = shape.adds if keyed else nothing
+        self.complete_at = shape.complete_at if check_sums else nothing
+        self.open_at = shape.open_at if keyed else [[] for _ in shape.open_at]
+        self.slot_facts, self.alone = shape.slot_facts(check_sums, assessed)
+        # Per state walked to its end: _DEAD when its subtree held no reading, else where
+        # the walk that met it holds its readings (found, first, last: their cells from the
+        # state on are its own) and the nodes walking it again counts (:meth:`_Walk.dfs`).
+        self.memo: dict[tuple[object, ...], tuple[list[Reading], int, int, int]] = {}
+
+    def fits(self, ti: int, offset: int, slot: int, gaps_left: int) -> bool:
+        """Whether the tokens from ``ti`` at ``offset`` can fill the cells from ``slot``, up
+        to ``gaps_left`` of them vanished (a truncated row may end early)."""
+        left = self.shape.n - slot
+        if ti == self.count:  # no tokens left (fewest_from, most_from inlined: this runs at most nodes)
+            fewest = most = 0
+        else:
+            fewest, most = self.fewest[ti][offset] + self.fewest_after[ti], self.most[ti][offset] + self.most_after[ti]
+        if left < fewest:
+            return False
+        return self.shape.truncated or left <= most + (gaps_left if self.gaps else 0)
+
+
 class _Walk:
     """The DFS of one pass: its cells, its readings and its nodes (``found``, ``nodes``,
     ``done``).
@@ -557,7 +625,7 @@ class _Walk:
     A state whose subtree held no reading holds none again: it is one node, not walked
     again. The past cells reach the rest of a pass only through the partial sums of the
     sums still open, which the state includes (a float kept apart from the int it equals:
-    ``str`` tells them apart). Neither this nor the cuts left out (:class:`_Plan`) drops a
+    ``str`` tells them apart). Neither this nor the cuts left out (:class:`_Tokens`) drops a
     reading or changes their order: a pass finds the readings the plain walk of every cut
     finds, in its order, in at most its nodes, so that within the budgets it ends as that
     walk would.
@@ -574,7 +642,7 @@ class _Walk:
     __slots__ = (
         "plan", "n", "count", "truncated", "sums", "check", "assessed", "must", "adds", "complete_at",
         "open_at", "outgrow_at", "forced_at", "cells", "found", "budget", "cap", "nodes", "done", "shared", "spared",
-        "slot_facts",
+        "slot_facts", "alone",
     )
 
     def __init__(self, plan: _Plan, found: list[Reading], budget: int, cap: int, shared: NodeBudget) -> None:
@@ -587,7 +655,7 @@ class _Walk:
         self.cells: list[Read] = []
         self.found = found
         self.budget, self.cap, self.shared = budget, cap, shared
-        self.slot_facts = plan.slot_facts
+        self.slot_facts, self.alone = plan.slot_facts, plan.alone
         self.nodes = 0
         # Nodes of this walk that walking their states again would not count: the subtrees
         # of states found dead here count one node each the next time.
@@ -653,11 +721,18 @@ class _Walk:
 
     # --- the walk -------------------------------------------------------------------
 
-    def dfs(self, ti: int, offset: int, gaps_left: int, acc: tuple[Partial, ...]) -> None:
-        """One node: the cells filled so far, the next from token ``ti`` at ``offset``."""
+    def dfs(self, ti: int, offset: int, gaps_left: int, acc: tuple[Partial, ...]) -> None:  # noqa: C901 - the walk's node, one piece
+        """One node: the cells filled so far, the next from token ``ti`` at ``offset``.
+
+        Most nodes only cut values: the value cuts (:meth:`_Tokens.steps`), a total's length
+        forced by its addends, the outgrown sums pruned, are walked here (:meth:`fill`
+        inlined, with a shortcut for a cell that adds to one sum in line order), after a
+        vanished cell where the pass allows one; a blank run and the end of the tokens are
+        :meth:`expand`'s."""
         nodes = self.nodes = self.nodes + 1
         found = self.found
-        if nodes > self.budget or len(found) >= self.cap:
+        cap = self.cap
+        if nodes > self.budget or len(found) >= cap:
             self.done = False
             return
         cells = self.cells
@@ -667,49 +742,140 @@ class _Walk:
             if ti == self.count:
                 found.append(tuple(cells))
             return
+        left = n - slot - 1  # cells after this one
         # More vanished cells left than cells left walk as many as cells left.
-        gaps = gaps_left if gaps_left < n - slot else n - slot
-        open_ = self.open_at[slot]
+        gaps = gaps_left if gaps_left <= left else left + 1
+        alone = self.alone[slot]
         key: tuple[object, ...]
-        if not open_:
+        if alone == -1:
             key = (ti, offset, slot, gaps)
-        elif len(open_) == 1 and open_[0][1] < 0:  # most rows: one sum open, its total to come
-            partial = acc[open_[0][0]]
+        elif alone >= 0:  # most rows: one sum open, its total to come
+            partial = acc[alone]
             key = (ti, offset, slot, gaps, (partial,) if isinstance(partial, float) else partial)
         else:
             key = (ti, offset, slot, gaps, *self.open_sums(slot, acc))
         plan = self.plan
-        known = plan.memo.get(key)
+        memo = plan.memo
+        known = memo.get(key)
         if known is not None:
             if known is _DEAD:
                 return
             # Walked before to its end: its readings again, and the nodes walking it again
             # counts, unless the budget or the cap would cut that walk.
             walked, first, last, more = known
-            if nodes + more - 1 <= self.budget and len(found) + last - first < self.cap:
+            if nodes + more - 1 <= self.budget and len(found) + last - first < cap:
                 self.nodes = nodes + more - 1
                 prefix = tuple(cells)
                 found.extend([prefix + reading[slot:] for reading in walked[first:last]])
                 return
         before = len(found)
         spared = self.spared
-        if ti == self.count or (gaps_left and plan.gaps and slot not in plan.no_gap) or (not offset and plan.runs[ti]):
+        adds, complete, single, outgrow, forced = self.slot_facts[slot]
+        if ti == self.count or (not offset and plan.runs[ti]):
             self.expand(ti, offset, gaps_left, slot, acc)
-        else:  # most nodes: value cuts only
-            self.cut(ti, offset, gaps_left, slot, acc)
+        else:
+            # Vanished cells are left only in a pass that allows them.
+            if gaps_left and slot not in plan.no_gap:
+                # A vanished cell first, unless the tokens then cannot fill the cells left
+                # (such a child holds no reading; but once the cap is reached the plain walk,
+                # entering it, stops there: so does this one).
+                fits = plan.fewest[ti][offset] + plan.fewest_after[ti] <= left and (
+                    self.truncated or left <= plan.most[ti][offset] + plan.most_after[ti] + gaps_left - 1
+                )
+                if fits or len(found) >= cap:
+                    cells.append(VANISHED)
+                    # A blank adds nothing to the sums in line order (:meth:`fill`).
+                    new = acc if single >= 0 or not adds else self.added(slot, None, acc)
+                    if not complete or self.holds(slot, new):
+                        if fits:
+                            self.dfs(ti, offset, gaps_left - 1, new)
+                        else:
+                            self.done = False
+                    cells.pop()
+            if self.done:
+                # The value cuts (most nodes only have these).
+                needed: int | None = -1 if forced else None
+                spare = left - gaps_left  # of the cells left, those the tokens must fill
+                truncated = self.truncated
+                if outgrow:  # the digits from here to the end, but one for each cell still needing one, but a total
+                    base = plan.rest_at[ti] - offset - max(0, left - 1 - gaps_left - plan.blanks_after[ti])
+                # Most cuts are a run's numbers, the same for every cell: one look-up. Their
+                # tokens fill fewer cells the longer the cut, so that once too few, all after.
+                steps = plan.steps_at.get((ti, offset))
+                short = not truncated
+                if steps is None:
+                    steps = plan.steps(ti, offset, slot)
+                    short = False
+                one = len(acc) == 1  # most rows: one sum
+                before_cut = acc[single] if single >= 0 else None  # the one sum's partial sum
+                dfs = self.dfs
+                for read, next_ti, next_offset, length, fewest, most in steps:
+                    if fewest <= left and (most >= spare or truncated):  # the tokens left can fill the cells left
+                        fits = True
+                    elif len(found) < cap:
+                        if short and most < spare:
+                            break
+                        continue
+                    elif left == 0 and length and next_ti == ti:
+                        continue  # the rest of the run needs a cell of its own (it never fits)
+                    else:
+                        fits = False  # at the cap, the plain walk enters it and stops
+                    if needed is not None and length > 0:
+                        if needed == -1:
+                            needed = self.forced_length(slot, acc)
+                        if needed is not None and length != needed:
+                            continue  # the sum of the addends fixes the total: only its own length can match
+                    cells.append(read)
+                    if single >= 0:
+                        value = read.value
+                        if value is None:
+                            new = acc
+                        else:
+                            if before_cut is not None:
+                                value = before_cut + value  # type: ignore[operator]
+                            new = (value,) if one else (*acc[:single], value, *acc[single + 1:])
+                    else:
+                        new = self.added(slot, read.value, acc) if adds else acc
+                    if not complete or self.holds(slot, new):
+                        if length and outgrow:
+                            room = base - abs(length)  # digits that can be left for a total
+                            if single >= 0:  # it outgrows the one sum the cell adds to: a digit cut's sum is ``value``
+                                grown = len(str(value)) > room
+                            else:
+                                for g in outgrow:
+                                    partial = new[g]
+                                    if isinstance(partial, tuple):
+                                        partial = self.sum_of(g, new)
+                                    if len(str(0 if partial is None else partial)) > room:
+                                        grown = True  # outgrown: the total cannot hold the addends' sum
+                                        break
+                                else:
+                                    grown = False
+                            if not grown:
+                                if fits:
+                                    dfs(next_ti, next_offset, gaps_left, new)
+                                else:
+                                    self.done = False
+                        elif fits:
+                            dfs(next_ti, next_offset, gaps_left, new)
+                        else:
+                            self.done = False
+                    cells.pop()
+                    if not self.done:
+                        break
         if not self.done:
             return
         shared = self.shared
         if shared.states >= MAX_DEAD_STATES:
             return
         if len(found) == before:
-            plan.memo[key] = _DEAD
+            memo[key] = _DEAD
             shared.states += 1
             self.spared = spared + self.nodes - nodes
         elif shared.live < MAX_LIVE_STATES:
             # Every dead state below was remembered (none past MAX_DEAD_STATES), so walking
             # this state again counts its nodes but the dead subtrees' own.
-            plan.memo[key] = (found, before, len(found), self.nodes - nodes + 1 - (self.spared - spared))
+            memo[key] = (found, before, len(found), self.nodes - nodes + 1 - (self.spared - spared))
             shared.live += 1
 
     def open_sums(self, slot: int, acc: tuple[Partial, ...]) -> list[object]:
@@ -723,9 +889,9 @@ class _Walk:
         return parts
 
     def expand(self, ti: int, offset: int, gaps_left: int, slot: int, acc: tuple[Partial, ...]) -> None:
-        """The children of a node in the search's fixed order, but those whose tokens cannot
-        fill the cells left. Such a child holds no reading; but once the cap is reached the
-        plain walk, entering it, stops there: so does this one, the pass then not complete."""
+        """The children of a node at the end of the tokens or at a run of blank lines, in
+        the search's fixed order, but those whose tokens cannot fill the cells left (as a
+        vanished cell's, :meth:`dfs`)."""
         plan, cells = self.plan, self.cells
         new: tuple[Partial, ...] | None
         if ti == self.count:
@@ -736,33 +902,23 @@ class _Walk:
                     self.dfs(ti, 0, gaps_left - 1, new)
                 cells.pop()
             return
-        span = plan.spans[ti] if offset == 0 else None
-        if span is not None and plan.runs[ti]:
-            # A run of blank lines standing for low..high empty cells.
-            for blanks in range(span[0], min(span[1], self.n - slot) + 1):
-                fits = plan.fits(ti + 1, 0, slot + blanks, gaps_left)
-                if not fits and len(self.found) < self.cap:
-                    continue
-                new = acc
-                filled = 0
-                while filled < blanks and new is not None:
-                    new = self.fill(EMPTY, new)
-                    filled += 1
-                if new is not None:
-                    self.enter(fits, ti + 1, 0, gaps_left, new)
-                del cells[slot:]
-                if not self.done:
-                    return
-            return
-        if plan.gaps and gaps_left > 0 and slot not in plan.no_gap:
-            fits = plan.fits(ti, offset, slot + 1, gaps_left - 1)
-            if fits or len(self.found) >= self.cap:
-                if (new := self.fill(VANISHED, acc)) is not None:
-                    self.enter(fits, ti, offset, gaps_left - 1, new)
-                cells.pop()
-                if not self.done:
-                    return
-        self.cut(ti, offset, gaps_left, slot, acc)
+        # A run of blank lines standing for low..high empty cells.
+        span = plan.spans[ti]
+        assert span is not None
+        for blanks in range(span[0], min(span[1], self.n - slot) + 1):
+            fits = plan.fits(ti + 1, 0, slot + blanks, gaps_left)
+            if not fits and len(self.found) < self.cap:
+                continue
+            new = acc
+            filled = 0
+            while filled < blanks and new is not None:
+                new = self.fill(EMPTY, new)
+                filled += 1
+            if new is not None:
+                self.enter(fits, ti + 1, 0, gaps_left, new)
+            del cells[slot:]
+            if not self.done:
+                return
 
     def enter(self, fits: bool, ti: int, offset: int, gaps_left: int, acc: tuple[Partial, ...]) -> None:
         """Walk a child, or, when its tokens cannot fill its cells, stop where the plain walk
@@ -771,68 +927,6 @@ class _Walk:
             self.dfs(ti, offset, gaps_left, acc)
         else:
             self.done = False
-
-    def cut(self, ti: int, offset: int, gaps_left: int, slot: int, acc: tuple[Partial, ...]) -> None:
-        """The value cuts of a node (:meth:`_Plan.steps`), a total's length forced by its
-        addends, the outgrown sums pruned (:meth:`fill` inlined, with a shortcut for a cell
-        that adds to one sum in line order: this runs at every node)."""
-        plan, cells, dfs, found, cap = self.plan, self.cells, self.dfs, self.found, self.cap
-        adds, complete, single, outgrow, forced = self.slot_facts[slot]
-        needed: int | None = -1 if forced else None
-        left = self.n - slot - 1  # cells after this one
-        spare = left - (gaps_left if plan.gaps else 0)  # of them, the cells the tokens must fill
-        truncated = self.truncated
-        if outgrow:
-            rest = len(plan.tokens[ti]) - offset + plan.digits_after[ti]  # digits from here to the end
-            others = max(0, self.n - slot - 2 - gaps_left - plan.blanks_after[ti])  # cells still needing a digit, but a total
-        # Most cuts are a run's numbers, the same for every cell: one look-up.
-        steps = plan.steps_at.get((ti, offset))
-        if steps is None:
-            steps = plan.steps(ti, offset, slot)
-        one = len(acc) == 1  # most rows: one sum
-        for read, next_ti, next_offset, length, fewest, most in steps:
-            if left == 0 and length and next_ti == ti:
-                continue  # the rest of the run needs a cell of its own
-            if length > 0 and needed is not None:
-                if needed == -1:
-                    needed = self.forced_length(slot, acc)
-                if needed is not None and length != needed:
-                    continue  # the sum of the addends fixes the total: only its own length can match
-            fits = fewest <= left and (most >= spare or truncated)  # the tokens left can fill the cells left
-            if not fits and len(found) < cap:
-                continue
-            cells.append(read)
-            new = acc
-            if single >= 0:
-                value = read.value
-                if value is not None:
-                    partial = acc[single]
-                    if partial is not None:
-                        value = partial + value  # type: ignore[operator]
-                    new = (value,) if one else (*acc[:single], value, *acc[single + 1:])
-            elif adds:
-                new = self.added(slot, read.value, acc)
-            if not complete or self.holds(slot, new):
-                if length and outgrow:
-                    room = rest - abs(length) - others  # digits that can be left for a total
-                    for g in outgrow:
-                        partial = new[g]
-                        if isinstance(partial, tuple):
-                            partial = self.sum_of(g, new)
-                        if len(str(0 if partial is None else partial)) > room:
-                            break  # outgrown: the total cannot hold the addends' sum
-                    else:
-                        if fits:
-                            dfs(next_ti, next_offset, gaps_left, new)
-                        else:
-                            self.done = False  # at the cap, the plain walk enters it and stops
-                elif fits:
-                    dfs(next_ti, next_offset, gaps_left, new)
-                else:
-                    self.done = False  # at the cap, the plain walk enters it and stops
-            cells.pop()
-            if not self.done:
-                return
 
 
 class RowSearch:
@@ -861,6 +955,9 @@ class RowSearch:
         self.amount_after = shape.amount_after
         self.amounts, self.splits, self.signed, self.runs = shape.amounts, shape.splits, shape.signed, shape.runs
         self._strong: list[Reading] | None = None
+        # Whether a reading may read a signed run as text (:func:`_preferred`): a cell's raw
+        # text is one of the row's tokens, or two digit tokens merged.
+        self._signed_text = any(_signed_run(t) for t in row.tokens)
         # Readings the text supports that no strategy ranks among the row's options (a
         # total left blank beside readings that assess the sum): they complete the
         # alternatives of cells already ambiguous, and settle or unsettle nothing.
@@ -967,7 +1064,8 @@ class RowSearch:
         for strategy in STRATEGIES:
             found = strategy(self)
             if found is not None:
-                found = _preferred(found)
+                if self._signed_text:
+                    found = _preferred(found)
                 if len(found) > self.limit:
                     self.complete = False  # readings dropped at the cap: the row is not settled
                 return found[: self.limit]

@@ -756,6 +756,71 @@ def test_the_live_state_memo_changes_no_reading_and_no_node_count(monkeypatch: p
     assert saved > 0
 
 
+#: Rows read one after another in one document, and per row: its readings' count, whether
+#: the search was complete, the nodes each pass counted, the document's nodes left after
+#: it. The node accounting is a contract (the budgets, benchmarks/speed.py glued_runs):
+#: these are the counts of the walk as of commit 728c870, before its nodes were made cheaper,
+#: which a faster walk must keep, memo and replays included.
+PINNED_NODES: list[tuple[str, list[str], int, int, bool, list[int], int]] = [
+    ("requests", ["21710000218"], 64, 1, True, [39, 96, 156], 399709),
+    ("requests", ["14710000148"], 64, 7, True, [39, 113, 177], 399380),
+    ("requests", ["330000033"], 2, 2, False, [15, 18], 399347),
+    ("requests", ["4", "00000", "4"], 64, 1, True, [8], 399339),
+    ("requests", ["12", "\n\n", "3", "15"], 64, 20, True, [1, 17, 41, 111, 107, 102, 97, 92], 398771),
+    ("appeals", ["21317000001324019"], 1024, 1, True, [35, 106, 204], 398426),
+    ("appeals", ["25380363300630003"], 1024, 1, True, [26, 59, 137], 398204),
+    ("disclosure", ["8855698"], 1024, 36, True, [36, 74, 81], 398013),
+    ("signed", ["27-2356"], 1024, 3, True, [1, 1, 9, 9], 397993),
+    ("amount", ["38245310.50元"], 1024, 8, True, [15, 19, 19], 397940),
+]
+
+
+def test_the_nodes_each_pass_counts_are_pinned(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every pass of every strategy counts the nodes it always did (PINNED_NODES)."""
+    passes: list[int] = []
+    run = RowSearch.run
+
+    def traced(s: RowSearch, *args: Any, **kwargs: Any) -> tuple[list[search.Reading], bool]:
+        found = run(s, *args, **kwargs)
+        passes.append(s._nodes)
+        return found
+
+    monkeypatch.setattr(RowSearch, "run", traced)
+    document = NodeBudget()
+    for kind, tokens, limit, count, complete, nodes, left in PINNED_NODES:
+        if kind == "requests":
+            row = requests_row(tokens)
+        elif kind == "appeals":
+            row = appeals_row(tokens)
+        elif kind == "disclosure":
+            row = disclosure_row(tokens, ("a", "b", "c"))
+        elif kind == "signed":
+            row = AlignedRow("disclosure", SIGNED, tokens, True)
+        else:
+            row = _procurement(tokens)
+        passes.clear()
+        s = RowSearch(row, limit=limit, shared=document)
+        found = s.readings()
+        assert (len(found), s.complete, passes, document.left) == (count, complete, nodes, left), tokens
+
+
+def test_the_walk_counts_the_nodes_of_the_plain_walk_it_stands_for() -> None:
+    """Random rows and small caps (a pass then ends at the cap, where the cuts the walk
+    leaves out still count as the plain walk's do), each read twice in one document: the
+    readings, end, unranked readings and nodes of a search of its own, from the memo too."""
+    rng = random.Random(7)
+    for _ in range(60):
+        row = random_row(rng)
+        limit = rng.choice([1, 2, 3, 64])
+        fresh = RowSearch(row, limit=limit)
+        expected = (fresh.readings(), fresh.complete, fresh.unranked, search.DOCUMENT_NODE_BUDGET - fresh.shared.left)
+        document = NodeBudget(3 * search.DOCUMENT_NODE_BUDGET)
+        for _ in range(2):
+            left = document.left
+            again = RowSearch(row, limit=limit, shared=document)
+            assert (again.readings(), again.complete, again.unranked, left - document.left) == expected, row.tokens
+
+
 def test_a_signed_zero_run_in_a_signed_column_is_read_not_a_crash() -> None:
     """``-0`` under 本年增/减 in a glued row once raised IndexError (the sign's digits were
     cut one past their end)."""
