@@ -30,8 +30,8 @@ from .errors import (
     ReportIssueError,
     UnreadableDocumentError,
 )
-from .model import Cell, DocumentForm, Issue, Report, Source, TableRegion
-from .model.tables import build_table
+from .model import DocumentForm, Issue, Report, Source, TableRegion
+from .model.tables import build_tables
 from .read import html as html_reader
 from .read import markdown as markdown_reader
 from .read import text as text_reader
@@ -323,21 +323,15 @@ def _fill_tables(report: Report, page: Page, template: Template) -> None:
     aligned, issues = align(page, template)
     cells, open_readings, repair_issues = repair(aligned, template, page.body)
     present = {t.kind for t in page.tables}
-    by_table: dict[str, dict[tuple[str, str], Cell]] = {kind: {} for kind in present}
-    for key, cell in cells.items():
-        if key.table in by_table:
-            by_table[key.table][key.row, key.column] = cell
-    kept: dict[str, set[tuple[str, str]]] = {}
+    tables, placed = build_tables(template, [kind for kind in TABLE_KINDS if kind in present], cells.items())
     for kind in TABLE_KINDS:
         if kind in present:
-            table, kept[kind] = build_table(kind, template, by_table[kind])
-            setattr(report, kind, table)
+            setattr(report, kind, tables[kind])
         else:
             issues.append(Issue(
                 rule="missing-table", severity="error", where=kind,
                 message=f"no {kind} table (part {vocab.PART_NUMERALS[kind]}) found",
             ))
-    placed = {key: cell for key, cell in cells.items() if (key.row, key.column) in kept.get(key.table, ())}
     report.readings = open_readings
     issues.extend(repair_issues)
     issues.extend(check_completeness(template, placed, present))

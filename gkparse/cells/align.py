@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple, Optional, TypeVar, Union, cast
 
 from .. import vocabulary as vocab
 from ..model import Issue
 from ..normalize import label_key
 from ..read.page import LabeledRow, Page, TableKind, TableRows, blank_range, header_leaf, is_blank, shown_header
-from ..templates import Column, Row, Template
-from ..templates.schema import Key, ValueKind
+from ..templates import Column, DisclosureBlock, Relation, Row, Template
+from ..templates.schema import Key, ValueKind, per_template
 
 __all__ = ["AlignedRow", "CHARS_PER_EDIT", "ColumnSpec", "MAX_LABEL_EDITS", "RowSum", "align", "label_edits"]
 
@@ -108,25 +108,60 @@ class AlignedRow:
 _Item = TypeVar("_Item", Row, Column)
 
 
-def _best(label: str, candidates: Sequence[_Item]) -> _Item | None:
-    """The candidate with the longest stem inside ``label``.
+#: Stems in the order :func:`_best` decides between them: longest first, then by candidate
+#: and stem order (the first candidate with a longest stem inside the label wins).
+_StemOrder = tuple[tuple[str, Union[Row, Column]], ...]
+
+
+def _stem_order(candidates: Sequence[Row | Column]) -> _StemOrder:
+    ranked = sorted(
+        ((-len(stem_key), i, j, stem_key, item) for i, item in enumerate(candidates) for j, stem_key in enumerate(item.stem_keys)),
+        key=lambda x: x[:3],
+    )
+    return tuple((stem_key, item) for length, _, _, stem_key, item in ranked if length < 0)
+
+
+@per_template
+def _stem_orders(template: Template) -> dict[int, tuple[Sequence[Row | Column], _StemOrder]]:
+    """The stem order of each of the template's row and column tuples, by the tuple's
+    identity (the tables are looked up with the template's own tuples)."""
+    orders: dict[int, tuple[Sequence[Row | Column], _StemOrder]] = {}
+    for table in template.tables:
+        groups: list[Sequence[Row | Column]] = [table.rows, table.columns]
+        groups += [b.rows for b in table.blocks] + [b.columns for b in table.blocks]
+        for items in groups:
+            orders[id(items)] = (items, _stem_order(items))
+    return orders
+
+
+def _best(label: str, candidates: Sequence[_Item], template: Template | None = None) -> _Item | None:
+    """The candidate with the longest stem inside ``label`` (the first such candidate when
+    several stems are as long). ``template``, when ``candidates`` are one of its row or
+    column tuples, has their stems ranked once.
 
     >>> from gkparse.templates import TEMPLATES
     >>> _best("其中：法律服务机构", TEMPLATES["2021"].requests_columns).key
     'legal_services'
     """
     key = label_key(label)
-    best = None
-    best_len = 0
-    for item in candidates:
-        for stem_key in item.stem_keys:
-            if stem_key in key and len(stem_key) > best_len:
-                best, best_len = item, len(stem_key)
+    best: Row | Column | None = None
+    found = _stem_orders(template).get(id(candidates)) if template is not None else None
+    if found is not None and found[0] is candidates:
+        for stem_key, item in found[1]:
+            if stem_key in key:
+                best = item
+                break
+    else:
+        best_len = 0
+        for item in candidates:
+            for stem_key in item.stem_keys:
+                if stem_key in key and len(stem_key) > best_len:
+                    best, best_len = item, len(stem_key)
     if isinstance(best, Row) and best.stands_for:
         # A group's label beside one of its own rows' labels names that row.
         leaves = [c for c in candidates if isinstance(c, Row) and c.key in best.stands_for]
-        return _best(label, leaves) or best  # type: ignore[return-value]
-    return best
+        return cast("_Item", _best(label, leaves) or best)
+    return cast("Optional[_Item]", best)
 
 
 def label_edits(printed: str, label: str) -> int:
@@ -222,15 +257,15 @@ def _caption_item(caption: str, template: Template) -> str | None:
     return next((ch for ch in caption if ch in vocab.CAPTION_ITEM_NUMERALS), None)
 
 
-def _disclosure_columns(table: TableRows, template: Template, issues: list[Issue]) -> list[Column | None]:
+def _disclosure_columns(
+    table: TableRows, template: Template, block: DisclosureBlock | None, issues: list[Issue]
+) -> list[Column | None]:
+    """The template column of each value column of a part 二 sub-table whose caption names
+    ``block``."""
     if table.columns is None:
-        item = _caption_item(table.caption or "", template)
-        block = next((b for b in template.disclosure if b.item == item), None)
         return list(block.columns) if block else []
     part = vocab.PART_NUMERALS["disclosure"]
-    columns: list[Column | None] = [_best(header, template.disclosure_columns) for header in table.columns]
-    item = _caption_item(table.caption or "", template)
-    block = next((b for b in template.disclosure if b.item == item), None)
+    columns: list[Column | None] = [_best(header, template.disclosure_columns, template) for header in table.columns]
     _fuzzy_columns(part, table.columns, columns, list(block.columns if block else template.disclosure_columns), "disclosure", issues)
     for header, column in zip(table.columns, columns):
         if column is None:
@@ -255,20 +290,23 @@ def _fuzzy_columns(
             issues.append(_fuzzy_issue(part, "column", shown_header(header), near[0], near[1], f"{table}/{near[0].key}"))
 
 
-def _request_columns(table: TableRows, template: Template, issues: list[Issue]) -> list[Column | None]:
+def _request_columns(table: TableRows, template: Template, subtotal: list[bool], issues: list[Issue]) -> list[Column | None]:
+    """The template column of each value column of part 三 (``subtotal``: which headers
+    are subtotal columns, never kept)."""
     if table.columns is None:
         return list(template.requests_columns)
     part = vocab.PART_NUMERALS["requests"]
     columns: list[Column | None] = [
-        None if _subtotal(header) else _best(header_leaf(header), template.requests_columns) for header in table.columns
+        None if sub else _best(header_leaf(header), template.requests_columns, template)
+        for header, sub in zip(table.columns, subtotal)
     ]
-    plain = [h for h in table.columns if not _subtotal(h)]
-    kept = [c for h, c in zip(table.columns, columns) if not _subtotal(h)]
+    plain = [h for h, sub in zip(table.columns, subtotal) if not sub]
+    kept = [c for c, sub in zip(columns, subtotal) if not sub]
     _fuzzy_columns(part, plain, kept, list(template.requests_columns), "requests", issues)
     found = iter(kept)
-    for i, header in enumerate(table.columns):
+    for i, (header, sub) in enumerate(zip(table.columns, subtotal)):
         shown = shown_header(header)
-        if _subtotal(header):
+        if sub:
             issues.append(Issue(rule="unknown-column", severity="info", message=f"part {part} subtotal column {shown!r} is not kept"))
             continue
         columns[i] = next(found)
@@ -282,10 +320,25 @@ def _appeal_keys(table: TableRows, template: Template) -> list[tuple[Row, Column
         return [(row, col) for row in template.appeals_rows for col in template.appeals_columns]
     keys: list[tuple[Row, Column] | None] = []
     for header in table.columns:
-        row = _best(header, template.appeals_rows)
-        col = _best(header_leaf(header), template.appeals_columns)
+        row = _best(header, template.appeals_rows, template)
+        col = _best(header_leaf(header), template.appeals_columns, template)
         keys.append((row, col) if row is not None and col is not None else None)
     return keys
+
+
+#: A table's row relations, each with its places by row (None for a relation whose left
+#: side is not one total column: an error, raised when a line of its table is aligned).
+_RowRelations = dict[str, list[tuple[Relation, Optional[dict[str, tuple[Key, list[Key]]]]]]]
+
+
+@per_template
+def _row_relations(template: Template) -> _RowRelations:
+    found: _RowRelations = {}
+    for relation in template.relations:
+        if relation.along == "row":
+            places = template.row_places(relation) if len(relation.left) == 1 else None
+            found.setdefault(relation.table, []).append((relation, places))
+    return found
 
 
 def _row_sums(template: Template, table: TableKind, keys: list[Key | None]) -> list[RowSum]:
@@ -297,32 +350,41 @@ def _row_sums(template: Template, table: TableKind, keys: list[Key | None]) -> l
     >>> _row_sums(TEMPLATES["2021"], "appeals", keys)
     [RowSum(relation='R4', addends=[0, 1, 2, 3], total=4)]
     """
+    relations = _row_relations(template).get(table)
+    if not relations:
+        return []
     position = {k: i for i, k in enumerate(keys) if k}
     first: dict[str, int] = {}
     for k, i in position.items():
         first.setdefault(k.row, i)
     rows = sorted(first, key=first.__getitem__)
     sums = []
-    for relation in template.relations:
-        if relation.table != table or relation.along != "row":
-            continue
-        if len(relation.left) != 1:
+    for relation, places in relations:
+        if places is None:
             # The reading search (cells/search.py) tests a line's sums as one total cell
             # against its addends.
             raise ValueError(
                 f"template {template.name}: row relation {relation.id} has {len(relation.left)} terms on its left side;"
                 " a row relation's left side must be its one total column"
             )
-        places = template.row_places(relation)
         for row in rows:
-            if row not in places:
+            place = places.get(row)
+            if place is None:
                 continue
-            total_key, addend_keys = places[row]
+            total_key, addend_keys = place
             total = position.get(total_key)
+            if total is None:
+                continue
             addends = [position.get(k) for k in addend_keys]
-            if total is not None and all(a is not None for a in addends):
-                sums.append(RowSum(relation.id, [a for a in addends if a is not None], total))
+            if None not in addends:
+                sums.append(RowSum(relation.id, addends, total))  # type: ignore[arg-type]
     return sums
+
+
+@per_template
+def _subtotal_members(template: Template) -> set[str]:
+    """The part 三 columns a subtotal column adds up (:data:`~gkparse.vocabulary.SUBTOTAL_MEMBERS`)."""
+    return {c.key for c in (_best(m, template.requests_columns) for m in vocab.SUBTOTAL_MEMBERS) if c}
 
 
 def _subtotal_sums(template: Template, keys: list[Key | None], sums: list[RowSum], subtotals: list[int]) -> list[RowSum]:
@@ -337,7 +399,7 @@ def _subtotal_sums(template: Template, keys: list[Key | None], sums: list[RowSum
     >>> _subtotal_sums(TEMPLATES["2021"], keys, sums, [6])
     [RowSum(relation='R3', addends=[1, 2, 3, 4, 5], total=6), RowSum(relation='R3', addends=[0, 6], total=7)]
     """
-    members = {c.key for c in (_best(m, template.requests_columns) for m in vocab.SUBTOTAL_MEMBERS) if c}
+    members = _subtotal_members(template)
     extra = []
     for relation, addends, total in sums:
         inside = [a for a in addends if (k := keys[a]) is not None and k.column in members]
@@ -348,19 +410,38 @@ def _subtotal_sums(template: Template, keys: list[Key | None], sums: list[RowSum
     return extra
 
 
-def _row_key(row: LabeledRow, candidates: tuple[Row, ...]) -> Row | None:
+@per_template
+def _rows_by_key(template: Template) -> dict[int, tuple[tuple[Row, ...], dict[str, Row]]]:
+    """Each of the template's row tuples by identity, with its rows by key (the first of a key)."""
+    found: dict[int, tuple[tuple[Row, ...], dict[str, Row]]] = {}
+    for table in template.tables:
+        for rows in (table.rows, *(b.rows for b in table.blocks)):
+            by_key: dict[str, Row] = {}
+            for row in rows:
+                by_key.setdefault(row.key, row)
+            found[id(rows)] = (rows, by_key)
+    return found
+
+
+def _row_key(row: LabeledRow, candidates: tuple[Row, ...], template: Template) -> Row | None:
     if row.key is not None:
+        known = _rows_by_key(template).get(id(candidates))
+        if known is not None and known[0] is candidates:
+            return known[1].get(row.key)
         return next((r for r in candidates if r.key == row.key), None)
-    return _best(row.label, candidates)
+    return _best(row.label, candidates, template)
 
 
 def _row_keys(
-    table: TableRows, candidates: tuple[Row, ...], part: str, issues: list[Issue], pool: tuple[Row, ...] | None = None
+    table: TableRows, template: Template, candidates: tuple[Row, ...], part: str, issues: list[Issue],
+    pool: tuple[Row, ...] | None = None,
 ) -> list[Row | None]:
     """Each row's template row: by the reader's key or the longest stem; a row no stem
     matches, by its label's nearness (:func:`_near`) to the one template row not yet
     matched that lies between its matched neighbours (a ``fuzzy-label`` issue)."""
-    found = [_row_key(row, candidates) for row in table.rows]
+    found = [_row_key(row, candidates, template) for row in table.rows]
+    if all(found):
+        return found
     order = {r.key: i for i, r in enumerate(candidates)}
     for i, row in enumerate(table.rows):
         if found[i] is not None or not label_key(row.label):
@@ -380,8 +461,53 @@ def _unmatched(part: str, row: LabeledRow) -> Issue:
     return Issue(rule="unmatched-row", severity="warning", message=f"part {part} row {row.label!r} matches no template row")
 
 
-def _spec(key: Key | None, column: Column | None) -> ColumnSpec:
-    return ColumnSpec(key, column.kind, column.unit) if column else ColumnSpec(key)
+#: The position of a column gkparse does not keep.
+_NO_COLUMN = ColumnSpec(None)
+
+
+class _Specs(NamedTuple):
+    """A template's column specs, made once: per table and row key, the spec of each of its
+    cells by the column's identity; per column, its spec without a key (a cell an earlier
+    line filled)."""
+
+    cells: dict[str, dict[str, dict[int, ColumnSpec]]]
+    bare: dict[int, ColumnSpec]
+
+
+@per_template
+def _specs(template: Template) -> _Specs:
+    cells: dict[str, dict[str, dict[int, ColumnSpec]]] = {}
+    bare: dict[int, ColumnSpec] = {}
+    for table in template.tables:
+        columns = list(dict.fromkeys([*table.columns, *(c for b in table.blocks for c in b.columns)]))
+        for column in columns:
+            bare[id(column)] = ColumnSpec(None, column.kind, column.unit)
+        cells[table.kind] = {
+            row.key: {id(c): ColumnSpec(Key(table.kind, row.key, c.key), c.kind, c.unit) for c in columns}
+            for row in table.rows
+        }
+    return _Specs(cells, bare)
+
+
+def _bare(column: Column | None, specs: _Specs) -> ColumnSpec:
+    """The spec of a position of ``column`` that fills no cell."""
+    if column is None:
+        return _NO_COLUMN
+    found = specs.bare.get(id(column))
+    return found if found is not None else ColumnSpec(None, column.kind, column.unit)
+
+
+def _line_specs(table: TableKind, row_key: str, columns: list[Column | None], specs: _Specs) -> list[ColumnSpec]:
+    """The spec of each position of a line of template row ``row_key`` (the template's, made once)."""
+    by_column = specs.cells[table].get(row_key, {}) if table in specs.cells else {}
+    out = []
+    for column in columns:
+        if column is None:
+            out.append(_NO_COLUMN)
+            continue
+        found = by_column.get(id(column))
+        out.append(found if found is not None else ColumnSpec(Key(table, row_key, column.key), column.kind, column.unit))
+    return out
 
 
 def align(page: Page, template: Template) -> tuple[list[AlignedRow], list[Issue]]:
@@ -389,51 +515,53 @@ def align(page: Page, template: Template) -> tuple[list[AlignedRow], list[Issue]
     aligned: list[AlignedRow] = []
     issues: list[Issue] = []
     seen: set[Key] = set()
+    specs = _specs(template)
 
     def add(
-        table: TableKind, keys: list[Key | None], columns: list[Column | None], row: LabeledRow, subtotals: list[int] | None = None
+        table: TableKind, fresh: list[ColumnSpec], bare: list[ColumnSpec], row: LabeledRow, subtotals: list[int] | None = None
     ) -> None:
         # A cell filled by an earlier line keeps that line's value (a repeated row).
-        fresh = [k if k not in seen else None for k in keys]
-        seen.update(k for k in fresh if k)
-        if any(k is None for k in fresh) and not any(fresh):
+        columns = [s if s.key is None or s.key not in seen else b for s, b in zip(fresh, bare)]
+        keys = [c.key for c in columns]
+        seen.update(k for k in keys if k)
+        if keys and not any(keys):
             return
         tokens = list(row.tokens)
         if not tokens and row.glued and not row.bare_means_blank:
             return  # text stood where the cells belong, but none could be read: not found
-        if len(tokens) > len(fresh):
+        if len(tokens) > len(keys):
             # Blank cells past the row's width are layout (a wider table's padding).
-            while len(tokens) > len(fresh) and is_blank(tokens[-1]):
+            while len(tokens) > len(keys) and is_blank(tokens[-1]):
                 tokens.pop()
             if row.glued and tokens and is_blank(tokens[-1]) and not all(map(is_blank, tokens)):
                 # The empty markers run on past the row's width: the dump moved the empty
                 # cells to the end, so their positions say nothing. Let the repairer place them.
                 tokens = [t for t in tokens if not is_blank(t)]
-        sums = _row_sums(template, table, fresh)
+        sums = _row_sums(template, table, keys)
         if subtotals:
-            sums += _subtotal_sums(template, fresh, sums, subtotals)
-        aligned.append(
-            AlignedRow(
-                table, [_spec(k, c) for k, c in zip(fresh, columns)], tokens, row.glued, row.label,
-                row.truncated, row.glued and row.splittable, sums=sums,
-            )
-        )
+            sums += _subtotal_sums(template, keys, sums, subtotals)
+        aligned.append(AlignedRow(table, columns, tokens, row.glued, row.label, row.truncated, row.glued and row.splittable, sums=sums))
 
     for table in page.tables:
         part = vocab.PART_NUMERALS[table.kind]
         if table.kind == "disclosure":
-            columns = _disclosure_columns(table, template, issues)
-            block = next((b for b in template.disclosure if b.item == _caption_item(table.caption or "", template)), None)
+            item = _caption_item(table.caption or "", template)
+            block = next((b for b in template.disclosure if b.item == item), None)
+            columns = _disclosure_columns(table, template, block, issues)
+            bare = [_bare(c, specs) for c in columns]
             pool = block.rows if block else None
-            for row, found in zip(table.rows, _row_keys(table, template.disclosure_rows, part, issues, pool)):
+            for row, found in zip(table.rows, _row_keys(table, template, template.disclosure_rows, part, issues, pool)):
                 if found is None:
                     issues.append(_unmatched(part, row))
                     continue
-                add("disclosure", [Key("disclosure", found.key, c.key) if c else None for c in columns], columns, row)
+                fresh = _line_specs("disclosure", found.key, columns, specs)
+                add("disclosure", fresh, bare, row)
         elif table.kind == "requests":
-            columns = _request_columns(table, template, issues)
-            subtotals = [i for i, header in enumerate(table.columns or []) if _subtotal(header)]
-            found_rows = _row_keys(table, template.requests_rows, part, issues)
+            subtotal = [_subtotal(header) for header in table.columns or []]
+            columns = _request_columns(table, template, subtotal, issues)
+            bare = [_bare(c, specs) for c in columns]
+            subtotals = [i for i, sub in enumerate(subtotal) if sub]
+            found_rows = _row_keys(table, template, template.requests_rows, part, issues)
             matched = {r.key for r in found_rows if r is not None}
             for row, found in zip(table.rows, found_rows):
                 if found is None:
@@ -442,11 +570,12 @@ def align(page: Page, template: Template) -> tuple[list[AlignedRow], list[Issue]
                     continue
                 if set(found.stands_for) & matched and all(is_blank(t) for t in row.tokens):
                     continue  # a group's label over its own rows, not a row of its own
-                add("requests", [Key("requests", found.key, c.key) if c else None for c in columns], columns, row, subtotals)
+                fresh = _line_specs("requests", found.key, columns, specs)
+                add("requests", fresh, bare, row, subtotals)
         else:
             pairs = _appeal_keys(table, template)
-            columns = [p[1] if p else None for p in pairs]
-            keys: list[Key | None] = [Key("appeals", p[0].key, p[1].key) if p else None for p in pairs]
+            fresh = [_line_specs("appeals", p[0].key, [p[1]], specs)[0] if p else _NO_COLUMN for p in pairs]
+            bare = [_bare(p[1] if p else None, specs) for p in pairs]
             for row in table.rows:
-                add("appeals", keys, columns, row)
+                add("appeals", fresh, bare, row)
     return aligned, issues

@@ -15,7 +15,7 @@ from .. import vocabulary as vocab
 from ..grammar import MAX_NUMBER_DIGITS, Number, read_cell
 from ..normalize import fold
 from ..templates import Column, Relation, Row, TableKind, Template
-from ..templates.schema import Key, sums_agree
+from ..templates.schema import Key, per_template, sums_agree
 from .align import AlignedRow
 from .search import Reading
 
@@ -29,9 +29,11 @@ MAX_COMBINATIONS = 200_000
 _MONEY = "|".join(map(re.escape, sorted(vocab.MONEY_UNITS, key=len, reverse=True)))
 _MULTIPLIERS = "|".join(map(re.escape, vocab.MULTIPLIERS))
 # A number starts where a run of digits starts (never inside one: a long run would be tried
-# from each of its digits) and has at most MAX_NUMBER_DIGITS digits.
+# from each of its digits) and has at most MAX_NUMBER_DIGITS digits. The pattern opens with
+# the digit (the look-behind after it) so that the regex engine skips to the digits of a
+# clause rather than trying every character.
 _PROSE_NUMBER = re.compile(
-    r"(?<![\d.])(\d{1," + str(MAX_NUMBER_DIGITS) + r"}(?:\.\d{1,6})?)[ \t]*((?:" + _MULTIPLIERS + ")?(?:" + _MONEY + ")|"
+    r"(\d(?<![\d.]\d)\d{0," + str(MAX_NUMBER_DIGITS - 1) + r"}(?:\.\d{1,6})?)[ \t]*((?:" + _MULTIPLIERS + ")?(?:" + _MONEY + ")|"
     + "|".join(map(re.escape, sorted(vocab.PROSE_COUNT_UNITS, key=len, reverse=True))) + ")"
 )
 
@@ -59,35 +61,60 @@ def _words(item: Row | Column) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*item.prose, *item.stems)))
 
 
+#: A part 二 block as prose names it: each row's words and its cells' keys (in the
+#: block's column order), and each column with its words.
+_ProseBlock = tuple[tuple[tuple[tuple[str, ...], tuple[Key, ...]], ...], tuple[tuple[Column, tuple[str, ...]], ...]]
+
+
+@per_template
+def _prose_blocks(template: Template) -> tuple[_ProseBlock, ...]:
+    return tuple(
+        (
+            tuple((_words(row), tuple(Key("disclosure", row.key, c.key) for c in block.columns)) for row in block.rows),
+            tuple((column, _words(column)) for column in block.columns),
+        )
+        for block in template.disclosure
+    )
+
+
+def _positions(clause: str, words: tuple[str, ...]) -> list[int]:
+    """Where each of ``words`` that ``clause`` holds first stands in it."""
+    return [at for word in words if (at := clause.find(word)) >= 0]
+
+
 def _stated(text: str, template: Template) -> dict[Key, dict[Number, str]]:
     """Per part 二 cell, each number ``text`` states for it and the phrase that states it:
     a number with its unit, read by the cell grammar under the column's kind and unit, in
     one clause with a word of the row and a word of the column. The phrase runs from the
     first of those words to the number's unit."""
     stated: dict[Key, dict[Number, str]] = {}
-    pairs = [(row, column) for block in template.disclosure for row in block.rows for column in block.columns]
-    # A row or column is named by the same words in every pair it is part of: each is
-    # looked for once per clause.
-    words = {id(item): _words(item) for pair in pairs for item in pair}
+    blocks = _prose_blocks(template)
     for clause in vocab.PROSE_CLAUSE_BREAKS.split(fold(text)):
-        numbers = list(_PROSE_NUMBER.finditer(clause))
+        numbers = [
+            (number.group(), number.group(2) not in vocab.PROSE_COUNT_UNITS or number.group(2) in vocab.MONEY_UNITS,
+             number.start(), number.end())
+            for number in _PROSE_NUMBER.finditer(clause)
+        ]
         if not numbers:
             continue
-        found = {item: [clause.find(w) for w in ws if w in clause] for item, ws in words.items()}
-        for row, column in pairs:
-            row_at, column_at = found[id(row)], found[id(column)]
-            if not row_at or not column_at:
+        for rows, columns in blocks:
+            named = [(i, column, at) for i, (column, words) in enumerate(columns) if (at := _positions(clause, words))]
+            if not named:
                 continue
-            first = min(row_at + column_at)
-            for number in numbers:
-                money = number.group(2) not in vocab.PROSE_COUNT_UNITS or number.group(2) in vocab.MONEY_UNITS
-                if (column.kind == "amount") != money:
-                    continue  # a count states no amount, an amount no count
-                cell = read_cell(number.group(), kind=column.kind, unit=column.unit)
-                if cell.how != "num" or cell.value is None:
+            for words, keys in rows:
+                row_at = _positions(clause, words)
+                if not row_at:
                     continue
-                start, end = min(first, number.start()), max(number.end(), first + 1)
-                stated.setdefault(Key("disclosure", row.key, column.key), {}).setdefault(cell.value, clause[start:end])
+                for i, column, column_at in named:
+                    first = min(row_at + column_at)
+                    for number, money, number_start, number_end in numbers:
+                        if (column.kind == "amount") != money:
+                            continue  # a count states no amount, an amount no count
+                        cell = read_cell(number, kind=column.kind, unit=column.unit)
+                        if cell.how != "num" or cell.value is None:
+                            continue
+                        start, end = min(first, number_start), max(number_end, first + 1)
+                        stated.setdefault(keys[i], {}).setdefault(cell.value, clause[start:end])
     return stated
 
 
@@ -172,12 +199,14 @@ def _choose_in_table(states: list[RowState], template: Template, table: TableKin
     # it; a reading survives a set of relations if one of its choices breaks none of them.
     broken: list[list[set[frozenset[str]]]] = [[set() for _ in states[i].options] for i in open_]
     kept: list[dict[int, None]] = [{} for _ in open_]  # surviving readings, in first-use order
+    # Each open row's kept cells and readings, looked up once rather than per combination.
+    rows = [([(p, key) for p, key in enumerate(states[i].row.keys) if key], states[i].options) for i in open_]
     for combo in itertools.product(*(range(len(states[i].options)) for i in open_)):
         values = dict(fixed)
-        for i, choice in zip(open_, combo):
-            for key, read in zip(states[i].row.keys, states[i].options[choice]):
-                if key:
-                    values[key] = read.value
+        for (keys, options), choice in zip(rows, combo):
+            reading = options[choice]
+            for p, key in keys:
+                values[key] = reading[p].value
         fails = frozenset(
             relation.id for relation, sides in checks
             if any(sums_agree([values.get(k) for k in left], [values.get(k) for k in right]) is False for left, right in sides)

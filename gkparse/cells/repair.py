@@ -11,21 +11,35 @@ from __future__ import annotations
 
 import re
 
+from ..grammar import MAX_NUMBER_DIGITS
 from ..model import Cell, Issue, RowReadings
 from ..read.page import is_blank
 from ..templates import Template
 from ..templates.schema import Key
 from .align import AlignedRow
 from .choose import RowState, choose_across_rows, narrow_by_prose, prefer_unassumed
-from .policy import row_cells
-from .search import CUT, MAX_READINGS, MAX_READINGS_ALONE, NodeBudget, RowSearch, read_token
+from .policy import CellData, cells_of, row_data
+from .search import CUT, MAX_READINGS, MAX_READINGS_ALONE, NodeBudget, Read, RowSearch, read_token
 
 __all__ = ["repair"]
+
+#: A blank printed cell, as :func:`~gkparse.cells.search.read_token` reads it.
+_BLANK = Read(None, "empty", "")
 
 
 def _read(row: AlignedRow, issues: list[Issue], alone: bool, budget: NodeBudget) -> RowState:
     if not row.glued:
-        reading = tuple(read_token(t, c) for t, c in zip(row.tokens, row.columns))
+        # Most printed cells are blank or plain digits: read here as the cell grammar reads
+        # them, whatever the column.
+        reads = []
+        for token, column in zip(row.tokens, row.columns):
+            if not token:
+                reads.append(_BLANK)
+            elif token.isascii() and token.isdigit() and len(token) <= MAX_NUMBER_DIGITS:
+                reads.append(Read(int(token), "num", token))
+            else:
+                reads.append(read_token(token, column))
+        reading = tuple(reads)
         # A printed row shorter than its columns ends where the document does.
         return RowState(row, [reading + (CUT,) * (len(row.columns) - len(reading))], True)
     search = RowSearch(row, limit=MAX_READINGS_ALONE if alone else MAX_READINGS, shared=budget)
@@ -46,10 +60,13 @@ def _without_table_text(text: str, rows: list[AlignedRow]) -> str:
     the tables inside the body (``…采购总金额政府集中采购8245310.50元三、…``), and a table's
     own text is no evidence for its cells."""
     for row in rows:
+        label = row.label.strip()
+        if row.table != "disclosure" or not label or label not in text:
+            continue  # (the pattern opens with the label: without it, it cannot match)
         values = [t for t in row.tokens if not is_blank(t)]
-        if row.table != "disclosure" or not row.label.strip() or not values:
+        if not values:
             continue
-        pattern = re.escape(row.label.strip()) + "".join(r"[\s|]*" + re.escape(t) for t in values)
+        pattern = re.escape(label) + "".join(r"[\s|]*" + re.escape(t) for t in values)
         text = re.sub(pattern, "\n", text)
     return text
 
@@ -73,12 +90,12 @@ def repair(
     narrow_by_prose(states, _without_table_text(evidence_text, rows) if prose_needed else "", template)
     choose_across_rows(states, template)
     prefer_unassumed(states, template)
-    cells: dict[Key, Cell] = {}
+    data: dict[Key, CellData] = {}
     open_readings: list[RowReadings] = []
     for state in states:
-        row_cells_, open_row, row_issues = row_cells(state)
-        cells.update(row_cells_)
+        row_cells, open_row, row_issues = row_data(state)
+        data.update(row_cells)
         if open_row is not None:
             open_readings.append(open_row)
         issues.extend(row_issues)
-    return cells, open_readings, issues
+    return dict(zip(data, cells_of(list(data.values())))), open_readings, issues

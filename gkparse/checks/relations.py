@@ -16,6 +16,7 @@ from typing import Optional
 
 from ..model import Cell, CellState, Issue, Number
 from ..templates import Key, Relation, Template, sums_agree
+from ..templates.schema import per_template
 
 __all__ = ["check_relations", "MAX_SUMS"]
 
@@ -66,7 +67,7 @@ def _unassessed(relation: Relation, where: str, keys: list[Key], cells: list[Cel
 def _assess(relation: Relation, where: str, left_keys: list[Key], right_keys: list[Key], lookup: Lookup) -> Issue | None:
     left = [lookup(k) for k in left_keys]
     right = [lookup(k) for k in right_keys]
-    holds = sums_agree([c.value if c else None for c in left], [c.value if c else None for c in right])
+    holds = sums_agree([c.value for c in left if c is not None], [c.value for c in right if c is not None])
     if holds is not False:
         return None
     if any(c is not None and c.state is CellState.AMBIGUOUS for c in left + right):
@@ -112,12 +113,34 @@ def _stand_in(template: Template, keys: list[Key], lookup: Lookup) -> list[Key]:
     return keys
 
 
+#: One place of a relation: ``(relation, where, left keys, right keys)``, and whether each
+#: side names a leaf of a group row that may stand in for it (:func:`_stand_in`).
+_Place = tuple[Relation, str, list[Key], list[Key], bool, bool]
+
+
+@per_template
+def _places(template: Template) -> tuple[_Place, ...]:
+    _, leaf_rows = template.stand_in_groups
+
+    def names_leaf(keys: list[Key]) -> bool:
+        return any((k.table, k.row) in leaf_rows for k in keys)
+
+    return tuple(
+        (relation, where, left, right, names_leaf(left), names_leaf(right))
+        for relation in template.relations for where, left, right in template.places(relation)
+    )
+
+
 def check_relations(template: Template, lookup: Lookup) -> list[Issue]:
     """Evaluate the template's within-report relations with ``lookup(key) -> Cell | None``."""
     issues: list[Issue] = []
-    for relation in template.relations:
-        for where, left, right in template.places(relation):
-            issue = _assess(relation, where, _stand_in(template, left, lookup), _stand_in(template, right, lookup), lookup)
-            if issue:
-                issues.append(issue)
+    for relation, where, left, right, left_leaf, right_leaf in _places(template):
+        issue = _assess(
+            relation, where,
+            _stand_in(template, left, lookup) if left_leaf else left,
+            _stand_in(template, right, lookup) if right_leaf else right,
+            lookup,
+        )
+        if issue:
+            issues.append(issue)
     return issues

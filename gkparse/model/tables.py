@@ -17,15 +17,18 @@ from __future__ import annotations
 
 import functools
 import operator
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from ..templates import TABLE_KINDS, TEMPLATES, Column, Key, Row, TableKind, Template
+from ..templates.schema import per_template
 from .cells import WRITTEN_WHOLE, Cell
 
 __all__ = [
-    "TableModel", "table_model", "new_table", "build_table", "row_of", "generated_model", "generated_names", "GENERATED_MODULE",
+    "TableModel", "table_model", "new_table", "build_table", "build_tables", "row_of", "generated_model", "generated_names",
+    "GENERATED_MODULE",
 ]
 
 #: The module every generated model claims as its own (``__module__``), where pickle and
@@ -201,6 +204,21 @@ def _cell_slots(node: BaseModel, prefix: str) -> list[tuple[str, str]]:
     return out
 
 
+#: Per row key of a table model: the path of field names to the row, and its cells' columns.
+_Layout = dict[str, tuple[tuple[str, ...], frozenset[str]]]
+
+
+@per_template
+def _layouts(template: Template) -> dict[str, _Layout]:
+    layouts: dict[str, _Layout] = {}
+    for kind in TABLE_KINDS:
+        columns: dict[str, set[str]] = {}
+        for row_key, column in _slots(template, kind):
+            columns.setdefault(row_key, set()).add(column)
+        layouts[kind] = {row_key: (tuple(row_key.split(".")), frozenset(cs)) for row_key, cs in columns.items()}
+    return layouts
+
+
 def build_table(
     kind: TableKind, template: Template, cells: dict[tuple[str, str], Cell]
 ) -> tuple[TableModel, set[tuple[str, str]]]:
@@ -210,18 +228,42 @@ def build_table(
 
     Returns the table and the (row, column) keys it placed; keys the template's table has
     no cell for are left out (the caller decides what that means)."""
-    slots = _slots(template, kind)
-    data: dict[str, Any] = {"template": template.name}
-    placed: set[tuple[str, str]] = set()
-    for (row_key, column), cell in cells.items():
-        if (row_key, column) not in slots:
+    tables, placed = build_tables(template, [kind], ((Key(kind, r, c), cell) for (r, c), cell in cells.items()))
+    return tables[kind], {(k.row, k.column) for k in placed}
+
+
+def build_tables(
+    template: Template, kinds: Iterable[TableKind], cells: Iterable[tuple[Key, Cell]]
+) -> tuple[dict[TableKind, TableModel], dict[Key, Cell]]:
+    """:func:`build_table` for each table of ``kinds`` at once, from cells by :class:`Key`
+    (cells of other tables are left out). Returns the tables by kind and the cells placed
+    in them, in the order given."""
+    layouts = _layouts(template)
+    data: dict[TableKind, dict[str, Any]] = {kind: {"template": template.name} for kind in kinds}
+    rows: dict[str, dict[str, dict[str, Any]]] = {kind: {} for kind in data}
+    placed: dict[Key, Cell] = {}
+    for key, cell in cells:
+        table, row_key, column = key
+        nodes = rows.get(table)
+        if nodes is None:
             continue
-        node = data
-        for part in row_key.split("."):
-            node = node.setdefault(part, {})
+        node = nodes.get(row_key)
+        if node is None:
+            slot = layouts[table].get(row_key)
+            if slot is None or column not in slot[1]:
+                continue
+            node = data[table]
+            for part in slot[0]:
+                node = node.setdefault(part, {})
+            nodes[row_key] = node
+        elif column not in layouts[table][row_key][1]:
+            continue
         node[column] = cell
-        placed.add((row_key, column))
-    return table_model(template, kind).model_validate(data), placed
+        placed[key] = cell
+    tables: dict[TableKind, TableModel] = {
+        kind: table_model(template, kind).__pydantic_validator__.validate_python(values) for kind, values in data.items()
+    }
+    return tables, placed
 
 
 def row_of(table: BaseModel, row_key: str) -> BaseModel | None:

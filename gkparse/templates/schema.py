@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Literal, NamedTuple, Optional, Union
+from typing import Literal, NamedTuple, Optional, TypeVar, Union
 
 from ..normalize import label_key
 
@@ -25,6 +25,7 @@ __all__ = [
     "Term",
     "Template",
     "ValueKind",
+    "per_template",
 ]
 
 ValueKind = Literal["count", "signed", "amount"]
@@ -72,11 +73,26 @@ def sums_agree(left: Iterable[Optional[Number]], right: Iterable[Optional[Number
     >>> sums_agree([3], [1, 2]), sums_agree([3], [1, None]), sums_agree([None], [1, 2])
     (True, False, None)
     """
-    left = list(left)
-    right = list(right)
-    if all(v is None for v in left) or all(v is None for v in right):
+    # Called for every relation place of every report and every node of the reading
+    # search: one pass per side, the sums taken left to right from 0 as sum() takes them.
+    left_sum = _known_sum(left)
+    if left_sum is None:
         return None
-    return abs(sum(v for v in left if v is not None) - sum(v for v in right if v is not None)) < SUM_TOLERANCE
+    right_sum = _known_sum(right)
+    if right_sum is None:
+        return None
+    return abs(left_sum - right_sum) < SUM_TOLERANCE
+
+
+def _known_sum(values: Iterable[Optional[Number]]) -> Optional[Number]:
+    """The sum of the values that are not None; None when every value is."""
+    total: Number = 0
+    known = False
+    for value in values:
+        if value is not None:
+            total += value
+            known = True
+    return total if known else None
 
 
 @dataclass(frozen=True)
@@ -253,10 +269,18 @@ class Template:
 
     def table(self, kind: str) -> Table:
         """The table of ``kind`` (disclosure, requests, appeals); ``KeyError`` if none."""
+        found = self._tables_by_kind.get(kind)
+        if found is None:
+            raise KeyError(f"template {self.name} has no {kind} table")
+        return found
+
+    @functools.cached_property
+    def _tables_by_kind(self) -> dict[str, Table]:
+        # The stages ask for a table by kind dozens of times per report.
+        by_kind: dict[str, Table] = {}
         for table in self.tables:
-            if table.kind == kind:
-                return table
-        raise KeyError(f"template {self.name} has no {kind} table")
+            by_kind.setdefault(table.kind, table)
+        return by_kind
 
     def places(self, relation: Relation | CrossYearRelation) -> Iterator[tuple[str, list[Key], list[Key]]]:
         """Each place ``relation`` holds: ``(where, left keys, right keys)``.
@@ -380,3 +404,23 @@ class Template:
     @property
     def appeals_columns(self) -> tuple[Column, ...]:
         return self.table("appeals").columns
+
+
+D = TypeVar("D")
+
+
+def per_template(build: Callable[[Template], D]) -> Callable[[Template], D]:
+    """``build(template)`` computed once per template: the tables a stage derives from the
+    template data alone and reads for every report. Keyed by identity, as the table models
+    are (a template registered again under its name is other data); a template is kept
+    alive with its tables, so that its id is never another's."""
+    built: dict[int, tuple[Template, D]] = {}
+
+    @functools.wraps(build)
+    def derived(template: Template) -> D:
+        found = built.get(id(template))
+        if found is None or found[0] is not template:
+            found = built[id(template)] = (template, build(template))
+        return found[1]
+
+    return derived

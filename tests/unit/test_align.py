@@ -181,3 +181,18 @@ def test_a_short_label_is_never_matched_by_edits() -> None:
     rows = TEMPLATES["2019"].table("disclosure").rows
     assert len("规章") < CHARS_PER_EDIT
     assert _near("规则", rows[:1]) is None
+
+
+def test_ranked_stems_pick_what_the_plain_comparison_picks() -> None:
+    """``_best`` with the template's stems ranked once picks, for every label, the candidate
+    the plain longest-stem comparison picks (ties to the first candidate)."""
+    from gkparse.cells.align import _best
+
+    for template in TEMPLATES.values():
+        for table in template.tables:
+            groups = [table.rows, table.columns, *(b.rows for b in table.blocks), *(b.columns for b in table.blocks)]
+            labels = [s for items in groups for item in items for s in (*item.stems, item.label)]
+            labels += [a + b for a, b in zip(labels, reversed(labels))] + ["", "合计", "其他"]
+            for items in groups:
+                for label in labels:
+                    assert _best(label, items, template) is _best(label, items), (template.name, label)

@@ -88,6 +88,30 @@ def test_build_table_places_cells_and_leaves_the_rest_absent() -> None:
     assert table.template == "2021"
 
 
+def test_build_tables_places_each_tables_cells_by_key() -> None:
+    from gkparse.model import Cell
+    from gkparse.model.tables import build_tables
+    from gkparse.templates import TEMPLATES
+    from gkparse.templates.schema import Key
+
+    printed = Cell(value=3, state="printed", raw="3")
+    grouped = Cell(value=1, state="printed", raw="1")
+    cells = [
+        (Key("appeals", "review", "upheld"), printed),  # a table not asked for
+        (Key("requests", "no_such_row", "total"), printed),
+        (Key("requests", "withheld.state_secret", "total"), grouped),
+        (Key("requests", "new", "natural_person"), printed),
+    ]
+    tables, placed = build_tables(TEMPLATES["2021"], ["requests"], cells)
+    assert list(tables) == ["requests"]
+    assert list(placed) == [Key("requests", "withheld.state_secret", "total"), Key("requests", "new", "natural_person")]
+    table = tables["requests"]
+    assert table.withheld.state_secret.total is grouped  # type: ignore[attr-defined]
+    assert table.new.natural_person is printed  # type: ignore[attr-defined]
+    assert table.new.total.state.value == "absent"  # type: ignore[attr-defined]
+    assert table.model_fields_set == {"template", "withheld", "new"}
+
+
 def test_the_schema_of_what_is_written_requires_every_field() -> None:
     """A report is written whole (every field, None included): the serialisation schema says
     so, down to the cells, while the validation schema keeps the defaults optional."""

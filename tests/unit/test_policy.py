@@ -203,3 +203,18 @@ def test_unranked_readings_widen_open_cells_only() -> None:
     settled.unranked = [(num(12, "12"), VANISHED)]
     cells, _, _ = row_cells(settled)
     assert cells[Key("requests", "new", "natural_person")].state is CellState.SPLIT
+
+
+def test_cells_are_built_from_their_data_as_cell_would_build_them() -> None:
+    """``row_data`` gives each cell as the fields ``Cell(...)`` takes: the cell built from
+    it is the same, down to the fields it says were set."""
+    from gkparse.cells.policy import cells_of, row_data
+    from gkparse.model import Cell
+
+    state = _glued(["1123"], [(num(1, "1123"), num(123, "1123")), (num(11, "1123"), num(23, "1123"))])
+    data, _, _ = row_data(state)
+    cells, _, _ = row_cells(state)
+    built = cells_of(list(data.values()))
+    for (key, fields), cell in zip(data.items(), built):
+        assert cell == cells[key] == Cell(**fields)
+        assert cell.model_fields_set == Cell(**fields).model_fields_set == set(fields)

@@ -191,3 +191,21 @@ def test_a_third_template_is_checked_by_its_own_relations(third: Template) -> No
     assert {(i.rule, i.where) for i in report.issues if i.rule.startswith("R")} == {
         ("R3", "requests/granted"), ("R2", "requests/total"),
     }
+
+
+def test_tables_derived_from_a_template_are_made_once_per_template() -> None:
+    from gkparse.templates.schema import per_template
+
+    made: list[str] = []
+
+    @per_template
+    def names(template: Template) -> list[str]:
+        made.append(template.name)
+        return [t.kind for t in template.tables]
+
+    first = names(TEMPLATES["2021"])
+    assert names(TEMPLATES["2021"]) is first
+    assert names(TEMPLATES["2019"]) == first and made == ["2021", "2019"]
+    copy = dataclasses.replace(TEMPLATES["2021"])  # equal data, another template
+    names(copy)
+    assert made == ["2021", "2019", "2021"]
