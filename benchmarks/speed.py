@@ -68,7 +68,8 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("repair", "gkparse.cells.repair:repair"),
     ("checks", "gkparse.checks.completeness:check_completeness"),
     ("checks", "gkparse.checks.relations:check_relations"),
-    ("model", "gkparse.model.tables:build_table"),
+    ("model", "gkparse.cells.policy:cells_of"),
+    ("model", "gkparse.model.tables:build_tables"),
     ("model", "gkparse.model.report:Report.__init__"),
 )
 #: The whole pipeline, whose time the stages share (the rest is shown as ``other``).
