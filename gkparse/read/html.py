@@ -366,11 +366,11 @@ def _best_body(candidates: Iterable[etree._Element]) -> tuple[int, etree._Elemen
     """The candidate with the most report markers, among equals the first with the fewest
     visible characters; ``None`` when none has a marker."""
     best: tuple[int, int, etree._Element] | None = None
-    seen: set[int] = set()
+    seen: dict[int, etree._Element] = {}  # the elements are kept: an id is only unique while its proxy lives
     for element in candidates:
         if id(element) in seen or not isinstance(element.tag, str):
             continue
-        seen.add(id(element))
+        seen[id(element)] = element
         visible = _visible(element)
         score = vocab.body_markers(visible)
         if score == 0:
@@ -411,10 +411,36 @@ def _best_ancestor_body(table: etree._Element) -> tuple[int, etree._Element] | N
     for outer in chain[at + 1:]:
         if order[outer] > order[best]:
             continue  # loses a tie: its length does not matter
-        if len(_visible(outer)) > len(visible):
+        if _shows_more(outer, best):
             break  # longer, and so is every candidate around it
         best = outer
     return most, best
+
+
+def _shows_more(outer: etree._Element, inner: etree._Element) -> bool:
+    """Whether ``outer`` shows a character outside ``inner``, one of its descendants: its
+    :func:`_visible` text is then the longer. Only the text around ``inner`` is read (a
+    wrapper holds little besides the article, which may be a long one).
+
+    >>> page = parse_tree("<div>\u3000<div> <p>年报</p> </div><b> </b></div><span>x</span>")
+    >>> outer, inner, p = page.find(".//div"), page.find(".//div/div"), page.find(".//p")
+    >>> _shows_more(outer, p), _shows_more(outer, inner), _shows_more(page, p)
+    (False, False, True)
+    """
+    child = inner
+    while child is not outer:
+        parent = child.getparent()
+        if parent is None:
+            return False
+        pieces = [parent.text]
+        for sibling in parent:
+            if sibling is not child and isinstance(sibling.tag, str):
+                pieces.append(text_content(sibling))
+            pieces.append(sibling.tail)
+        if any(piece and not piece.isspace() for piece in pieces):
+            return True
+        child = parent
+    return False
 
 
 def _find_body(root: etree._Element, reports: list[etree._Element], blanked: list[etree._Element]) -> etree._Element:
