@@ -59,6 +59,7 @@ __all__ = [
     "DATE",
     "PERIOD",
     "AGENCY_AND_DATE",
+    "DATE_END",
     "SIGNATURE_DATE",
     "PROSE_HEADINGS",
     "PROSE_TITLES",
@@ -328,6 +329,9 @@ PERIOD = re.compile(
 AGENCY_AND_DATE = regex.compile(
     r"([\p{Han}（）()]{3,40}?)\s+((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$"
 )
+#: The character a date written in full ends with (2021年1月20日): a line the signature
+#: patterns match ends with it.
+DATE_END = "日"
 #: A line holding only a date (the signature's second line).
 SIGNATURE_DATE = re.compile(r"\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*")
 #: The headings of the prose parts (一, 五, 六), in report order. The prose is cut at these

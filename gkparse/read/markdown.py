@@ -32,6 +32,7 @@ them into grids and hands them to the segmentation HTML tables go through
 
 from __future__ import annotations
 
+import functools
 import re
 from itertools import count
 
@@ -85,6 +86,8 @@ def strip_marks(line: str) -> str:
     >>> strip_marks("## **二、主动公开政府信息情况**")
     '二、主动公开政府信息情况'
     """
+    if "#" not in line and ">" not in line and "**" not in line and "__" not in line:
+        return line.strip()  # no mark to remove (most lines): the patterns are left out
     return _EMPHASIS.sub("", _HEADING_MARK.sub("", line)).strip()
 
 
@@ -103,6 +106,8 @@ def split_cells(line: str, outer: bool = True) -> list[str]:
         text = text[1:]
     if outer and text.endswith("|") and not text.endswith("\\|"):
         text = text[:-1]
+    if "**" not in text and "__" not in text and "\\|" not in text:
+        return [cell.strip() for cell in _PIPE.split(text)]
     return [_EMPHASIS.sub("", cell).replace("\\|", "|").strip() for cell in _PIPE.split(text)]
 
 
@@ -118,12 +123,24 @@ def _is_placeholder(cells: list[str]) -> bool:
     return any(cells) and all(c in _PLACEHOLDERS or not c for c in cells)
 
 
+#: Heading and caption patterns kept compiled: three a template, so room for a score of
+#: registered templates before one is compiled again.
+PATTERN_CACHE = 64
+
+
+@functools.lru_cache(maxsize=PATTERN_CACHE)
+def _pattern(text: str) -> re.Pattern[str]:
+    """A template's heading or caption pattern, compiled once (``re.match`` looks each up
+    in the module's cache on every call)."""
+    return re.compile(text)
+
+
 def _heading_kind(line: str) -> TableKind | str | None:
     """The table part a heading line opens, ``"prose"`` for a prose part's heading, else None."""
     if len(line) > MAX_HEADING_LINE:
         return None
     for kind, patterns in CUES.headings.items():
-        if any(re.match(p, line) for p in patterns):
+        if any(_pattern(p).match(line) for p in patterns):
             return kind
     if any(pattern.match(line) for _, pattern in vocab.PROSE_HEADINGS):
         return "prose"
@@ -134,7 +151,7 @@ def _is_caption_line(line: str) -> bool:
     if len(line) > MAX_CAPTION_LINE:
         return False
     key = label_key(line)
-    return any(re.search(p, key) for p in CUES.captions)
+    return any(_pattern(p).search(key) for p in CUES.captions)
 
 
 class _Reader:
@@ -179,11 +196,11 @@ class _Reader:
 
     def table(self, lines: list[str]) -> None:
         rows: list[tuple[list[str], bool]] = []  # cells, header by structure
-        separated = any(is_separator(x) for x in lines)
-        header = separated
+        separators = [is_separator(x) for x in lines]
+        header = any(separators)
         outer = _fenced(lines)
-        for line in lines:
-            if is_separator(line):
+        for line, separator in zip(lines, separators):
+            if separator:
                 header = False
                 continue
             if _SEPARATOR_CELL.fullmatch(line.strip(" |")):
@@ -236,12 +253,16 @@ class _Reader:
         named = _named_count(kind, grid[:header_count])
         # ... unless the header names it: a row keeps its label cells and as many value
         # cells as the header names (html2text prints a row's trailing blanks as cells).
-        grid = [r[: max(padded, _last_label(r) + named)] for r in grid]
+        firsts = [_first_value(r) for r in grid]
+        grid = [r[: max(padded, _last_label(r, first) + named)] for r, first in zip(grid, firsts)]
+        # A row cut short keeps its first value, or has none left.
+        firsts = [min(first, len(r)) for r, first in zip(grid, firsts)]
         width = max((len(r) for r in grid), default=0)
         header, data = grid[:header_count], grid[header_count:]
         if kind == "disclosure" and header and not data:
             return TableRows(kind, [], None, caption)
-        values = max((len(r) - _first_value(r) for r in data if _first_value(r) < len(r)), default=0)
+        data_firsts = firsts[header_count:]
+        values = max((len(r) - first for r, first in zip(data, data_firsts) if first < len(r)), default=0)
         columns: list[str] | None = None
         if header:
             label_cols, groups, names = header_columns(kind, _spanned(header, width), width)
@@ -252,8 +273,8 @@ class _Reader:
             else:  # a header flattened from spans still names how many columns there are
                 values = max(values, named)
         rows = []
-        for row in data:
-            split = _split(row, values)
+        for row, first in zip(data, data_firsts):
+            split = _split(row, values, first)
             rows.extend(labeled_rows([row], split, [[c] for c in range(split, min(split + values, len(row)))]))
         return TableRows(kind, rows, columns, caption)
 
@@ -272,18 +293,19 @@ def _first_value(row: list[GridCell]) -> int:
     return next((i for i, slot in enumerate(row) if slot.text and is_value(slot.text)), len(row))
 
 
-def _last_label(row: list[GridCell]) -> int:
-    """Where a row's text cells before its first value end (0 for a row without a label)."""
-    first = _first_value(row)
+def _last_label(row: list[GridCell], first: int) -> int:
+    """Where a row's text cells before its first value (at ``first``) end (0 for a row
+    without a label)."""
     return max((i + 1 for i, slot in enumerate(row[:first]) if slot.text), default=0)
 
 
-def _split(row: list[GridCell], values: int) -> int:
+def _split(row: list[GridCell], values: int, first: int) -> int:
     """Where a row's label cells end: its last ``values`` cells are values, but a label
-    text is never a value (a row shorter than the values has its last cells absent)."""
-    if _first_value(row) == len(row):  # no value: a label row, or a row of text cells
+    text is never a value (a row shorter than the values has its last cells absent).
+    ``first`` is where its first value stands."""
+    if first == len(row):  # no value: a label row, or a row of text cells
         return max(len(row) - values, 1 if row and row[0].text else 0)
-    return max(len(row) - values, _last_label(row))
+    return max(len(row) - values, _last_label(row, first))
 
 
 def _spanned(header: list[list[GridCell]], width: int) -> list[list[GridCell]]:
@@ -347,7 +369,8 @@ def _blocks(lines: list[str]) -> list[tuple[bool, list[str]]]:
     """Lines grouped into tables (runs of lines holding a pipe) and single text lines."""
     blocks: list[tuple[bool, list[str]]] = []
     for line in lines:
-        is_row = _PIPE.search(line) is not None or (is_separator(line) and bool(blocks) and blocks[-1][0])
+        # A separator line holds a pipe too (two columns at least): a line without one is text.
+        is_row = "|" in line and (_PIPE.search(line) is not None or (is_separator(line) and bool(blocks) and blocks[-1][0]))
         if is_row and blocks and blocks[-1][0]:
             blocks[-1][1].append(line)
         elif is_row:

@@ -134,7 +134,10 @@ def read_meta(lines: list[str]) -> MetaFields:
     {'index_no': '001008003008067/2021-98380', 'topic': '政务公开', 'published': '2021-01-28'}
     """
     found = MetaFields()
-    for line in _hinted(lines):
+    # A line met again adds nothing (the first occurrence of each field wins): each
+    # distinct line is read once, in the order of its first occurrence (a page's chrome
+    # and a CMS's repeated blocks print the same lines many times).
+    for line in _hinted(list(dict.fromkeys(lines))):
         matches = _line_labels(line)
         for i, (m, label_index) in enumerate(matches):
             label, name = _LABELS[label_index]
@@ -273,10 +276,18 @@ def find_title(candidates: list[str]) -> str | None:
     >>> find_title(["# 2024 年某某局政府信息公开工作", "年度报告", "一、总体情况"])
     '2024年某某局政府信息公开工作年度报告'
     """
-    texts = ["" if _too_long_for_a_title(raw) else _title_text(raw) for raw in candidates]
+    texts: list[str] = []
+
+    def text_of(i: int) -> str:
+        # Each candidate read once, when first needed: the title is mostly the first.
+        while len(texts) <= i:
+            raw = candidates[len(texts)]
+            texts.append("" if _too_long_for_a_title(raw) else _title_text(raw))
+        return texts[i]
+
     for strict in (True, False):
-        for text in texts:
-            if _title_of(text, strict):
+        for i in range(len(candidates)):
+            if _title_of(text := text_of(i), strict):
                 return text
     for first, second in zip(texts, texts[1:]):
         joined = first + second
@@ -331,9 +342,24 @@ def _agency_and_date(line: str) -> regex.Match[str] | None:
 _LONG_SPACE = re.compile(r"\s{32}")  # a match longer than the tail needs a run of at least 32
 
 
+def _last_lines(body: str, count: int) -> list[str]:
+    """The last ``count`` non-blank lines of ``body``, stripped, in order: read from the
+    end, so that a long body is not split whole."""
+    lines: list[str] = []
+    end = len(body)
+    while len(lines) < count and end >= 0:
+        start = body.rfind("\n", 0, end) + 1
+        line = body[start:end].strip()
+        if line:
+            lines.append(line)
+        end = start - 1
+    lines.reverse()
+    return lines
+
+
 def find_signature(body: str) -> Signature:
     """The closing 落款 (agency line, then a date line) among the last lines of the body."""
-    lines = [line.strip() for line in body.strip().split("\n") if line.strip()][-SIGNATURE_LINES:]
+    lines = _last_lines(body, SIGNATURE_LINES)
     for i in range(len(lines) - 1, -1, -1):
         line = lines[i]
         if len(line) <= MAX_SIGNATURE_DATE_LINE and vocab.SIGNATURE_DATE.fullmatch(line):
@@ -342,7 +368,9 @@ def find_signature(body: str) -> Signature:
             if i > 0 and len(lines[i - 1]) <= MAX_SIGNATURE_AGENCY_LINE and not vocab.SENTENCE_MARKS.search(lines[i - 1]):
                 agency = lines[i - 1]
             return Signature(agency=agency, date=date)
-        m = _agency_and_date(line) if i == len(lines) - 1 else None
+        # A stripped line the pattern matches ends with the date's last character (nothing
+        # after it but whitespace): any other last line is not searched.
+        m = _agency_and_date(line) if i == len(lines) - 1 and line.endswith(vocab.DATE_END) else None
         if m and not vocab.PROSE_CLAUSE_BREAKS.search(m.group(1)):
             return Signature(agency=m.group(1), date=iso_date(m.group(2)))
     return Signature()

@@ -9,17 +9,17 @@ here and split into cells later by the cells stage (:mod:`gkparse.cells.search`)
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import re
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .. import vocabulary as vocab
 from ..grammar import TOKEN as _TOKEN
 from ..grammar import read_cell
-from ..normalize import compact_with_map, label_key
+from ..normalize import compact_runs, label_key
 from ..templates import TABLE_KINDS, Column, Row, Template
 from .page import LabeledRow, Page, TableRows, blank_run
 
@@ -46,23 +46,34 @@ def _pattern(text: str) -> re.Pattern[str]:
 
 @dataclass
 class _Compact:
+    """A text, its compact form and where each compact character came from, as the runs
+    of :func:`~gkparse.normalize.compact_runs`."""
+
     text: str
     compact: str
-    index: Sequence[int]
+    starts: list[int]
+    origins: list[int]
+
+    def _at(self, i: int) -> int:
+        """The index in the text of compact character ``i``."""
+        run = bisect.bisect_right(self.starts, i) - 1
+        return self.origins[run] + i - self.starts[run]
 
     def original(self, start: int, end: int) -> str:
         """Original text between compact positions ``start`` and ``end``."""
         if start >= end:
             return ""
-        o_start = self.index[start] if start < len(self.index) else len(self.text)
-        o_end = self.index[end - 1] + 1 if end - 1 < len(self.index) else len(self.text)
+        size = len(self.compact)
+        o_start = self._at(start) if start < size else len(self.text)
+        o_end = self._at(end - 1) + 1 if end - 1 < size else len(self.text)
         return self.text[o_start:o_end]
 
     def original_between(self, start: int, end: int) -> str:
         """Original text from after compact char ``start - 1`` up to compact char ``end``
         (keeps the whitespace around the span, which carries empty cells)."""
-        o_start = self.index[start - 1] + 1 if 0 < start <= len(self.index) else (0 if start == 0 else len(self.text))
-        o_end = self.index[end] if end < len(self.index) else len(self.text)
+        size = len(self.compact)
+        o_start = self._at(start - 1) + 1 if 0 < start <= size else (0 if start == 0 else len(self.text))
+        o_end = self._at(end) if end < size else len(self.text)
         return self.text[o_start:o_end]
 
 
@@ -173,6 +184,9 @@ def _exact_blanks(text: str, baseline: int) -> bool:
     return False
 
 
+_NEWLINE_RUN = re.compile(r"(?:\n[ \t\u3000]*)+")
+
+
 def _baseline(text: str) -> int:
     """The newline count that separates two cells in a one-cell-per-line dump: the most
     common number of newlines in a whitespace run (1 for plain lines, 2 with blank lines).
@@ -180,7 +194,7 @@ def _baseline(text: str) -> int:
     >>> _baseline("a\\n\\nb\\n\\nc\\n\\n\\nd")
     2
     """
-    runs = Counter(m.group().count("\n") for m in re.finditer(r"(?:\n[ \t\u3000]*)+", text))
+    runs = Counter(map(str.count, _NEWLINE_RUN.findall(text), itertools.repeat("\n")))
     return runs.most_common(1)[0][0] if runs else 1
 
 
@@ -203,10 +217,11 @@ def _pipe_rows(text: str) -> bool:
     return wide > narrow
 
 
-def _find_stem(c: _Compact, stems: tuple[str, ...], start: int, end: int) -> tuple[int, int] | None:
+def _find_stem(c: _Compact, keys: tuple[str, ...], start: int, end: int) -> tuple[int, int] | None:
+    """The first place between ``start`` and ``end`` where one of the stems (their
+    ``stem_keys``) stands."""
     best: tuple[int, int] | None = None
-    for stem in stems:
-        key = label_key(stem)
+    for key in keys:
         pos = c.compact.find(key, start, end)
         if pos != -1 and (best is None or pos < best[0]):
             best = (pos, pos + len(key))
@@ -251,7 +266,7 @@ def _stems_in(c: _Compact, rows: tuple[Row, ...], start: int, end: int) -> list[
     hits: list[_Hit] = []
     cursor = start
     for row in rows:
-        found = _find_stem(c, row.stems, cursor, end)
+        found = _find_stem(c, row.stem_keys, cursor, end)
         if found is not None:
             hits.append(_Hit(row, found[0], found[1]))
             cursor = found[1]
@@ -353,7 +368,7 @@ def _header_columns(
     """
     found: list[tuple[int, int, Column | None]] = []
     for column in columns:
-        hit = _find_stem(c, column.stems, start, end)
+        hit = _find_stem(c, column.stem_keys, start, end)
         if hit is not None:
             found.append((hit[0], hit[1], column))
     found.sort(key=lambda f: f[0])
@@ -434,7 +449,8 @@ def read_text(text: str) -> Page:
     the template is recognised from the text first."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     page = Page(form="text", body=text)
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    # Only the first lines are kept: the rest of a long dump is not stripped line by line.
+    lines = list(itertools.islice(filter(None, map(str.strip, text.split("\n"))), max(META_LINES, TITLE_LINES)))
     page.meta_lines = lines[:META_LINES]
     page.title_candidates = lines[:TITLE_LINES]
     return page
@@ -443,13 +459,13 @@ def read_text(text: str) -> Page:
 def read_tables(page: Page, template: Template) -> None:
     """Find ``template``'s tables in the page's text and add their rows to ``page``."""
     text = page.body
-    compact, index = compact_with_map(text)
-    c = _Compact(text, compact, index)
+    c = _Compact(text, *compact_runs(text))
+    compact = c.compact
     baseline = _baseline(text)
     layout = _Layout(baseline, _pipe_rows(text), _exact_blanks(text, baseline))
 
     disclosure, requests, appeals = (template.table(kind) for kind in TABLE_KINDS)
-    requests_first = _find_stem(c, requests.rows[0].stems, 0, len(compact))
+    requests_first = _find_stem(c, requests.rows[0].stem_keys, 0, len(compact))
     requests_anchor = requests_first[0] if requests_first else len(compact)
     part3 = _pattern(requests.heading).search(compact, 0, requests_anchor)
     # The note above part 三's table ends part 二 even where the heading is lost.

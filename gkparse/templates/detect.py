@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from ..normalize import label_key
+from ..normalize import label_key, words_key
 from ..vocabulary import REPORT_PAGE_WORDS
 from .common import POST_2019_CUES, PRE_2019_CUES
 from .schema import Template
@@ -57,7 +57,10 @@ def detect(text: str, *, year: int | None = None, templates: Iterable[Template] 
 
         templates = TEMPLATES.values()
     candidates = list(templates)
-    key = label_key(text)
+    words = [*(w for t in candidates for w in (*t.cues, *t.tie_break)), *POST_2019_CUES, *PRE_2019_CUES, *REPORT_PAGE_WORDS]
+    # Words holding no leaf number's characters are found in the key without them (a
+    # page's text spared a pass).
+    key = label_key(text) if any("." in w or "、" in w for w in words) else words_key(text)
     scores = [(sum(cue in key for cue in t.cues), t) for t in candidates]
     best = max((score for score, _ in scores), default=0)
     if best:

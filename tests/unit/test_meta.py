@@ -190,3 +190,27 @@ def test_a_candidate_passed_over_as_too_long_is_too_long_once_cleaned() -> None:
         raw = "".join(rng.choice(pieces) for _ in range(rng.randint(20, 160)))
         if _too_long_for_a_title(raw):
             assert len(_title_text(raw)) > MAX_TITLE_CHARS, raw
+
+
+def test_the_last_lines_are_read_from_the_end_as_from_the_whole_body() -> None:
+    """The signature's lines, read back from the body's end, are the body's last non-blank
+    lines stripped, whatever whitespace surrounds them."""
+    import random
+
+    from gkparse.read.meta import _last_lines
+
+    rng = random.Random(8)
+    pieces = ["\n", " ", "落款", "\u3000", "\r", "日\n", "\u2028", "\t", "\n\n"]
+    for _ in range(5000):
+        body = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        for count in (1, 3, 8):
+            lines = [line.strip() for line in body.strip().split("\n") if line.strip()]
+            assert _last_lines(body, count) == lines[-count:], (body, count)
+
+
+def test_a_repeated_line_adds_no_field() -> None:
+    """Each distinct line is read once (the first occurrence of a field wins either way)."""
+    lines = ["索引号：0012/2023-01", "来源：县政府办", "正文", "来源：县政府办", "发布日期：2023-02-01"]
+    assert read_meta(lines * 50).fields == read_meta(lines).fields == {
+        "index_no": "0012/2023-01", "publisher": "县政府办", "published": "2023-02-01",
+    }

@@ -44,17 +44,17 @@ def test_nfkc_by_character_equals_whole_text_nfkc() -> None:
     import random
     import unicodedata
 
-    from gkparse.normalize import NFKC_BY_CHARACTER_CHARS, _nfkc
+    from gkparse.normalize import _FOLD_TABLE, NFKC_BY_CHARACTER_CHARS
 
     rng = random.Random(15)
     changing = [chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF and not unicodedata.is_normalized("NFKC", chr(c))]
     plain = "年度报告0123 ,.（）：、\u3000申请人abc"
     for _ in range(300):
         text = "".join(rng.choice(changing) if rng.random() < 0.3 else rng.choice(plain) for _ in range(NFKC_BY_CHARACTER_CHARS + 50))
-        assert _nfkc(text) == unicodedata.normalize("NFKC", text)
+        assert fold(text) == unicodedata.normalize("NFKC", text).translate(_FOLD_TABLE)
     for tricky in ("ｶﾞ", "ㄱㅏ", "a\u0301\u0323", "\u02dd\u0301"):
         text = (tricky + "（一）") * NFKC_BY_CHARACTER_CHARS
-        assert _nfkc(text) == unicodedata.normalize("NFKC", text)
+        assert fold(text) == unicodedata.normalize("NFKC", text).translate(_FOLD_TABLE)
 
 
 def test_compact_with_map_is_the_per_character_fold() -> None:
@@ -71,7 +71,7 @@ def test_compact_with_map_is_the_per_character_fold() -> None:
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 120)))
         compact, index = compact_with_map(text)
         assert compact == "".join(_piece(ch) for ch in text)
-        assert [text.index(text[i], i) for i in index] == list(index)
+        assert list(index) == [i for i, ch in enumerate(text) for _ in _piece(ch)]
         assert len(index) == len(compact)
 
 
@@ -100,13 +100,53 @@ def test_long_texts_are_keyed_as_the_definition_says() -> None:
             assert label_key(text) == definition(text)
 
 
+def test_long_texts_with_characters_nfkc_joins_are_folded_as_defined() -> None:
+    """A long text holding a character whose NFKC depends on its neighbours (voicing marks,
+    Hangul letters, combining marks, a letter past the BMP) is normalised whole: its fold and
+    key are still the definition's, wherever that character stands."""
+    import random
+    import re
+    import unicodedata
+
+    from gkparse.normalize import _FOLD_TABLE, MAX_REPLACED_CHARACTERS, NFKC_BY_CHARACTER_CHARS, label_key
+    from gkparse.vocabulary import LABEL_NOISE
+
+    def folded(text: str) -> str:
+        return unicodedata.normalize("NFKC", text).translate(_FOLD_TABLE)
+
+    def definition(text: str) -> str:
+        key = re.sub("[" + re.escape(LABEL_NOISE) + "]+", "", folded(text))
+        return re.sub(r"(?<![0-9])([0-9]{1,2})、", r"\1.", key)
+
+    rng = random.Random(62)
+    few = list("年度报告申请人（）：，、；０１２３ \n\u3000“”條項㈠")
+    many = [chr(c) for c in range(0xFF01, 0xFF5E)] + [chr(k) for k in _FOLD_TABLE]
+    assert len(set(many)) > MAX_REPLACED_CHARACTERS
+    for tricky in ("ｶﾞ", "ㄱㅏ", "a\u0301\u0323", "\u02dd\u0301", "\U0001d400", "\ufe00"):
+        for alphabet in (few, few + many):
+            body = [rng.choice(alphabet) for _ in range(NFKC_BY_CHARACTER_CHARS + rng.randint(0, 2000))]
+            for at in (0, len(body) // 2, len(body)):
+                text = "".join(body[:at]) + tricky + "".join(body[at:])
+                assert label_key(text) == definition(text)
+                assert fold(text) == folded(text)
+    for alphabet in (few, few + many):
+        text = "".join(rng.choice(alphabet) for _ in range(NFKC_BY_CHARACTER_CHARS + 100))
+        assert fold(text) == folded(text)
+        normalized = unicodedata.normalize("NFKC", text)
+        assert fold(normalized) == folded(normalized) and label_key(normalized) == definition(normalized)
+
+
 def test_no_replacement_is_replaced_again() -> None:
     """One replace per character is the translation only when no replacement holds a
     character that is itself replaced (a traditional pair must not chain: A→B, B→C)."""
-    from gkparse.normalize import _FOLD_TABLE, _nfkc_table
+    from gkparse.normalize import _FOLD_TABLE, _long_tables, _nfkc_table
 
-    _, nfkc, _ = _nfkc_table()
-    for table in (nfkc, _FOLD_TABLE):
+    _, nfkc = _nfkc_table()
+    tables = [nfkc, _FOLD_TABLE]
+    for drop_noise in (True, False):
+        _, table, _, plain = _long_tables(drop_noise)
+        tables += [table, plain]
+    for table in tables:
         assert not [k for k, v in table.items() if any(ord(c) in table for c in v)]
 
 
@@ -121,3 +161,20 @@ def test_leaf_numbers_with_an_ideographic_comma(printed: str, key: str) -> None:
     """Only a number of one or two digits standing alone before 、 is a leaf number."""
     assert label_key(printed) == key
     assert label_key(printed * 40) == key * 40  # the long-text path
+
+
+def test_words_key_is_the_label_key_but_leaf_numbers() -> None:
+    """``words_key`` differs from ``label_key`` only where a leaf number's ``、`` became
+    ``.``: a word holding neither character stands at the same places in both."""
+    import random
+
+    from gkparse.normalize import NFKC_BY_CHARACTER_CHARS, words_key
+
+    rng = random.Random(63)
+    alphabet = list("年度报告申请人（）：，、；０１２３.3 \n\u3000“”條項㈠") + ["ｶﾞ"]
+    for size in (10, 100, NFKC_BY_CHARACTER_CHARS + 100):
+        for _ in range(100):
+            text = "".join(rng.choice(alphabet) for _ in range(size))
+            words, key = words_key(text), label_key(text)
+            assert len(words) == len(key)
+            assert all(a == b or (a, b) == ("、", ".") for a, b in zip(words, key))

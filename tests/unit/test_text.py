@@ -192,3 +192,21 @@ def test_a_column_header_with_a_character_missing_keeps_its_cells(style: str) ->
     for key, cell in report.cells():
         if cell.certain:
             assert cell.value == expected["cells"].get(key), key
+
+
+def test_compact_runs_point_back_as_the_full_index_does() -> None:
+    """The text reader's runs give each compact character the place the per-character
+    index gives it, gaps of dropped characters and characters folded into several included."""
+    import random
+
+    from gkparse.normalize import compact_runs, compact_with_map
+    from gkparse.read.text import _Compact
+
+    rng = random.Random(9)
+    alphabet = list("规章（一） \n\u3000“條12|") + ["㈠"]
+    for _ in range(500):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 80)))
+        c = _Compact(text, *compact_runs(text))
+        compact, index = compact_with_map(text)
+        assert c.compact == compact
+        assert [c._at(i) for i in range(len(compact))] == index.tolist()
