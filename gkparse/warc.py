@@ -330,7 +330,9 @@ class _Body:
     def raw_sha256(self) -> str:
         """The SHA-256 of the encoded body as stored (the rest of it is read)."""
         if self.digest is None:  # stored as it is: hashed now, from what was read so far
-            self.digest = hashlib.sha256(self.buf if self.pieces is None else b"".join(self.pieces))
+            self.digest = hashlib.sha256()
+            for piece in [self.buf] if self.pieces is None else self.pieces:  # no copy of a body up to the cap
+                self.digest.update(piece)
             self.pieces = None
         for _ in self._raw_chunks():
             pass

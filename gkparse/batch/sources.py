@@ -30,8 +30,9 @@ from pathlib import Path
 from typing import IO, Callable, ContextManager, Iterable, Iterator, Optional, Union
 
 from ..errors import GkparseError
+from ..read.decode import normalize_encoding
 from ..read.gzipped import is_gzip
-from ..read.sniff import FORM_SUFFIXES, READ_FORMS, looks_binary, sniff_form
+from ..read.sniff import FORM_SUFFIXES, READ_FORMS, WIDE_BOMS, looks_binary, sniff_form, utf16_byte_order
 from ..vocabulary import REPORT_BYTE_MARKERS
 from ..warc import ArchiveDamage, ArchiveRecord, ContentEncodingError, clean_reason, iter_records
 
@@ -45,6 +46,8 @@ __all__ = [
     "UTF8_MARKERS",
     "WIDE_ENCODINGS",
     "WIDE_MARKERS",
+    "WIDE_MARKERS_BY_ENCODING",
+    "wide_encoding",
     "SKIP_REASONS",
     "STDIN",
     "UNREADABLE",
@@ -83,12 +86,17 @@ WALKED_SUFFIXES = DOCUMENT_SUFFIXES + GZIPPED_SUFFIXES + tuple(FORM_SUFFIXES)
 UTF8_MARKERS: tuple[bytes, ...] = tuple(dict.fromkeys(m.encode("utf-8") for m in REPORT_BYTE_MARKERS))
 GB_MARKERS: tuple[bytes, ...] = tuple(dict.fromkeys(m.encode("gb18030") for m in REPORT_BYTE_MARKERS))
 #: The encodings of a report served in wide characters (a Word page saved as "Unicode", a
-#: text export), which :mod:`gkparse.read.decode` reads, with or without a byte-order mark.
+#: text export), which :mod:`gkparse.read.decode` reads: UTF-16 with or without a
+#: byte-order mark, UTF-32 with one.
 WIDE_ENCODINGS = ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
-#: The report markers in :data:`WIDE_ENCODINGS`, looked for only in a payload holding a NUL
-#: byte: UTF-8 and GB18030 text never holds one, and wide text always does (its markup,
-#: digits and line breaks are ASCII characters, each with a zero byte).
-WIDE_MARKERS: tuple[bytes, ...] = tuple(dict.fromkeys(m.encode(e) for e in WIDE_ENCODINGS for m in REPORT_BYTE_MARKERS))
+#: The report markers in each of :data:`WIDE_ENCODINGS`, looked for only in a payload
+#: holding a NUL byte (UTF-8 and GB18030 text never holds one, and wide text always does:
+#: its markup, digits and line breaks are ASCII characters, each with a zero byte), in the
+#: encoding its byte-order mark or its NULs say (:func:`_wide_markers`).
+WIDE_MARKERS_BY_ENCODING: dict[str, tuple[bytes, ...]] = {
+    e: tuple(dict.fromkeys(m.encode(e) for m in REPORT_BYTE_MARKERS)) for e in WIDE_ENCODINGS
+}
+WIDE_MARKERS: tuple[bytes, ...] = tuple(dict.fromkeys(m for e in WIDE_ENCODINGS for m in WIDE_MARKERS_BY_ENCODING[e]))
 MARKERS: tuple[bytes, ...] = tuple(dict.fromkeys(UTF8_MARKERS + GB_MARKERS + WIDE_MARKERS))
 #: The only HTTP status whose archived payload is the page itself.
 STATUS_OK = 200
@@ -217,7 +225,7 @@ def expand_inputs(inputs: Iterable[str]) -> list[str]:
     return [path for item in inputs for path in _expand_one(str(item))]
 
 
-def looks_like_report(payload: bytes) -> bool:
+def looks_like_report(payload: bytes, charset: Optional[str] = None) -> bool:
     """Cheap byte-level pre-filter: does the payload hold a report marker
     (:data:`~gkparse.vocabulary.REPORT_BYTE_MARKERS`) in UTF-8, GB18030 or a wide
     encoding (:data:`WIDE_ENCODINGS`)?
@@ -226,7 +234,8 @@ def looks_like_report(payload: bytes) -> bool:
     scan of the payload. The GB18030 markers are looked for only in a payload that is not
     valid UTF-8 (valid UTF-8 is never a GB page with Chinese text in it; validating runs
     several times faster than the scans it saves), which halves the scans of a UTF-8 page;
-    the wide ones only in a payload holding a NUL byte (one scan, in C).
+    the wide ones only in a payload holding a NUL byte (one scan, in C), in the encoding
+    :func:`wide_encoding` finds (``charset``: the one the payload is served with).
 
     >>> looks_like_report("二、上年结转 申请人情况 自然人".encode("gb18030")), looks_like_report(b"<p>weather</p>")
     (True, False)
@@ -237,13 +246,33 @@ def looks_like_report(payload: bytes) -> bool:
     """
     if any(m in payload for m in UTF8_MARKERS):
         return True
-    if b"\x00" in payload and any(m in payload for m in WIDE_MARKERS):
-        return True
+    if b"\x00" in payload:
+        # A scan for a UTF-16 marker costs ~6x one for a UTF-8 marker: one encoding's are
+        # run where the payload says which (``charset``: the one it is served with).
+        wide = wide_encoding(payload, charset)
+        if any(m in payload for m in (WIDE_MARKERS if wide is None else WIDE_MARKERS_BY_ENCODING[wide])):
+            return True
     try:
         payload.decode("utf-8")
     except UnicodeDecodeError:
         return any(m in payload for m in GB_MARKERS)
     return False
+
+
+def wide_encoding(payload: bytes, charset: Optional[str] = None) -> Optional[str]:
+    """The wide encoding (:data:`WIDE_ENCODINGS`) a payload's byte-order mark, its declared
+    ``charset`` or its NULs say, else None.
+
+    >>> wide_encoding(b"<\\x00p\\x00", "UTF-16LE"), wide_encoding(b"\\xfe\\xff\\x00<"), wide_encoding(b"<p>", "utf-8")
+    ('utf-16-le', 'utf-16-be', None)
+    """
+    for bom, encoding in WIDE_BOMS:
+        if payload.startswith(bom):
+            return encoding
+    declared = normalize_encoding(charset) if charset else None
+    if declared in WIDE_ENCODINGS:
+        return declared
+    return utf16_byte_order(payload[:HEAD])
 
 
 def _file_digest(path: str) -> str:
@@ -288,7 +317,9 @@ def _document(path: str, record: ArchiveRecord, uri: str, date: Optional[str], o
         head = record.head(HEAD)
         if not head:
             return "empty"
-        form = sniff_form(head, record.content_type, uri) or ("binary" if looks_binary(head) else None)
+        # Wide text holds NULs: served as such, it is text however its NULs fall.
+        binary = looks_binary(head) and wide_encoding(head, record.charset) is None
+        form = sniff_form(head, record.content_type, uri) or ("binary" if binary else None)
         if form is not None and form not in READ_FORMS and form != "office":
             return form
         payload = record.payload()
@@ -298,7 +329,7 @@ def _document(path: str, record: ArchiveRecord, uri: str, date: Optional[str], o
         form = sniff_form(payload, record.content_type, uri)
         if form not in READ_FORMS:
             return form or "office"
-    if form is None and not looks_like_report(payload):
+    if form is None and not looks_like_report(payload, record.charset):
         return "no-report-marker"  # a PDF or Word file's report words are compressed: no pre-filter
     return Job(payload, uri, date=date, encoding=record.charset, archive=display_path(path), offset=offset)
 

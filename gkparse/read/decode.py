@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..errors import BinaryInputError, DecodeError, EmptyInputError
-from .sniff import sniff_form
+from .sniff import sniff_form, utf16_byte_order
 
 __all__ = ["Decoded", "decode_bytes", "normalize_encoding", "sniff_binary"]
 
@@ -270,26 +270,15 @@ def _detect(data: bytes, source: str | None) -> Decoded:
     raise DecodeError("cannot decode the bytes as UTF-8, GB18030 or Big5", source=source)
 
 
-#: In UTF-16 text without a byte-order mark, ASCII characters (digits, markup, line breaks)
-#: put a NUL on one parity of bytes, a few CJK characters (U+4E00 一) on the other: one
-#: parity holding this many times the other's NULs, and at least MIN_UTF16_NULS, says which.
-UTF16_NUL_RATIO = 5
-MIN_UTF16_NULS = 16
-
-
 def _utf16_without_bom(data: bytes) -> Decoded | None:
     """UTF-16 text without a byte-order mark (reliability case 29), told from its NULs on
-    one parity of bytes and read only when it decodes cleanly to text."""
-    sample = data[:SNIFF_BYTES - SNIFF_BYTES % 2]
-    if len(sample) < 2 or b"\x00" not in sample:
+    one parity of bytes (:func:`utf16_byte_order`) and read only when it decodes cleanly
+    to text."""
+    codec = utf16_byte_order(data[:SNIFF_BYTES])
+    if codec is None:
         return None
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    for codec, nuls, others in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
-        if nuls >= MIN_UTF16_NULS and nuls >= UTF16_NUL_RATIO * others:
-            decoded = _strict(data[: len(data) - len(data) % 2], codec, "detected")
-            if decoded is not None and _looks_textual(decoded.text):
-                return decoded
-    return None
+    decoded = _strict(data[: len(data) - len(data) % 2], codec, "detected")
+    return decoded if decoded is not None and _looks_textual(decoded.text) else None
 
 
 def _looks_textual(text: str) -> bool:

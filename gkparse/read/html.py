@@ -77,12 +77,14 @@ class _Anchors:
 
 
 def _descendant_form(xpath: str) -> str:
-    """``//x[p]`` → ``descendant-or-self::x[p]``: the same elements for a page's root
-    element, found 1.2-3x faster (libxml2 expands ``//`` with a predicate into every node
-    of the page, text nodes included, before testing them).
+    """``//x[p]`` → ``descendant-or-self::x[p]``: the same elements when evaluated on a
+    page's root element, found 1.2-3x faster (libxml2 expands ``//`` with a predicate into
+    every node of the page, text nodes included, before testing them). Only for
+    predicates without a position: ``//td[1]`` is every row's first cell, its descendant
+    form the page's first cell.
 
-    >>> _descendant_form("//td[1]"), _descendant_form("ancestor::div")
-    ('descendant-or-self::td[1]', 'ancestor::div')
+    >>> _descendant_form("//td[@class]"), _descendant_form("ancestor::div")
+    ('descendant-or-self::td[@class]', 'ancestor::div')
     """
     return "descendant-or-self::" + xpath[2:] if xpath.startswith("//") else xpath
 
@@ -305,7 +307,9 @@ def drop_hidden(root: etree._Element) -> None:
     """
     candidates = [element for element in root.iter(etree.Element) if _may_hide(element)]
     if candidates:
-        _drop_hidden(root, candidates, _ANCHORS.refresh().report_tables(root), marked=False)
+        # The report tables of the whole page, whatever part of it ``root`` is.
+        reports = _ANCHORS.refresh().report_tables(root.getroottree().getroot())
+        _drop_hidden(root, candidates, reports, marked=False)
 
 
 def _drop_hidden(

@@ -18,7 +18,10 @@ from pathlib import Path
 from typing import Optional
 from urllib.parse import urlsplit
 
-__all__ = ["FORM_SUFFIXES", "OLE_MAGIC", "READ_FORMS", "WORD_STREAM", "ZIP_MAGIC", "looks_binary", "sniff_form"]
+__all__ = [
+    "FORM_SUFFIXES", "OLE_MAGIC", "READ_FORMS", "WIDE_BOMS", "WORD_STREAM", "ZIP_MAGIC", "looks_binary", "sniff_form",
+    "utf16_byte_order",
+]
 
 #: Forms read by a reader of their own (html and text are told apart after decoding).
 READ_FORMS = ("pdf", "docx", "doc")
@@ -63,13 +66,52 @@ _TYPE_FORMS = (
 _OLE_FORMS = ("doc", "wps", "excel", "powerpoint")
 
 
+#: The byte-order marks of wide text, longest first (UTF-32's starts like UTF-16's), and
+#: the encoding each says.
+WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"),
+)
+#: In UTF-16 text without a byte-order mark, ASCII characters (digits, markup, line breaks)
+#: put a NUL on one parity of bytes, a few CJK characters (U+4E00 一) on the other: one
+#: parity holding this many times the other's NULs, and at least MIN_UTF16_NULS, says which.
+UTF16_NUL_RATIO = 5
+MIN_UTF16_NULS = 16
+
+
+def utf16_byte_order(head: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when the NULs of ``head`` sit on one parity of bytes
+    as in UTF-16 text without a byte-order mark, else None (whether the bytes decode is
+    :mod:`gkparse.read.decode`'s to try).
+
+    >>> utf16_byte_order("<p>年度报告</p>".encode("utf-16-le") * 4), utf16_byte_order(b"<p>")
+    ('utf-16-le', None)
+    """
+    sample = head[:len(head) - len(head) % 2]
+    if len(sample) < 2 or b"\x00" not in sample:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    for codec, nuls, others in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if nuls >= MIN_UTF16_NULS and nuls >= UTF16_NUL_RATIO * others:
+            return codec
+    return None
+
+
 def looks_binary(head: bytes) -> bool:
-    """NUL bytes (and no UTF-16 byte-order mark): not text in any encoding a page uses.
+    """NUL bytes, and neither a byte-order mark of wide text (:data:`WIDE_BOMS`) nor the
+    NULs of UTF-16 without one (:func:`utf16_byte_order`): not text in any encoding a page
+    uses.
 
     >>> looks_binary(b"\\x00\\x01"), looks_binary(b"\\xff\\xfe<\\x00h\\x00"), looks_binary(b"<p>")
     (True, False, False)
+    >>> looks_binary("<p>申请人情况</p>".encode("utf-16-be") * 4)
+    False
     """
-    return b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    return (
+        b"\x00" in head
+        and not head.startswith(tuple(bom for bom, _ in WIDE_BOMS))
+        and utf16_byte_order(head) is None
+    )
 
 
 def _declared(content_type: Optional[str], name: str) -> Optional[str]:

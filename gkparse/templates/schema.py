@@ -74,7 +74,8 @@ def sums_agree(left: Iterable[Optional[Number]], right: Iterable[Optional[Number
     (True, False, None)
     """
     # Called for every relation place of every report and every node of the reading
-    # search: one pass per side, the sums taken left to right from 0 as sum() takes them.
+    # search: each side's sum is built-in sum() (compensated for floats since Python 3.12),
+    # the other side not summed when one is blank.
     left_sum = _known_sum(left)
     if left_sum is None:
         return None
@@ -86,13 +87,8 @@ def sums_agree(left: Iterable[Optional[Number]], right: Iterable[Optional[Number
 
 def _known_sum(values: Iterable[Optional[Number]]) -> Optional[Number]:
     """The sum of the values that are not None; None when every value is."""
-    total: Number = 0
-    known = False
-    for value in values:
-        if value is not None:
-            total += value
-            known = True
-    return total if known else None
+    known = [value for value in values if value is not None]
+    return sum(known) if known else None
 
 
 @dataclass(frozen=True)

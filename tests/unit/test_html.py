@@ -273,3 +273,15 @@ def test_nested_body_candidates_rank_as_when_each_is_read() -> None:
         table = parse_tree(f"<html><body>{markup}</body></html>").find(".//table")
         candidates = [e for xpath in _BODY_ANCESTOR_XPATHS for e in xpath(table)]
         assert _best_ancestor_body(table) == _best_body(candidates), markup
+
+
+def test_drop_hidden_on_part_of_a_page_weighs_the_whole_pages_report_tables() -> None:
+    """A hidden element holding a report table is removed when a report table stays shown
+    anywhere in the page, whatever part of the page drop_hidden is given."""
+    from gkparse.read.html import drop_hidden, parse_tree
+
+    table = "<table><tr><td>申请人情况</td></tr></table>"
+    root = parse_tree(f"<body><div id='a'><p>x</p><div style='display:none'>{table}</div></div>{table}</body>")
+    part = root.find(".//div")
+    drop_hidden(part)
+    assert len(root.findall(".//table")) == 1 and part.find(".//table") is None

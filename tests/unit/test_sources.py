@@ -85,27 +85,31 @@ def test_every_report_fixture_holds_a_table_marker_in_every_encoding(path):
         assert looks_like_report(text.encode(encoding, "replace")), encoding
 
 
-def test_a_utf16_report_in_an_archive_is_read(tmp_path):
-    """The whole way: a UTF-16 report page among UTF-8 chrome passes the pre-filter and
+def test_a_wide_report_in_an_archive_is_read(tmp_path):
+    """The whole way: a report page in UTF-16 (with a byte-order mark or without, either
+    byte order) or UTF-32 among UTF-8 chrome passes the sniffing and the pre-filter and
     parses to the same cells as its UTF-8 original."""
     from warcio.warcwriter import WARCWriter
 
     from tests.support.warc import write_response
 
     page = (FIXTURES / "shanghai_govoffice_2019.html").read_bytes()
+    encodings = ["utf-16", "utf-16-le", "utf-16-be", "utf-32"]
     archive = tmp_path / "site.warc"
     with open(archive, "wb") as fh:
         writer = WARCWriter(fh, gzip=False)
         write_response(writer, "http://x.gov.cn/0.html", WEATHER, "text/html; charset=utf-8")
-        wide = page.decode("utf-8").encode("utf-16")
-        write_response(writer, "http://x.gov.cn/1.html", wide, "text/html; charset=utf-16")
+        for i, encoding in enumerate(encodings, 1):
+            wide = page.decode("utf-8").encode(encoding)
+            write_response(writer, f"http://x.gov.cn/{i}.html", wide, f"text/html; charset={encoding}")
     skipped: list[tuple[str, str]] = []
     jobs = list(iter_archive(str(archive), lambda uri, reason: skipped.append((uri, reason))))
     assert skipped == [("http://x.gov.cn/0.html", "no-report-marker")]
-    assert [j.source for j in jobs] == ["http://x.gov.cn/1.html"]
-    wide_report = gkparse.parse(jobs[0].data, encoding=jobs[0].encoding)
+    assert [j.source for j in jobs] == [f"http://x.gov.cn/{i}.html" for i in range(1, len(encodings) + 1)]
     original = gkparse.parse(page)
-    assert list(wide_report.cells()) == list(original.cells()) and wide_report.template == "2019"
+    for job in jobs:
+        wide_report = gkparse.parse(job.data, encoding=job.encoding)
+        assert list(wide_report.cells()) == list(original.cells()) and wide_report.template == "2019", job.source
 
 
 def test_pages_about_reports_without_their_tables_are_skipped_as_no_marker(tmp_path):

@@ -209,3 +209,21 @@ def test_tables_derived_from_a_template_are_made_once_per_template() -> None:
     copy = dataclasses.replace(TEMPLATES["2021"])  # equal data, another template
     names(copy)
     assert made == ["2021", "2019", "2021"]
+
+
+def test_sums_agree_is_builtin_sum_of_each_side() -> None:
+    """The one rule, on amounts whose float sums differ between a plain loop and sum()
+    (compensated from Python 3.12): each side is summed by sum(), blanks left out."""
+    import random
+
+    from gkparse.templates.schema import SUM_TOLERANCE, sums_agree
+
+    rng = random.Random(12)
+    left = [86024410273.75, 9493954730.93, 9357116851.57, 2682407416.49, 871032.97, 46489386.21, 90775011.02, 891789457.83]
+    cases = [(left, [108587814160.77])]
+    for _ in range(500):
+        values = [round(rng.uniform(0, 10 ** rng.randint(1, 11)), 2) for _ in range(rng.randint(1, 8))]
+        cases.append((values + [None], [round(sum(values), 2)]))
+    for lhs, rhs in cases:
+        expected = abs(sum(v for v in lhs if v is not None) - sum(rhs)) < SUM_TOLERANCE
+        assert sums_agree(lhs, rhs) is expected, (lhs, rhs)

@@ -110,3 +110,12 @@ def test_traditional_fold_pairs_are_well_formed() -> None:
 )
 def test_years_in_chinese_numerals(text: str, expected: str) -> None:
     assert vocabulary.arabic_years(text) == expected
+
+
+def test_a_signature_line_the_pattern_matches_ends_with_date_end() -> None:
+    """find_signature searches a last line only when it ends with DATE_END: the pattern
+    must never match a line ending otherwise (a changed pattern would skip signatures)."""
+    for line in ("平阳县市场监督管理局 2021年1月20日", "某某区人民政府办公室\u30002024年 3 月 5 日  "):
+        assert vocabulary.AGENCY_AND_DATE.search(line) and line.strip().endswith(vocabulary.DATE_END)
+    # The pattern ends with the date's last character, then only whitespace to the end.
+    assert vocabulary.AGENCY_AND_DATE.pattern.endswith(vocabulary.DATE_END + r")\s*$")
