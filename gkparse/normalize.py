@@ -129,6 +129,7 @@ def _folded(text: str, drop_noise: bool) -> str:
         if folded is not None:
             return folded
         text = unicodedata.normalize("NFKC", text)
+    # Never None: no replacement holds a replaced character (test_no_replacement_is_replaced_again).
     return cast(str, _replace_each(text, plain_found, plain))
 
 
@@ -138,6 +139,7 @@ def _nfkc(text: str) -> str:
 
 
 def _fold_traditional(text: str) -> str:
+    # Never None: no fold holds a folded character (test_no_replacement_is_replaced_again).
     return cast(str, _replace_each(text, _TRADITIONAL, _FOLD_TABLE)) if _TRADITIONAL.search(text) else text
 
 
