@@ -25,6 +25,7 @@ template (:data:`CUES`, rebuilt when the registry changes).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from ..grammar import is_value
@@ -84,6 +85,10 @@ class Cues:
         }
         self.headings = {kind: tuple(dict.fromkeys(t.heading for t in tables if t.kind == kind)) for kind in TABLE_KINDS}
         self.captions = tuple(dict.fromkeys(t.caption for t in tables if t.caption))
+        # Every text a start is told by, in one pattern: most rows (the data rows) hold none,
+        # and one search tells so instead of a test per part and stem.
+        cues = sorted({*self.header_first, *(s for kind in TABLE_KINDS for s in self.starts[kind])}, key=len, reverse=True)
+        self.any_start = re.compile("|".join(map(re.escape, cues))) if cues else None
         return self
 
     def row_key(self, kind: TableKind, text: str) -> str | None:
@@ -129,6 +134,8 @@ def start_of(texts: list[str], current: TableKind | None, fresh: bool) -> TableK
     """The part a row starts, if any; ``fresh`` says the current part has no rows yet."""
     key = label_key(" ".join(texts))
     cues = CUES
+    if cues.any_start is None or cues.any_start.search(key) is None:
+        return None
     if cues.opens("disclosure", key):
         return "disclosure"
     if key.startswith(cues.header_first) and (current != "disclosure" or not fresh):
@@ -234,29 +241,45 @@ def labeled_rows(data: list[list[GridCell]], label_cols: int, groups: list[list[
     """Data rows → labelled rows with one token per column group (rows with neither a
     label nor a value are left out)."""
     rows: list[LabeledRow] = []
+    # The common table: one slot per column, the value columns one run after the labels.
+    # Its rows wide enough take their tokens from a slice, not group by group.
+    first = groups[0][0] if groups else label_cols
+    singles = all(len(group) == 1 and group[0] == first + i for i, group in enumerate(groups))
+    end = first + len(groups)
     for row in data:
-        label_parts: list[str] = []
-        for slot in row[:label_cols]:
-            if slot.text and (not label_parts or label_parts[-1] != slot.text):
-                label_parts.append(slot.text)
-        tokens: list[str] = []
-        for group in groups:
-            seen: set[int] = set()
-            texts = []
-            for c in group:
-                if c < len(row):
-                    slot = row[c]
-                    if slot.origin and slot.cell_id not in seen:
-                        seen.add(slot.cell_id)
-                        if slot.boxes:  # separate boxes of a nested table: never one glued number
-                            texts.append(" | ".join(slot.boxes))
-                        elif slot.text:
-                            texts.append(slot.text)
-            tokens.append(" ".join(texts))
-        if not label_parts and not any(tokens):
+        if label_cols == 1 and row:
+            label = row[0].text
+        else:
+            label_parts: list[str] = []
+            for slot in row[:label_cols]:
+                if slot.text and (not label_parts or label_parts[-1] != slot.text):
+                    label_parts.append(slot.text)
+            label = " ".join(label_parts)
+        if singles and len(row) >= end:
+            # a single slot's token: its text, or its nested boxes kept apart (never one glued number)
+            tokens = [(" | ".join(slot.boxes) if slot.boxes else slot.text) if slot.origin else "" for slot in row[first:end]]
+        else:
+            tokens = [_group_token(row, group) for group in groups]
+        if not label and not any(tokens):
             continue
-        rows.append(LabeledRow(" ".join(label_parts), tokens, glued=False))
+        rows.append(LabeledRow(label, tokens, False))
     return rows
+
+
+def _group_token(row: list[GridCell], group: list[int]) -> str:
+    """The token of one column group of ``row``: the texts of the cells it holds."""
+    seen: set[int] = set()
+    texts = []
+    for c in group:
+        if c < len(row):
+            slot = row[c]
+            if slot.origin and slot.cell_id not in seen:
+                seen.add(slot.cell_id)
+                if slot.boxes:  # separate boxes of a nested table: never one glued number
+                    texts.append(" | ".join(slot.boxes))
+                elif slot.text:
+                    texts.append(slot.text)
+    return " ".join(texts)
 
 
 def segment_to_rows(kind: TableKind, grid: list[list[GridCell]], caption: str | None) -> TableRows:

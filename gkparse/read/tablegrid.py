@@ -85,6 +85,11 @@ class GridCell(NamedTuple):
     boxes: tuple[str, ...] = ()
 
 
+#: Builds a :class:`GridCell` from a tuple of its fields in C (the named tuple's own
+#: ``__new__`` is a Python function, called for every slot of every table).
+_new_cell = tuple.__new__
+
+
 def parse_span(value: str | None, limit: int) -> int:
     """A span attribute as browsers read it: leading ASCII digits, 1 when missing or
     unparsable, capped at ``limit``. Zero stays 0 (the caller decides what it means).
@@ -178,58 +183,85 @@ def expand_table(table: etree._Element, text_of: Callable[[etree._Element], str]
     raises :class:`GridLimitError` for a cell starting past it or a grid past
     :data:`MAX_GRID_SLOTS` slots.
     """
-    grid: dict[tuple[int, int], GridCell] = {}
+    # Rows are lists indexed by column (None: a slot no cell covers yet) and ``filled``
+    # counts the covered slots: the common cell is one append, no (row, column) key.
+    grid: list[list[GridCell | None]] = []
+    filled = 0
     width = 0
     next_id = 0
-    y = 0
+    holes = False  # some row has an uncovered slot before its last covered one
     # Most report tables nest nothing: then no cell needs the (Python-level) nested-table search.
     nested = next(table.iterdescendants("table"), None) is not None
     for group in row_groups(table):
-        end = y + len(group)
+        y = len(grid)
+        rows: list[list[GridCell | None]] = [[] for _ in group]
+        grid.extend(rows)
         growing: list[tuple[GridCell, int, int]] = []  # rowspan=0 cells: (slot, x, colspan)
-        for r in range(y, end):
+        for i, tr in enumerate(group):
+            r = y + i
+            row = rows[i]
             for slot, gx, gwidth in growing:  # "growing downward-growing cells"
-                for dc in range(gwidth):
-                    grid.setdefault((r, gx + dc), slot)
-            if len(grid) > MAX_GRID_SLOTS or (r + 1) * width > MAX_GRID_SLOTS:
+                if len(row) < gx + gwidth:
+                    holes = holes or len(row) < gx
+                    row.extend([None] * (gx + gwidth - len(row)))
+                for c in range(gx, gx + gwidth):
+                    if row[c] is None:
+                        row[c] = slot
+                        filled += 1
+            if filled > MAX_GRID_SLOTS or (r + 1) * width > MAX_GRID_SLOTS:
                 raise GridLimitError(f"a table of more than {MAX_GRID_SLOTS:,} slots (row {r + 1}, {width} columns)")
             x = 0
-            for cell in group[r - y]:
+            for cell in tr:
                 if cell.tag not in _CELL_TAGS:
                     continue
-                while (r, x) in grid:
+                n = len(row)
+                while x < n and row[x] is not None:
                     x += 1
                 if x >= MAX_GRID_WIDTH:
                     raise GridLimitError(f"a table wider than {MAX_GRID_WIDTH} columns (row {r + 1})")
                 text = text_of(cell)
                 boxes = _boxes(cell, text_of) if nested and cell.find(".//table") is not None else ()
-                origin = GridCell(text, True, next_id, boxes)
+                origin = _new_cell(GridCell, (text, True, next_id, boxes))
                 next_id += 1
                 colspan_attr, rowspan_attr = cell.get("colspan"), cell.get("rowspan")
                 if colspan_attr is None and rowspan_attr is None:  # the common cell: one slot
-                    grid[r, x] = origin
+                    if x == n:
+                        row.append(origin)
+                    else:
+                        row[x] = origin
+                    filled += 1
                     x += 1
-                    width = max(width, x)
                     continue
                 colspan = min(parse_span(colspan_attr, MAX_COLSPAN) or 1, MAX_GRID_WIDTH - x)
                 rowspan = parse_span(rowspan_attr, MAX_ROWSPAN)
                 grows = rowspan == 0
-                rowspan = min(max(rowspan, 1), end - r)  # clipped at the row group's end
-                if len(grid) + rowspan * colspan > MAX_GRID_SLOTS:
+                rowspan = min(max(rowspan, 1), len(group) - i)  # clipped at the row group's end
+                if filled + rowspan * colspan > MAX_GRID_SLOTS:
                     raise GridLimitError(
                         f"a table of more than {MAX_GRID_SLOTS:,} slots (a cell spanning {rowspan} rows × {colspan} columns, row {r + 1})"
                     )
-                covering = origin._replace(origin=False)
+                covering = _new_cell(GridCell, (text, False, origin.cell_id, boxes))
+                right = x + colspan
                 for dr in range(rowspan):
-                    for dc in range(colspan):
+                    target = rows[i + dr]
+                    if len(target) < right:
+                        holes = holes or len(target) < x
+                        target.extend([None] * (right - len(target)))
+                    for c in range(x, right):
                         # An earlier rowspan may already hold this slot (overlapping spans): keep it.
-                        grid.setdefault((r + dr, x + dc), origin if dr == 0 and dc == 0 else covering)
+                        if target[c] is None:
+                            target[c] = covering
+                            filled += 1
+                row[x] = origin
                 if grows:
                     growing.append((covering, x, colspan))
-                x += colspan
-                width = max(width, x)
-        y = end
+                x = right
+            if x > width:  # x only grows along a row
+                width = x
+    y = len(grid)
     if y * width > MAX_GRID_SLOTS:
         raise GridLimitError(f"a table of more than {MAX_GRID_SLOTS:,} slots ({y} rows × {width} columns)")
     empty = GridCell("", False, -1)
-    return [[grid.get((r, c), empty) for c in range(width)] for r in range(y)]
+    if holes:
+        return [[slot if slot is not None else empty for slot in row] + [empty] * (width - len(row)) for row in grid]
+    return [row if len(row) == width else row + [empty] * (width - len(row)) for row in grid]  # type: ignore[misc]

@@ -124,6 +124,20 @@ def test_origin_flags_mark_the_first_slot_only() -> None:
     assert [slot.origin for slot in row] == [True, False, False]
 
 
+def test_a_slot_no_cell_covers_before_a_spanned_one_is_empty() -> None:
+    """A row whose cells end before a rowspan from above: the slots between are empty
+    non-origin slots, and every slot of a cell carries the cell's id."""
+    table = lxml.html.fragment_fromstring(
+        "<table><tr><td>a</td><td>b</td><td rowspan=2 colspan=2>S</td></tr><tr><td>c</td></tr>"
+        "<tr><td>d</td><td>e</td><td>f</td><td>g</td><td>h</td></tr></table>"
+    )
+    rows = expand_table(table)
+    assert [[slot.text for slot in row] for row in rows] == [
+        ["a", "b", "S", "S", ""], ["c", "", "S", "S", ""], ["d", "e", "f", "g", "h"],
+    ]
+    assert [(slot.origin, slot.cell_id) for slot in rows[1]] == [(True, 3), (False, -1), (False, 2), (False, 2), (False, -1)]
+
+
 def test_caps_as_browsers_apply_them_then_the_grid_width() -> None:
     table = lxml.html.fragment_fromstring("<table><tr><td colspan=5000>A</td></tr><tr><td rowspan=99999>B</td></tr></table>")
     grid_rows = expand_table(table)
