@@ -229,13 +229,15 @@ _DEAD: tuple[list[Reading], int, int, int] = ([], 0, 0, 0)
 #: A sum's partial sum: its filled addends added, None while all are blank (the values,
 #: for a sum whose addends are out of line order).
 Partial = Union[Number, None, tuple[Optional[Number], ...]]
-#: A value cut from a token at an offset: the cell it fills, where the next cell starts
-#: (token, offset), for a cut out of a run of digits its length (negative where the run
-#: starts with a 0, which no total's length can force), and the fewest and most cells the
-#: tokens from there fill.
-Step = tuple[Read, int, int, int, int, int]
+#: A value cut from a token at an offset: the cell it fills and its value, the position the
+#: next cell starts at (:class:`_Tokens`), for a cut out of a run of digits its length
+#: (negative where the run starts with a 0, which no total's length can force), and the
+#: fewest and most cells the tokens from there fill.
+Step = tuple[Read, Optional[Number], int, int, int, int]
 #: Per cell, what a node at it asks (:meth:`Shape.slot_facts`).
-SlotFacts = tuple[list[tuple[int, bool]], list[tuple[int, int]], int, list[int], bool]
+SlotFacts = tuple[int, list[tuple[int, bool]], list[tuple[int, int]], int, list[int], bool, int, bool]
+#: The next cell's ``alone`` (:meth:`Shape.slot_facts`) at the last cell: its children are leaves.
+_LEAF = -3
 #: Cells an amount may fill at most: not counted (the glue grammar's cuts of an amount).
 _UNBOUNDED = 1 << 30
 
@@ -392,24 +394,29 @@ class Shape:
         return read
 
     def slot_facts(self, check_sums: bool, assessed: bool) -> tuple[list[SlotFacts], list[int]]:
-        """Per cell, what :meth:`_Walk.dfs` asks at every node of a pass that checks the
-        row sums (``check_sums``) or wants them assessed (``assessed``): the sums it adds
-        to, those it completes, the one ordered sum it adds to alone (else -1), the sums
-        it may outgrow, whether a sum forces its length; and apart, the partial sum the
-        state of a node at the cell holds alone (-1: none, -2: several, or a total's value
-        too), which a node met before asks alone."""
+        """Per cell, what :meth:`_Walk.node` asks at every node of a pass that checks the
+        row sums (``check_sums``) or wants them assessed (``assessed``): the cells after it,
+        the sums it adds to, those it completes, the one ordered sum it adds to alone (else
+        -1), the sums it may outgrow, whether a sum forces its length, the next cell's
+        ``alone`` (_LEAF for the last cell), and whether the cell is the commonest kind (it
+        adds to the row's one sum, whose total comes later); and apart, ``alone``: the
+        partial sum the state of a node at the cell holds alone (-1: none, -2: several, or
+        a total's value too), which a node met before asks alone."""
         facts = self._slot_facts.get((check_sums, assessed))
         if facts is None:
             keyed = check_sums or assessed
             facts = self._slot_facts[(check_sums, assessed)] = ([], [])
             for slot in range(self.n):
-                adds = self.adds[slot] if keyed else []
                 open_ = self.open_at[slot] if keyed else []
                 facts[1].append(-1 if not open_ else open_[0][0] if len(open_) == 1 and open_[0][1] < 0 else -2)
-                facts[0].append((
-                    adds, self.complete_at[slot] if check_sums else [], adds[0][0] if len(adds) == 1 and adds[0][1] else -1,
-                    self.outgrow_at[slot] if assessed else [], check_sums and bool(self.forced_at[slot]),
-                ))
+            for slot in range(self.n):
+                adds = self.adds[slot] if keyed else []
+                single = adds[0][0] if len(adds) == 1 and adds[0][1] else -1
+                complete, outgrow = self.complete_at[slot] if check_sums else [], self.outgrow_at[slot] if assessed else []
+                forced = check_sums and bool(self.forced_at[slot])
+                alone = facts[1][slot + 1] if slot + 1 < self.n else _LEAF
+                common = single >= 0 and len(self.sums) == 1 and bool(outgrow) and alone >= 0 and not complete and not forced
+                facts[0].append((self.n - slot - 1, adds, complete, single, outgrow, forced, alone, common))
         return facts
 
 
@@ -422,47 +429,80 @@ class _Tokens:
     token fills at least ``fewest`` and at most ``most`` cells from an offset (a vanished
     cell one more). A state whose tokens cannot holds no reading: leaving it unwalked
     changes no reading and no order, only the nodes counted.
+
+    A node's place in the tokens is a *position*: the (token, offset) pairs in order, then
+    the end, numbered from 0, so that what a node asks of its place is one look-up a fact.
     """
 
     def __init__(self, shape: Shape, tokens: tuple[str, ...]) -> None:
         self.shape = shape
         self.tokens = tokens
-        self.count = len(tokens)
+        self.count = count = len(tokens)
         self.spans = [blank_range(t) for t in tokens]
         self.signed = [shape.signed and _signed_run(t) for t in tokens]
         self.amount = [shape.amounts and _amount_run(t) for t in tokens]
         self.split = [shape.splittable and _splittable(t) for t in tokens]
         # Digits and blank cells after each token (for the outgrown pruning): suffix sums,
         # one reverse pass.
-        self.digits_after = [0] * len(tokens)
-        self.blanks_after = [0] * len(tokens)
+        digits_after = [0] * count
+        blanks_after = [0] * count
         digits = blanks = 0
-        for i in range(len(tokens) - 1, -1, -1):
-            self.digits_after[i], self.blanks_after[i] = digits, blanks
+        for i in range(count - 1, -1, -1):
+            digits_after[i], blanks_after[i] = digits, blanks
             span = self.spans[i]
             if span is None:
                 digits += len(tokens[i])
             else:
                 blanks += span[1]
-        # Characters from each token's start to the end, but the blank tokens after it.
-        self.rest_at = [len(t) + after for t, after in zip(tokens, self.digits_after)]
         # The fewest and most cells each token fills from each offset, and all the tokens
         # after it: suffix sums, one reverse pass.
-        cells = [self._cells_of(i) for i in range(len(tokens))]
-        self.fewest = [low for low, _ in cells]
-        self.most = [high for _, high in cells]
-        self.fewest_after = [0] * len(tokens)
-        self.most_after = [0] * len(tokens)
-        for i in range(len(tokens) - 2, -1, -1):
-            self.fewest_after[i] = self.fewest_after[i + 1] + self.fewest[i + 1][0]
-            self.most_after[i] = self.most_after[i + 1] + self.most[i + 1][0]
-        # The fewest and most cells the tokens from each token's start fill (the end: none).
-        self.cells_from = [(self.fewest_from(i, 0), self.most_from(i, 0)) for i in range(len(tokens) + 1)]
-        # Tokens that are a run of blank lines (several empty cells), walked apart.
+        cells = [self._cells_of(i) for i in range(count)]
+        fewest_after = [0] * count
+        most_after = [0] * count
+        for i in range(count - 2, -1, -1):
+            fewest_after[i] = fewest_after[i + 1] + cells[i + 1][0][0]
+            most_after[i] = most_after[i + 1] + cells[i + 1][1][0]
+        # Per position: its token and offset, the fewest and most cells the tokens from there
+        # fill (the end: none), the characters from there to the end but the blank tokens
+        # after its token, and those blank tokens' most cells.
+        # Tokens that are a run of blank lines (several empty cells), walked apart; and the
+        # positions a node leaves to :meth:`_Walk.expand` (such a run's, the end).
         self.runs = [span is not None and span != (1, 1) for span in self.spans]
-        # The value cuts from (token, offset), and (token, offset, cell) where the column
-        # changes them (:meth:`steps`).
-        self.steps_at: dict[tuple[int, ...], list[Step]] = {}
+        self.start = [0]
+        self.token_at: list[int] = []
+        self.offset_at: list[int] = []
+        self.special: list[bool] = []
+        self.fewest_at: list[int] = []
+        self.most_at: list[int] = []
+        self.rest_from: list[int] = []
+        self.blanks_from: list[int] = []
+        for ti, (low, high) in enumerate(cells):  # a token's positions at once (most rows: one token)
+            width, rest, after = len(low), len(tokens[ti]) + digits_after[ti], fewest_after[ti]
+            self.start.append(self.start[-1] + width)
+            self.token_at += [ti] * width
+            self.offset_at += range(width)
+            self.special += [self.runs[ti]] + [False] * (width - 1)
+            self.fewest_at += [f + after for f in low] if after else low
+            after = most_after[ti]
+            self.most_at += [m + after for m in high] if after else high
+            self.rest_from += range(rest, rest - width, -1)
+            self.blanks_from += [blanks_after[ti]] * width
+        self.end = self.start[-1]
+        self.token_at.append(count)
+        self.offset_at.append(0)
+        self.special.append(True)
+        self.fewest_at.append(0)
+        self.most_at.append(0)
+        self.rest_from.append(0)
+        self.blanks_from.append(0)
+        # The value cuts from each position, once met, where no column changes them, and
+        # per (position, cell) where one does (:meth:`steps`).
+        self.steps_from: list[list[Step] | None] = [None] * (self.end + 1)
+        self.steps_at: dict[tuple[int, int], list[Step]] = {}
+        # Whether every value cut so far is no number or a whole number, not negative, below
+        # _CUT_LIMIT (as every cut of a run of digits): the sums of such values are compared
+        # to powers of ten, not printed (:meth:`_Walk.node`).
+        self.whole = True
 
     def _cells_of(self, i: int) -> tuple[list[int], list[int]]:
         """The fewest and most cells token ``i`` fills from each offset into it (an amount's
@@ -479,54 +519,48 @@ class _Tokens:
             return _fewest_cells(token), [len(token) - o for o in range(len(token))]
         return [1], [1]
 
-    def fewest_from(self, ti: int, offset: int) -> int:
-        """The fewest cells the tokens from ``ti`` at ``offset`` fill."""
-        return self.fewest[ti][offset] + self.fewest_after[ti] if ti < self.count else 0
-
-    def most_from(self, ti: int, offset: int) -> int:
-        """The most cells the tokens from ``ti`` at ``offset`` fill, no cell vanished."""
-        return self.most[ti][offset] + self.most_after[ti] if ti < self.count else 0
-
-    def steps(self, ti: int, offset: int, slot: int) -> list[Step]:
-        """The value cuts from token ``ti`` at ``offset`` into cell ``slot`` in the search's
-        fixed order (a blank run's and a vanished cell's are the walk's own): a signed run,
-        a glued amount, a token read whole, or the numbers at the front of a run of digits
-        (which no column changes: they are kept once for every cell)."""
-        digits = not ((offset == 0 and (self.signed[ti] or not self.split[ti])) or self.amount[ti])
-        key = (ti, offset) if digits else (ti, offset, slot)
-        steps = self.steps_at.get(key)
-        if steps is not None:
+    def steps(self, pos: int, slot: int) -> list[Step]:
+        """The value cuts from position ``pos`` into cell ``slot`` in the search's fixed
+        order (a blank run's and a vanished cell's are the walk's own): a signed run, a glued
+        amount, a token read whole, or the numbers at the front of a run of digits (which no
+        column changes: they are kept once for every cell, in ``steps_from``)."""
+        ti, offset = self.token_at[pos], self.offset_at[pos]
+        fewest_at, most_at = self.fewest_at, self.most_at
+        if not ((offset == 0 and (self.signed[ti] or not self.split[ti])) or self.amount[ti]):
+            # Numbers have no leading zeros, so a 0 at the front of a run is a cell of its own
+            # (its length -1: no total's length forces it). Each Read is made without the named
+            # tuple's own __new__: a run's cuts are made by the dozen per row. A cut of k digits
+            # leads to the position k on.
+            token = self.tokens[ti]
+            size = len(token)
+            steps: list[Step]
+            if token[offset] == "0":
+                steps = [(_new_read(Read, (0, "num", token, size > 1, False, False)), 0, pos + 1, -1, fewest_at[pos + 1], most_at[pos + 1])]
+            else:
+                steps = [
+                    (_new_read(Read, ((value := int(token[offset:offset + k])), "num", token, k < size, False, False)), value, pos + k, k,
+                     fewest_at[pos + k], most_at[pos + k])
+                    for k in range(1, min(size - offset, MAX_DIGITS) + 1)
+                ]
+            self.steps_from[pos] = steps
             return steps
+        known = self.steps_at.get((pos, slot))
+        if known is not None:
+            return known
         token = self.tokens[ti]
         if offset == 0 and self.signed[ti]:
-            options = [(read, end, 0) for read, end in self._signed_cuts(token, slot)]
+            options = self._signed_cuts(token, slot)
         elif self.amount[ti]:
-            options = [(read, end, 0) for read, end in self._amount_cuts(token, offset, slot)]
-        elif offset == 0 and not self.split[ti]:
-            options = [(self.shape.read(token, slot), None, 0)]
+            options = self._amount_cuts(token, offset, slot)
         else:
-            # Numbers have no leading zeros, so a 0 at the front of a run is a cell of its own.
-            # The steps are built at once (fewest_from, most_from inlined), and each Read
-            # without the named tuple's own __new__: a run's cuts are made by the dozen per row.
-            size = len(token)
-            fewest, most, fewest_after, most_after = self.fewest[ti], self.most[ti], self.fewest_after[ti], self.most_after[ti]
-            next_fewest, next_most = self.cells_from[ti + 1]  # a cut to the end of the run: the next token's
-            # Where each cut stops, and its length (negative: a 0, which no total's length forces).
-            cuts = ((offset + 1, -1),) if token[offset] == "0" else ((offset + k, k) for k in range(1, min(size - offset, MAX_DIGITS) + 1))
-            steps = self.steps_at[key] = []
-            for stop, length in cuts:
-                read = _new_read(Read, (int(token[offset:stop]), "num", token, stop - offset < size, False, False))
-                if stop < size:
-                    steps.append((read, ti, stop, length, fewest[stop] + fewest_after, most[stop] + most_after))
-                else:
-                    steps.append((read, ti + 1, 0, length, next_fewest, next_most))
-            return steps
-        steps = self.steps_at[key] = []
-        for read, end, length in options:
-            if end is None:  # the next token: the cells it and those after it fill
-                steps.append((read, ti + 1, 0, length, *self.cells_from[ti + 1]))
-            else:
-                steps.append((read, ti, end, length, self.fewest_from(ti, end), self.most_from(ti, end)))
+            options = [(self.shape.read(token, slot), None)]
+        steps = self.steps_at[(pos, slot)] = []
+        for read, end in options:
+            after = self.start[ti + 1] if end is None else self.start[ti] + end
+            read_value = read.value
+            steps.append((read, read_value, after, 0, fewest_at[after], most_at[after]))
+            if read_value is not None and not (type(read_value) is int and 0 <= read_value < _CUT_LIMIT):
+                self.whole = False
         return steps
 
     def _signed_cuts(self, token: str, slot: int) -> list[tuple[Read, int | None]]:
@@ -570,6 +604,7 @@ class _Tokens:
         return options
 
 
+
 class _Plan:
     """One kind of pass over one token list of a shape (:meth:`RowSearch.run`'s arguments
     but where it starts and its cap): the token list's facts (:class:`_Tokens`), the cells
@@ -581,11 +616,10 @@ class _Plan:
     ) -> None:
         self.shape = shape
         self.facts = facts
-        self.tokens, self.count = facts.tokens, facts.count
+        self.count, self.end, self.spans, self.start, self.token_at = facts.count, facts.end, facts.spans, facts.start, facts.token_at
         self.gaps, self.check_sums, self.assessed, self.must = gaps, check_sums, assessed, must
-        self.spans, self.runs, self.steps_at, self.steps = facts.spans, facts.runs, facts.steps_at, facts.steps
-        self.digits_after, self.blanks_after, self.rest_at = facts.digits_after, facts.blanks_after, facts.rest_at
-        self.fewest, self.most, self.fewest_after, self.most_after = facts.fewest, facts.most, facts.fewest_after, facts.most_after
+        self.special, self.steps_from, self.steps = facts.special, facts.steps_from, facts.steps
+        self.fewest_at, self.most_at, self.rest_from, self.blanks_from = facts.fewest_at, facts.most_at, facts.rest_from, facts.blanks_from
         # Cells no vanished cell may take: a total whose sum must be assessed, a total in ``must``.
         self.no_gap = (shape.totals if assessed else set()) | must
         # Past cells matter to the rest of a pass only through the row sums.
@@ -597,20 +631,33 @@ class _Plan:
         self.slot_facts, self.alone = shape.slot_facts(check_sums, assessed)
         # Per state walked to its end: _DEAD when its subtree held no reading, else where
         # the walk that met it holds its readings (found, first, last: their cells from the
-        # state on are its own) and the nodes walking it again counts (:meth:`_Walk.dfs`).
+        # state on are its own) and the nodes walking it again counts (:meth:`_Walk.node`).
         self.memo: dict[tuple[object, ...], tuple[list[Reading], int, int, int]] = {}
 
-    def fits(self, ti: int, offset: int, slot: int, gaps_left: int) -> bool:
-        """Whether the tokens from ``ti`` at ``offset`` can fill the cells from ``slot``, up
-        to ``gaps_left`` of them vanished (a truncated row may end early)."""
+    def fits(self, pos: int, slot: int, gaps_left: int) -> bool:
+        """Whether the tokens from position ``pos`` can fill the cells from ``slot``, up to
+        ``gaps_left`` of them vanished (a truncated row may end early)."""
         left = self.shape.n - slot
-        if ti == self.count:  # no tokens left (fewest_from, most_from inlined: this runs at most nodes)
-            fewest = most = 0
-        else:
-            fewest, most = self.fewest[ti][offset] + self.fewest_after[ti], self.most[ti][offset] + self.most_after[ti]
-        if left < fewest:
+        if left < self.fewest_at[pos]:
             return False
-        return self.shape.truncated or left <= most + (gaps_left if self.gaps else 0)
+        return self.shape.truncated or left <= self.most_at[pos] + (gaps_left if self.gaps else 0)
+
+
+#: The values a cut out of a run of digits takes are below this (MAX_DIGITS digits).
+_CUT_LIMIT = 10**MAX_DIGITS
+#: Digits a total may have left (:meth:`_Walk.node`) past which no sum of cells outgrows it:
+#: a sum of cells below _CUT_LIMIT has far fewer digits than this many minus MAX_DIGITS.
+_ROOM_CAP = 40
+#: Per digits left for a total, the least whole number too long for them (``len(str(v)) >
+#: room``, for v a whole number, not negative): 10**room, 0 for no digit left; a negative
+#: room (down to -MAX_DIGITS) indexes from the end, where the zeros are.
+_TOO_LONG = [0] + [10**room for room in range(1, _ROOM_CAP)] + [0] * MAX_DIGITS
+#: Per digits left before a cut (0.._ROOM_CAP), per the cut's length as a step says it
+#: (1..MAX_DIGITS, or -1 for a 0): _TOO_LONG of the digits left after it.
+_TOO_LONG_AFTER = [
+    tuple(_TOO_LONG[base - length] if length else 0 for length in range(MAX_DIGITS + 1)) + (_TOO_LONG[base - 1],)
+    for base in range(_ROOM_CAP + 1)
+]
 
 
 class _Walk:
@@ -637,12 +684,17 @@ class _Walk:
     one more vanished cell) adds those readings and counts those nodes without walking
     them, unless the budget or the cap would have cut that walk (it is then walked). The
     nodes counted, the readings and their order are the plain walk's: only time is saved.
+
+    A node is entered (:meth:`enter`: counted, stopped by the budget or the cap, a reading
+    at the last cell, else its state looked up in the memo) and, unless met before, walked
+    (:meth:`node`); a node enters its value cuts' children itself, ``enter`` inlined, since
+    those children share what a node at their cell asks.
     """
 
     __slots__ = (
         "plan", "n", "count", "truncated", "sums", "check", "assessed", "must", "adds", "complete_at",
         "open_at", "outgrow_at", "forced_at", "cells", "found", "budget", "cap", "nodes", "done", "shared", "spared",
-        "slot_facts", "alone",
+        "slot_facts", "alone", "limit", "end", "memo", "replayed",
     )
 
     def __init__(self, plan: _Plan, found: list[Reading], budget: int, cap: int, shared: NodeBudget) -> None:
@@ -656,10 +708,16 @@ class _Walk:
         self.found = found
         self.budget, self.cap, self.shared = budget, cap, shared
         self.slot_facts, self.alone = plan.slot_facts, plan.alone
+        self.end, self.memo = plan.end, plan.memo
         self.nodes = 0
+        # The node count past which a node entered stops the walk: the budget, until the
+        # readings reach the cap (:meth:`take`), then none (both checked at once).
+        self.limit = budget if cap > 0 else 0
         # Nodes of this walk that walking their states again would not count: the subtrees
         # of states found dead here count one node each the next time.
         self.spared = 0
+        # Nodes counted from the memo, not walked (walked: ``nodes - replayed``).
+        self.replayed = 0
         self.done = True
 
     # --- the row sums, on partial sums ------------------------------------------------
@@ -721,163 +779,6 @@ class _Walk:
 
     # --- the walk -------------------------------------------------------------------
 
-    def dfs(self, ti: int, offset: int, gaps_left: int, acc: tuple[Partial, ...]) -> None:  # noqa: C901 - the walk's node, one piece
-        """One node: the cells filled so far, the next from token ``ti`` at ``offset``.
-
-        Most nodes only cut values: the value cuts (:meth:`_Tokens.steps`), a total's length
-        forced by its addends, the outgrown sums pruned, are walked here (:meth:`fill`
-        inlined, with a shortcut for a cell that adds to one sum in line order), after a
-        vanished cell where the pass allows one; a blank run and the end of the tokens are
-        :meth:`expand`'s."""
-        nodes = self.nodes = self.nodes + 1
-        found = self.found
-        cap = self.cap
-        if nodes > self.budget or len(found) >= cap:
-            self.done = False
-            return
-        cells = self.cells
-        slot = len(cells)
-        n = self.n
-        if slot == n:
-            if ti == self.count:
-                found.append(tuple(cells))
-            return
-        left = n - slot - 1  # cells after this one
-        # More vanished cells left than cells left walk as many as cells left.
-        gaps = gaps_left if gaps_left <= left else left + 1
-        alone = self.alone[slot]
-        key: tuple[object, ...]
-        if alone == -1:
-            key = (ti, offset, slot, gaps)
-        elif alone >= 0:  # most rows: one sum open, its total to come
-            partial = acc[alone]
-            key = (ti, offset, slot, gaps, (partial,) if isinstance(partial, float) else partial)
-        else:
-            key = (ti, offset, slot, gaps, *self.open_sums(slot, acc))
-        plan = self.plan
-        memo = plan.memo
-        known = memo.get(key)
-        if known is not None:
-            if known is _DEAD:
-                return
-            # Walked before to its end: its readings again, and the nodes walking it again
-            # counts, unless the budget or the cap would cut that walk.
-            walked, first, last, more = known
-            if nodes + more - 1 <= self.budget and len(found) + last - first < cap:
-                self.nodes = nodes + more - 1
-                prefix = tuple(cells)
-                found.extend([prefix + reading[slot:] for reading in walked[first:last]])
-                return
-        before = len(found)
-        spared = self.spared
-        adds, complete, single, outgrow, forced = self.slot_facts[slot]
-        if ti == self.count or (not offset and plan.runs[ti]):
-            self.expand(ti, offset, gaps_left, slot, acc)
-        else:
-            # Vanished cells are left only in a pass that allows them.
-            if gaps_left and slot not in plan.no_gap:
-                # A vanished cell first, unless the tokens then cannot fill the cells left
-                # (such a child holds no reading; but once the cap is reached the plain walk,
-                # entering it, stops there: so does this one).
-                fits = plan.fewest[ti][offset] + plan.fewest_after[ti] <= left and (
-                    self.truncated or left <= plan.most[ti][offset] + plan.most_after[ti] + gaps_left - 1
-                )
-                if fits or len(found) >= cap:
-                    cells.append(VANISHED)
-                    # A blank adds nothing to the sums in line order (:meth:`fill`).
-                    new = acc if single >= 0 or not adds else self.added(slot, None, acc)
-                    if not complete or self.holds(slot, new):
-                        if fits:
-                            self.dfs(ti, offset, gaps_left - 1, new)
-                        else:
-                            self.done = False
-                    cells.pop()
-            if self.done:
-                # The value cuts (most nodes only have these).
-                needed: int | None = -1 if forced else None
-                spare = left - gaps_left  # of the cells left, those the tokens must fill
-                truncated = self.truncated
-                if outgrow:  # the digits from here to the end, but one for each cell still needing one, but a total
-                    base = plan.rest_at[ti] - offset - max(0, left - 1 - gaps_left - plan.blanks_after[ti])
-                # Most cuts are a run's numbers, the same for every cell: one look-up. Their
-                # tokens fill fewer cells the longer the cut, so that once too few, all after.
-                steps = plan.steps_at.get((ti, offset))
-                short = not truncated
-                if steps is None:
-                    steps = plan.steps(ti, offset, slot)
-                    short = False
-                one = len(acc) == 1  # most rows: one sum
-                before_cut = acc[single] if single >= 0 else None  # the one sum's partial sum
-                dfs = self.dfs
-                for read, next_ti, next_offset, length, fewest, most in steps:
-                    if fewest <= left and (most >= spare or truncated):  # the tokens left can fill the cells left
-                        fits = True
-                    elif len(found) < cap:
-                        if short and most < spare:
-                            break
-                        continue
-                    elif left == 0 and length and next_ti == ti:
-                        continue  # the rest of the run needs a cell of its own (it never fits)
-                    else:
-                        fits = False  # at the cap, the plain walk enters it and stops
-                    if needed is not None and length > 0:
-                        if needed == -1:
-                            needed = self.forced_length(slot, acc)
-                        if needed is not None and length != needed:
-                            continue  # the sum of the addends fixes the total: only its own length can match
-                    cells.append(read)
-                    if single >= 0:
-                        value = read.value
-                        if value is None:
-                            new = acc
-                        else:
-                            if before_cut is not None:
-                                value = before_cut + value  # type: ignore[operator]
-                            new = (value,) if one else (*acc[:single], value, *acc[single + 1:])
-                    else:
-                        new = self.added(slot, read.value, acc) if adds else acc
-                    if not complete or self.holds(slot, new):
-                        if length and outgrow:
-                            room = base - abs(length)  # digits that can be left for a total
-                            if single >= 0:  # it outgrows the one sum the cell adds to: a digit cut's sum is ``value``
-                                grown = len(str(value)) > room
-                            else:
-                                for g in outgrow:
-                                    partial = new[g]
-                                    if isinstance(partial, tuple):
-                                        partial = self.sum_of(g, new)
-                                    if len(str(0 if partial is None else partial)) > room:
-                                        grown = True  # outgrown: the total cannot hold the addends' sum
-                                        break
-                                else:
-                                    grown = False
-                            if not grown:
-                                if fits:
-                                    dfs(next_ti, next_offset, gaps_left, new)
-                                else:
-                                    self.done = False
-                        elif fits:
-                            dfs(next_ti, next_offset, gaps_left, new)
-                        else:
-                            self.done = False
-                    cells.pop()
-                    if not self.done:
-                        break
-        if not self.done:
-            return
-        shared = self.shared
-        if shared.states >= MAX_DEAD_STATES:
-            return
-        if len(found) == before:
-            memo[key] = _DEAD
-            shared.states += 1
-            self.spared = spared + self.nodes - nodes
-        elif shared.live < MAX_LIVE_STATES:
-            # Every dead state below was remembered (none past MAX_DEAD_STATES), so walking
-            # this state again counts its nodes but the dead subtrees' own.
-            memo[key] = (found, before, len(found), self.nodes - nodes + 1 - (self.spared - spared))
-            shared.live += 1
-
     def open_sums(self, slot: int, acc: tuple[Partial, ...]) -> list[object]:
         """Per sum still open at ``slot``: its partial sum, and its total if filled."""
         parts: list[object] = []
@@ -888,25 +789,275 @@ class _Walk:
                 parts.append(self.cells[total].value)
         return parts
 
-    def expand(self, ti: int, offset: int, gaps_left: int, slot: int, acc: tuple[Partial, ...]) -> None:
+    def take(self, reading: Reading) -> None:
+        """Keep a reading; at the cap, no node is entered any more."""
+        found = self.found
+        found.append(reading)
+        if len(found) >= self.cap:
+            self.limit = 0
+
+    def replay(self, known: tuple[list[Reading], int, int, int], nodes: int, slot: int) -> bool:
+        """A live state met again, entered as node ``nodes``: its readings after the cells
+        that led to it, and the nodes walking it again counts, unless the budget or the cap
+        would cut that walk (False: it is walked)."""
+        walked, first, last, more = known
+        found = self.found
+        if nodes + more - 1 > self.budget or len(found) + last - first >= self.cap:
+            return False
+        self.nodes = nodes + more - 1
+        self.replayed += more - 1
+        prefix = tuple(self.cells)
+        found.extend([prefix + reading[slot:] for reading in walked[first:last]])
+        return True
+
+    def enter(self, pos: int, slot: int, gaps_left: int, acc: tuple[Partial, ...]) -> None:
+        """Enter a node: the cells filled so far (``slot`` of them), the next from position
+        ``pos``, ``gaps_left`` vanished cells still allowed, ``acc`` the partial sums."""
+        nodes = self.nodes = self.nodes + 1
+        if nodes > self.limit:
+            self.done = False
+            return
+        n = self.n
+        if slot == n:
+            if pos == self.end:
+                self.take(tuple(self.cells))
+            return
+        left = n - slot - 1  # cells after this one
+        # More vanished cells left than cells left walk as many as cells left (the state says so).
+        gaps = gaps_left if gaps_left <= left else left + 1
+        key = (pos, slot, gaps, *self.part(self.alone[slot], slot, acc))
+        known = self.memo.get(key)
+        if known is None or (known is not _DEAD and not self.replay(known, nodes, slot)):
+            self.node(pos, slot, gaps, acc, key, nodes)
+
+    def part(self, alone: int, slot: int, acc: tuple[Partial, ...]) -> tuple[object, ...]:
+        """What the cells before ``slot`` tell the rest of the pass, ``alone`` the cell's
+        (:meth:`Shape.slot_facts`): the state of a node but its place."""
+        if alone >= 0:  # most rows: one sum open, its total to come
+            partial = acc[alone]
+            return ((partial,) if isinstance(partial, float) else partial,)
+        if alone == -1:
+            return ()
+        return tuple(self.open_sums(slot, acc))
+
+    def node(  # noqa: C901 - the walk's node, one piece
+        self, pos: int, slot: int, gaps: int, acc: tuple[Partial, ...], key: tuple[object, ...], entry: int
+    ) -> None:
+        """Walk a node entered (:meth:`enter`) as node ``entry``, its state ``key`` met for
+        the first time (or not remembered); ``gaps`` vanished cells left, no more than the
+        cells from this one (more walk alike).
+
+        Most nodes only cut values: the value cuts (:meth:`_Tokens.steps`), a total's length
+        forced by its addends, the outgrown sums pruned, are walked here (:meth:`fill`
+        inlined, with a shortcut for a cell that adds to one sum in line order), after a
+        vanished cell where the pass allows one; a blank run and the end of the tokens are
+        :meth:`expand`'s. The children are entered here, :meth:`enter` inlined."""
+        found, cells, plan = self.found, self.cells, self.plan
+        before = len(found)
+        spared = self.spared
+        left, adds, complete, single, outgrow, forced, alone, common = self.slot_facts[slot]
+        if plan.special[pos]:
+            self.expand(pos, gaps, slot, acc)
+        else:
+            memo = self.memo
+            child = slot + 1
+            # Vanished cells are left only in a pass that allows them.
+            if gaps and slot not in plan.no_gap:
+                # A vanished cell first, unless the tokens then cannot fill the cells left
+                # (such a child holds no reading; but once the cap is reached the plain walk,
+                # entering it, stops there: so does this one).
+                fits = plan.fewest_at[pos] <= left and (self.truncated or left <= plan.most_at[pos] + gaps - 1)
+                if fits or len(found) >= self.cap:
+                    cells.append(VANISHED)
+                    # A blank adds nothing to the sums in line order (:meth:`fill`).
+                    new = acc if single >= 0 or not adds else self.added(slot, None, acc)
+                    if complete and not self.holds(slot, new):
+                        pass
+                    elif not fits:
+                        self.done = False
+                    else:  # enter(pos, child, gaps - 1, new)
+                        nodes = self.nodes = self.nodes + 1
+                        if nodes > self.limit:
+                            self.done = False
+                        elif alone == _LEAF:
+                            if pos == self.end:
+                                self.take(tuple(cells))
+                        else:
+                            state = (pos, child, gaps - 1, *self.part(alone, child, new))
+                            known = memo.get(state)
+                            if known is None or (known is not _DEAD and not self.replay(known, nodes, child)):
+                                self.node(pos, child, gaps - 1, new, state, nodes)
+                    cells.pop()
+            if self.done:
+                # The value cuts (most nodes only have these). Most are a run's numbers, the
+                # same for every cell: one look-up. Their tokens fill fewer cells the longer
+                # the cut, so that once too few, all after.
+                steps = plan.steps_from[pos]
+                short = not self.truncated
+                if steps is None:
+                    steps = plan.steps(pos, slot)
+                    short = False
+                spare = left - gaps  # of the cells left, those the tokens must fill
+                # Every value so far a whole number, not negative: a sum outgrows the digits
+                # left when it reaches a power of ten, and a float is no partial sum.
+                whole = plan.facts.whole
+                if outgrow:  # the digits from here to the end, but one for each cell still needing one, but a total
+                    base = plan.rest_from[pos]
+                    over = spare - 1 - plan.blanks_from[pos]
+                    if over > 0:
+                        base -= over
+                    if whole:  # within _TOO_LONG: a base past the cap outgrows nothing, a base below 0 everything
+                        too_long = _TOO_LONG_AFTER[_ROOM_CAP if base > _ROOM_CAP else 0 if base < 0 else base]
+                before_cut = acc[single] if single >= 0 else None  # the one sum's partial sum
+                next_gaps = gaps if gaps < left else left  # the children's vanished cells left
+                truncated, cap, node = self.truncated, self.cap, self.node
+                if common and whole:
+                    # The commonest node: a cell adding to the row's one sum, its total to come,
+                    # every value a whole number. The loop below, with what it asks of such a
+                    # cell decided once: no sum completes here or forces its length, and the
+                    # children's state holds the one partial sum.
+                    for read, value, after, length, fewest, most in steps:
+                        if fewest <= left and (most >= spare or truncated):  # the tokens left can fill the cells left
+                            pass
+                        elif len(found) < cap:
+                            if short and most < spare:
+                                break
+                            continue
+                        elif left == 0 and length and plan.token_at[after] == plan.token_at[pos]:
+                            continue  # the rest of the run needs a cell of its own (it never fits)
+                        elif not length or (value if before_cut is None else before_cut + value) < too_long[length]:  # type: ignore[operator]
+                            self.done = False  # at the cap, the plain walk enters it and stops
+                            break
+                        else:
+                            continue  # outgrown
+                        if value is None:
+                            partial, new = before_cut, acc
+                        else:
+                            partial = value if before_cut is None else before_cut + value  # type: ignore[operator]
+                            if length and partial >= too_long[length]:
+                                continue  # outgrown: the total cannot hold the addends' sum
+                            new = (partial,)
+                        nodes = self.nodes = self.nodes + 1  # enter(after, child, next_gaps, new)
+                        if nodes > self.limit:
+                            self.done = False
+                            break
+                        state = (after, child, next_gaps, partial)
+                        known = memo.get(state)
+                        if known is _DEAD:
+                            continue
+                        cells.append(read)
+                        if known is None or not self.replay(known, nodes, child):
+                            node(after, child, next_gaps, new, state, nodes)
+                        cells.pop()
+                        if not self.done:
+                            break
+                else:
+                    needed: int | None = -1 if forced else None
+                    one = len(acc) == 1  # most rows: one sum
+                    for read, value, after, length, fewest, most in steps:
+                        if fewest <= left and (most >= spare or truncated):  # the tokens left can fill the cells left
+                            fits = True
+                        elif len(found) < cap:
+                            if short and most < spare:
+                                break
+                            continue
+                        elif left == 0 and length and plan.token_at[after] == plan.token_at[pos]:
+                            continue  # the rest of the run needs a cell of its own (it never fits)
+                        else:
+                            fits = False  # at the cap, the plain walk enters it and stops
+                        if needed is not None and length > 0:
+                            if needed == -1:
+                                needed = self.forced_length(slot, acc)
+                            if needed is not None and length != needed:
+                                continue  # the sum of the addends fixes the total: only its own length can match
+                        cells.append(read)
+                        if single >= 0:
+                            if value is None:
+                                new = acc
+                            else:
+                                if before_cut is not None:
+                                    value = before_cut + value  # type: ignore[operator]
+                                new = (value,) if one else (*acc[:single], value, *acc[single + 1:])
+                        else:
+                            new = self.added(slot, value, acc) if adds else acc
+                        if complete and not self.holds(slot, new):
+                            pass
+                        elif length and outgrow and (
+                            (value >= too_long[length] if whole else len(str(value)) > base - abs(length))  # type: ignore[operator]
+                            if single >= 0
+                            else self.outgrown(outgrow, new, too_long[length] if whole else None, base - abs(length))
+                        ):
+                            pass  # outgrown: the total cannot hold the addends' sum
+                        elif not fits:
+                            self.done = False
+                        else:  # enter(after, child, next_gaps, new)
+                            nodes = self.nodes = self.nodes + 1
+                            if nodes > self.limit:
+                                self.done = False
+                            elif alone == _LEAF:
+                                if after == self.end:
+                                    self.take(tuple(cells))
+                            else:
+                                if alone >= 0:
+                                    partial = new[alone]
+                                    state = (after, child, next_gaps, partial if whole or not isinstance(partial, float) else (partial,))
+                                else:
+                                    state = (after, child, next_gaps, *self.part(alone, child, new))
+                                known = memo.get(state)
+                                if known is None or (known is not _DEAD and not self.replay(known, nodes, child)):
+                                    node(after, child, next_gaps, new, state, nodes)
+                        cells.pop()
+                        if not self.done:
+                            break
+        if not self.done:
+            return
+        shared = self.shared
+        if shared.states >= MAX_DEAD_STATES:
+            return
+        if len(found) == before:
+            self.memo[key] = _DEAD
+            shared.states += 1
+            self.spared = spared + self.nodes - entry
+        elif shared.live < MAX_LIVE_STATES:
+            # Every dead state below was remembered (none past MAX_DEAD_STATES), so walking
+            # this state again counts its nodes but the dead subtrees' own.
+            self.memo[key] = (found, before, len(found), self.nodes - entry + 1 - (self.spared - spared))
+            shared.live += 1
+
+    def outgrown(self, outgrow: list[int], new: tuple[Partial, ...], too_long: int | None, room: int) -> bool:
+        """Whether a sum of ``outgrow`` outgrows the digits left for its total, ``room``: its
+        partial sum in ``new`` reaches ``too_long`` (whole values), or is printed longer."""
+        for g in outgrow:
+            partial = new[g]
+            if isinstance(partial, tuple):
+                partial = self.sum_of(g, new)
+            if partial is None:
+                partial = 0
+            if partial >= too_long if too_long is not None else len(str(partial)) > room:
+                return True
+        return False
+
+    def expand(self, pos: int, gaps_left: int, slot: int, acc: tuple[Partial, ...]) -> None:
         """The children of a node at the end of the tokens or at a run of blank lines, in
         the search's fixed order, but those whose tokens cannot fill the cells left (as a
-        vanished cell's, :meth:`dfs`)."""
-        plan, cells = self.plan, self.cells
+        vanished cell's, :meth:`node`)."""
+        plan, cells, n = self.plan, self.cells, self.n
         new: tuple[Partial, ...] | None
-        if ti == self.count:
+        if pos == self.end:
             if self.truncated and slot > 0:
-                self.found.append(tuple(cells) + (CUT,) * (self.n - slot))
-            elif plan.gaps and gaps_left >= self.n - slot:  # the cells left vanished
+                self.take(tuple(cells) + (CUT,) * (n - slot))
+            elif plan.gaps and gaps_left >= n - slot:  # the cells left vanished
                 if (new := self.fill(VANISHED, acc)) is not None:
-                    self.dfs(ti, 0, gaps_left - 1, new)
+                    self.enter(pos, slot + 1, gaps_left - 1, new)
                 cells.pop()
             return
         # A run of blank lines standing for low..high empty cells.
+        ti = plan.token_at[pos]
         span = plan.spans[ti]
         assert span is not None
-        for blanks in range(span[0], min(span[1], self.n - slot) + 1):
-            fits = plan.fits(ti + 1, 0, slot + blanks, gaps_left)
+        following = plan.start[ti + 1]
+        for blanks in range(span[0], min(span[1], n - slot) + 1):
+            fits = plan.fits(following, slot + blanks, gaps_left)
             if not fits and len(self.found) < self.cap:
                 continue
             new = acc
@@ -915,18 +1066,13 @@ class _Walk:
                 new = self.fill(EMPTY, new)
                 filled += 1
             if new is not None:
-                self.enter(fits, ti + 1, 0, gaps_left, new)
+                if fits:
+                    self.enter(following, slot + blanks, gaps_left, new)
+                else:
+                    self.done = False  # at the cap, the plain walk enters it and stops
             del cells[slot:]
             if not self.done:
                 return
-
-    def enter(self, fits: bool, ti: int, offset: int, gaps_left: int, acc: tuple[Partial, ...]) -> None:
-        """Walk a child, or, when its tokens cannot fill its cells, stop where the plain walk
-        (at the cap, entering it) would."""
-        if fits:
-            self.dfs(ti, offset, gaps_left, acc)
-        else:
-            self.done = False
 
 
 class RowSearch:
@@ -999,7 +1145,7 @@ class RowSearch:
         else:
             self._found = []
             walk = _Walk(plan, self._found, self._budget, self._cap, self.shared)
-            walk.dfs(0, 0, gaps_left, shape.no_partials)
+            walk.enter(0, 0, gaps_left, shape.no_partials)
             self._nodes, self._done = walk.nodes, walk.done
             if self._nodes <= self._budget:  # the budget never cut it: it replays for any budget this large
                 shape.passes[(plan, gaps_left, self._cap)] = (tuple(self._found), self._done, self._nodes)

@@ -715,14 +715,16 @@ def test_the_live_state_memo_changes_no_reading_and_no_node_count(monkeypatch: p
         requests_row(["21710000218"]), appeals_row(["21317000001324019"]), requests_row(["14710000148"]),
         requests_row(["330000033"]), appeals_row(["25380363300630003"]),
     ]
-    steps = [0]
-    dfs = search._Walk.dfs
+    steps = [0]  # nodes walked, not counted from the memo
+    enter = search._Walk.enter
 
-    def counted(walk: search._Walk, *args: object) -> None:
-        steps[0] += 1
-        dfs(walk, *args)  # type: ignore[arg-type]
+    def counted(walk: search._Walk, pos: int, slot: int, gaps_left: int, acc: Any) -> None:
+        first = not walk.nodes  # a walk's first node: when it returns, the walk has ended
+        enter(walk, pos, slot, gaps_left, acc)
+        if first:
+            steps[0] += walk.nodes - walk.replayed
 
-    monkeypatch.setattr(search._Walk, "dfs", counted)
+    monkeypatch.setattr(search._Walk, "enter", counted)
     passes: list[tuple[int, bool]] = []  # per pass: the nodes it counted, whether it finished
     run = RowSearch.run
 
