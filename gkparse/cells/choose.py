@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from .. import vocabulary as vocab
@@ -82,14 +83,53 @@ def _positions(clause: str, words: tuple[str, ...]) -> list[int]:
     return [at for word in words if (at := clause.find(word)) >= 0]
 
 
-def _stated(text: str, template: Template) -> dict[Key, dict[Number, str]]:
+#: The text up to its last clause break before a place: matched up to the place, the
+#: ``.*`` takes all and steps back, so only the characters back to the break are tried.
+_UP_TO_BREAK = re.compile(r"(?s:.*)(?:" + vocab.PROSE_CLAUSE_BREAKS.pattern + ")", vocab.PROSE_CLAUSE_BREAKS.flags)
+
+
+def _clauses_naming(text: str, words: Iterable[str]) -> list[str]:
+    """The clauses of ``text`` that hold one of ``words``, each once, in text order."""
+    at_words = []
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            at_words.append(at)
+            at = text.find(word, at + 1)
+    clauses = []
+    end = -1
+    for at in sorted(at_words):
+        if at < end:
+            continue  # in the clause found last
+        # The clause a word starts in: a clause that holds the word is this one.
+        before = _UP_TO_BREAK.match(text, 0, at)
+        after = vocab.PROSE_CLAUSE_BREAKS.search(text, at)
+        end = after.start() if after else len(text)
+        clauses.append(text[before.end() if before else 0:end])
+    return clauses
+
+
+def _stated(text: str, template: Template, rows_of: Collection[Key] | None = None) -> dict[Key, dict[Number, str]]:
     """Per part 二 cell, each number ``text`` states for it and the phrase that states it:
     a number with its unit, read by the cell grammar under the column's kind and unit, in
     one clause with a word of the row and a word of the column. The phrase runs from the
-    first of those words to the number's unit."""
+    first of those words to the number's unit.
+
+    With ``rows_of``, only the cells of the rows that hold one of those keys are read: only
+    the clauses that name such a row are searched for numbers (most of a report's clauses
+    name no row, and finding the numbers is most of the work)."""
     stated: dict[Key, dict[Number, str]] = {}
     blocks = _prose_blocks(template)
-    for clause in vocab.PROSE_CLAUSE_BREAKS.split(fold(text)):
+    folded = fold(text)
+    if rows_of is None:
+        clauses = vocab.PROSE_CLAUSE_BREAKS.split(folded)
+    else:
+        blocks = tuple(
+            (kept, columns) for rows, columns in blocks
+            if (kept := tuple((words, keys) for words, keys in rows if any(k in rows_of for k in keys)))
+        )
+        clauses = _clauses_naming(folded, dict.fromkeys(w for rows, _ in blocks for words, _ in rows for w in words))
+    for clause in clauses:
         numbers = [
             (number.group(), number.group(2) not in vocab.PROSE_COUNT_UNITS or number.group(2) in vocab.MONEY_UNITS,
              number.start(), number.end())
@@ -138,7 +178,8 @@ def narrow_by_prose(states: list[RowState], text: str, template: Template) -> No
         if state.row.table != "disclosure" or len(state.options) < 2:
             continue
         if evidence is None:
-            evidence = _stated(text, template) if text else {}
+            open_keys = {k for s in states if s.row.table == "disclosure" and len(s.options) > 1 for k in s.row.keys if k}
+            evidence = _stated(text, template, open_keys) if text else {}
         keys = state.row.keys
         keyed = [k for k in keys if k in evidence]
         if not keyed:

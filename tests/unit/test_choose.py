@@ -39,6 +39,36 @@ def test_prose_evidence(text: str, expected: dict[str, set[float]], origin: str)
     assert {str(k): v for k, v in prose_evidence(text, T2021).items()} == expected
 
 
+def test_prose_read_for_some_rows_is_what_the_whole_reading_says_of_them() -> None:
+    """Read for a few rows, only the clauses that name them are searched: the numbers and
+    phrases of those rows' cells are the whole reading's, at the text's start, after a
+    digit that ends the clause before, past clauses that name no row, and a row named in
+    two clauses."""
+    clauses = [
+        "698件现行有效行政规范性文件",
+        "本年度制发的规范性文件7",
+        "88件规范性文件制发",
+        "无",
+        "本年废止规范性文件55件",
+        "全年作出行政处罚决定2113件",
+        "",
+        "规范性文件共计99",
+        "行政处罚决定12件",
+    ]
+    text = "，".join(clauses[:3]) + "。" + "\n".join(clauses[3:6]) + "；" + "!".join(clauses[6:])
+    whole = choose._stated(text, T2021)
+    assert {str(k): set(v) for k, v in whole.items()} == {
+        "disclosure/normative_documents/in_force": {698},
+        "disclosure/normative_documents/issued": {88},
+        "disclosure/normative_documents/repealed": {55},
+        "disclosure/penalties/decisions": {2113, 12},
+    }
+    for row in ("normative_documents", "penalties"):
+        wanted = {k for k in whole if k.row == row}
+        assert choose._stated(text, T2021, {next(iter(wanted))}) == {k: v for k, v in whole.items() if k in wanted}
+    assert choose._stated(text, T2021, {Key("disclosure", "procurement", "items")}) == {}
+
+
 def _normative_row(tokens: list[str]) -> RowState:
     columns = [ColumnSpec(Key("disclosure", "normative_documents", c)) for c in ("issued", "repealed", "in_force")]
     row = AlignedRow("disclosure", columns, tokens, True)
