@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
+from operator import itemgetter
 from typing import Literal, NamedTuple, Optional, Union
 
 from .. import vocabulary as vocab
@@ -305,6 +306,7 @@ class Shape:
     outgrow_at: list[list[int]]
     forced_at: list[list[int]]
     open_at: list[list[tuple[int, int]]]
+    open_partials: list[Callable[[tuple[Partial, ...]], tuple[Partial, ...]] | None]
     _slot_facts: dict[tuple[bool, bool], tuple[list[SlotFacts], list[int]]]
 
     def __init__(self, row: AlignedRow, like: Shape | None = None) -> None:
@@ -317,7 +319,7 @@ class Shape:
         else:  # a shape with the same cells and sums: the same facts of its sums
             self.sums, self.totals, self.no_partials, self._slot_facts = like.sums, like.totals, like.no_partials, like._slot_facts
             self.adds, self.complete_at, self.outgrow_at, self.forced_at = like.adds, like.complete_at, like.outgrow_at, like.forced_at
-            self.open_at = like.open_at
+            self.open_at, self.open_partials = like.open_at, like.open_partials
         trimmed = _trimmed(row.tokens)
         # Blank lines around a row's values may be layout or empty cells: both are read,
         # without them first.
@@ -365,6 +367,12 @@ class Shape:
             for slot in range(min(members) + 1, max(members) + 1):
                 self.open_at[slot].append((g, total if total < slot else -1))
         self.no_partials = tuple(partials)
+        # Per cell, where several sums are open and no total of theirs is filled yet, their
+        # partial sums at once (:meth:`_Walk.part`, every value a whole number).
+        self.open_partials = [
+            itemgetter(*[g for g, _ in open_]) if len(open_) > 1 and all(total < 0 for _, total in open_) else None
+            for open_ in self.open_at
+        ]
         # What a cell asks at every node, per kind of pass (check_sums, assessed).
         self._slot_facts = {}
 
@@ -399,9 +407,10 @@ class Shape:
         the sums it adds to, those it completes, the one ordered sum it adds to alone (else
         -1), the sums it may outgrow, whether a sum forces its length, the next cell's
         ``alone`` (_LEAF for the last cell), and whether the cell is the commonest kind (it
-        adds to the row's one sum, whose total comes later); and apart, ``alone``: the
-        partial sum the state of a node at the cell holds alone (-1: none, -2: several, or
-        a total's value too), which a node met before asks alone."""
+        adds to one sum in line order, whose total comes later and whose partial sum alone
+        the next cell's state holds); and apart, ``alone``: the partial sum the state of a
+        node at the cell holds alone (-1: none, -2: several, or a total's value too), which
+        a node met before asks alone."""
         facts = self._slot_facts.get((check_sums, assessed))
         if facts is None:
             keyed = check_sums or assessed
@@ -415,7 +424,7 @@ class Shape:
                 complete, outgrow = self.complete_at[slot] if check_sums else [], self.outgrow_at[slot] if assessed else []
                 forced = check_sums and bool(self.forced_at[slot])
                 alone = facts[1][slot + 1] if slot + 1 < self.n else _LEAF
-                common = single >= 0 and len(self.sums) == 1 and bool(outgrow) and alone >= 0 and not complete and not forced
+                common = single >= 0 and alone == single and bool(outgrow) and not complete and not forced
                 facts[0].append((self.n - slot - 1, adds, complete, single, outgrow, forced, alone, common))
         return facts
 
@@ -624,7 +633,8 @@ class _Plan:
         self.no_gap = (shape.totals if assessed else set()) | must
         # Past cells matter to the rest of a pass only through the row sums.
         keyed = check_sums or assessed
-        nothing: list[list[tuple[int, bool]]] = [[] for _ in shape.adds]
+        # (Built only where a pass drops some facts: one that checks the sums keeps them all.)
+        nothing: list[list[tuple[int, bool]]] = [] if check_sums else [[] for _ in shape.adds]
         self.adds = shape.adds if keyed else nothing
         self.complete_at = shape.complete_at if check_sums else nothing
         self.open_at = shape.open_at if keyed else [[] for _ in shape.open_at]
@@ -694,7 +704,7 @@ class _Walk:
     __slots__ = (
         "plan", "n", "count", "truncated", "sums", "check", "assessed", "must", "adds", "complete_at",
         "open_at", "outgrow_at", "forced_at", "cells", "found", "budget", "cap", "nodes", "done", "shared", "spared",
-        "slot_facts", "alone", "limit", "end", "memo", "replayed",
+        "slot_facts", "alone", "limit", "end", "memo", "replayed", "open_partials",
     )
 
     def __init__(self, plan: _Plan, found: list[Reading], budget: int, cap: int, shared: NodeBudget) -> None:
@@ -708,6 +718,7 @@ class _Walk:
         self.found = found
         self.budget, self.cap, self.shared = budget, cap, shared
         self.slot_facts, self.alone = plan.slot_facts, plan.alone
+        self.open_partials = shape.open_partials
         self.end, self.memo = plan.end, plan.memo
         self.nodes = 0
         # The node count past which a node entered stops the walk: the budget, until the
@@ -838,6 +849,9 @@ class _Walk:
             return ((partial,) if isinstance(partial, float) else partial,)
         if alone == -1:
             return ()
+        partials = self.open_partials[slot]
+        if partials is not None and self.plan.facts.whole:  # no float to tell from an int
+            return partials(acc)
         return tuple(self.open_sums(slot, acc))
 
     def node(  # noqa: C901 - the walk's node, one piece
@@ -883,7 +897,11 @@ class _Walk:
                             if pos == self.end:
                                 self.take(tuple(cells))
                         else:
-                            state = (pos, child, gaps - 1, *self.part(alone, child, new))
+                            if alone >= 0:  # part() inlined: most rows hold one sum open
+                                partial = new[alone]
+                                state: tuple[object, ...] = (pos, child, gaps - 1, (partial,) if isinstance(partial, float) else partial)
+                            else:
+                                state = (pos, child, gaps - 1, *self.part(alone, child, new))
                             known = memo.get(state)
                             if known is None or (known is not _DEAD and not self.replay(known, nodes, child)):
                                 self.node(pos, child, gaps - 1, new, state, nodes)
@@ -912,10 +930,10 @@ class _Walk:
                 next_gaps = gaps if gaps < left else left  # the children's vanished cells left
                 truncated, cap, node = self.truncated, self.cap, self.node
                 if common and whole:
-                    # The commonest node: a cell adding to the row's one sum, its total to come,
-                    # every value a whole number. The loop below, with what it asks of such a
-                    # cell decided once: no sum completes here or forces its length, and the
-                    # children's state holds the one partial sum.
+                    # The commonest node: a cell adding to one sum in line order, its total to
+                    # come, every value a whole number. The loop below, with what it asks of
+                    # such a cell decided once: no sum completes here or forces its length, and
+                    # the children's state holds that sum's partial sum alone.
                     for read, value, after, length, fewest, most in steps:
                         if fewest <= left and (most >= spare or truncated):  # the tokens left can fill the cells left
                             pass
@@ -931,12 +949,11 @@ class _Walk:
                         else:
                             continue  # outgrown
                         if value is None:
-                            partial, new = before_cut, acc
+                            partial = before_cut
                         else:
                             partial = value if before_cut is None else before_cut + value  # type: ignore[operator]
                             if length and partial >= too_long[length]:
                                 continue  # outgrown: the total cannot hold the addends' sum
-                            new = (partial,)
                         nodes = self.nodes = self.nodes + 1  # enter(after, child, next_gaps, new)
                         if nodes > self.limit:
                             self.done = False
@@ -947,6 +964,13 @@ class _Walk:
                             continue
                         cells.append(read)
                         if known is None or not self.replay(known, nodes, child):
+                            # The partial sums after the cut, made only for a node walked.
+                            if value is None:
+                                new = acc
+                            elif len(acc) == 1:  # most rows: one sum
+                                new = (partial,)
+                            else:
+                                new = (*acc[:single], partial, *acc[single + 1:])
                             node(after, child, next_gaps, new, state, nodes)
                         cells.pop()
                         if not self.done:
