@@ -889,22 +889,8 @@ class _Walk:
                         pass
                     elif not fits:
                         self.done = False
-                    else:  # enter(pos, child, gaps - 1, new)
-                        nodes = self.nodes = self.nodes + 1
-                        if nodes > self.limit:
-                            self.done = False
-                        elif alone == _LEAF:
-                            if pos == self.end:
-                                self.take(tuple(cells))
-                        else:
-                            if alone >= 0:  # part() inlined: most rows hold one sum open
-                                partial = new[alone]
-                                state: tuple[object, ...] = (pos, child, gaps - 1, (partial,) if isinstance(partial, float) else partial)
-                            else:
-                                state = (pos, child, gaps - 1, *self.part(alone, child, new))
-                            known = memo.get(state)
-                            if known is None or (known is not _DEAD and not self.replay(known, nodes, child)):
-                                self.node(pos, child, gaps - 1, new, state, nodes)
+                    else:  # one child per node at most: entered by the call (the cuts' children, inlined)
+                        self.enter(pos, child, gaps - 1, new)
                     cells.pop()
             if self.done:
                 # The value cuts (most nodes only have these). Most are a run's numbers, the
@@ -958,7 +944,7 @@ class _Walk:
                         if nodes > self.limit:
                             self.done = False
                             break
-                        state = (after, child, next_gaps, partial)
+                        state: tuple[object, ...] = (after, child, next_gaps, partial)
                         known = memo.get(state)
                         if known is _DEAD:
                             continue
