@@ -276,14 +276,6 @@ def _record_info(result: Result) -> dict[str, Any]:
     }
 
 
-def _result_from(info: dict[str, Any]) -> Result:
-    from ..batch.run import ErrorRecord
-
-    error = None if info["error"] is None else ErrorRecord.model_validate(info["error"])
-    return Result(info["source"], info["report_id"], "", ok=info["ok"], error=error, issue_count=info["issue_count"],
-                  relation_issue=info["relation_issue"], form=info["form"])
-
-
 def write_shard(parsed: ShardParsed, links: Mapping[int, Link], layout: Layout) -> list[Result]:
     """Link, write and mark one parsed shard (run where ``parsed`` is held); the results
     without their lines and rows, for the client's counts.
