@@ -60,6 +60,10 @@ class RowSum(NamedTuple):
     total: int
 
 
+#: A row sum made per table line without the named tuple's Python-level ``__new__``.
+_new_sum = tuple.__new__
+
+
 @dataclass
 class AlignedRow:
     """Tokens of one table line and the cells they fill, with the sums that hold inside it."""
@@ -319,9 +323,11 @@ def _appeal_keys(table: TableRows, template: Template) -> list[tuple[Row, Column
     if table.columns is None:
         return [(row, col) for row in template.appeals_rows for col in template.appeals_columns]
     keys: list[tuple[Row, Column] | None] = []
+    columns: dict[str, Column | None] = {}  # each group repeats the column headers
     for header in table.columns:
         row = _best(header, template.appeals_rows, template)
-        col = _best(header_leaf(header), template.appeals_columns, template)
+        leaf = header_leaf(header)
+        col = columns[leaf] if leaf in columns else columns.setdefault(leaf, _best(leaf, template.appeals_columns, template))
         keys.append((row, col) if row is not None and col is not None else None)
     return keys
 
@@ -341,15 +347,52 @@ def _row_relations(template: Template) -> _RowRelations:
     return found
 
 
-def _row_sums(template: Template, table: TableKind, keys: list[Key | None]) -> list[RowSum]:
+#: Per table: whether one of its row relations has no places by row (an error), and per
+#: row key the relations that hold in the row, in relation order, as the relation's id, its
+#: total column and its addend columns.
+_RowColumns = dict[str, tuple[bool, dict[str, list[tuple[str, str, tuple[str, ...]]]]]]
+
+
+@per_template
+def _row_columns(template: Template) -> _RowColumns:
+    found: _RowColumns = {}
+    for table, relations in _row_relations(template).items():
+        by_row: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
+        for relation, places in relations:
+            for row, (total, addends) in (places or {}).items():
+                by_row.setdefault(row, []).append((relation.id, total.column, tuple(k.column for k in addends)))
+        found[table] = (any(places is None for _, places in relations), by_row)
+    return found
+
+
+def _row_sums(template: Template, table: TableKind, keys: list[Key | None], row: str | None = None) -> list[RowSum]:
     """The row relations (R3, R4) whose total and addends all sit in ``keys``, rows in
-    the order they appear on the line.
+    the order they appear on the line. ``row``, when every key is of that one row, finds
+    them by column.
 
     >>> from gkparse.templates import TEMPLATES
     >>> keys = [Key("appeals", "review", c) for c in ("upheld", "corrected", "other", "pending", "total")]
     >>> _row_sums(TEMPLATES["2021"], "appeals", keys)
     [RowSum(relation='R4', addends=[0, 1, 2, 3], total=4)]
+    >>> _row_sums(TEMPLATES["2021"], "appeals", keys, "review")
+    [RowSum(relation='R4', addends=[0, 1, 2, 3], total=4)]
     """
+    found = _row_columns(template).get(table)
+    if row is not None and found is not None and not found[0]:
+        # A line of one row (parts 二 and 三): its keys differ by column alone.
+        in_row = found[1].get(row)
+        if not in_row:
+            return []
+        at = {k.column: i for i, k in enumerate(keys) if k}
+        sums = []
+        for relation_id, total_column, addend_columns in in_row:
+            total = at.get(total_column)
+            if total is None:
+                continue
+            addends = [at.get(c) for c in addend_columns]
+            if None not in addends:
+                sums.append(_new_sum(RowSum, (relation_id, addends, total)))
+        return sums
     relations = _row_relations(template).get(table)
     if not relations:
         return []
@@ -357,7 +400,7 @@ def _row_sums(template: Template, table: TableKind, keys: list[Key | None]) -> l
     first: dict[str, int] = {}
     for k, i in position.items():
         first.setdefault(k.row, i)
-    rows = sorted(first, key=first.__getitem__)
+    rows = list(first) if len(first) == 1 else sorted(first, key=first.__getitem__)
     sums = []
     for relation, places in relations:
         if places is None:
@@ -371,13 +414,12 @@ def _row_sums(template: Template, table: TableKind, keys: list[Key | None]) -> l
             place = places.get(row)
             if place is None:
                 continue
-            total_key, addend_keys = place
-            total = position.get(total_key)
+            total = position.get(place[0])
             if total is None:
                 continue
-            addends = [position.get(k) for k in addend_keys]
+            addends = [position.get(k) for k in place[1]]
             if None not in addends:
-                sums.append(RowSum(relation.id, addends, total))  # type: ignore[arg-type]
+                sums.append(_new_sum(RowSum, (relation.id, addends, total)))
     return sums
 
 
@@ -499,15 +541,12 @@ def _bare(column: Column | None, specs: _Specs) -> ColumnSpec:
 
 def _line_specs(table: TableKind, row_key: str, columns: list[Column | None], specs: _Specs) -> list[ColumnSpec]:
     """The spec of each position of a line of template row ``row_key`` (the template's, made once)."""
-    by_column = specs.cells[table].get(row_key, {}) if table in specs.cells else {}
-    out = []
-    for column in columns:
-        if column is None:
-            out.append(_NO_COLUMN)
-            continue
-        found = by_column.get(id(column))
-        out.append(found if found is not None else ColumnSpec(Key(table, row_key, column.key), column.kind, column.unit))
-    return out
+    get = specs.cells.get(table, {}).get(row_key, {}).get
+    return [
+        _NO_COLUMN if column is None
+        else get(id(column)) or ColumnSpec(Key(table, row_key, column.key), column.kind, column.unit)
+        for column in columns
+    ]
 
 
 def align(page: Page, template: Template) -> tuple[list[AlignedRow], list[Issue]]:
@@ -518,12 +557,17 @@ def align(page: Page, template: Template) -> tuple[list[AlignedRow], list[Issue]
     specs = _specs(template)
 
     def add(
-        table: TableKind, fresh: list[ColumnSpec], bare: list[ColumnSpec], row: LabeledRow, subtotals: list[int] | None = None
+        table: TableKind, fresh: list[ColumnSpec], bare: list[ColumnSpec], row: LabeledRow, row_key: str | None,
+        subtotals: list[int] | None = None,
     ) -> None:
         # A cell filled by an earlier line keeps that line's value (a repeated row).
-        columns = [s if s.key is None or s.key not in seen else b for s, b in zip(fresh, bare)]
-        keys = [c.key for c in columns]
-        seen.update(k for k in keys if k)
+        keys = [s.key for s in fresh]
+        if seen.isdisjoint(keys):
+            columns = list(fresh)
+        else:
+            columns = [s if s.key is None or s.key not in seen else b for s, b in zip(fresh, bare)]
+            keys = [c.key for c in columns]
+        seen.update(filter(None, keys))
         if keys and not any(keys):
             return
         tokens = list(row.tokens)
@@ -537,7 +581,7 @@ def align(page: Page, template: Template) -> tuple[list[AlignedRow], list[Issue]
                 # The empty markers run on past the row's width: the dump moved the empty
                 # cells to the end, so their positions say nothing. Let the repairer place them.
                 tokens = [t for t in tokens if not is_blank(t)]
-        sums = _row_sums(template, table, keys)
+        sums = _row_sums(template, table, keys, row_key)
         if subtotals:
             sums += _subtotal_sums(template, keys, sums, subtotals)
         aligned.append(AlignedRow(table, columns, tokens, row.glued, row.label, row.truncated, row.glued and row.splittable, sums=sums))
@@ -555,7 +599,7 @@ def align(page: Page, template: Template) -> tuple[list[AlignedRow], list[Issue]
                     issues.append(_unmatched(part, row))
                     continue
                 fresh = _line_specs("disclosure", found.key, columns, specs)
-                add("disclosure", fresh, bare, row)
+                add("disclosure", fresh, bare, row, found.key)
         elif table.kind == "requests":
             subtotal = [_subtotal(header) for header in table.columns or []]
             columns = _request_columns(table, template, subtotal, issues)
@@ -571,11 +615,11 @@ def align(page: Page, template: Template) -> tuple[list[AlignedRow], list[Issue]
                 if set(found.stands_for) & matched and all(is_blank(t) for t in row.tokens):
                     continue  # a group's label over its own rows, not a row of its own
                 fresh = _line_specs("requests", found.key, columns, specs)
-                add("requests", fresh, bare, row, subtotals)
+                add("requests", fresh, bare, row, found.key, subtotals)
         else:
             pairs = _appeal_keys(table, template)
             fresh = [_line_specs("appeals", p[0].key, [p[1]], specs)[0] if p else _NO_COLUMN for p in pairs]
             bare = [_bare(p[1] if p else None, specs) for p in pairs]
             for row in table.rows:
-                add("appeals", fresh, bare, row)
+                add("appeals", fresh, bare, row, None)
     return aligned, issues

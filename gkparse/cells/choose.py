@@ -11,6 +11,7 @@ import itertools
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from typing import Optional
 
 from .. import vocabulary as vocab
 from ..grammar import MAX_NUMBER_DIGITS, Number, read_cell
@@ -236,22 +237,32 @@ def _choose_in_table(states: list[RowState], template: Template, table: TableKin
                 if key:
                     fixed[key] = read.value
     checks = _column_checks(template, table)
+    # Each open row's kept cells and readings, looked up once rather than per combination.
+    rows = [([(p, key) for p, key in enumerate(states[i].row.keys) if key], states[i].options) for i in open_]
+    # Where each open cell's value comes from: the last open row, and its place in it, to
+    # fill it (as a joint choice's values are filled, row after row).
+    source = {key: (position, p) for position, (keys, _) in enumerate(rows) for p, key in keys}
+    # A relation broken whatever the open rows read fails every joint choice; the others
+    # are checked on the places an open cell takes part in, each side's values laid out
+    # once with the open cells' slots to fill per joint choice.
+    always: set[str] = set()
+    varying: list[tuple[str, list[tuple[_Side, _Side]]]] = []
+    for relation, sides in checks:
+        laid = [(_side(left, fixed, source), _side(right, fixed, source)) for left, right in sides]
+        if any(not lslots and not rslots and sums_agree(lvalues, rvalues) is False for (lvalues, lslots), (rvalues, rslots) in laid):
+            always.add(relation.id)
+        else:
+            varying.append((relation.id, [(lside, rside) for lside, rside in laid if lside[1] or rside[1]]))
     # Per open row and reading, the sets of relations broken by the joint choices that use
     # it; a reading survives a set of relations if one of its choices breaks none of them.
     broken: list[list[set[frozenset[str]]]] = [[set() for _ in states[i].options] for i in open_]
     kept: list[dict[int, None]] = [{} for _ in open_]  # surviving readings, in first-use order
-    # Each open row's kept cells and readings, looked up once rather than per combination.
-    rows = [([(p, key) for p, key in enumerate(states[i].row.keys) if key], states[i].options) for i in open_]
     for combo in itertools.product(*(range(len(states[i].options)) for i in open_)):
-        values = dict(fixed)
-        for (keys, options), choice in zip(rows, combo):
-            reading = options[choice]
-            for p, key in keys:
-                values[key] = reading[p].value
-        fails = frozenset(
-            relation.id for relation, sides in checks
-            if any(sums_agree([values.get(k) for k in left], [values.get(k) for k in right]) is False for left, right in sides)
-        )
+        chosen = [options[choice] for (_, options), choice in zip(rows, combo)]
+        fails = frozenset(always | {
+            relation_id for relation_id, laid in varying
+            if any(sums_agree(_filled(lside, chosen), _filled(rside, chosen)) is False for lside, rside in laid)
+        })
         for position, choice in enumerate(combo):
             broken[position][choice].add(fails)
             if not fails:
@@ -266,6 +277,27 @@ def _choose_in_table(states: list[RowState], template: Template, table: TableKin
             continue
         state.options = [state.options[p] for p in picked]
         state.basis = _basis(ids, broken[position], set(picked))
+
+
+#: One side of a relation's place laid out for the joint choices: its values, the open
+#: cells' left None, and the open cells' slots as (index, open row, place in the row).
+_Side = tuple[list[Optional[Number]], list[tuple[int, int, int]]]
+
+
+def _side(keys: list[Key], fixed: dict[Key, Number | None], source: dict[Key, tuple[int, int]]) -> _Side:
+    # (An open cell's slot holds its fixed value, None, until a joint choice fills it.)
+    return [fixed.get(k) for k in keys], [(index, *source[k]) for index, k in enumerate(keys) if k in source]
+
+
+def _filled(side: _Side, chosen: list[Reading]) -> list[Number | None]:
+    """A side's values under a joint choice (``chosen``: each open row's reading)."""
+    values, slots = side
+    if not slots:
+        return values
+    values = values.copy()
+    for index, position, p in slots:
+        values[index] = chosen[position][p].value
+    return values
 
 
 def _basis(ids: list[str], broken: list[set[frozenset[str]]], survivors: set[int]) -> str:

@@ -20,6 +20,7 @@ a row read with a number merged over two tokens    resolved (``basis``: the row 
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -28,12 +29,17 @@ from ..grammar import Number
 from ..model import Cell, CellState, Issue, RowReadings
 from ..read.page import is_blank
 from ..templates.schema import Key
+from .align import ColumnSpec
 from .choose import RowState
 from .search import Read
 
 __all__ = ["CellData", "cells_of", "row_cells", "row_data"]
 
 _BLANK_STATES = {"empty": CellState.EMPTY, "dash": CellState.DASH}
+# Bound once: the loop over a row's cells reads them for every cell of every report.
+_PRINTED = CellState.PRINTED
+_SPLIT = CellState.SPLIT
+_MERGED = operator.attrgetter("merged")
 
 #: A cell as plain data: the fields it is built with (so that the cell built from it is the
 #: one ``Cell(**data)`` builds, down to the fields it says were set).
@@ -82,12 +88,37 @@ def row_data(state: RowState) -> tuple[dict[Key, CellData], RowReadings | None, 
     # every cell of such a row owes its place to them.
     merged_basis = (
         state.basis or "+".join(dict.fromkeys(s.relation for s in row.sums))
-        if any(read.merged for option in state.options for read in option) else None
+        if (any(map(_MERGED, first)) if len(state.options) == 1 else any(any(map(_MERGED, o)) for o in state.options))
+        else None
     )
     single = len(state.options) == 1
     complete = state.complete
-    initial = state.initial
     valued: bool | None = None  # whether the row shows any value (asked of assumed cells only)
+    if single and complete and merged_basis is None and state.initial == 1:
+        # A row with one reading, found whole (every printed row, most glued ones): most
+        # cells are numbers, printed whole or split out of glued digits, the rest blanks.
+        glued = row.glued
+        row_raw = None  # a glued row's blanks point at its text, made once
+        for column, read in zip(row.columns, first):
+            key = column.key
+            if key is None:
+                continue
+            value, how, raw, split, assumed, _ = read
+            if how == "num" and not assumed:
+                unit = column.unit if value is not None else None
+                if split:
+                    cells[key] = {"value": value, "raw": raw, "state": _SPLIT, "unit": unit, "basis": state.basis}
+                else:
+                    cells[key] = {"value": value, "raw": raw, "state": _PRINTED, "unit": unit}
+            elif how in _BLANK_STATES and not assumed:
+                if glued:
+                    raw = row_raw = row.raw if row_raw is None else row_raw
+                cells[key] = {"raw": raw, "state": _BLANK_STATES[how]}
+            else:
+                if assumed and valued is None:
+                    valued = any(not is_blank(t) for t in row.tokens)
+                cells[key] = _settled(state, key, column, read, merged_basis, bool(valued), issues)
+        return cells, None, issues
     # Each cell's reads over the readings, each distinct read once in first-seen order (a
     # row may keep a thousand readings, which repeat a cell's few reads): what is drawn
     # from them below, in first-seen order, is the same as from every reading.
@@ -116,33 +147,9 @@ def row_data(state: RowState) -> tuple[dict[Key, CellData], RowReadings | None, 
                     "unit": column.unit if read.value is not None else None, "alternatives": alternatives,
                 }
                 continue
-        how = read.how
-        if how == "num" and initial == 1 and merged_basis is None and not (read.split or read.assumed) and read.value is not None:
-            # The common cell, a number printed whole (the last but two case below).
-            cells[key] = {"value": read.value, "raw": read.raw, "state": CellState.PRINTED, "unit": column.unit}
-            continue
         if read.assumed and valued is None:
             valued = any(not is_blank(t) for t in row.tokens)
-        unit = column.unit if read.value is not None else None
-        if how == "absent" or (read.assumed and valued):
-            # Past the end of the document, or a blank among the row's values that the text
-            # shows no trace of: the reader did not find this cell (completeness names it
-            # ``missing-cells``). A row printed with nothing after its label is blank.
-            cells[key] = {"state": CellState.ABSENT}
-        elif how in _BLANK_STATES:
-            cells[key] = {"raw": _raw(state, read), "state": _BLANK_STATES[how]}
-        elif how == "text":
-            cells[key] = {"raw": read.raw, "state": CellState.UNREADABLE}
-            message = f"{key}: {read.raw!r} is not a number"
-            issues.append(Issue(rule="unreadable-cell", severity="warning", where=str(key), message=message, cells=[str(key)]))
-        elif merged_basis is not None:
-            cells[key] = {"value": read.value, "raw": read.raw, "state": CellState.RESOLVED, "unit": unit, "basis": merged_basis}
-        elif not read.split and initial == 1:
-            cells[key] = {"value": read.value, "raw": read.raw, "state": CellState.PRINTED, "unit": unit}
-        elif initial > 1:
-            cells[key] = {"value": read.value, "raw": read.raw, "state": CellState.RESOLVED, "unit": unit, "basis": state.basis}
-        else:
-            cells[key] = {"value": read.value, "raw": read.raw, "state": CellState.SPLIT, "unit": unit, "basis": state.basis}
+        cells[key] = _settled(state, key, column, read, merged_basis, bool(valued), issues)
     if not open_:
         return cells, None, issues
     name = row.label or row.table
@@ -162,3 +169,31 @@ def row_data(state: RowState) -> tuple[dict[Key, CellData], RowReadings | None, 
         )
     )
     return cells, readings, issues
+
+
+def _settled(
+    state: RowState, key: Key, column: ColumnSpec, read: Read, merged_basis: str | None, valued: bool, issues: list[Issue]
+) -> CellData:
+    """The data of a cell all of whose row's readings read it as ``read`` (``valued``: the
+    row shows a value, asked of an assumed cell only)."""
+    how = read.how
+    initial = state.initial
+    unit = column.unit if read.value is not None else None
+    if how == "absent" or (read.assumed and valued):
+        # Past the end of the document, or a blank among the row's values that the text
+        # shows no trace of: the reader did not find this cell (completeness names it
+        # ``missing-cells``). A row printed with nothing after its label is blank.
+        return {"state": CellState.ABSENT}
+    if how in _BLANK_STATES:
+        return {"raw": _raw(state, read), "state": _BLANK_STATES[how]}
+    if how == "text":
+        message = f"{key}: {read.raw!r} is not a number"
+        issues.append(Issue(rule="unreadable-cell", severity="warning", where=str(key), message=message, cells=[str(key)]))
+        return {"raw": read.raw, "state": CellState.UNREADABLE}
+    if merged_basis is not None:
+        return {"value": read.value, "raw": read.raw, "state": CellState.RESOLVED, "unit": unit, "basis": merged_basis}
+    if not read.split and initial == 1:
+        return {"value": read.value, "raw": read.raw, "state": _PRINTED, "unit": unit}
+    if initial > 1:
+        return {"value": read.value, "raw": read.raw, "state": CellState.RESOLVED, "unit": unit, "basis": state.basis}
+    return {"value": read.value, "raw": read.raw, "state": _SPLIT, "unit": unit, "basis": state.basis}

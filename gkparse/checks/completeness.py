@@ -73,7 +73,7 @@ def check_completeness(template: Template, placed: Mapping[Key, Cell], present: 
                 # A row printed with other columns than the template's (the seed's
                 # 3-column 第(九)项) is not missing; a row not printed at all is, and
                 # so are the cells of its own columns a printed row lacks.
-                gone = [name for key, name in own if absent(key)]
+                gone = [name for key, name in own if (cell := get(key)) is None or cell.state is absent_state]
                 if len(gone) < len(own) or all(map(absent, every)):
                     missing.extend(gone)
             if missing:
@@ -97,7 +97,7 @@ def check_completeness(template: Template, placed: Mapping[Key, Cell], present: 
         for row_key, (named, name) in table.rows.items():
             if row_key in skipped:
                 continue
-            gone = [text for key, text in named if absent(key)]
+            gone = [text for key, text in named if (cell := get(key)) is None or cell.state is absent_state]
             if len(gone) == len(named):
                 missing_rows.append(name)
             else:

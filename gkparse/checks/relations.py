@@ -64,12 +64,11 @@ def _unassessed(relation: Relation, where: str, keys: list[Key], cells: list[Cel
     return Issue(rule="unassessed", severity="info", where=where, message=message, cells=lost)
 
 
-def _assess(relation: Relation, where: str, left_keys: list[Key], right_keys: list[Key], lookup: Lookup) -> Issue | None:
-    left = [lookup(k) for k in left_keys]
-    right = [lookup(k) for k in right_keys]
-    holds = sums_agree([c.value for c in left if c is not None], [c.value for c in right if c is not None])
-    if holds is not False:
-        return None
+def _judge(
+    relation: Relation, where: str, left_keys: list[Key], right_keys: list[Key], left: list[Cell | None], right: list[Cell | None]
+) -> Issue | None:
+    """The issue of a place whose shown values break ``relation`` (``left``, ``right``: the
+    cells at its keys), if its cells' other readings or lost cells do not excuse it."""
     if any(c is not None and c.state is CellState.AMBIGUOUS for c in left + right):
         # The values shown are one reading among several: the relation is broken only
         # if no reading satisfies it (and undecided if there are too many to tell).
@@ -135,12 +134,16 @@ def check_relations(template: Template, lookup: Lookup) -> list[Issue]:
     """Evaluate the template's within-report relations with ``lookup(key) -> Cell | None``."""
     issues: list[Issue] = []
     for relation, where, left, right, left_leaf, right_leaf in _places(template):
-        issue = _assess(
-            relation, where,
-            _stand_in(template, left, lookup) if left_leaf else left,
-            _stand_in(template, right, lookup) if right_leaf else right,
-            lookup,
-        )
-        if issue:
-            issues.append(issue)
+        if left_leaf:
+            left = _stand_in(template, left, lookup)
+        if right_leaf:
+            right = _stand_in(template, right, lookup)
+        left_cells = [lookup(k) for k in left]
+        right_cells = [lookup(k) for k in right]
+        # Most places hold: only a broken one is looked at further (its cells' readings).
+        holds = sums_agree([c.value for c in left_cells if c is not None], [c.value for c in right_cells if c is not None])
+        if holds is False:
+            issue = _judge(relation, where, left, right, left_cells, right_cells)
+            if issue:
+                issues.append(issue)
     return issues

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from gkparse.cells.align import AlignedRow, ColumnSpec
-from gkparse.cells.repair import _read
+from gkparse.cells.repair import _cut_runs, _read
 from gkparse.cells.search import NodeBudget, read_token
 from gkparse.templates import TEMPLATES
 
@@ -29,3 +31,19 @@ def test_a_printed_row_reads_every_token_as_read_token_does(kind: str, unit: str
     row = AlignedRow("requests", [column] * len(TOKENS), list(TOKENS), False)
     [reading] = _read(row, [], False, NodeBudget()).options
     assert list(reading) == [read_token(token, column) for token in TOKENS]
+
+
+CUT_TEXTS = [
+    ("规章 3 | 4 规章3 4", "规章", ["3", "4"]),
+    ("行政许可\u3000\t|12行政许可 1行政许可12", "行政许可", ["12"]),
+    ("aaab b", "aa", ["b", "b"]),
+    ("收费 | 1.5 万元 收费1.5万元", "收费", ["1.5", "万元"]),
+    ("规章 | 3", "规章", [" 3"]),
+    ("没有 规章", "规章", ["3"]),
+]
+
+
+@pytest.mark.parametrize(("text", "label", "values"), CUT_TEXTS)
+def test_a_part_two_rows_text_is_cut_as_the_pattern_cuts_it(text: str, label: str, values: list[str]) -> None:
+    pattern = re.escape(label) + "".join(r"[\s|]*" + re.escape(t) for t in values)
+    assert _cut_runs(text, label, values) == re.sub(pattern, "\n", text)
