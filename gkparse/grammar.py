@@ -47,9 +47,12 @@ _DASH = re.compile(
 #: A value token in a text dump, where cells may be glued (``713000074``) or spaced:
 #: a number (with its multiplier and money unit) or a dash. Counting units are left to
 #: the label text, since in a glued dump a digit before a unit may belong to a label.
+#: The lookahead on the characters a token starts with lets the engine pass over other
+#: characters at once (without it, every alternative is tried at each: 1.5x slower).
 TOKEN = re.compile(
+    "(?=[" + re.escape("-+−/／—–－" + "".join(word[0] for word in vocab.DASH_WORDS)) + r"\d])(?:"
     rf"[-+−]?\d[\d,]*(?:\.\d+)?(?:(?:{_MULTIPLIERS})?(?:{'|'.join(map(re.escape, vocab.MONEY_UNITS))}))?"
-    r"|[/／]+|[—–－]+|-{1,3}|" + "|".join(map(re.escape, vocab.DASH_WORDS))
+    r"|[/／]+|[—–－]+|-{1,3}|" + "|".join(map(re.escape, vocab.DASH_WORDS)) + ")"
 )
 
 

@@ -7,6 +7,7 @@ quote marks removed and traditional characters folded to simplified ones.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from array import array
@@ -225,6 +226,21 @@ def _may_change() -> re.Pattern[str]:
     return re.compile("[" + re.escape("".join(sorted(changing))) + "\U00010000-\U0010ffff]")
 
 
+@functools.lru_cache(maxsize=1)
+def _compact_tables() -> tuple[re.Pattern[str], dict[str, str]]:
+    """For :func:`compact_runs`: a run of the characters :func:`_piece` drops (noise, and
+    what NFKC makes noise: U+2002, U+FF02), captured, for ``split`` (no character past the
+    BMP is dropped: test_no_character_past_the_bmp_is_dropped); and what each other
+    character of the BMP it changes into one becomes, where that one stays as it is (so
+    that no replacement makes another). Built on first use with :func:`_may_change`."""
+    pieces = {ch: _piece(ch) for ch in _may_change().findall("".join(map(chr, range(0x10000))))}
+    dropped = "[" + re.escape("".join(sorted(ch for ch, piece in pieces.items() if not piece))) + "]"
+    table = {ch: piece for ch, piece in pieces.items() if len(piece) == 1 and piece != ch and _piece(piece) == piece}
+    # Spelt [x][x]*, not [x]+: a pattern opening with a repeat hides its first characters
+    # from the engine, which then tries it at every character instead of skipping in C (3x).
+    return re.compile(f"({dropped}{dropped}*)"), table
+
+
 def _compact_pieces(text: str) -> tuple[str | None, dict[str, str]]:
     """``text`` folded, whitespace and quotes dropped, when each character changes into at
     most one (else None); and what each character that changes becomes."""
@@ -232,14 +248,18 @@ def _compact_pieces(text: str) -> tuple[str | None, dict[str, str]]:
     pieces = {ch: piece for ch in set(_may_change().findall(text)) if (piece := _piece(ch)) != ch}
     if any(len(piece) > 1 for piece in pieces.values()):
         return None, pieces
+    return _replaced(text, pieces), pieces
+
+
+def _replaced(text: str, pieces: dict[str, str]) -> str:
+    """``text`` with each character of ``pieces`` (each one character or none) replaced."""
     if any(c in pieces for piece in pieces.values() for c in piece):
-        return text.translate({ord(ch): piece for ch, piece in pieces.items()}), pieces
+        return text.translate({ord(ch): piece for ch, piece in pieces.items()})
     # One str.replace per distinct character (a dump holds a handful): str.translate
     # looks every character up in a dict, many times slower.
-    compact = text
     for ch, piece in pieces.items():
-        compact = compact.replace(ch, piece)
-    return compact, pieces
+        text = text.replace(ch, piece)
+    return text
 
 
 def compact_with_map(text: str) -> tuple[str, array[int]]:
@@ -268,22 +288,51 @@ def compact_runs(text: str) -> tuple[str, list[int], list[int]]:
     >>> compact_runs("规 章（一）")
     ('规章(一)', [0, 1], [0, 2])
     """
+    gaps, table = _compact_tables()
+    # The gaps of dropped characters cut the text into the runs (found in C, as the kept
+    # pieces between them); the other characters that change are looked for in what is kept.
+    parts = gaps.split(text)
+    kept = parts[::2]
+    compact = "".join(kept)
+    may_change = _may_change()
+    # Each distinct character to change is found once (in C) and replaced everywhere at
+    # once: the text before it holds none, and what replaced it stays.
+    position = 0
+    while (found := may_change.search(compact, position)) is not None:
+        ch = found.group()
+        piece = table.get(ch)
+        if piece is None:
+            piece = _piece(ch)
+            if piece == ch:  # a character past the BMP that stays
+                position = found.end()
+                continue
+            if len(piece) != 1 or _piece(piece) != piece:
+                return _compact_runs_by_character(text, parts)
+        compact = compact.replace(ch, piece)
+        position = found.start()
+    return compact, *_runs(parts)
+
+
+def _runs(parts: list[str]) -> tuple[list[int], list[int]]:
+    """The runs of a text split at its gaps (kept text and gaps alternating, captured): each
+    run starts after a gap, at the kept length so far in the compact string and at the
+    gap's end in the text."""
+    ends = list(itertools.accumulate(map(len, parts)))
+    starts = list(itertools.accumulate(map(len, parts[:-1:2]), initial=0))
+    return starts, [0, *ends[1::2]]
+
+
+def _compact_runs_by_character(text: str, parts: list[str]) -> tuple[str, list[int], list[int]]:
+    """:func:`compact_runs` where a character folds into several (㈠ → (一)), or into one
+    that changes in turn: every character that changes is folded at once."""
     compact, pieces = _compact_pieces(text)
-    if compact is None:
-        # A character that folds into several (㈠ → (一)): each piece maps back to it.
-        out: list[str] = []
-        origins: list[int] = []
-        for i, ch in enumerate(text):
-            piece = pieces.get(ch, ch)
-            out.append(piece)
-            origins.extend([i] * len(piece))
-        return "".join(out), list(range(len(origins))), origins
-    starts, origins = [0], [0]
-    dropped = [ch for ch, piece in pieces.items() if not piece]
-    if dropped:
-        kept = 0
-        for gap in re.finditer("[" + re.escape("".join(dropped)) + "]+", text):
-            kept += gap.start() - origins[-1]
-            starts.append(kept)
-            origins.append(gap.end())
-    return compact, starts, origins
+    if compact is not None:
+        return compact, *_runs(parts)
+    # Each piece of a character that folds into several maps back to it.
+    out: list[str] = []
+    origins: list[int] = []
+    for i, ch in enumerate(text):
+        piece = pieces.get(ch, ch)
+        out.append(piece)
+        origins.extend([i] * len(piece))
+    return "".join(out), list(range(len(origins))), origins

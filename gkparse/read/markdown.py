@@ -77,7 +77,9 @@ def has_pipe_tables(text: str) -> bool:
     >>> has_pipe_tables("a | b\\n---|---\\n1 | 2"), has_pipe_tables("规章 | 0 | 0 | 2")
     (True, False)
     """
-    return _SEPARATOR_LINE.search(text) is not None
+    # A separator cell holds "--": text without one is passed over in C (the pattern, which
+    # starts at a line's start, is tried at every character).
+    return "--" in text and _SEPARATOR_LINE.search(text) is not None
 
 
 def strip_marks(line: str) -> str:

@@ -17,6 +17,7 @@ from .. import vocabulary as vocab
 from ..model import Meta, Prose, Signature
 from ..normalize import fold
 from ..templates import TABLE_KINDS, TEMPLATES, Template
+from ..templates.schema import per_template
 
 __all__ = [
     "MetaFields", "read_meta", "find_title", "agency_from_title", "report_year", "find_signature", "split_prose", "iso_date",
@@ -24,13 +25,23 @@ __all__ = [
 ]
 
 _LABELS = sorted(((label, name) for name, labels in vocab.META_FIELDS for label in labels), key=lambda x: -len(x[0]))
-# The lookahead on the labels' first characters lets the engine skip positions where no
-# label can start (without it, every alternative is tried at every character: 8x slower).
-_LABEL_RE = re.compile(
-    "(?=[" + re.escape("".join(sorted({label[0] for label, _ in _LABELS}))) + "])(?:"
-    + "|".join(f"(?P<l{i}>" + r"[ \t\u3000]*".join(map(re.escape, label)) + ")" for i, (label, _) in enumerate(_LABELS))
-    + r")[ \t\u3000]*[:：]?"
-)
+
+
+def _label_alternatives() -> str:
+    """The labels as alternatives (any whitespace between their characters), longest first,
+    grouped under their first character: where a label may start, only the labels starting
+    with that character are tried (all of them: 2x slower), and the engine, seeing each
+    alternative start with a character, passes over the others in C (without that, every
+    alternative is tried at every character: 8x slower). Group ``l{i}`` holds the rest of
+    ``_LABELS[i]``."""
+    by_first: dict[str, list[str]] = {}
+    for i, (label, _) in enumerate(_LABELS):
+        rest = "".join(r"[ \t\u3000]*" + re.escape(ch) for ch in label[1:])
+        by_first.setdefault(label[0], []).append(f"(?P<l{i}>{rest})")
+    return "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in by_first.items())
+
+
+_LABEL_RE = re.compile("(?:" + _label_alternatives() + r")[ \t\u3000]*[:：]?")
 _COLON = re.compile(r"[:：]")
 _LINE_START_LABELS = frozenset(vocab.META_LINE_START_LABELS)
 #: Every label, folded and without spaces (a label cell of a metadata table is one of them).
@@ -265,6 +276,12 @@ def _too_long_for_a_title(raw: str) -> bool:
     return len("".join(raw.split())) - removable > MAX_TITLE_CHARS
 
 
+#: The character every report word holds (:data:`~gkparse.vocabulary.REPORT_WORDS`), which
+#: every title pattern needs too (:data:`~gkparse.vocabulary.REPORT_TITLE`,
+#: :data:`~gkparse.vocabulary.LOOSE_REPORT_TITLE`; test_no_title_without_the_report_word).
+(_REPORT_WORD,) = set.intersection(*map(set, vocab.REPORT_WORDS))
+
+
 def find_title(candidates: list[str]) -> str | None:
     """The first candidate that reads as an annual-report title (not a look-alike such as
     a notice about reports, an interpretation, a graphic or a sample). Markdown's marks and
@@ -276,20 +293,30 @@ def find_title(candidates: list[str]) -> str | None:
     >>> find_title(["# 2024 年某某局政府信息公开工作", "年度报告", "一、总体情况"])
     '2024年某某局政府信息公开工作年度报告'
     """
-    texts: list[str] = []
+    texts: dict[int, str] = {}
+    named: dict[int, bool] = {}
 
     def text_of(i: int) -> str:
         # Each candidate read once, when first needed: the title is mostly the first.
-        while len(texts) <= i:
-            raw = candidates[len(texts)]
-            texts.append("" if _too_long_for_a_title(raw) else _title_text(raw))
+        if i not in texts:
+            raw = candidates[i]
+            texts[i] = "" if _too_long_for_a_title(raw) else _title_text(raw)
         return texts[i]
+
+    def names_report(i: int) -> bool:
+        # A candidate without the word (a page's chrome, a metadata line) is no title,
+        # whatever is cut from it: it is not read.
+        if i not in named:
+            raw = candidates[i]
+            named[i] = not _too_long_for_a_title(raw) and _REPORT_WORD in fold(raw)
+        return named[i]
 
     for strict in (True, False):
         for i in range(len(candidates)):
-            if _title_of(text := text_of(i), strict):
+            if names_report(i) and _title_of(text := text_of(i), strict):
                 return text
-    for first, second in zip(texts, texts[1:]):
+    lines = [text_of(i) for i in range(len(candidates))]
+    for first, second in zip(lines, lines[1:]):
         joined = first + second
         if first and second and not vocab.SENTENCE_MARKS.search(first) and _title_of(joined, True):
             return joined
@@ -379,7 +406,16 @@ def find_signature(body: str) -> Signature:
 def _table_headings(template: Template | None) -> list[tuple[str, re.Pattern[str]]]:
     """The part headings of the tables (二, 三, 四) as the template prints them; with no
     template known, any registered template's heading of each table."""
-    templates = [template] if template is not None else list(TEMPLATES.values())
+    # A template's are built once (the patterns are joined and looked up for every report).
+    return _template_headings(template) if template is not None else _headings(list(TEMPLATES.values()))
+
+
+@per_template
+def _template_headings(template: Template) -> list[tuple[str, re.Pattern[str]]]:
+    return _headings([template])
+
+
+def _headings(templates: list[Template]) -> list[tuple[str, re.Pattern[str]]]:
     headings: list[tuple[str, re.Pattern[str]]] = []
     for kind in TABLE_KINDS:
         patterns = dict.fromkeys(t.table(kind).heading for t in templates)

@@ -21,6 +21,7 @@ from ..grammar import TOKEN as _TOKEN
 from ..grammar import read_cell
 from ..normalize import compact_runs, label_key
 from ..templates import TABLE_KINDS, Column, Row, Template
+from ..templates.schema import per_template
 from .page import LabeledRow, Page, TableRows, blank_run
 
 __all__ = ["read_text", "read_tables", "tokenize"]
@@ -136,14 +137,19 @@ def tokenize(region: str, *, baseline: int = 1, row_per_line: bool = False, exac
                 tokens.extend(values)
             break  # label text (a group label, the next row's label) ends the values
         return tokens
+    if region.count("\n") <= baseline:
+        return _TOKEN.findall(region)  # no gap between values can hold an empty cell
     tokens = []
     position = 0
+    count = region.count
     for match in _TOKEN.finditer(region):
-        _blank_lines(tokens, region[position:match.start()].count("\n") - baseline, exact_blanks)
+        start = match.start()
+        if count("\n", position, start) > baseline:
+            _blank_lines(tokens, count("\n", position, start) - baseline, exact_blanks)
         tokens.append(match.group())
         position = match.end()
     if tokens:
-        _blank_lines(tokens, region[position:].count("\n") - baseline, exact_blanks)
+        _blank_lines(tokens, count("\n", position) - baseline, exact_blanks)
     return tokens
 
 
@@ -167,7 +173,13 @@ def _blank_lines(tokens: list[str], extra: int, exact: bool) -> None:
         tokens.append(blank_run(extra, extra) if exact else blank_run((extra + 1) // 2, extra))
 
 
-_VALUE_GAP = re.compile(r"(?m)^[ \t]*[-\d./]+[ \t]*\n((?:[ \t\u3000]*\n)+)(?=[ \t]*[-\d./]+[ \t]*$)")
+#: Blank lines between two lines (the line ending at the gap's first newline, the line the
+#: lookahead reads) ...
+_VALUE_GAP = re.compile(r"(?m)\n((?:[ \t\u3000]*\n)+)(?=[ \t]*[-\d./]+[ \t]*$)")
+#: ... where both lines hold a value alone. (The gap is found from its first newline, which
+#: the engine looks for in C; a pattern starting at the line before it, at ``^``, is tried
+#: at every character: 5x slower over a dump.)
+_VALUE_LINE = re.compile(r"[ \t]*[-\d./]+[ \t]*")
 
 
 def _exact_blanks(text: str, baseline: int) -> bool:
@@ -179,12 +191,15 @@ def _exact_blanks(text: str, baseline: int) -> bool:
     """
     for m in _VALUE_GAP.finditer(text):
         extra = m.group(1).count("\n") + 1 - baseline
-        if extra > 0 and extra % 2 == 1:
+        if extra > 0 and extra % 2 == 1 and _VALUE_LINE.fullmatch(text, text.rfind("\n", 0, m.start()) + 1, m.start()):
             return True
     return False
 
 
-_NEWLINE_RUN = re.compile(r"(?:\n[ \t\u3000]*)+")
+#: A newline, then any newlines and blanks (``(?:\n[ \t\u3000]*)+`` matches the same runs, but
+#: its repeated group hides the leading newline from the engine, which then tries the
+#: pattern at every character: 15x slower over a dump).
+_NEWLINE_RUN = re.compile(r"\n[\n \t\u3000]*")
 
 
 def _baseline(text: str) -> int:
@@ -194,8 +209,12 @@ def _baseline(text: str) -> int:
     >>> _baseline("a\\n\\nb\\n\\nc\\n\\n\\nd")
     2
     """
-    runs = Counter(map(str.count, _NEWLINE_RUN.findall(text), itertools.repeat("\n")))
-    return runs.most_common(1)[0][0] if runs else 1
+    # The runs are counted by their text (in C; a dump holds a handful of distinct runs),
+    # then by their newlines, each count first met where its first run stands (ties go to it).
+    newlines: Counter[int] = Counter()
+    for run, count in Counter(_NEWLINE_RUN.findall(text)).items():
+        newlines[run.count("\n")] += count
+    return newlines.most_common(1)[0][0] if newlines else 1
 
 
 #: A line holding a whole row has a label and at least one value between pipes
@@ -206,6 +225,8 @@ MIN_ROW_PIPES = 3
 def _pipe_rows(text: str) -> bool:
     """Whether pipe-separated text puts a whole row on each line (``| label | 1 | 2 |``)
     rather than one cell per line (``1 |``)."""
+    if "|" not in text:
+        return False
     wide = narrow = 0
     for line in text.split("\n"):
         if "|" not in line or not line.replace("|", "").strip():
@@ -262,14 +283,20 @@ class _Hit:
 
 
 def _stems_in(c: _Compact, rows: tuple[Row, ...], start: int, end: int) -> list[_Hit]:
-    """Each row's first stem match after the previous row's, in template order."""
+    """Each row's first stem match after the previous row's, in template order (each row
+    as :func:`_find_stem` finds it)."""
     hits: list[_Hit] = []
     cursor = start
+    find = c.compact.find
     for row in rows:
-        found = _find_stem(c, row.stem_keys, cursor, end)
-        if found is not None:
-            hits.append(_Hit(row, found[0], found[1]))
-            cursor = found[1]
+        best = best_end = -1
+        for key in row.stem_keys:
+            pos = find(key, cursor, end)
+            if pos != -1 and (best == -1 or pos < best):
+                best, best_end = pos, pos + len(key)
+        if best != -1:
+            hits.append(_Hit(row, best, best_end))
+            cursor = best_end
     return hits
 
 
@@ -338,21 +365,31 @@ class _Layout:
     exact_blanks: bool
 
     def tokens(self, region: str) -> list[str]:
+        if "|" not in region and region.count("\n") <= self.baseline:
+            return _TOKEN.findall(region)  # as tokenize reads it, without the call (most rows)
         return tokenize(region, baseline=self.baseline, row_per_line=self.row_per_line, exact_blanks=self.exact_blanks)
 
 
 def _region_rows(c: _Compact, hits: list[_Hit], end: int, layout: _Layout) -> list[LabeledRow]:
     rows = []
+    text, size = c.text, len(c.compact)
+    # A row's label runs from its start to its end, its values from there to the next
+    # label's start (:meth:`_Compact.original`, :meth:`_Compact.original_between`): each
+    # place is looked up in the text once.
+    label_start = c._at(hits[0].start) if hits else 0
     for i, hit in enumerate(hits):
         stop = hits[i + 1].start if i + 1 < len(hits) else end
-        region = c.original_between(hit.end, stop)
+        label_end = c._at(hit.end - 1) + 1
+        next_start = c._at(stop) if stop < size else len(text)
+        region = text[label_end:next_start]
         rows.append(
             LabeledRow(
-                c.original(hit.start, hit.end), layout.tokens(region), glued=True,
-                key=hit.row.key if hit.row else None, truncated=stop >= len(c.compact), splittable="|" not in region,
+                text[label_start:label_end], layout.tokens(region), glued=True,
+                key=hit.row.key if hit.row else None, truncated=stop >= size, splittable="|" not in region,
                 bare_means_blank=region == "",
             )
         )
+        label_start = next_start
     return rows
 
 
@@ -367,10 +404,15 @@ def _header_columns(
     columns or reports them, so that no column's cells shift onto another's.
     """
     found: list[tuple[int, int, Column | None]] = []
-    for column in columns:
-        hit = _find_stem(c, column.stem_keys, start, end)
-        if hit is not None:
-            found.append((hit[0], hit[1], column))
+    find = c.compact.find
+    for column in columns:  # each column's first stem, as _find_stem finds it
+        best = best_end = -1
+        for key in column.stem_keys:
+            pos = find(key, start, end)
+            if pos != -1 and (best == -1 or pos < best):
+                best, best_end = pos, pos + len(key)
+        if best != -1:
+            found.append((best, best_end, column))
     found.sort(key=lambda f: f[0])
     kept: list[tuple[int, int, Column | None]] = []
     for item in found:  # overlapping matches name one header: keep the first
@@ -400,7 +442,23 @@ _SUBTOTAL_WORDS = tuple(
 _MEMBERS = frozenset(label_key(m) for m in vocab.SUBTOTAL_MEMBERS)
 
 
-def _request_header(c: _Compact, columns: tuple[Column, ...], start: int, end: int) -> list[str] | None:
+@per_template
+def _header_words(template: Template) -> tuple[re.Pattern[str], dict[str, str]]:
+    """The words of part 三's header (the group labels, the subtotal's words, the columns'
+    stems), as one pattern of alternatives, longest first (so the group ``法人或其他组织`` is
+    not read as ``其他``; the engine, seeing each start with a character, passes over the
+    others in C), and the kind each word names (the first's, for a word named twice)."""
+    words = [(_TOP_GROUP, "top"), (_GROUP, "group")] + [(w, "subtotal") for w in _SUBTOTAL_WORDS]
+    words += [(label_key(stem), column.key) for column in template.requests_columns for stem in column.stems]
+    words.sort(key=lambda w: -len(w[0]))
+    kinds: dict[str, str] = {}
+    for word, kind in words:
+        if word:
+            kinds.setdefault(word, kind)
+    return re.compile("|".join(re.escape(word) for word in kinds)), kinds
+
+
+def _request_header(c: _Compact, template: Template, start: int, end: int) -> list[str] | None:
     """Part 三's header cells in column order, when the header names a subtotal column
     (``小计``); None otherwise, and the template's order applies.
 
@@ -410,24 +468,13 @@ def _request_header(c: _Compact, columns: tuple[Column, ...], start: int, end: i
     group's leaves (the subtotal's members and the subtotal, as printed), then the other
     cells after it. Each template column must be named exactly once.
     """
-    words = [(_TOP_GROUP, "top"), (_GROUP, "group")] + [(w, "subtotal") for w in _SUBTOTAL_WORDS]
-    words += [(label_key(stem), column.key) for column in columns for stem in column.stems]
-    words.sort(key=lambda w: -len(w[0]))
-    # The words that may start at a character, longest first: only they are tried there.
-    by_first: dict[str, list[tuple[str, str]]] = {}
-    for word in words:
-        by_first.setdefault(word[0][:1], []).append(word)
-    found: list[tuple[str, str]] = []  # (kind, header text), "top" dropped
-    i = start
-    while i < end:
-        here = by_first.get(c.compact[i:i + 1], ())
-        match = next((w for w in here if c.compact.startswith(w[0], i) and i + len(w[0]) <= end), None)
-        if match is None:
-            i += 1
-            continue
-        if match[1] != "top":
-            found.append((match[1], c.original(i, i + len(match[0]))))
-        i += len(match[0])
+    pattern, kinds_of = _header_words(template)
+    columns = template.requests_columns
+    # (kind, header text), "top" dropped
+    found = [
+        (kinds_of[m.group()], c.original(m.start(), m.end()))
+        for m in pattern.finditer(c.compact, start, end) if kinds_of[m.group()] != "top"
+    ]
     kinds = [kind for kind, _ in found]
     if "subtotal" not in kinds or kinds.count("group") > 1 or any(kinds.count(col.key) != 1 for col in columns):
         return None
@@ -499,7 +546,7 @@ def read_tables(page: Page, template: Template) -> None:
         hits = _unstemmed_labels(c, hits, requests.rows, requests_end)
         header_start = note if note != -1 else (part3.end() if part3 else None)
         header_end = hits[0].start if hits else requests_anchor
-        header = _request_header(c, requests.columns, header_start, header_end) if header_start is not None else None
+        header = _request_header(c, template, header_start, header_end) if header_start is not None else None
         page.tables.append(TableRows("requests", _region_rows(c, hits, requests_end, layout), header))
 
     # Part 四: the header labels, then one run of 15 values.

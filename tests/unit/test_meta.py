@@ -214,3 +214,19 @@ def test_a_repeated_line_adds_no_field() -> None:
     assert read_meta(lines * 50).fields == read_meta(lines).fields == {
         "index_no": "0012/2023-01", "publisher": "县政府办", "published": "2023-02-01",
     }
+
+
+def test_no_title_without_the_report_word() -> None:
+    """find_title reads only candidates holding the report word once folded: every title
+    pattern needs it."""
+    from gkparse import vocabulary as vocab
+    from gkparse.read.meta import _REPORT_WORD, find_title
+
+    titles = ["某县2023年政府信息公开工作年度报告", "某局政务公开年度报告", "某局政府信息公开工作报告"]
+    titles.append("二〇二一年某县政府信息公开年度报告")
+    for title in titles:
+        assert find_title(["您现在的位置：首页", title]) is not None
+        for other in ("", "告", "极"):
+            text = vocab.compact_title(title.replace(_REPORT_WORD, other))
+            assert vocab.REPORT_TITLE.match(text) is None and vocab.LOOSE_REPORT_TITLE.search(text) is None
+    assert find_title(["首页", "某县2023年政府信息公开工作年度報告"]) == "某县2023年政府信息公开工作年度報告"

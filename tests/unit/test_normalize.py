@@ -67,12 +67,30 @@ def test_compact_with_map_is_the_per_character_fold() -> None:
     rng = random.Random(16)
     alphabet = [chr(c) for c in range(0x20, 0x3100)] + [chr(c) for c in range(0x4E00, 0x4F00)]
     alphabet += ["\U0001d400", "㈠", "\u3000", "“", "條", "\n", " ", "\ufeff", "Ａ"]
+    # Past the BMP: one that stays, one folded into one character, one into several.
+    alphabet += ["\U00020000", "\U0002f800", "\U0002f857", "\U0001d15e", "\u2002", "\uff02"]
     for _ in range(500):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 120)))
         compact, index = compact_with_map(text)
         assert compact == "".join(_piece(ch) for ch in text)
         assert list(index) == [i for i, ch in enumerate(text) for _ in _piece(ch)]
         assert len(index) == len(compact)
+
+
+def test_no_character_past_the_bmp_is_dropped() -> None:
+    """compact_runs cuts a text at the gaps of the characters the fold drops, all of them
+    in the BMP (the characters past it are looked at one by one)."""
+    import sys
+    import unicodedata
+
+    from gkparse.normalize import _DROP, _piece
+
+    for code in range(0x10000, sys.maxunicode + 1):
+        ch = chr(code)
+        if not unicodedata.is_normalized("NFKC", ch):
+            assert _piece(ch), hex(code)
+        else:
+            assert ch not in _DROP
 
 
 def test_long_texts_are_keyed_as_the_definition_says() -> None:

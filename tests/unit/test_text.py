@@ -210,3 +210,49 @@ def test_compact_runs_point_back_as_the_full_index_does() -> None:
         compact, index = compact_with_map(text)
         assert c.compact == compact
         assert [c._at(i) for i in range(len(compact))] == index.tolist()
+
+
+def test_layout_is_read_as_the_line_patterns_define_it() -> None:
+    """The baseline, the exact-blanks test and the tokens of a line dump, found from their
+    newlines (in C), are what the patterns over whole lines define."""
+    import itertools
+    import random
+    import re
+    from collections import Counter
+
+    from gkparse.grammar import TOKEN
+    from gkparse.read.page import blank_run
+    from gkparse.read.text import _baseline, _exact_blanks, tokenize
+
+    value_gap = re.compile(r"(?m)^[ \t]*[-\d./]+[ \t]*\n((?:[ \t\u3000]*\n)+)(?=[ \t]*[-\d./]+[ \t]*$)")
+
+    def exact_blanks(text: str, baseline: int) -> bool:
+        extras = (m.group(1).count("\n") + 1 - baseline for m in value_gap.finditer(text))
+        return any(extra > 0 and extra % 2 == 1 for extra in extras)
+
+    def baseline_of(text: str) -> int:
+        runs = Counter(map(str.count, re.findall(r"(?:\n[ \t\u3000]*)+", text), itertools.repeat("\n")))
+        return runs.most_common(1)[0][0] if runs else 1
+
+    def tokens(region: str, baseline: int, exact: bool) -> list[str]:
+        found: list[str] = []
+        position = 0
+        for match in TOKEN.finditer(region):
+            extra = region[position:match.start()].count("\n") - baseline
+            if extra > 0:
+                found.append(blank_run(extra, extra) if exact else blank_run((extra + 1) // 2, extra))
+            found.append(match.group())
+            position = match.end()
+        extra = region[position:].count("\n") - baseline
+        if found and extra > 0:
+            found.append(blank_run(extra, extra) if exact else blank_run((extra + 1) // 2, extra))
+        return found
+
+    rng = random.Random(12)
+    pieces = ["1", "23", "\n", "\n\n", " ", "\t", "\u3000", "-", "/", ".", "5.", "件", "\n\n\n", "—", "无", "+3", "1,200", "万元"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
+        baseline, exact = rng.choice([1, 2, 3]), rng.random() < 0.5
+        assert _baseline(text) == baseline_of(text)
+        assert _exact_blanks(text, baseline) == exact_blanks(text, baseline), text
+        assert tokenize(text, baseline=baseline, exact_blanks=exact) == tokens(text, baseline, exact), text
