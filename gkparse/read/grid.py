@@ -89,6 +89,9 @@ class Cues:
         # and one search tells so instead of a test per part and stem.
         cues = sorted({*self.header_first, *(s for kind in TABLE_KINDS for s in self.starts[kind])}, key=len, reverse=True)
         self.any_start = re.compile("|".join(map(re.escape, cues))) if cues else None
+        # The row stems of each kind in one pattern too (part 三 has some 45): a header row
+        # is told from a data row by one search, not a test per stem.
+        self.row_stem_search = {kind: _search_any(self.row_stems[kind]) for kind in TABLE_KINDS}
         return self
 
     def row_key(self, kind: TableKind, text: str) -> str | None:
@@ -102,6 +105,11 @@ class Cues:
     def opens(self, kind: TableKind, key: str) -> bool:
         """Whether a row's label key names a start of ``kind``'s table and none of its excludes."""
         return any(s in key for s in self.starts[kind]) and not any(x in key for x in self.start_excludes[kind])
+
+
+def _search_any(words: tuple[str, ...]) -> Callable[[str], re.Match[str] | None] | None:
+    """A search for any of ``words`` (None when there are none: nothing is found)."""
+    return re.compile("|".join(map(re.escape, words))).search if words else None
 
 
 def _longest(items: tuple[tuple[str, tuple[str, ...]], ...], key: str) -> str | None:
@@ -124,6 +132,13 @@ def is_data_row(texts: list[str], row_stems: tuple[str, ...]) -> bool:
     return any(stem in key for stem in row_stems)
 
 
+def _is_data_row(texts: list[str], names_row: Callable[[str], re.Match[str] | None] | None) -> bool:
+    """:func:`is_data_row` with the row stems as one search (:attr:`Cues.row_stem_search`)."""
+    if any(is_value(t) for t in texts if t):
+        return True
+    return names_row is not None and names_row(label_key(" ".join(texts))) is not None
+
+
 def names_value_column(kind: TableKind, text: str) -> bool:
     """Whether a header cell names one of ``kind``'s value columns (no label column then)."""
     key = label_key(text)
@@ -133,9 +148,14 @@ def names_value_column(kind: TableKind, text: str) -> bool:
 def start_of(texts: list[str], current: TableKind | None, fresh: bool) -> TableKind | None:
     """The part a row starts, if any; ``fresh`` says the current part has no rows yet."""
     key = label_key(" ".join(texts))
-    cues = CUES
-    if cues.any_start is None or cues.any_start.search(key) is None:
+    if CUES.any_start is None or CUES.any_start.search(key) is None:
         return None
+    return _start_of_key(key, current, fresh)
+
+
+def _start_of_key(key: str, current: TableKind | None, fresh: bool) -> TableKind | None:
+    """:func:`start_of` on a row's label key holding some start cue."""
+    cues = CUES
     if cues.opens("disclosure", key):
         return "disclosure"
     if key.startswith(cues.header_first) and (current != "disclosure" or not fresh):
@@ -157,12 +177,13 @@ def split_header(kind: TableKind, grid: list[list[GridCell]], header_rows: int =
     first ``header_rows`` rows are header rows by the form's own structure (a markdown
     table's first line) unless they hold a value."""
     count = 0
+    names_row = CUES.row_stem_search[kind]
     for i, row in enumerate(grid):
         texts = [slot.text for slot in row if slot.origin]
         if i < header_rows:
             if any(is_value(t) for t in texts if t):
                 break
-        elif is_data_row(texts, CUES.row_stems[kind]):
+        elif _is_data_row(texts, names_row):
             break
         count += 1
     return count
@@ -333,7 +354,10 @@ class Segmenter:
         texts = [slot.text for slot in row if slot.origin]
         if not any(texts):
             return
-        start = start_of(texts, self.current, fresh=not self.segment)
+        # start_of, inlined: most rows hold no start cue
+        key = label_key(" ".join(texts))
+        any_start = CUES.any_start
+        start = None if any_start is None or any_start.search(key) is None else _start_of_key(key, self.current, not self.segment)
         if start is not None:
             caption = is_caption(start, texts)
             self.start(start, " ".join(t for t in texts if t) if caption else None)

@@ -88,6 +88,9 @@ class GridCell(NamedTuple):
 #: Builds a :class:`GridCell` from a tuple of its fields in C (the named tuple's own
 #: ``__new__`` is a Python function, called for every slot of every table).
 _new_cell = tuple.__new__
+#: The plain span values, looked up instead of parsed (a report table has dozens of spanning
+#: cells); up to the grid width, past which a span is clipped anyway.
+_SPANS = {str(n): n for n in range(1, MAX_GRID_WIDTH + 1)}
 
 
 def parse_span(value: str | None, limit: int) -> int:
@@ -101,6 +104,9 @@ def parse_span(value: str | None, limit: int) -> int:
     """
     if value is None:
         return 1
+    number = _SPANS.get(value)
+    if number is not None:
+        return min(number, limit)
     match = _SPAN.match(value)
     if not match:
         return 1
@@ -108,11 +114,6 @@ def parse_span(value: str | None, limit: int) -> int:
     if match.group(1) == "-" and number != 0:
         return 1  # negative: not a non-negative integer
     return min(number, limit)
-
-
-def _tag(node: etree._Element) -> str:
-    tag = node.tag
-    return tag if isinstance(tag, str) else ""
 
 
 def row_groups(table: etree._Element) -> list[list[etree._Element]]:
@@ -129,14 +130,14 @@ def row_groups(table: etree._Element) -> list[list[etree._Element]]:
     feet: list[list[etree._Element]] = []
     run: list[etree._Element] = []
     for child in table:
-        tag = _tag(child)
+        tag = child.tag  # a comment's tag is a function: equal to no tag name
         if tag == "tr":
             run.append(child)
         elif tag in _GROUP_TAGS:
             if run:
                 groups.append(run)
                 run = []
-            rows = [r for r in child if _tag(r) == "tr"]
+            rows = [r for r in child if r.tag == "tr"]
             (feet if tag == "tfoot" else groups).append(rows)
     if run:
         groups.append(run)
@@ -174,6 +175,31 @@ def _boxes(cell: etree._Element, text_of: Callable[[etree._Element], str]) -> tu
     return tuple(texts) if len(texts) > 1 else ()
 
 
+def _cover(rows: list[list[GridCell | None]], x: int, colspan: int, slot: GridCell) -> tuple[int, bool]:
+    """Put ``slot`` in columns ``x`` to ``x + colspan`` of ``rows`` where no cell is yet.
+    Returns the slots it took and whether a row was padded past an uncovered slot."""
+    right = x + colspan
+    taken = 0
+    holes = False
+    for row in rows:
+        have = len(row)
+        if have <= x:  # nothing covers these slots yet (the common span): one extend
+            if have < x:
+                holes = True
+                row.extend([None] * (x - have))
+            row.extend([slot] * colspan)
+            taken += colspan
+            continue
+        if have < right:
+            row.extend([None] * (right - have))
+        for c in range(x, right):
+            # An earlier rowspan may already hold this slot (overlapping spans): keep it.
+            if row[c] is None:
+                row[c] = slot
+                taken += 1
+    return taken, holes
+
+
 def expand_table(table: etree._Element, text_of: Callable[[etree._Element], str] = cell_text) -> list[list[GridCell]]:
     """Expand ``table`` into a grid: one list per row, every row of the same width.
 
@@ -201,20 +227,26 @@ def expand_table(table: etree._Element, text_of: Callable[[etree._Element], str]
             r = y + i
             row = rows[i]
             for slot, gx, gwidth in growing:  # "growing downward-growing cells"
-                if len(row) < gx + gwidth:
-                    holes = holes or len(row) < gx
-                    row.extend([None] * (gx + gwidth - len(row)))
-                for c in range(gx, gx + gwidth):
-                    if row[c] is None:
-                        row[c] = slot
-                        filled += 1
+                covered, gaps = _cover([row], gx, gwidth, slot)
+                filled += covered
+                holes = holes or gaps
             if filled > MAX_GRID_SLOTS or (r + 1) * width > MAX_GRID_SLOTS:
                 raise GridLimitError(f"a table of more than {MAX_GRID_SLOTS:,} slots (row {r + 1}, {width} columns)")
             x = 0
             for cell in tr:
                 if cell.tag not in _CELL_TAGS:
                     continue
+                colspan_attr, rowspan_attr = cell.get("colspan"), cell.get("rowspan")
                 n = len(row)
+                if colspan_attr is None and rowspan_attr is None and x == n < MAX_GRID_WIDTH:
+                    # the common cell: one slot, at the row's end
+                    text = text_of(cell)
+                    boxes = _boxes(cell, text_of) if nested and cell.find(".//table") is not None else ()
+                    row.append(_new_cell(GridCell, (text, True, next_id, boxes)))
+                    next_id += 1
+                    filled += 1
+                    x += 1
+                    continue
                 while x < n and row[x] is not None:
                     x += 1
                 if x >= MAX_GRID_WIDTH:
@@ -223,8 +255,7 @@ def expand_table(table: etree._Element, text_of: Callable[[etree._Element], str]
                 boxes = _boxes(cell, text_of) if nested and cell.find(".//table") is not None else ()
                 origin = _new_cell(GridCell, (text, True, next_id, boxes))
                 next_id += 1
-                colspan_attr, rowspan_attr = cell.get("colspan"), cell.get("rowspan")
-                if colspan_attr is None and rowspan_attr is None:  # the common cell: one slot
+                if colspan_attr is None and rowspan_attr is None:  # one slot, beside a rowspan from above
                     if x == n:
                         row.append(origin)
                     else:
@@ -241,17 +272,10 @@ def expand_table(table: etree._Element, text_of: Callable[[etree._Element], str]
                         f"a table of more than {MAX_GRID_SLOTS:,} slots (a cell spanning {rowspan} rows × {colspan} columns, row {r + 1})"
                     )
                 covering = _new_cell(GridCell, (text, False, origin.cell_id, boxes))
+                covered, gaps = _cover(rows[i:i + rowspan], x, colspan, covering)
+                filled += covered
+                holes = holes or gaps
                 right = x + colspan
-                for dr in range(rowspan):
-                    target = rows[i + dr]
-                    if len(target) < right:
-                        holes = holes or len(target) < x
-                        target.extend([None] * (right - len(target)))
-                    for c in range(x, right):
-                        # An earlier rowspan may already hold this slot (overlapping spans): keep it.
-                        if target[c] is None:
-                            target[c] = covering
-                            filled += 1
                 row[x] = origin
                 if grows:
                     growing.append((covering, x, colspan))
