@@ -285,3 +285,23 @@ def test_drop_hidden_on_part_of_a_page_weighs_the_whole_pages_report_tables() ->
     part = root.find(".//div")
     drop_hidden(part)
     assert len(root.findall(".//table")) == 1 and part.find(".//table") is None
+
+
+def test_profile_xpaths_on_attribute_nodes_find_the_same_elements() -> None:
+    """The profiles' body XPaths, rewritten to test attribute nodes, find the elements the
+    XPaths as written find, in the same order."""
+    from lxml import etree
+
+    from gkparse.read.html import _attribute_form, _descendant_form, parse_tree
+    from gkparse.read.profiles import body_xpaths
+
+    names = ("pingtan_2024.page.html", "shanghai_govoffice_2019.html")
+    pages = [parse_tree((FIXTURES / name).read_text(encoding="utf-8")) for name in names]
+    pages.append(parse_tree(
+        "<html><body><div class=' TRS_Editor  x'><p id='zoom' class='zoom'>a</p><article class='art_con'>b</article>"
+        "<div id='Content' class='annual-report view-content'>c</div></div><div class='TRS_Editor2'></div></body></html>"
+    ))
+    for xpath in body_xpaths():
+        as_written, rewritten = etree.XPath(_descendant_form(xpath)), etree.XPath(_attribute_form(xpath))
+        for page in pages:
+            assert rewritten(page) == as_written(page), xpath
