@@ -283,20 +283,14 @@ class _Hit:
 
 
 def _stems_in(c: _Compact, rows: tuple[Row, ...], start: int, end: int) -> list[_Hit]:
-    """Each row's first stem match after the previous row's, in template order (each row
-    as :func:`_find_stem` finds it)."""
+    """Each row's first stem match after the previous row's, in template order."""
     hits: list[_Hit] = []
     cursor = start
-    find = c.compact.find
     for row in rows:
-        best = best_end = -1
-        for key in row.stem_keys:
-            pos = find(key, cursor, end)
-            if pos != -1 and (best == -1 or pos < best):
-                best, best_end = pos, pos + len(key)
-        if best != -1:
-            hits.append(_Hit(row, best, best_end))
-            cursor = best_end
+        found = _find_stem(c, row.stem_keys, cursor, end)
+        if found is not None:
+            hits.append(_Hit(row, found[0], found[1]))
+            cursor = found[1]
     return hits
 
 
@@ -404,15 +398,10 @@ def _header_columns(
     columns or reports them, so that no column's cells shift onto another's.
     """
     found: list[tuple[int, int, Column | None]] = []
-    find = c.compact.find
-    for column in columns:  # each column's first stem, as _find_stem finds it
-        best = best_end = -1
-        for key in column.stem_keys:
-            pos = find(key, start, end)
-            if pos != -1 and (best == -1 or pos < best):
-                best, best_end = pos, pos + len(key)
-        if best != -1:
-            found.append((best, best_end, column))
+    for column in columns:
+        hit = _find_stem(c, column.stem_keys, start, end)
+        if hit is not None:
+            found.append((hit[0], hit[1], column))
     found.sort(key=lambda f: f[0])
     kept: list[tuple[int, int, Column | None]] = []
     for item in found:  # overlapping matches name one header: keep the first
