@@ -250,9 +250,15 @@ def _fewest_cells(run: str) -> list[int]:
     >>> _fewest_cells("2170000218")
     [2, 1, 1, 5, 4, 3, 2, 1, 1, 1]
     """
-    fewest = [0] * (len(run) + 1)
-    for i in range(len(run) - 1, -1, -1):
-        fewest[i] = 1 + (fewest[i + 1] if run[i] == "0" else min(fewest[i + 1:i + 1 + MAX_DIGITS]))
+    size = len(run)
+    fewest = [0] * (size + 1)
+    for i in range(size - 1, -1, -1):
+        if run[i] == "0":
+            fewest[i] = 1 + fewest[i + 1]
+        elif size - i <= MAX_DIGITS:  # the rest is one number (the end's 0 is in the window)
+            fewest[i] = 1
+        else:
+            fewest[i] = 1 + min(fewest[i + 1:i + 1 + MAX_DIGITS])
     return fewest[:-1]
 
 
@@ -448,6 +454,18 @@ class _Tokens:
         self.tokens = tokens
         self.count = count = len(tokens)
         self.spans = [blank_range(t) for t in tokens]
+        # Whether every cell the tokens fill is blank or a whole number no longer than its
+        # digits, and the row not truncated (every cell after a node filled or vanished): a
+        # node's cells then vanish no more often than the tokens leave room for, so that its
+        # vanished cells left count as that many (:meth:`_Walk.enter`), the outgrown sums
+        # (:meth:`_Walk.node`) pruned on them cut no reading. This rests on the cell grammar
+        # reading ASCII digits as the whole number they spell in every column, amounts in
+        # 万元 included (the unit is kept beside the value, never applied to it); a token
+        # with a multiplier or a decimal point is not tight, nor is a truncated row, whose
+        # total may be cut off.
+        self.tight = not shape.truncated and all(
+            span is not None or (t.isdigit() and t.isascii()) for t, span in zip(tokens, self.spans)
+        )
         self.signed = [shape.signed and _signed_run(t) for t in tokens]
         self.amount = [shape.amounts and _amount_run(t) for t in tokens]
         self.split = [shape.splittable and _splittable(t) for t in tokens]
@@ -629,6 +647,7 @@ class _Plan:
         self.gaps, self.check_sums, self.assessed, self.must = gaps, check_sums, assessed, must
         self.special, self.steps_from, self.steps = facts.special, facts.steps_from, facts.steps
         self.fewest_at, self.most_at, self.rest_from, self.blanks_from = facts.fewest_at, facts.most_at, facts.rest_from, facts.blanks_from
+        self.tight = facts.tight
         # Cells no vanished cell may take: a total whose sum must be assessed, a total in ``must``.
         self.no_gap = (shape.totals if assessed else set()) | must
         # Past cells matter to the rest of a pass only through the row sums.
@@ -704,7 +723,7 @@ class _Walk:
     __slots__ = (
         "plan", "n", "count", "truncated", "sums", "check", "assessed", "must", "adds", "complete_at",
         "open_at", "outgrow_at", "forced_at", "cells", "found", "budget", "cap", "nodes", "done", "shared", "spared",
-        "slot_facts", "alone", "limit", "end", "memo", "replayed", "open_partials",
+        "slot_facts", "alone", "limit", "end", "memo", "replayed", "open_partials", "gaps",
     )
 
     def __init__(self, plan: _Plan, found: list[Reading], budget: int, cap: int, shared: NodeBudget) -> None:
@@ -730,6 +749,7 @@ class _Walk:
         # Nodes counted from the memo, not walked (walked: ``nodes - replayed``).
         self.replayed = 0
         self.done = True
+        self.gaps = 0  # the vanished cells the pass allows (set by the caller, :meth:`RowSearch.run`)
 
     # --- the row sums, on partial sums ------------------------------------------------
 
@@ -834,8 +854,11 @@ class _Walk:
                 self.take(tuple(self.cells))
             return
         left = n - slot - 1  # cells after this one
-        # More vanished cells left than cells left walk as many as cells left (the state says so).
-        gaps = gaps_left if gaps_left <= left else left + 1
+        # More vanished cells left than cells left walk as many as cells left; where the tokens
+        # are tight (:class:`_Tokens`), more than the cells left the fewest cells they fill
+        # walk as many as those (the state says so).
+        room = left + 1 - self.plan.fewest_at[pos] if self.plan.tight else left + 1
+        gaps = gaps_left if gaps_left <= room else room if room >= 0 else gaps_left if gaps_left <= left else left + 1
         key = (pos, slot, gaps, *self.part(self.alone[slot], slot, acc))
         known = self.memo.get(key)
         if known is None or (known is not _DEAD and not self.replay(known, nodes, slot)):
@@ -913,8 +936,7 @@ class _Walk:
                     if whole:  # within _TOO_LONG: a base past the cap outgrows nothing, a base below 0 everything
                         too_long = _TOO_LONG_AFTER[_ROOM_CAP if base > _ROOM_CAP else 0 if base < 0 else base]
                 before_cut = acc[single] if single >= 0 else None  # the one sum's partial sum
-                next_gaps = gaps if gaps < left else left  # the children's vanished cells left
-                truncated, cap, node = self.truncated, self.cap, self.node
+                truncated, cap, node, tight = self.truncated, self.cap, self.node, plan.tight
                 if common and whole:
                     # The commonest node: a cell adding to one sum in line order, its total to
                     # come, every value a whole number. The loop below, with what it asks of
@@ -929,7 +951,7 @@ class _Walk:
                             continue
                         elif left == 0 and length and plan.token_at[after] == plan.token_at[pos]:
                             continue  # the rest of the run needs a cell of its own (it never fits)
-                        elif not length or (value if before_cut is None else before_cut + value) < too_long[length]:  # type: ignore[operator]
+                        elif not length or not self.outgrown_as_printed(pos, slot, length, value):
                             self.done = False  # at the cap, the plain walk enters it and stops
                             break
                         else:
@@ -939,11 +961,17 @@ class _Walk:
                         else:
                             partial = value if before_cut is None else before_cut + value  # type: ignore[operator]
                             if length and partial >= too_long[length]:
+                                if len(found) >= cap and not self.outgrown_as_printed(pos, slot, length, value):
+                                    self.done = False  # at the cap, the plain walk enters it and stops
+                                    break
                                 continue  # outgrown: the total cannot hold the addends' sum
                         nodes = self.nodes = self.nodes + 1  # enter(after, child, next_gaps, new)
                         if nodes > self.limit:
                             self.done = False
                             break
+                        next_gaps = left - fewest if tight else left  # (:meth:`enter`)
+                        if gaps < next_gaps:
+                            next_gaps = gaps
                         state: tuple[object, ...] = (after, child, next_gaps, partial)
                         known = memo.get(state)
                         if known is _DEAD:
@@ -997,10 +1025,15 @@ class _Walk:
                             if single >= 0
                             else self.outgrown(outgrow, new, too_long[length] if whole else None, base - abs(length))
                         ):
-                            pass  # outgrown: the total cannot hold the addends' sum
+                            # Outgrown: the total cannot hold the addends' sum.
+                            if len(found) >= cap and not self.outgrown_as_printed(pos, slot, length, read.value):
+                                self.done = False  # at the cap, the plain walk enters it and stops
                         elif not fits:
                             self.done = False
                         else:  # enter(after, child, next_gaps, new)
+                            next_gaps = left - fewest if tight else left  # (:meth:`enter`)
+                            if gaps < next_gaps:
+                                next_gaps = gaps
                             nodes = self.nodes = self.nodes + 1
                             if nodes > self.limit:
                                 self.done = False
@@ -1044,6 +1077,20 @@ class _Walk:
             if partial is None:
                 partial = 0
             if partial >= too_long if too_long is not None else len(str(partial)) > room:
+                return True
+        return False
+
+    def outgrown_as_printed(self, pos: int, slot: int, length: int, value: Number | None) -> bool:
+        """Whether the plain walk prunes the cut of ``length`` (:class:`Step`) and ``value`` into
+        cell ``slot`` as outgrown, counting the vanished cells the pass still allows, not those
+        the tokens leave room for (:meth:`enter`): at the cap, whether it enters the cut and
+        stops there."""
+        plan, cells = self.plan, self.cells
+        gaps = self.gaps - cells[:slot].count(VANISHED)
+        room = plan.rest_from[pos] - max(0, self.n - slot - 2 - gaps - plan.blanks_from[pos]) - abs(length)
+        for g in self.slot_facts[slot][4]:
+            partial = sum((value if a == slot else cells[a].value) or 0 for a in self.sums[g][0] if a <= slot)
+            if len(str(partial)) > room:
                 return True
         return False
 
@@ -1155,6 +1202,7 @@ class RowSearch:
         else:
             self._found = []
             walk = _Walk(plan, self._found, self._budget, self._cap, self.shared)
+            walk.gaps = gaps_left
             walk.enter(0, 0, gaps_left, shape.no_partials)
             self._nodes, self._done = walk.nodes, walk.done
             if self._nodes <= self._budget:  # the budget never cut it: it replays for any budget this large
