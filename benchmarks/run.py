@@ -63,6 +63,9 @@ TEXT_MAX_S = 0.020
 SPEEDUP = 1.8
 #: The speed-up a LocalCluster of 2 workers must reach over one process (issue 17).
 CLUSTER_SPEEDUP = 1.7
+#: Alternating runs of ``convert`` at the largest corpus, the fastest of each kept: one run
+#: moved the speed-up by ±0.1× on a machine whose other work comes and goes.
+CONVERT_RUNS = 2
 #: The WARC pre-filter at least this many MB/s (uncompressed WARC).
 PREFILTER_MB_S = 200.0
 #: Peak memory is flat when the larger corpus's peak is at most this share above the
@@ -315,24 +318,26 @@ def cpu_scaling() -> float:
     return one / two
 
 
-def convert_bench(sizes: tuple[int, ...]) -> dict:
-    """``convert`` of each corpus size with 1 and 2 workers: the speed-up at the largest,
-    peak memory (largest process and whole tree) at every size."""
+def convert_bench(sizes: tuple[int, ...], rounds: int = CONVERT_RUNS) -> dict:
+    """``convert`` of each corpus size with 1 and 2 workers: the speed-up at the largest
+    (the fastest of ``rounds`` alternating runs of each), peak memory (largest process and
+    whole tree) at every size (the highest of the runs)."""
     runs = []
     ceiling_before = cpu_scaling()
     for n in sizes:
         folder = make_corpus(n)
-        for workers in (1, 2):
-            res = run_convert(folder, workers)
-            res["inputs"] = n
-            runs.append(res)
+        for round_ in range(rounds if n == max(sizes) else 1):
+            for workers in (1, 2) if round_ % 2 == 0 else (2, 1):
+                res = run_convert(folder, workers)
+                res["inputs"] = n
+                runs.append(res)
     largest = [r for r in runs if r["inputs"] == max(sizes)]
-    w1, w2 = (next(r for r in largest if r["workers"] == w) for w in (1, 2))
+    w1, w2 = (min((r for r in largest if r["workers"] == w), key=lambda r: r["wall_s"]) for w in (1, 2))
     # The machine's own 2-process gain, before and after the runs: on a machine shared with
     # other work it is below 2, and no batch can beat it.
     ceilings = [ceiling_before, cpu_scaling()]
     return {"cpu_scaling": min(ceilings), "cpu_scaling_runs": ceilings, "sizes": list(sizes), "via": "gkparse convert CLI",
-            "runs": runs, "speedup": w1["wall_s"] / w2["wall_s"]}
+            "runs": runs, "rounds": rounds, "speedup": w1["wall_s"] / w2["wall_s"]}
 
 
 def pct(a: int, b: int) -> str:
@@ -511,8 +516,10 @@ def write_docs(res: dict) -> None:
                  f"{r['inputs'] / r['wall_s']:.0f} | {r['maxrss_kb'] / 1024:.0f} MB | {r['tree_peak_rss_kb'] / 1024:.0f} MB |")
     largest = max(c["sizes"])
     ceilings = c.get("cpu_scaling_runs", [c["cpu_scaling"]])
-    w1, w2 = (next(r for r in c["runs"] if r["inputs"] == largest and r["workers"] == w) for w in (1, 2))
-    L += ["", f"Speed-up `--workers 2` over `--workers 1` at {largest:,} inputs: **{c['speedup']:.2f}×**. The machine's own "
+    w1, w2 = (min((r for r in c["runs"] if r["inputs"] == largest and r["workers"] == w), key=lambda r: r["wall_s"])
+              for w in (1, 2))
+    L += ["", f"Speed-up `--workers 2` over `--workers 1` at {largest:,} inputs: **{c['speedup']:.2f}×** (the fastest of "
+          f"{c.get('rounds', 1)} alternating runs of each). The machine's own "
           "ceiling in the same run (a pure-Python loop, 2 processes vs 1, measured before and after the conversions): "
           + " and ".join(f"{x:.2f}×" for x in ceilings) + f"; the batch reached {c['speedup'] / max(ceilings):.0%} of the "
           "larger. A ceiling well below 2× means other work held a CPU during the run. What the CPU time allows on an "
@@ -720,10 +727,13 @@ def targets(res: dict) -> tuple[list[dict], list[str]]:
     largest = max(c["sizes"])
     _target(ts, f"`convert` of {largest:,} inputs: `--workers 2` ≥ {SPEEDUP:g}× `--workers 1`", f"{c['speedup']:.2f}×",
             c["speedup"] >= SPEEDUP, f"{c['speedup']:.2f}× vs {SPEEDUP:g}×")
-    by = {(r["inputs"], r["workers"]): r for r in c["runs"]}
+    peaks: dict[tuple[int, int], float] = {}  # the highest of the runs of each
+    for r in c["runs"]:
+        key = (r["inputs"], r["workers"])
+        peaks[key] = max(peaks.get(key, 0.0), r["tree_peak_rss_kb"] / 1024)
     small = min(c["sizes"])
     for workers in (1, 2):
-        a, b = by[(small, workers)]["tree_peak_rss_kb"] / 1024, by[(largest, workers)]["tree_peak_rss_kb"] / 1024
+        a, b = peaks[(small, workers)], peaks[(largest, workers)]
         _target(ts, f"`convert --workers {workers}`: flat memory (process tree peak at {largest:,} inputs ≤ "
                 f"{FLAT_MEMORY:g}× the peak at {small:,}, and < {MEMORY_MB} MB)",
                 f"{a:.0f} MB at {small:,}, {b:.0f} MB at {largest:,} ({b / a:.2f}×)",
