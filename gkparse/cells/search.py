@@ -858,7 +858,9 @@ class _Walk:
         # are tight (:class:`_Tokens`), more than the cells left the fewest cells they fill
         # walk as many as those (the state says so).
         room = left + 1 - self.plan.fewest_at[pos] if self.plan.tight else left + 1
-        gaps = gaps_left if gaps_left <= room else room if room >= 0 else gaps_left if gaps_left <= left else left + 1
+        if room < 0:  # the tokens need more cells than are left (a dead node): keyed as before
+            room = left + 1
+        gaps = gaps_left if gaps_left <= room else room
         key = (pos, slot, gaps, *self.part(self.alone[slot], slot, acc))
         known = self.memo.get(key)
         if known is None or (known is not _DEAD and not self.replay(known, nodes, slot)):

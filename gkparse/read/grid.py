@@ -126,14 +126,12 @@ CUES = Cues()
 
 def is_data_row(texts: list[str], row_stems: tuple[str, ...]) -> bool:
     """Whether a row of cell texts holds values or names a template row (not a header)."""
-    if any(is_value(t) for t in texts if t):
-        return True
-    key = label_key(" ".join(texts))
-    return any(stem in key for stem in row_stems)
+    return _is_data_row(texts, _search_any(row_stems))
 
 
 def _is_data_row(texts: list[str], names_row: Callable[[str], re.Match[str] | None] | None) -> bool:
-    """:func:`is_data_row` with the row stems as one search (:attr:`Cues.row_stem_search`)."""
+    """:func:`is_data_row` with the row stems as one search (a kind's is made once:
+    :attr:`Cues.row_stem_search`)."""
     if any(is_value(t) for t in texts if t):
         return True
     return names_row is not None and names_row(label_key(" ".join(texts))) is not None
@@ -148,14 +146,9 @@ def names_value_column(kind: TableKind, text: str) -> bool:
 def start_of(texts: list[str], current: TableKind | None, fresh: bool) -> TableKind | None:
     """The part a row starts, if any; ``fresh`` says the current part has no rows yet."""
     key = label_key(" ".join(texts))
-    if CUES.any_start is None or CUES.any_start.search(key) is None:
-        return None
-    return _start_of_key(key, current, fresh)
-
-
-def _start_of_key(key: str, current: TableKind | None, fresh: bool) -> TableKind | None:
-    """:func:`start_of` on a row's label key holding some start cue."""
     cues = CUES
+    if cues.any_start is None or cues.any_start.search(key) is None:
+        return None
     if cues.opens("disclosure", key):
         return "disclosure"
     if key.startswith(cues.header_first) and (current != "disclosure" or not fresh):
@@ -354,10 +347,7 @@ class Segmenter:
         texts = [slot.text for slot in row if slot.origin]
         if not any(texts):
             return
-        # start_of, inlined: most rows hold no start cue
-        key = label_key(" ".join(texts))
-        any_start = CUES.any_start
-        start = None if any_start is None or any_start.search(key) is None else _start_of_key(key, self.current, not self.segment)
+        start = start_of(texts, self.current, fresh=not self.segment)
         if start is not None:
             caption = is_caption(start, texts)
             self.start(start, " ".join(t for t in texts if t) if caption else None)

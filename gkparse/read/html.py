@@ -408,21 +408,6 @@ def _visible(element: etree._Element) -> str:
     return "".join(text_content(element).split())  # the marks are whitespace
 
 
-def _key_markers(key: str) -> int:
-    """:func:`vocabulary.body_markers` of a text already without whitespace (a
-    :func:`_visible` text), which is not copied again."""
-    return sum(marker in key for marker in vocab.BODY_MARKERS)
-
-
-def _markers(text: str, at_least: int = len(vocab.BODY_MARKERS)) -> int:
-    """:func:`vocabulary.body_markers` of ``text``, or a count of ``at_least`` or more when
-    there are that many. They are looked for in the text as it is first: a marker found
-    there is found with the whitespace left out too, so a text holding enough (a report's
-    body, which may be a long article) is never copied without it."""
-    found = _key_markers(text)
-    return found if found >= at_least else vocab.body_markers(text)
-
-
 def _best_body(candidates: Iterable[etree._Element]) -> tuple[int, etree._Element] | None:
     """The candidate with the most report markers, among equals the first with the fewest
     visible characters; ``None`` when none has a marker."""
@@ -433,7 +418,7 @@ def _best_body(candidates: Iterable[etree._Element]) -> tuple[int, etree._Elemen
             continue
         seen[id(element)] = element
         visible = _visible(element)
-        score = _key_markers(visible)
+        score = vocab.body_markers(visible, at_least=0)  # the visible text has no whitespace
         if score == 0:
             continue
         if best is None or (score, -len(visible)) > best[:2]:
@@ -457,15 +442,15 @@ def _best_ancestor_body(table: etree._Element) -> tuple[int, etree._Element] | N
     chain = [a for a in table.iterancestors() if a in order]  # innermost first
     if table in order:
         chain.insert(0, table)
-    most = score = _markers(text_content(chain[0]))
+    most = score = vocab.body_markers(text_content(chain[0]))
     if most < len(vocab.BODY_MARKERS) and len(chain) > 1:
-        most = _markers(text_content(chain[-1]))
+        most = vocab.body_markers(text_content(chain[-1]))
     if most == 0:
         return None
     at = 0
     while score < most:
         at += 1
-        score = _markers(text_content(chain[at]))
+        score = vocab.body_markers(text_content(chain[at]))
     best = chain[at]
     for outer in chain[at + 1:]:
         if order[outer] > order[best]:
@@ -692,7 +677,7 @@ def _grid_tables(body: etree._Element) -> list[etree._Element]:
     def marked_grid(table: etree._Element) -> bool:
         key = id(table)
         if key not in reported:
-            reported[key] = _is_grid(table) and _markers(text_content(table), at_least=1) > 0
+            reported[key] = _is_grid(table) and vocab.body_markers(text_content(table), at_least=1) > 0
         return reported[key]
 
     chosen: list[etree._Element] = []

@@ -236,17 +236,7 @@ def expand_table(table: etree._Element, text_of: Callable[[etree._Element], str]
             for cell in tr:
                 if cell.tag not in _CELL_TAGS:
                     continue
-                colspan_attr, rowspan_attr = cell.get("colspan"), cell.get("rowspan")
                 n = len(row)
-                if colspan_attr is None and rowspan_attr is None and x == n < MAX_GRID_WIDTH:
-                    # the common cell: one slot, at the row's end
-                    text = text_of(cell)
-                    boxes = _boxes(cell, text_of) if nested and cell.find(".//table") is not None else ()
-                    row.append(_new_cell(GridCell, (text, True, next_id, boxes)))
-                    next_id += 1
-                    filled += 1
-                    x += 1
-                    continue
                 while x < n and row[x] is not None:
                     x += 1
                 if x >= MAX_GRID_WIDTH:
@@ -255,7 +245,8 @@ def expand_table(table: etree._Element, text_of: Callable[[etree._Element], str]
                 boxes = _boxes(cell, text_of) if nested and cell.find(".//table") is not None else ()
                 origin = _new_cell(GridCell, (text, True, next_id, boxes))
                 next_id += 1
-                if colspan_attr is None and rowspan_attr is None:  # one slot, beside a rowspan from above
+                colspan_attr, rowspan_attr = cell.get("colspan"), cell.get("rowspan")
+                if colspan_attr is None and rowspan_attr is None:  # the common cell: one slot
                     if x == n:
                         row.append(origin)
                     else:

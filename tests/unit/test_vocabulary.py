@@ -119,3 +119,9 @@ def test_a_signature_line_the_pattern_matches_ends_with_date_end() -> None:
         assert vocabulary.AGENCY_AND_DATE.search(line) and line.strip().endswith(vocabulary.DATE_END)
     # The pattern ends with the date's last character, then only whitespace to the end.
     assert vocabulary.AGENCY_AND_DATE.pattern.endswith(vocabulary.DATE_END + r")\s*$")
+
+
+def test_body_markers_hold_no_whitespace() -> None:
+    """body_markers counts a marker found in the text as it stands: so none may hold
+    whitespace (it would be found only once the whitespace is left out)."""
+    assert all(marker == "".join(marker.split()) for marker in vocabulary.BODY_MARKERS)
