@@ -41,16 +41,18 @@ FIXTURES = HERE.parent / "fixtures"
 #: Each named function is wrapped with a timer while the profile runs. A stage's *self* time
 #: leaves out the time of the stages it calls (``repair`` calls the reading search). A
 #: name that no longer exists is skipped with a note in the report, never an error;
-#: keep this list the one place to update when a function is renamed. ``visible tree`` is the
-#: walk that marks lines and collects what may hide, and the hiding itself.
+#: keep this list the one place to update when a function is renamed. ``visible tree`` is
+#: finding what may hide, the hiding itself and marking the cells' lines; ``body`` is finding
+#: the article and the one serialisation of the page's and the body's lines.
 STAGES: tuple[tuple[str, str], ...] = (
     ("decode", "gkparse.read.sniff:sniff_form"),
     ("decode", "gkparse.read.decode:decode_bytes"),
     ("lxml parse", "gkparse.read.html:parse_tree"),
-    ("visible tree", "gkparse.read.html:_walk"),
+    ("visible tree", "gkparse.read.html:_may_hide_elements"),
     ("visible tree", "gkparse.read.html:_drop_hidden"),
+    ("visible tree", "gkparse.read.html:_mark"),
     ("body", "gkparse.read.html:_find_body"),
-    ("body", "gkparse.read.html:_lines"),
+    ("body", "gkparse.read.html:_page_lines"),
     ("tables", "gkparse.read.html:_tables"),
     ("tables", "gkparse.read.text:read_text"),
     ("tables", "gkparse.read.text:read_tables"),

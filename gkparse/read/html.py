@@ -231,12 +231,6 @@ def _hiding_style(style: str) -> bool:
     )
 
 
-def _may_hide(element: etree._Element) -> bool:
-    """Whether ``element`` may be hidden: a ``hidden`` attribute, or a :func:`_hiding_style`."""
-    style = element.get("style")
-    return (style is not None and _hiding_style(style)) or element.get("hidden") is not None
-
-
 _HIDE_VISIBILITY = ("hidden", "collapse")
 #: Never hidden: a page hidden as a whole is one a script reveals (a loading curtain).
 _NEVER_HIDDEN = ("html", "head", "body")
@@ -276,17 +270,17 @@ def _visibility_of(element: etree._Element, inherited: bool) -> bool:
     return inherited
 
 
-def _blank(element: etree._Element, hidden: bool, marked: bool = False) -> None:
+def _blank(element: etree._Element, hidden: bool) -> None:
     """Remove the text of a ``visibility:hidden`` subtree (its boxes stay: a hidden cell
-    still takes its slot in the table); ``marked``: the line and cell marks stay."""
+    still takes its slot in the table)."""
     hidden = _visibility_of(element, hidden)
     if hidden:
-        element.text = _text_mark(element.tag) if marked else None
+        element.text = None
     for child in element:
         if isinstance(child.tag, str):
-            _blank(child, hidden, marked)
+            _blank(child, hidden)
         if hidden:
-            child.tail = _tail_mark(child.tag) if marked else None
+            child.tail = None
 
 
 def drop_hidden(root: etree._Element) -> None:
@@ -305,20 +299,18 @@ def drop_hidden(root: etree._Element) -> None:
     report table is only removed when a report table remains outside every such element
     (a page that hides its article until a script shows it is read as shown).
     """
-    candidates = [element for element in root.iter(etree.Element) if _may_hide(element)]
+    candidates = _may_hide_elements(root)
     if candidates:
         # The report tables of the whole page, whatever part of it ``root`` is.
         reports = _ANCHORS.refresh().report_tables(root.getroottree().getroot())
-        _drop_hidden(root, candidates, reports, marked=False)
+        _drop_hidden(root, candidates, reports)
 
 
 def _drop_hidden(
-    root: etree._Element, candidates: list[etree._Element], reports: list[etree._Element], *, marked: bool
+    root: etree._Element, candidates: list[etree._Element], reports: list[etree._Element]
 ) -> list[etree._Element]:
     """:func:`drop_hidden` on the elements that may hide (``candidates``), with the page's
-    report tables as found before anything was hidden. ``marked`` says the line and cell
-    marks of :func:`_walk` are in the tree already: a removed element takes its own tail
-    mark with it and a blanked element keeps only its marks.
+    report tables as found before anything was hidden.
 
     Returns the blanked elements."""
     removed: list[etree._Element] = []
@@ -346,10 +338,8 @@ def _drop_hidden(
             removed = [e for e in removed if id(e) not in hidden_ids]
             blanked = [e for e in blanked if id(e) not in hidden_ids]
     for element in blanked:
-        _blank(element, True, marked)
+        _blank(element, True)
     for element in removed:
-        if marked and element.tail:
-            element.tail = element.tail[len(_tail_mark(element.tag) or ""):] or None
         drop_tree(element)
     return blanked
 
@@ -507,71 +497,195 @@ def _find_body(root: etree._Element, reports: list[etree._Element], blanked: lis
     return body if body is not None else root
 
 
-#: Elements whose text is a title candidate: the page's top headings (and, below, any
-#: element with "title" in its class).
-_HEADINGS = ("h1", "h2")
+#: Elements whose text is a title candidate, in document order: the page's top headings and
+#: any element with "title" in its class.
+_HEADINGS = etree.XPath(
+    "descendant-or-self::h1 | descendant-or-self::h2 | descendant-or-self::*/@class[contains(., 'title')]/.."
+)
+#: Every ``style`` and ``hidden`` attribute of the page, in document order, each with its
+#: element (lxml's attribute results know their parent). Read as strings and tested in
+#: Python (:func:`_hiding_style`): an XPath test of the values costs 3-4x as much, libxml2
+#: copying a value for every ``contains()`` it applies.
+_HIDING_ATTRIBUTES = etree.XPath("descendant-or-self::*/@style | descendant-or-self::*/@hidden")
 _NO_TEXT_MARK = ("br", "hr")
 
 
-def _text_mark(tag: str) -> str | None:
-    return "\n" if tag in _BLOCK and tag not in _NO_TEXT_MARK else None
+def _may_hide_elements(root: etree._Element) -> list[etree._Element]:
+    """The elements that may be hidden, in document order: a ``hidden`` attribute, or a
+    :func:`_hiding_style`."""
+    found: list[etree._Element] = []
+    for value in _HIDING_ATTRIBUTES(root):
+        if value.attrname == "hidden" or _hiding_style(value):
+            element = value.getparent()
+            if not found or found[-1] is not element:  # both attributes of one element
+                found.append(element)
+    return found
 
 
-def _tail_mark(tag: str) -> str | None:
-    return "\n" if tag in _BLOCK else " " if tag in _CELL else None
+def _lines_stylesheet() -> etree.XSLT:
+    """The page's visible text with a line break at the start and the end of every block
+    element (after ``<br>`` and ``<hr>``) and a space after every cell, by libxslt in C."""
+    blocks = "|".join(sorted(_BLOCK - set(_NO_TEXT_MARK)))
+    return etree.XSLT(etree.XML(
+        '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+        '<xsl:output method="text" encoding="UTF-8"/>'
+        f'<xsl:template match="{blocks}"><xsl:text>&#10;</xsl:text><xsl:apply-templates/>'
+        "<xsl:text>&#10;</xsl:text></xsl:template>"
+        f'<xsl:template match="{"|".join(_NO_TEXT_MARK)}"><xsl:text>&#10;</xsl:text></xsl:template>'
+        f'<xsl:template match="{"|".join(sorted(_CELL))}"><xsl:apply-templates/><xsl:text> </xsl:text></xsl:template>'
+        "</xsl:stylesheet>"
+    ))
 
 
-def _walk(root: etree._Element) -> tuple[list[etree._Element], list[etree._Element], list[etree._Element]]:
-    """The one walk over the page's elements. It gives block elements and cells a line
-    break / space at the start of their text and tail, so that lxml's C text serialiser
-    yields the page's visible lines (much faster than a Python walk over the text), and
-    collects the title headings, the ``<meta>`` tags and the elements that may be hidden.
-    (Measured: an XPath for each of these costs more than this one pass, libxml2 turning
-    every attribute it tests into a string; so does looking for hiding words in the page's
-    text first, which scans the whole page to skip a test of a fraction of a microsecond.)
+_LINES = _lines_stylesheet()
 
-    Returns (headings, metas, may-hide) in document order."""
-    headings: list[etree._Element] = []
-    metas: list[etree._Element] = []
-    hide: list[etree._Element] = []
+
+def _lines(element: etree._Element) -> list[str]:
+    """The element's visible text as lines (whitespace collapsed, blank lines left out), its
+    tail left out. (Measured: 5-10x cheaper than writing the line breaks into the tree from
+    Python for lxml's text serialiser.)
+
+    >>> _lines(parse_tree("<div> a <b>b</b><p>c\u3000 d</p><br>  <td>1</td><td>2</td></div>"))
+    ['a b', 'c d', '1 2']
+    """
+    return _split_lines(bytes(_LINES(element)).decode("utf-8"))
+
+
+def _split_lines(text: str) -> list[str]:
+    # Most pieces are the blank runs between blocks: they are passed over in C. (Collapsing
+    # the whitespace of the whole text at once costs more: str methods are slow on text with
+    # CJK characters.)
+    return [" ".join(raw.split()) for raw in text.split("\n") if raw and not raw.isspace()]
+
+
+#: What :func:`_page_lines` writes into the page's text around the article body and around
+#: each table cut out of it: Unicode noncharacters, which a page does not hold (one that
+#: does is read in two serialisations instead).
+_BODY_START, _BODY_END, _CUT_START, _CUT_END = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3"
+
+
+class _Edits:
+    """Text written into a tree for one serialisation, and taken out again."""
+
+    def __init__(self) -> None:
+        self.undo: list[tuple[etree._Element, bool, str | None]] = []
+
+    def write(self, element: etree._Element, tail: bool, text: str, *, before: bool) -> None:
+        old = element.tail if tail else element.text
+        self.undo.append((element, tail, old))
+        new = text + (old or "") if before else (old or "") + text
+        if tail:
+            element.tail = new
+        else:
+            element.text = new
+
+    def write_before(self, element: etree._Element, text: str) -> None:
+        """``text`` right before ``element`` (the end of its previous sibling's tail, or of
+        its parent's text)."""
+        previous, parent = element.getprevious(), element.getparent()
+        if previous is not None:
+            self.write(previous, True, text, before=False)
+        elif parent is not None:
+            self.write(parent, False, text, before=False)
+
+    def write_at_end(self, element: etree._Element, text: str) -> None:
+        """``text`` at the end of ``element``'s content."""
+        if len(element):
+            self.write(element[-1], True, text, before=False)
+        else:
+            self.write(element, False, text, before=False)
+
+    def undo_all(self) -> None:
+        for element, tail, old in reversed(self.undo):
+            if tail:
+                element.tail = old
+            else:
+                element.text = old
+
+
+def _cut_tables(body: etree._Element) -> list[etree._Element]:
+    """The tables of ``body`` left out of its text: those not inside another of its tables."""
+    cut = []
+    for table in body.iterdescendants("table"):
+        ancestor = table.getparent()
+        while ancestor is not None and ancestor is not body and ancestor.tag != "table":
+            ancestor = ancestor.getparent()
+        if ancestor is body:
+            cut.append(table)
+    return cut
+
+
+def _page_lines(text: str, root: etree._Element, body: etree._Element) -> tuple[list[str], list[str]]:
+    """The page's visible lines, and the article body's without its tables (each cut out with
+    its text; its tail text starts a line), from one serialisation of the page: the body and
+    the tables are marked in the text first (:data:`_BODY_START` ...), and the marks taken
+    out again. The tables are then dropped from the tree, their tails kept (the body too when
+    it is a table: no title is looked for in a report table)."""
+    cut = _cut_tables(body)
+    # One str search a marker (a regex character class scans CJK text 100x slower).
+    if any(marker in text for marker in (_BODY_START, _BODY_END, _CUT_START, _CUT_END)):
+        page_lines = _lines(root)  # the page holds a marker: two serialisations
+        _drop_cut(cut + ([body] if body.tag == "table" else []))
+        return page_lines, _lines(body)
+    edits = _Edits()
+    edits.write(body, False, _BODY_START, before=True)
+    edits.write_at_end(body, _BODY_END)
+    for table in cut:
+        edits.write_before(table, _CUT_START)
+        edits.write(table, True, _CUT_END, before=True)
+    serialised = bytes(_LINES(root)).decode("utf-8")
+    edits.undo_all()
+    _drop_cut(cut + ([body] if body.tag == "table" else []))
+    start = serialised.index(_BODY_START)
+    end = serialised.index(_BODY_END, start)
+    first, *tables = serialised[start + 1:end].split(_CUT_START)
+    page, article = [serialised[:start], first], [first]
+    for piece in tables:  # a table's text, its end marker, the text up to the next table
+        at = piece.index(_CUT_END)
+        page += (piece[:at], piece[at + 1:])
+        article += ("\n", piece[at + 1:])  # a table's tail text starts a line
+    page.append(serialised[end + 1:])
+    return _split_lines("".join(page)), _split_lines("".join(article))
+
+
+def _drop_cut(tables: list[etree._Element]) -> None:
+    for table in tables:
+        table.tail = "\n" + (table.tail or "")  # its tail text starts a line
+        drop_tree(table)
+
+
+def _mark(containers: Iterable[etree._Element]) -> None:
+    """Give the block elements and cells inside each of ``containers`` a line break (a cell: a
+    space) at the start of their text and tail, so that the text of a container read on its
+    own (a cell, a heading) keeps its lines and cells apart, as :func:`_lines` does. A
+    container nested in another is marked twice: whitespace, which every reader collapses."""
     block, cell = _BLOCK, _CELL
-    for element in root.iter(etree.Element):
-        tag = element.tag
-        if tag in block:
-            element.tail = "\n" + (element.tail or "")
-            if tag not in _NO_TEXT_MARK:
-                element.text = "\n" + (element.text or "")
-        elif tag in cell:
-            element.tail = " " + (element.tail or "")
-        elif tag == "meta":
-            metas.append(element)
-        if tag in _HEADINGS or "title" in (element.get("class") or ""):
-            headings.append(element)
-        style = element.get("style")  # _may_hide, inlined: this runs for every element
-        if (style is not None and _hiding_style(style)) or element.get("hidden") is not None:
-            hide.append(element)
-    return headings, metas, hide
+    for container in containers:
+        if not len(container):
+            continue  # text only, as most cells of older pages
+        # No tag filter: lxml builds a matcher for the tags on every call, which costs more
+        # than looking at the few elements of a cell.
+        for element in container.iterdescendants():
+            tag = element.tag
+            if tag in cell:
+                element.tail = " " + (element.tail or "")
+            elif tag in block:
+                element.tail = "\n" + (element.tail or "")
+                if tag not in _NO_TEXT_MARK:
+                    element.text = "\n" + (element.text or "")
 
 
 def _marked_cell_text(cell: etree._Element) -> str:
-    """A cell's text once :func:`_walk` has marked the page (a nested table's cells included,
+    """A cell's text once :func:`_mark` has marked it (a nested table's cells included,
     separated by spaces, as a browser shows them inside the cell).
 
     Read by lxml's C text serialiser, cell by cell. (Measured: cheaper than the XPath
-    ``string()``, and than marking every cell's start and end to read a whole table in one
-    serialisation: lxml checks and converts each mark it writes into the tree.) A cell of
-    text only (no element in it, as older pages write their tables) is its own text."""
+    ``string()``.) A cell of text only (no element in it, as older pages write their tables)
+    is its own text."""
     if not len(cell):
         text = cell.text
         return " ".join(text.split()) if text else ""
     return " ".join(etree.tostring(cell, method="text", encoding=str, with_tail=False).split())
-
-
-def _lines(element: etree._Element) -> list[str]:
-    """The element's visible text as lines (after :func:`_walk`)."""
-    text = etree.tostring(element, method="text", encoding=str, with_tail=False)
-    # Most pieces are the blank runs the marks leave: they are passed over in C.
-    return [" ".join(raw.split()) for raw in text.split("\n") if raw and not raw.isspace()]
 
 
 #: The ``<meta>`` names (or properties) whose content is a title candidate, in order.
@@ -735,17 +849,19 @@ def _read_html(text: str, source: str | None) -> Page:
     anchors = _ANCHORS.refresh()
     root = parse_tree(text, source)
     etree.strip_elements(root, *_SKIP_TAGS, with_tail=False)  # in C; the tails stay
-    reports = anchors.report_tables(root)  # before the marks: as the page writes its text
-    headings, metas, hide = _walk(root)
-    blanked = _drop_hidden(root, hide, reports, marked=True) if hide else []
-    metas = [m for m in metas if _in_tree(m, root)]  # not hidden (the meta lines are read now)
+    reports = anchors.report_tables(root)
+    hide = _may_hide_elements(root)
+    blanked = _drop_hidden(root, hide, reports) if hide else []
+    headings = _HEADINGS(root)
+    _mark(root.iter("td", "th"))  # before any cell is read, _SHORT_CELLS' lengths included
+    _mark(headings)
+    metas = list(root.iter("meta"))
     body = _find_body(root, reports, blanked)
     page = Page(form="html")
-    page.meta_lines = _pair_lines(root) + _lines(root) + _meta_tag_lines(metas)
     page.tables = _tables(body, page.issues)
-    for table in list(body.iter("table")):
-        drop_tree(table)  # keeps its tail text
-    body_lines = _lines(body)
+    pairs = _pair_lines(root)
+    page_lines, body_lines = _page_lines(text, root, body)
+    page.meta_lines = pairs + page_lines + _meta_tag_lines(metas)
     page.body = "\n".join(body_lines)
     page.title_candidates = _title_candidates(root, headings, metas, body_lines)
     return page

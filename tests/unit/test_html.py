@@ -305,3 +305,61 @@ def test_profile_xpaths_on_attribute_nodes_find_the_same_elements() -> None:
         as_written, rewritten = etree.XPath(_descendant_form(xpath)), etree.XPath(_attribute_form(xpath))
         for page in pages:
             assert rewritten(page) == as_written(page), xpath
+
+
+# --- issue 15: the page's lines from one serialisation ----------------------------------------
+
+_ARTICLE = (
+    "<html><head><title>某县2021年政府信息公开工作年度报告</title></head><body>"
+    '<div class="nav"><a>首页</a><a>政务公开</a></div>'
+    '<div class="zoom"><p>一、总体情况</p>前言<table><tr><td>a</td><td>b<p>c</p></td></tr>'
+    "<tr><td>d</td><td>e</td></tr></table>表后的文字<span>同一行</span>"
+    "<table><tr><td>f</td><td>g</td></tr></table><p>二、主动公开政府信息情况</p></div>"
+    '<div class="foot">版权所有</div></body></html>'
+)
+
+
+def _read(page: str) -> tuple[list[str], list[str]]:
+    from gkparse.read.html import read_html
+
+    read = read_html(page)
+    return read.meta_lines, read.body.split("\n")
+
+
+def test_page_lines_and_the_body_without_its_tables() -> None:
+    """The page's lines keep the tables; the body's leave them out, the text after a table
+    starting a line of its own and the text before it ending one."""
+    meta_lines, body = _read(_ARTICLE)
+    assert meta_lines[:9] == [
+        "某县2021年政府信息公开工作年度报告", "首页政务公开", "一、总体情况", "前言", "a b", "c",
+        "d e", "表后的文字同一行", "f g",
+    ]
+    assert body == ["一、总体情况", "前言", "表后的文字同一行", "二、主动公开政府信息情况"]
+
+
+def test_a_page_holding_the_marker_characters_reads_the_same() -> None:
+    """A page that holds the noncharacters the one-pass serialisation marks the body with is
+    read in two serialisations, to the same lines (the character kept where it stands)."""
+    meta_lines, body = _read(_ARTICLE)
+    marked = _ARTICLE.replace("版权所有", "版权\ufdd0所有")
+    meta_lines2, body2 = _read(marked)
+    assert body2 == body
+    assert meta_lines2 == [line.replace("版权所有", "版权\ufdd0所有") for line in meta_lines]
+
+
+def test_a_table_as_the_body_leaves_its_nested_tables_out() -> None:
+    page = (
+        "<html><body><table class='zoom'><tr><td><p>一、总体情况</p>正文"
+        "<table><tr><td>1</td><td>2</td></tr><tr><td>3</td><td>4</td></tr></table>尾"
+        "<p>二、主动公开政府信息情况</p></td></tr></table></body></html>"
+    )
+    _, body = _read(page)
+    assert body == ["一、总体情况", "正文", "尾", "二、主动公开政府信息情况"]
+
+
+def test_a_heading_reads_its_lines_apart() -> None:
+    """A title heading's inner blocks are kept apart as the page shows them."""
+    from gkparse.read.html import read_html
+
+    page = "<html><body><h1>某县<br>2021年政府信息公开工作年度报告</h1><p>一、总体情况</p></body></html>"
+    assert read_html(page).title_candidates[0] == "某县 2021年政府信息公开工作年度报告"
