@@ -524,7 +524,9 @@ def _may_hide_elements(root: etree._Element) -> list[etree._Element]:
 
 def _lines_stylesheet() -> etree.XSLT:
     """The page's visible text with a line break at the start and the end of every block
-    element (after ``<br>`` and ``<hr>``) and a space after every cell, by libxslt in C."""
+    element (after ``<br>`` and ``<hr>``) and a space after every cell, by libxslt in C.
+    (libxslt nests a template call per element, up to 3,000: above the parser's
+    :data:`MAX_NESTING_DEPTH`.)"""
     blocks = "|".join(sorted(_BLOCK - set(_NO_TEXT_MARK)))
     return etree.XSLT(etree.XML(
         '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'

@@ -363,3 +363,16 @@ def test_a_heading_reads_its_lines_apart() -> None:
 
     page = "<html><body><h1>某县<br>2021年政府信息公开工作年度报告</h1><p>一、总体情况</p></body></html>"
     assert read_html(page).title_candidates[0] == "某县 2021年政府信息公开工作年度报告"
+
+
+def test_lines_of_a_page_nested_as_deep_as_the_parser_allows() -> None:
+    """libxslt's template depth (3,000) is above the parser's nesting limit."""
+    from lxml import etree
+
+    from gkparse.read.html import MAX_NESTING_DEPTH, _lines
+
+    root = element = etree.Element("html")
+    for depth in range(MAX_NESTING_DEPTH - 1):
+        element = etree.SubElement(element, "div" if depth % 2 else "span")
+    element.text = "最深处"
+    assert _lines(root) == ["最深处"]
