@@ -453,6 +453,16 @@ def write_docs(res: dict) -> None:
     L.append("")
     if sp["notes"]:
         L += ["Stages not measured (update `STAGES` in `benchmarks/speed.py`):", ""] + [f"- {n}" for n in sp["notes"]] + [""]
+    if sp.get("pages"):
+        L += ["What the stages after the reader cost on each fixture page, the same code for every input form (*shared*: "
+              + ", ".join(speed.SHARED_STAGES) + "), against the lxml parse: with gkparse's own parse of the page, the "
+              "cost before any HTML-specific work (finding the body, the tables, the lines).", "",
+              "| page | lxml parse | shared stages | shared (× lxml) | gkparse parse + shared (× lxml) | whole parse (× lxml) |",
+              "|---|---:|---:|---:|---:|---:|"]
+        for name, f in sp["pages"].items():
+            L.append(f"| {name} | {ms(f['lxml_s'])} | {ms(f['shared_s'])} | {f['shared_s'] / f['lxml_s']:.1f}× | "
+                     f"{(f['parse_s'] + f['shared_s']) / f['lxml_s']:.1f}× | {f['whole_s'] / f['lxml_s']:.1f}× |")
+        L.append("")
 
     w = res["warc"]
     L += ["## WARC pre-filter", "",
@@ -777,8 +787,16 @@ def limits(res: dict, ts: list[dict]) -> list[str]:
         if t["target"].startswith("HTML: median"):
             sp = res["stages"]["groups"].get("HTML pages", {})
             top = sorted(((s, r) for s, r in sp.get("ratio", {}).items()), key=lambda p: -p[1])[:4]
-            out.append(f"{t['target']}: {t['miss']}. Largest stages per document (× lxml): "
-                       + ", ".join(f"{s} {r:.2f}×" for s, r in top) + " (see the stage table).")
+            line = (f"{t['target']}: {t['miss']}. Largest stages per document (× lxml): "
+                     + ", ".join(f"{s} {r:.2f}×" for s, r in top) + " (see the stage table).")
+            pages = res["stages"].get("pages", {})
+            if pages and "fixture" in t["target"]:
+                shared = statistics.median(f["shared_s"] / f["lxml_s"] for f in pages.values())
+                floor = statistics.median((f["parse_s"] + f["shared_s"]) / f["lxml_s"] for f in pages.values())
+                line += (f" The stages every input form shares ({', '.join(speed.SHARED_STAGES)}) cost {shared:.1f}× the "
+                         f"lxml parse by themselves on the fixture pages (median); with gkparse's parse of the page, "
+                         f"{floor:.1f}× before any HTML-specific work.")
+            out.append(line)
         elif t["target"].startswith("Text:") and "ms" in t["target"]:
             sp = res["stages"]["groups"].get("text dumps", {})
             top = sorted(((s, v) for s, v in sp.get("self_s", {}).items()), key=lambda p: -p[1])[:4]

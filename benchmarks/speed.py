@@ -57,9 +57,9 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("tables", "gkparse.read.text:read_text"),
     ("tables", "gkparse.read.text:read_tables"),
     ("tables", "gkparse.read.markdown:read_markdown"),
-    ("metadata", "gkparse.read.html:_title_candidates"),
-    ("metadata", "gkparse.read.html:_pair_lines"),
-    ("metadata", "gkparse.read.html:_meta_tag_lines"),
+    ("page metadata", "gkparse.read.html:_title_candidates"),
+    ("page metadata", "gkparse.read.html:_pair_lines"),
+    ("page metadata", "gkparse.read.html:_meta_tag_lines"),
     ("metadata", "gkparse.read.meta:read_meta"),
     ("metadata", "gkparse.read.meta:find_title"),
     ("metadata", "gkparse.read.meta:report_year"),
@@ -74,6 +74,9 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("model", "gkparse.model.tables:build_tables"),
     ("model", "gkparse.model.report:Report.__init__"),
 )
+#: The stages after a reader: the same code whatever form the document came in (``page
+#: metadata`` is the HTML reader's own part of the metadata).
+SHARED_STAGES = ("metadata", "detect", "align", "repair", "checks", "model")
 #: The whole pipeline, whose time the stages share (the rest is shown as ``other``).
 WHOLE = "gkparse.api:parse"
 #: The text reading alone (the reader without cells or checks), in the order it runs: the
@@ -376,9 +379,12 @@ def stage_profile(html: list, reps: int) -> dict:
     """Self time per stage per document, as a ratio to the lxml parse of the same bytes,
     for the HTML pages and the fixture text dumps (mean over ``reps`` passes; the garbage
     collector's full collections are run between parses, so the stages show their own
-    work)."""
-    out: dict[str, Any] = {"stages": list(dict.fromkeys(s for s, _ in STAGES)), "groups": {}, "notes": []}
+    work); and per fixture HTML page (``pages``), what the :data:`SHARED_STAGES` cost."""
+    out: dict[str, Any] = {"stages": list(dict.fromkeys(s for s, _ in STAGES)), "groups": {}, "notes": [], "pages": {}}
     groups = {"HTML pages": [p.data for p in html], "text dumps": [p.read_bytes() for p in text_dumps()["fixtures"]]}
+    for page in html:
+        if page.kind == "fixture":
+            groups[page.name] = [page.data]
     for group, docs in groups.items():
         floor = sum(statistics.median(_cpu(lambda d=d: lxml.html.document_fromstring(d)) for _ in range(reps)) for d in docs)
         for d in docs:
@@ -397,9 +403,16 @@ def stage_profile(html: list, reps: int) -> dict:
         per_doc = {s: timer.self_time.get(s, 0.0) / n for s in out["stages"]}
         per_doc["other"] = whole - sum(per_doc.values())
         floor_doc = floor / len(docs)
-        out["groups"][group] = {
+        figures = {
             "docs": len(docs), "lxml_s": floor_doc, "whole_s": whole, "whole_ratio": whole / floor_doc,
             "self_s": per_doc, "ratio": {s: v / floor_doc for s, v in per_doc.items()},
             "calls": {s: timer.calls.get(s, 0) / n for s in out["stages"]},
         }
+        if group in ("HTML pages", "text dumps"):
+            out["groups"][group] = figures
+        else:
+            shared = sum(per_doc.get(s, 0.0) for s in SHARED_STAGES)
+            out["pages"][group] = {
+                "lxml_s": floor_doc, "whole_s": whole, "shared_s": shared, "parse_s": per_doc.get("lxml parse", 0.0),
+            }
     return out
