@@ -446,14 +446,23 @@ def convert(
             writers.append(_open(stack, spec.writer, target, options=options))
             if issue_writer is not None and issues is not None:
                 writers.append(_open(stack, issue_writer, issues, options=options))
-        jobs: Iterable[Job] = iter_jobs(paths, on_skip=stats.skip, stdin=stdin)
+        run = executor if executor is not None else _executor(workers, timeout, memory_limit)
+        # The pool's workers read and hash the files when there are several of them (as many
+        # as the cores, by default: the parent's time is taken from theirs); one worker is
+        # faster with the parent reading the next file meanwhile. Not when a resumed run
+        # must know each input's id before it runs it, nor for another executor, which may
+        # run where the files are not.
+        deferred = isinstance(run, ProcessExecutor) and run.workers > 1 and not done
+        jobs: Iterable[Job] = iter_jobs(paths, on_skip=stats.skip, stdin=stdin, deferred=deferred)
         if done:
             jobs = _not_done(jobs, done, stats, bar)
         rows = any(w.needs_rows for w in writers)
-        run = executor if executor is not None else _executor(workers, timeout, memory_limit)
         results = run.map(partial(process_job, rows=rows), jobs)
         stack.callback(getattr(results, "close", lambda: None))  # workers stop before the outputs close
         for result in results:
+            if result.skipped is not None:  # a deferred file in a form gkparse does not read
+                stats.skip(result.source, result.skipped)
+                continue
             if result.fingerprint is not None:
                 link = linker.link(result.fingerprint)
                 if link is not None:

@@ -26,8 +26,10 @@ from __future__ import annotations
 import ctypes
 import gc
 import json
+import math
 import multiprocessing
 import os
+import select
 import signal
 import sys
 import threading
@@ -48,7 +50,7 @@ from ..export.rows import CellRow, cell_table, issue_rows
 from ..templates import TEMPLATES, Template, register
 from ..warc import clean_reason
 from .link import Fingerprint, fingerprint, issues_end
-from .sources import UNREADABLE, Job
+from .sources import UNREADABLE, Job, read_job
 
 __all__ = [
     "ErrorInfo",
@@ -141,7 +143,9 @@ class Result:
     :data:`~gkparse.export.rows.CELL_COLUMNS` order (:func:`~gkparse.export.rows.cell_table`),
     ``issues`` one dict per issue (:func:`~gkparse.export.rows.issue_rows`). ``issues_end``
     is where the line's ``issues`` array closes, for adding a link to it
-    (:func:`~.link.splice`).
+    (:func:`~.link.splice`). ``skipped``: the skip reason of a deferred job whose file is
+    in a form gkparse does not read (:func:`~.sources.read_job`); such a result is counted
+    as a skip and writes nothing.
     """
 
     source: str
@@ -156,14 +160,16 @@ class Result:
     fingerprint: Optional[Fingerprint] = None  # to recognise the same report from another source
     form: Optional[str] = None  # the form the report was read from (html, text, pdf, docx, doc)
     issues_end: Optional[int] = None
+    skipped: Optional[str] = None
 
 
 def _failed(job: Job, type_: str, reason: str) -> Result:
+    report_id = job.identity()
     record = ErrorRecord(
-        error=ErrorInfo(type=type_, reason=reason), source=job.source, report_id=job.report_id,
+        error=ErrorInfo(type=type_, reason=reason), source=job.source, report_id=report_id,
         archive=job.archive, offset=job.offset,
     )
-    return Result(job.source, job.report_id, record.line(), ok=False, error=record)
+    return Result(job.source, report_id, record.line(), ok=False, error=record)
 
 
 def _unexpected(job: Job, exc: BaseException) -> Result:
@@ -171,7 +177,15 @@ def _unexpected(job: Job, exc: BaseException) -> Result:
 
 
 def process_job(job: Job, rows: bool = False) -> Result:
-    """Parse one job; never raises. ``rows`` adds the cell and issue rows to the result."""
+    """Parse one job (a deferred one read first: :func:`~.sources.read_job`); never raises.
+    ``rows`` adds the cell and issue rows to the result."""
+    try:
+        read = read_job(job)
+    except Exception as exc:  # noqa: BLE001 - e.g. a file larger than the worker's memory limit
+        return _unexpected(job, exc)
+    if isinstance(read, str):
+        return Result(job.source, "", "", ok=False, skipped=read)
+    job = read
     if job.error is not None:
         return _failed(job, *job.error)
     try:
@@ -334,6 +348,48 @@ class _Worker:
     deadline: Optional[float] = None
 
 
+class _Busy:
+    """What :func:`multiprocessing.connection.wait` on the busy workers' connections and
+    sentinels returns, from one ``poll`` set kept up to date as workers take and end jobs:
+    ``wait`` builds a selector and registers every object anew on each call, a cost the
+    parent pays for every input, in the time it shares with the workers. Where there is no
+    ``poll`` (Windows), ``wait`` itself."""
+
+    def __init__(self) -> None:
+        self.workers: list[_Worker] = []
+        self._poll = select.poll() if hasattr(select, "poll") else None
+        self._fds: dict[int, Any] = {}  # fd -> the connection or sentinel it is
+
+    def __iter__(self) -> Iterator[_Worker]:
+        return iter(list(self.workers))
+
+    def __len__(self) -> int:
+        return len(self.workers)
+
+    def append(self, worker: _Worker) -> None:
+        self.workers.append(worker)
+        if self._poll is not None:
+            for fd, handle in ((worker.conn.fileno(), worker.conn), (worker.process.sentinel, worker.process.sentinel)):
+                self._fds[fd] = handle
+                self._poll.register(fd, select.POLLIN)
+
+    def remove(self, worker: _Worker) -> None:
+        """Stop watching ``worker`` (before its connection is closed)."""
+        self.workers.remove(worker)
+        if self._poll is not None:
+            for fd in (worker.conn.fileno(), worker.process.sentinel):
+                del self._fds[fd]
+                self._poll.unregister(fd)
+
+    def wait(self, timeout: Optional[float]) -> set[Any]:
+        """The connections and sentinels ready (readable, closed, or in error) within
+        ``timeout`` seconds (None: no limit)."""
+        if self._poll is None:
+            return set(wait([w.conn for w in self.workers] + [w.process.sentinel for w in self.workers], timeout))
+        ms = None if timeout is None else math.ceil(timeout * 1000)
+        return {self._fds[fd] for fd, _ in self._poll.poll(ms)}
+
+
 class _Pool:
     """The workers of one :meth:`ProcessExecutor.map`: started when needed, one job each at
     a time, replaced when they die or run out of time."""
@@ -347,7 +403,7 @@ class _Pool:
         self.templates = tuple(TEMPLATES.values())
         self.parent = None if self.context.get_start_method() == "forkserver" else os.getpid()
         self.idle: list[_Worker] = []
-        self.busy: list[_Worker] = []
+        self.busy = _Busy()
 
     def _start(self) -> _Worker:
         ours, theirs = self.context.Pipe(duplex=True)
@@ -391,14 +447,14 @@ class _Pool:
         now = time.monotonic()
         deadlines = [w.deadline for w in self.busy if w.deadline is not None]
         limit = max(0.0, min(deadlines) - now) if deadlines else None
-        ready = set(wait([w.conn for w in self.busy] + [w.process.sentinel for w in self.busy], limit))
+        ready = self.busy.wait(limit)
         now = time.monotonic()
         ended: list[tuple[int, Result]] = []
-        for worker in list(self.busy):
+        for worker in self.busy:
             result: Optional[Result] = None
             if worker.conn in ready or worker.process.sentinel in ready:
-                try:
-                    result = worker.conn.recv() if worker.conn.poll() else None
+                try:  # a ready connection holds a result or is closed: no poll() (a wait() of its own)
+                    result = worker.conn.recv() if worker.conn in ready or worker.conn.poll() else None
                 except (EOFError, OSError):
                     result = None
                 self.busy.remove(worker)
@@ -426,9 +482,11 @@ class _Pool:
                 worker.conn.send(None)
             except (OSError, EOFError):
                 pass
-        for worker in self.busy:
+        busy = list(self.busy)
+        for worker in busy:
+            self.busy.remove(worker)
             worker.process.kill()
-        workers, self.idle, self.busy = self.idle + self.busy, [], []
+        workers, self.idle = self.idle + busy, []
         end = time.monotonic() + WORKER_EXIT_GRACE
         for worker in workers:
             worker.process.join(max(0.0, end - time.monotonic()))

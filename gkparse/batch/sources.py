@@ -60,6 +60,7 @@ __all__ = [
     "iter_file",
     "iter_jobs",
     "Opener",
+    "read_job",
     "looks_like_report",
     "sniff_form",
 ]
@@ -132,7 +133,9 @@ class Job:
     ``report_id`` (the SHA-256 of ``data``) is computed once, when the job is made, and
     travels with it to the worker and into the report. A job for an input that could not
     be read carries ``error`` = (type, reason) and may carry the id of the whole input
-    (a damaged archive's digest).
+    (a damaged archive's digest). A *deferred* job names a local file in ``path`` instead
+    of holding its bytes: ``data`` is empty and ``report_id`` unknown until the worker
+    reads it (:func:`read_job`), so the batch's parent neither reads nor hashes it.
     """
 
     data: bytes
@@ -146,10 +149,20 @@ class Job:
     #: its gzip member) or of the damage.
     archive: Optional[str] = None
     offset: Optional[int] = None
+    #: For a deferred job: the local file to read (as :func:`expand_inputs` named it).
+    path: Optional[str] = None
 
     def __post_init__(self) -> None:
-        if not self.report_id:
+        if not self.report_id and self.path is None:
             self.report_id = _sha256(self.data)
+
+    def identity(self) -> str:
+        """``report_id``; for a deferred job not read yet, the SHA-256 of its file now (read
+        in chunks; :func:`unreadable_id` when it cannot be read): the id of its error record
+        when its worker dies before it answers."""
+        if self.report_id or self.path is None:
+            return self.report_id
+        return _file_digest(self.path)
 
 
 def is_archive(path: str) -> bool:
@@ -177,8 +190,8 @@ def unreadable_id(path: str) -> str:
     return _sha256(b"unreadable:" + os.fsencode(path))
 
 
-def _is_hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
+def _is_hidden(relative: Path) -> bool:
+    return any(part.startswith(".") for part in relative.parts)
 
 
 def _is_broken_link(path: Path) -> bool:
@@ -190,12 +203,16 @@ def _walk(folder: Path) -> list[str]:
     """The document files (and files of :data:`FORM_SUFFIXES`) under ``folder``,
     recursively, sorted by relative path. A broken link with such a name is taken too: it
     fails as unreadable rather than vanish from the counts."""
-    found = [
-        p for p in folder.rglob("*")
-        if (p.is_file() or _is_broken_link(p)) and p.name.lower().endswith(WALKED_SUFFIXES) and not _is_hidden(p, folder)
-    ]
-    found.sort(key=lambda p: p.relative_to(folder).as_posix())
-    return [str(p) for p in found]
+    found: list[tuple[str, str]] = []  # (relative path, path)
+    for p in folder.rglob("*"):
+        # The name first: it costs no system call, and rules out most of what is not taken.
+        if not p.name.lower().endswith(WALKED_SUFFIXES) or not (p.is_file() or _is_broken_link(p)):
+            continue
+        relative = p.relative_to(folder)
+        if not _is_hidden(relative):
+            found.append((relative.as_posix(), str(p)))
+    found.sort()
+    return [path for _, path in found]
 
 
 def _expand_one(item: str) -> list[str]:
@@ -418,11 +435,23 @@ def _read_file(path: str, on_skip: Optional[Callable[[str, str], None]], opener:
     yield Job(data, display_path(path))
 
 
+def read_job(job: Job) -> Union[Job, str]:
+    """A deferred job (``path`` set) read as :func:`iter_jobs` reads a file: the job of its
+    bytes (or the error job of a file that cannot be read), or the skip reason of a file in
+    a form gkparse does not read. Any other job is returned as it is."""
+    if job.path is None:
+        return job
+    skipped: list[str] = []
+    read = next(_read_file(job.path, lambda _, reason: skipped.append(reason)), None)
+    return read if read is not None else skipped[0]
+
+
 def iter_jobs(
     paths: Iterable[str],
     *,
     on_skip: Optional[Callable[[str, str], None]] = None,
     stdin: Optional[IO[bytes]] = None,
+    deferred: bool = False,
 ) -> Iterator[Job]:
     """Every job of ``paths`` (as :func:`expand_inputs` returns them) in order.
 
@@ -430,7 +459,9 @@ def iter_jobs(
     :func:`iter_archive` for archives. A file in a form gkparse does not read (an image,
     a WPS file, …; see :func:`sniff_form`) is passed to ``on_skip(path, form)``. ``-``
     reads ``stdin`` (default: the process's standard input). A file that cannot be read
-    becomes an error job.
+    becomes an error job. ``deferred``: a document file (not an archive, not stdin) is a
+    deferred job, read by whoever runs it (:func:`read_job`; its skip is that one's to
+    report), so that reading and hashing it happen in the worker, not here.
     """
     for path in paths:
         if path == STDIN:
@@ -438,5 +469,7 @@ def iter_jobs(
             yield Job(stream.read(), STDIN)
         elif is_archive(path):
             yield from iter_archive(path, on_skip)
+        elif deferred:
+            yield Job(b"", display_path(path), path=path)
         else:
             yield from _read_file(path, on_skip)

@@ -247,3 +247,43 @@ def test_results_pickle_without_the_report():
     sent = pickle.loads(pickle.dumps(second))
     assert sent == second and all(isinstance(row, tuple) for row in sent.cells)
     assert b"gkparse.model" not in pickle.dumps(second)  # rows and a line: no model object travels
+
+
+def test_a_deferred_job_is_read_where_it_runs(tmp_path):
+    """The worker reads and hashes a file named by a deferred job: the result is the one of
+    the job of its bytes; a file in a form not read is a skip, one that cannot be read its
+    error record."""
+    png = tmp_path / "chart.html"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    eager = process_job(Job(PINGYANG.read_bytes(), str(PINGYANG)), rows=True)
+    assert process_job(Job(b"", str(PINGYANG), path=str(PINGYANG)), rows=True) == eager
+    skipped = process_job(Job(b"", str(png), path=str(png)))
+    assert (skipped.skipped, skipped.ok, skipped.line, skipped.error) == ("image", False, "", None)
+    gone = process_job(Job(b"", "gone.txt", path=str(tmp_path / "gone.txt")))
+    assert gone.error is not None and gone.error.error.type == "UnreadableInputError" and gone.skipped is None
+    assert gone.report_id == hashlib.sha256(b"unreadable:" + str(tmp_path / "gone.txt").encode()).hexdigest()
+
+
+def test_convert_defers_reading_to_several_workers_unless_resuming_records(tmp_path, monkeypatch):
+    from gkparse.batch import convert, pipeline
+
+    png = tmp_path / "chart.html"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    deferred: list[bool] = []
+
+    def spy(*args, **kwargs):
+        deferred.append(kwargs["deferred"])
+        return pipeline_iter_jobs(*args, **kwargs)
+
+    pipeline_iter_jobs = pipeline.iter_jobs
+    monkeypatch.setattr(pipeline, "iter_jobs", spy)
+    out = tmp_path / "out.jsonl"
+    stats = convert([str(PINGYANG), str(png), str(SHANGHAI)], str(out), workers=2)
+    assert (stats.parsed, stats.skipped, dict(stats.skipped_by)) == (2, 1, {"image": 1})
+    assert [json.loads(line)["source"]["path"] for line in out.read_text().splitlines()] == [str(PINGYANG), str(SHANGHAI)]
+    again = convert([str(PINGYANG), str(png), str(SHANGHAI)], str(out), workers=2, resume=True)
+    assert (again.resumed, again.skipped, again.parsed) == (2, 1, 0)  # the ids come first: read here
+    alone = convert([str(PINGYANG), str(png), str(SHANGHAI)], str(tmp_path / "one.jsonl"), workers=1)
+    assert (alone.parsed, alone.skipped) == (2, 1)  # one worker: the parent reads the next file meanwhile
+    assert (tmp_path / "one.jsonl").read_bytes() == out.read_bytes()
+    assert deferred == [True, False, False]

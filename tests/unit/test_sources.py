@@ -12,7 +12,7 @@ import pytest
 import gkparse
 import gkparse.read.decode
 from gkparse.batch import convert, sources
-from gkparse.batch.sources import Job, expand_inputs, iter_archive, iter_jobs, looks_like_report
+from gkparse.batch.sources import Job, expand_inputs, iter_archive, iter_jobs, looks_like_report, read_job
 from gkparse.vocabulary import REPORT_BYTE_MARKERS
 from tests.support.warc import (
     NOT_A_REPORT,
@@ -318,6 +318,27 @@ def test_broken_links_are_inputs_that_fail_never_left_out(tmp_path):
     assert jobs[1].error is not None and jobs[1].error[1] == "cannot read the file: No such file or directory (a link to a missing file)"
     assert len({j.report_id for j in jobs}) == 3
     assert jobs[2].report_id == sources.unreadable_id(str(tmp_path / "c.html"))
+
+
+def test_deferred_jobs_name_files_and_read_as_iter_jobs_reads_them(tmp_path):
+    png = tmp_path / "chart.html"  # an image whatever its name
+    png.write_bytes(PNG)
+    missing = tmp_path / "gone.txt"
+    missing.symlink_to(tmp_path / "nowhere.txt")
+    warc = build_warc(tmp_path / "crawl.warc.gz")
+    paths = [str(PINGYANG), str(png), str(missing), "-", str(warc)]
+    skipped: list[tuple[str, str]] = []
+    eager = list(iter_jobs(paths, stdin=io.BytesIO(b"from stdin"), on_skip=lambda s, r: skipped.append((s, r))))
+    deferred = list(iter_jobs(paths, stdin=io.BytesIO(b"from stdin"), on_skip=lambda s, r: skipped.append((s, r)), deferred=True))
+    # Files are named, not read: no bytes, no id, no skip yet; stdin and archives are read here.
+    assert [(j.path, j.data, j.report_id) for j in deferred[:3]] == [(p, b"", "") for p in paths[:3]]
+    assert [j.source for j in deferred[:3]] == paths[:3]
+    assert all(j.path is None for j in deferred[3:]) and deferred[3:] == eager[2:]
+    assert len(skipped) == 2 * WARC_SKIPPED + 1  # the image: once, by the eager reading
+    read = [read_job(j) for j in deferred]
+    assert read == [eager[0], "image", eager[1], *eager[2:]]  # the skip's reason in place of a job
+    assert deferred[0].identity() == hashlib.sha256(PINGYANG.read_bytes()).hexdigest() == eager[0].identity()
+    assert deferred[2].identity() == sources.unreadable_id(str(missing))
 
 
 def test_file_names_that_are_not_utf8_are_escaped_in_sources():
