@@ -48,21 +48,35 @@ _LOCAL_BLOCKS = (
 MAX_REPLACED_CHARACTERS = 48
 
 
-def _replace_each(text: str, found: re.Pattern[str], table: dict[int, str]) -> str | None:
+#: The character each dropped character is turned into, before one ``str.replace`` drops
+#: them all: a deletion costs two passes over the text, a one-for-one replace one (a page
+#: drops line breaks, spaces and quote marks).
+_SINK = "\n"
+
+
+def _replace_each(
+    text: str, found: re.Pattern[str], table: dict[int, str], sunk: re.Pattern[str] | None = None,
+) -> str | None:
     """``text.translate(table)`` where ``found`` matches the characters of ``table`` (and
     no replacement holds one of them); None when ``found`` matches a character outside
-    ``table`` (a character the table must not be used on)."""
+    ``table`` (a character the table must not be used on). ``sunk`` is ``found`` without
+    :data:`_SINK`, for a table that drops it (and puts it in no replacement)."""
     position = 0
+    pattern = found if sunk is None else sunk
     for _ in range(MAX_REPLACED_CHARACTERS):
-        match = found.search(text, position)
+        match = pattern.search(text, position)
         if match is None:
-            return text
+            return text if sunk is None else text.replace(_SINK, "")
         character = match.group()
         replacement = table.get(ord(character))
         if replacement is None:
             return None
+        if sunk is not None and not replacement:
+            replacement = _SINK  # dropped with the sink at the end
         text = text.replace(character, replacement)
         position = match.start()  # the text before holds none; what was put there holds none
+    if sunk is not None:
+        position -= text.count(_SINK, 0, position)  # the sinks before it are dropped too
     text = text.translate(table)
     # What ``found`` still finds is outside the table (no replacement holds a character of it).
     return None if found.search(text, position) else text
@@ -120,18 +134,31 @@ def _long_tables(drop_noise: bool) -> tuple[re.Pattern[str], dict[int, str], re.
     return found, table, plain_found, plain
 
 
+@functools.lru_cache(maxsize=1)
+def _sunk_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """:func:`_long_tables`' two patterns with noise dropped, without :data:`_SINK`. Built
+    on first use with them."""
+    local, _ = _nfkc_table()
+    _, table, _, plain = _long_tables(True)
+    sink = ord(_SINK)
+    found = re.compile(_ranges_class([code for code in local if code not in table or code == sink], negated=True))
+    return found, re.compile("[" + re.escape("".join(chr(code) for code in sorted(plain) if code != sink)) + "]")
+
+
 def _folded(text: str, drop_noise: bool) -> str:
     """A long text's NFKC, noise dropped (``drop_noise``), traditional folded: where NFKC
     maps each character on its own (a page's text), one pass finding the characters to
-    change for the three steps at once, then one ``str.replace`` for each."""
+    change for the three steps at once, then one ``str.replace`` for each (one for all the
+    dropped ones)."""
     found, table, plain_found, plain = _long_tables(drop_noise)
+    sunk, plain_sunk = _sunk_patterns() if drop_noise else (None, None)
     if not unicodedata.is_normalized("NFKC", text):
-        folded = _replace_each(text, found, table)
+        folded = _replace_each(text, found, table, sunk)
         if folded is not None:
             return folded
         text = unicodedata.normalize("NFKC", text)
     # Never None: no replacement holds a replaced character (test_no_replacement_is_replaced_again).
-    return cast(str, _replace_each(text, plain_found, plain))
+    return cast(str, _replace_each(text, plain_found, plain, plain_sunk))
 
 
 def _nfkc(text: str) -> str:

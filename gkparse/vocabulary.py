@@ -364,18 +364,21 @@ def body_markers(text: str, at_least: int = len(BODY_MARKERS)) -> int:
 
     The markers are looked for in the text as it stands first (a marker holds no
     whitespace: one found there is found without it too), and only a text holding fewer
-    than ``at_least`` is copied without its whitespace (a report's body may be a long
-    article); a count of ``at_least`` or more is then returned as it is. A text already
-    without whitespace is counted as it stands with ``at_least=0``.
+    than ``at_least`` (and not every marker) is copied without its whitespace, where the
+    markers not found are looked for (a report's body may be a long article); a count of
+    ``at_least`` or more is returned as it is. A text already without whitespace is counted
+    as it stands with ``at_least=0``.
 
     >>> body_markers("一、总体 情况 … 申请人情况"), body_markers("一、总体 情况 … 申请人情况", at_least=1)
     (2, 1)
     """
-    found = sum(marker in text for marker in BODY_MARKERS)
-    if found >= at_least:
+    missing = [marker for marker in BODY_MARKERS if marker not in text]
+    found = len(BODY_MARKERS) - len(missing)
+    if found >= at_least or not missing:
         return found
     key = "".join(text.split())  # split() is many times faster than translate() here
-    return sum(marker in key for marker in BODY_MARKERS)
+    # Only the markers not found are looked for again: a marker found late is not passed twice.
+    return found + sum(marker in key for marker in missing)
 
 
 #: Words only a report's tables hold, looked for in its bytes (UTF-8 or GB18030) by the

@@ -33,6 +33,8 @@ class Detection:
 def _tie_winner(tied: list[Template], key: str) -> Template:
     """Among templates equally supported by their cues: those whose tie-break labels the
     text holds, else those that need none, else the first registered."""
+    if len(tied) == 1:
+        return tied[0]  # whatever the text holds (its tie-break labels are not looked for)
     marked = [t for t in tied if any(cue in key for cue in t.tie_break)]
     if marked:
         return marked[0]

@@ -230,3 +230,20 @@ def test_no_title_without_the_report_word() -> None:
             text = vocab.compact_title(title.replace(_REPORT_WORD, other))
             assert vocab.REPORT_TITLE.match(text) is None and vocab.LOOSE_REPORT_TITLE.search(text) is None
     assert find_title(["首页", "某县2023年政府信息公开工作年度報告"]) == "某县2023年政府信息公开工作年度報告"
+
+
+def test_a_line_passed_over_holds_no_label() -> None:
+    """The lines read for labels are those with a label at their start or one before a
+    colon: every line passed over (a label word inside prose) gives no label, as it would
+    if it were read."""
+    import random
+
+    from gkparse.read.meta import _HINTS, _LABELS, MAX_META_LINE, _hinted, _line_labels
+
+    rng = random.Random(9)
+    labels = [label for label, _ in _LABELS]
+    pieces = [*labels, "索 引 号", "：", ":", " ", "\u3000", "\t", "本局", "，", "。", "2023-01-02", "单位", "http://x.cn", "号", "源"]
+    for _ in range(20000):
+        line = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
+        if len(line) <= MAX_META_LINE and _HINTS.search(line) and _line_labels(line):
+            assert _hinted([line]) == [line], line

@@ -196,3 +196,20 @@ def test_words_key_is_the_label_key_but_leaf_numbers() -> None:
             words, key = words_key(text), label_key(text)
             assert len(words) == len(key)
             assert all(a == b or (a, b) == ("、", ".") for a, b in zip(words, key))
+
+
+def test_dropped_characters_before_the_last_distinct_one_do_not_hide_a_joining_character() -> None:
+    """Past MAX_REPLACED_CHARACTERS distinct characters the rest is translated and the text
+    after the last one found is searched again for a character NFKC joins: the characters
+    dropped before it (turned into line breaks first, dropped last) move it nearer."""
+    import re
+    import unicodedata
+
+    from gkparse.normalize import _FOLD_TABLE, MAX_REPLACED_CHARACTERS, NFKC_BY_CHARACTER_CHARS, label_key
+    from gkparse.vocabulary import LABEL_NOISE
+
+    wide = "".join(chr(0xFF21 + i) for i in range(MAX_REPLACED_CHARACTERS + 1))  # Ａ, Ｂ, …
+    text = "“" * 100 + wide[:MAX_REPLACED_CHARACTERS - 1] + "a\u0301" + wide[MAX_REPLACED_CHARACTERS:]
+    text += "年" * NFKC_BY_CHARACTER_CHARS
+    folded = unicodedata.normalize("NFKC", text).translate(_FOLD_TABLE)
+    assert label_key(text) == re.sub("[" + re.escape(LABEL_NOISE) + "]+", "", folded)
