@@ -119,7 +119,10 @@ def looks_like_html(text: str) -> bool:
     return (tags > 0 and head.lstrip()[:1] == "<") or tags >= MIN_HTML_TAGS
 
 
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: What a browser shows as nothing and lxml refuses in a text written into a tree: the C0
+#: control characters (a form feed is whitespace, :func:`_control`) and the noncharacters
+#: U+FFFE and U+FFFF.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 #: libxml2 stops reading a page nested deeper than 256 elements (2048 with ``huge_tree``,
 #: which the parser sets): CMS pages with unclosed ``<font>`` tags pass 256, no page passes
@@ -395,7 +398,7 @@ def _in_tree(element: etree._Element, root: etree._Element) -> bool:
 
 
 def _visible(element: etree._Element) -> str:
-    return "".join(text_content(element).split())  # the marks are whitespace
+    return "".join(text_content(element).split())  # whitespace is not a visible character
 
 
 def _best_body(candidates: Iterable[etree._Element]) -> tuple[int, etree._Element] | None:
@@ -480,8 +483,8 @@ def _shows_more(outer: etree._Element, inner: etree._Element) -> bool:
 def _find_body(root: etree._Element, reports: list[etree._Element], blanked: list[etree._Element]) -> etree._Element:
     """The article body: the candidate of the site profiles with the most report markers,
     among equals the one with the fewest visible characters (least chrome). Candidates are
-    the ancestors of the first report table still shown (``reports``, found before the
-    page was marked: a cue may run across cells written without a space), else the page's
+    the ancestors of the first report table still shown (``reports``, found in the page as
+    written: a cue may run across cells written without a space), else the page's
     elements matching a profile."""
     shown = [
         table for table in reports
@@ -531,6 +534,9 @@ def _lines_stylesheet() -> etree.XSLT:
     return etree.XSLT(etree.XML(
         '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
         '<xsl:output method="text" encoding="UTF-8"/>'
+        # Only the element handed over: lxml hands libxslt the whole document for its root,
+        # and libxml2 puts what follows </html> (scripts, hidden parts) beside the root.
+        '<xsl:template match="/"><xsl:apply-templates select="*[1]"/></xsl:template>'
         f'<xsl:template match="{blocks}"><xsl:text>&#10;</xsl:text><xsl:apply-templates/>'
         "<xsl:text>&#10;</xsl:text></xsl:template>"
         f'<xsl:template match="{"|".join(_NO_TEXT_MARK)}"><xsl:text>&#10;</xsl:text></xsl:template>'
@@ -560,10 +566,21 @@ def _split_lines(text: str) -> list[str]:
     return [" ".join(raw.split()) for raw in text.split("\n") if raw and not raw.isspace()]
 
 
-#: What :func:`_page_lines` writes into the page's text around the article body and around
-#: each table cut out of it: Unicode noncharacters, which a page does not hold (one that
-#: does is read in two serialisations instead).
+#: What :func:`_serialise` writes into the page's text around the article body and around
+#: each table cut out of it for the one serialisation of the page: Unicode noncharacters,
+#: which a page does not hold (one that does is serialised twice, :func:`_page_lines`).
 _BODY_START, _BODY_END, _CUT_START, _CUT_END = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3"
+_MARKER_BYTES = tuple(marker.encode("utf-8") for marker in (_BODY_START, _BODY_END, _CUT_START, _CUT_END))
+#: :data:`_CONTROLS` in UTF-8: the C0 controls are single bytes no other character's encoding
+#: holds (each is looked for in the serialisation with one ``memchr``), then the two
+#: noncharacters.
+_CONTROL_BYTES = bytes(i for i in range(0x80) if _CONTROLS.match(chr(i)))
+_CONTROL_SEQUENCES = ("\ufffe".encode("utf-8"), "\uffff".encode("utf-8"))
+
+
+class _ControlCharacters(ValueError):
+    """The page's text holds a C0 control character (:func:`read_html` reads it again
+    without them)."""
 
 
 class _Edits:
@@ -584,10 +601,12 @@ class _Edits:
     def write_before(self, element: etree._Element, text: str) -> None:
         """``text`` right before ``element`` (the end of its previous sibling's tail, or of
         its parent's text)."""
-        previous, parent = element.getprevious(), element.getparent()
+        previous = element.getprevious()
         if previous is not None:
             self.write(previous, True, text, before=False)
-        elif parent is not None:
+        else:
+            parent = element.getparent()
+            assert parent is not None, "only an element with a parent is cut out"
             self.write(parent, False, text, before=False)
 
     def write_at_end(self, element: etree._Element, text: str) -> None:
@@ -617,27 +636,46 @@ def _cut_tables(body: etree._Element) -> list[etree._Element]:
     return cut
 
 
-def _page_lines(text: str, root: etree._Element, body: etree._Element) -> tuple[list[str], list[str]]:
-    """The page's visible lines, and the article body's without its tables (each cut out with
-    its text; its tail text starts a line), from one serialisation of the page: the body and
-    the tables are marked in the text first (:data:`_BODY_START` ...), and the marks taken
-    out again. The tables are then dropped from the tree, their tails kept (the body too when
-    it is a table: no title is looked for in a report table)."""
-    cut = _cut_tables(body)
-    # One str search a marker (a regex character class scans CJK text 100x slower).
-    if any(marker in text for marker in (_BODY_START, _BODY_END, _CUT_START, _CUT_END)):
-        page_lines = _lines(root)  # the page holds a marker: two serialisations
-        _drop_cut(cut + ([body] if body.tag == "table" else []))
-        return page_lines, _lines(body)
+def _serialise(root: etree._Element, body: etree._Element, cut: list[etree._Element]) -> str | None:
+    """The page's visible text (:data:`_LINES`) with the body and the ``cut`` tables marked
+    in it (:data:`_BODY_START` ...; the tree is left as it was); ``None`` when the page's own
+    text holds a marker (then the markers cannot be told from it).
+
+    Raises :class:`_ControlCharacters` when the text holds a C0 control character (written
+    raw or as a character reference), and ValueError when lxml refuses to write a marker
+    next to one."""
     edits = _Edits()
-    edits.write(body, False, _BODY_START, before=True)
-    edits.write_at_end(body, _BODY_END)
-    for table in cut:
-        edits.write_before(table, _CUT_START)
-        edits.write(table, True, _CUT_END, before=True)
-    serialised = bytes(_LINES(root)).decode("utf-8")
-    edits.undo_all()
-    _drop_cut(cut + ([body] if body.tag == "table" else []))
+    try:
+        edits.write(body, False, _BODY_START, before=True)
+        edits.write_at_end(body, _BODY_END)
+        for table in cut:
+            edits.write_before(table, _CUT_START)
+            edits.write(table, True, _CUT_END, before=True)
+        serialised = bytes(_LINES(root))
+    finally:
+        edits.undo_all()
+    if any(byte in serialised for byte in _CONTROL_BYTES) or any(c in serialised for c in _CONTROL_SEQUENCES):
+        raise _ControlCharacters("a control character in the page's text")
+    expected = (1, 1, len(cut), len(cut))
+    if tuple(serialised.count(marker) for marker in _MARKER_BYTES) != expected:
+        return None
+    return serialised.decode("utf-8")
+
+
+def _page_lines(
+    serialised: str | None, root: etree._Element, body: etree._Element, cut: list[etree._Element]
+) -> tuple[list[str], list[str]]:
+    """The page's visible lines, and the article body's without the ``cut`` tables (each
+    cut out with its text; its tail text starts a line), from :func:`_serialise`'s text
+    (when it is ``None``, from two serialisations). The cut tables are then dropped from the
+    tree, their tails kept (the body too when it is a table: no title is looked for in a
+    report table)."""
+    dropped = cut + ([body] if body.tag == "table" else [])
+    if serialised is None:
+        page_lines = _lines(root)
+        _drop_cut(dropped)
+        return page_lines, _lines(body)
+    _drop_cut(dropped)
     start = serialised.index(_BODY_START)
     end = serialised.index(_BODY_END, start)
     first, *tables = serialised[start + 1:end].split(_CUT_START)
@@ -654,6 +692,19 @@ def _drop_cut(tables: list[etree._Element]) -> None:
     for table in tables:
         table.tail = "\n" + (table.tail or "")  # its tail text starts a line
         drop_tree(table)
+
+
+def _drop_controls(root: etree._Element) -> None:
+    """Remove :data:`_CONTROLS` from every text of the tree (a form feed is a space):
+    those the page wrote as character references."""
+    for element in root.iter():
+        for tail in (False, True):
+            text = element.tail if tail else element.text
+            if text and _CONTROLS.search(text):
+                if tail:
+                    element.tail = _CONTROLS.sub(_control, text)
+                else:
+                    element.text = _CONTROLS.sub(_control, text)
 
 
 def _mark(containers: Iterable[etree._Element]) -> None:
@@ -830,39 +881,50 @@ def read_html(text: str, *, source: str | None = None) -> Page:
     """Read decoded HTML into a :class:`Page`.
 
     C0 control characters are parse errors a browser shows as nothing (a form feed is
-    whitespace); lxml keeps them in text nodes but refuses them in any text it is handed
-    back, so a page holding one next to a tag is read again without them. (Looking for
-    them first would cost more than the rest of the read on a large page.)
+    whitespace), and so are the noncharacters U+FFFE and U+FFFF; lxml keeps them in text
+    nodes but refuses them in any text it is handed back. A page whose text holds one
+    (written raw or as a character reference) is read again without any. (Its visible text
+    is checked once serialised: looking for them in the markup first would cost more than
+    the rest of the read on a large page.)
 
     Raises :class:`~gkparse.errors.UnreadableDocumentError` when libxml2 gives up on the
     tree (an XPath over millions of nodes, a page nested past :data:`MAX_NESTING_DEPTH`)."""
     try:
         try:
-            return _read_html(text, source)
-        except ValueError as exc:
-            if isinstance(exc, GkparseError) or not _CONTROLS.search(text):
+            return _read_html(text, source, clean=False)
+        except ValueError as exc:  # lxml refused a control character, or the text holds one
+            if isinstance(exc, GkparseError):
                 raise
-            return _read_html(_CONTROLS.sub(_control, text), source)
+        try:
+            return _read_html(_CONTROLS.sub(_control, text), source, clean=True)
+        except ValueError as exc:
+            if isinstance(exc, GkparseError):
+                raise
+            raise UnreadableDocumentError(f"lxml refused a text of the page: {exc}", source=source) from None
     except etree.LxmlError as exc:  # XPathEvalError "unknown error" past libxml2's node-set limits
         raise UnreadableDocumentError(f"the HTML parser gave up: {type(exc).__name__}: {exc}", source=source) from None
 
 
-def _read_html(text: str, source: str | None) -> Page:
+def _read_html(text: str, source: str | None, *, clean: bool) -> Page:
     anchors = _ANCHORS.refresh()
     root = parse_tree(text, source)
+    if clean:
+        _drop_controls(root)  # the character references: the markup is clean of the rest
     etree.strip_elements(root, *_SKIP_TAGS, with_tail=False)  # in C; the tails stay
     reports = anchors.report_tables(root)
     hide = _may_hide_elements(root)
     blanked = _drop_hidden(root, hide, reports) if hide else []
     headings = _HEADINGS(root)
-    _mark(root.iter("td", "th"))  # before any cell is read, _SHORT_CELLS' lengths included
-    _mark(headings)
     metas = list(root.iter("meta"))
     body = _find_body(root, reports, blanked)
+    cut = _cut_tables(body)
+    serialised = _serialise(root, body, cut)
+    _mark(root.iter("td", "th"))  # before any cell is read, _SHORT_CELLS' lengths included
+    _mark(headings)
     page = Page(form="html")
     page.tables = _tables(body, page.issues)
     pairs = _pair_lines(root)
-    page_lines, body_lines = _page_lines(text, root, body)
+    page_lines, body_lines = _page_lines(serialised, root, body, cut)
     page.meta_lines = pairs + page_lines + _meta_tag_lines(metas)
     page.body = "\n".join(body_lines)
     page.title_candidates = _title_candidates(root, headings, metas, body_lines)

@@ -170,8 +170,9 @@ def read_meta(lines: list[str]) -> MetaFields:
 
 
 #: What a web page's ``<title>`` puts between the article's title and the column and site
-#: names (``某县2023年…年度报告_年报_某县人民政府``).
-_TITLE_SEPARATORS = re.compile(r"\s*[_|\uff5c]\s*|\s+-\s+")
+#: names (``某县2023年…年度报告_年报_某县人民政府``); a dash only between spaces, or at the
+#: title's start before one (``- 某县…``).
+_TITLE_SEPARATORS = re.compile(r"\s*[_|\uff5c]\s*|(?:^|\s+)-\s+")
 #: A page title is a line: past this many characters the rest is not cut into pieces (the
 #: separator pattern costs the square of a run of whitespace; a hostile <title> held one of
 #: 100,000 characters).
@@ -183,6 +184,8 @@ def page_title_pieces(title: str) -> list[str]:
 
     >>> page_title_pieces("某县2023年政府信息公开工作年度报告_年报 | 某县人民政府")
     ['某县2023年政府信息公开工作年度报告', '年报', '某县人民政府']
+    >>> page_title_pieces("- 某县2023年政府信息公开工作年度报告"), page_title_pieces("2023-2024年度报告")
+    (['', '某县2023年政府信息公开工作年度报告'], ['2023-2024年度报告'])
     """
     return _TITLE_SEPARATORS.split(title[:MAX_PAGE_TITLE_CHARS])
 

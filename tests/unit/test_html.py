@@ -376,3 +376,48 @@ def test_lines_of_a_page_nested_as_deep_as_the_parser_allows() -> None:
         element = etree.SubElement(element, "div" if depth % 2 else "span")
     element.text = "最深处"
     assert _lines(root) == ["最深处"]
+
+
+def test_what_follows_the_closing_html_tag_is_not_read_into_the_lines() -> None:
+    """libxml2 puts what follows ``</html>`` beside the page's root: a script or a hidden
+    part there is not the page's text (the lines are the root's)."""
+    page = (
+        "<html><body><p>正文</p></body></html><script>var a=1;</script>"
+        '<div style="display:none">发布日期：2020-12-31</div>'
+    )
+    meta_lines, body = _read(page)
+    assert (meta_lines, body) == (["正文"], ["正文"])
+
+
+@pytest.mark.parametrize("written", ["\x01", "&#x1;", "&#1;", "\x1f", "&#xfffe;", "\ufffe", "&#xffff;"])
+@pytest.mark.parametrize("where", ["paragraph", "cell", "after the body's last element"])
+def test_a_control_character_is_shown_as_nothing_wherever_it_stands(written: str, where: str) -> None:
+    """C0 controls and U+FFFE/U+FFFF, raw or as references, leave the page's text wherever
+    they stand (a browser shows nothing), and never stop the read."""
+    from gkparse.read.html import read_html
+
+    cell = f"<p>规{written}章</p><p>第二行</p>" if where == "cell" else "规章"
+    paragraph = f"本年度{written}依法公开" if where == "paragraph" else "本年度依法公开"
+    tail = f"<span>附件</span>{written}" if where.startswith("after") else "<span>附件</span>"
+    page = (
+        f'<html><body><div id="zoom"><p>一、总体情况</p><p>{paragraph}</p>'
+        f"<table><tr><td>{cell}</td><td>1</td></tr><tr><td>其他</td><td>2</td></tr></table>{tail}</div></body></html>"
+    )
+    read = read_html(page)
+    assert read.body.split("\n") == ["一、总体情况", "本年度依法公开", "附件"]
+    assert any(line.startswith("规章") for line in read.meta_lines)
+
+
+def test_marker_characters_written_as_references_are_the_pages_text() -> None:
+    """The noncharacters the one serialisation marks the body with, written by the page as
+    character references, are read as its text: the body is whole."""
+    meta_lines, body = _read(_ARTICLE.replace("前言", "前&#xFDD1;言"))
+    assert body == ["一、总体情况", "前\ufdd1言", "表后的文字同一行", "二、主动公开政府信息情况"]
+    assert "前\ufdd1言" in meta_lines
+
+
+def test_a_title_opening_with_a_dash_is_cut_at_it() -> None:
+    from gkparse.read.html import read_html
+
+    page = "<html><head><title>- 某县2021年政府信息公开工作年度报告</title></head><body><p>正文</p></body></html>"
+    assert "某县2021年政府信息公开工作年度报告" in read_html(page).title_candidates
