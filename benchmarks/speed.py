@@ -379,12 +379,14 @@ def stage_profile(html: list, reps: int) -> dict:
     """Self time per stage per document, as a ratio to the lxml parse of the same bytes,
     for the HTML pages and the fixture text dumps (mean over ``reps`` passes; the garbage
     collector's full collections are run between parses, so the stages show their own
-    work); and per fixture HTML page (``pages``), what the :data:`SHARED_STAGES` cost."""
+    work); and per HTML page (``pages``), what decoding, parsing and the
+    :data:`SHARED_STAGES` cost."""
     out: dict[str, Any] = {"stages": list(dict.fromkeys(s for s, _ in STAGES)), "groups": {}, "notes": [], "pages": {}}
     groups = {"HTML pages": [p.data for p in html], "text dumps": [p.read_bytes() for p in text_dumps()["fixtures"]]}
+    kinds = {}
     for page in html:
-        if page.kind == "fixture":
-            groups[page.name] = [page.data]
+        groups[page.name] = [page.data]
+        kinds[page.name] = page.kind
     for group, docs in groups.items():
         floor = sum(statistics.median(_cpu(lambda d=d: lxml.html.document_fromstring(d)) for _ in range(reps)) for d in docs)
         for d in docs:
@@ -413,6 +415,7 @@ def stage_profile(html: list, reps: int) -> dict:
         else:
             shared = sum(per_doc.get(s, 0.0) for s in SHARED_STAGES)
             out["pages"][group] = {
-                "lxml_s": floor_doc, "whole_s": whole, "shared_s": shared, "parse_s": per_doc.get("lxml parse", 0.0),
+                "kind": kinds[group], "lxml_s": floor_doc, "whole_s": whole, "shared_s": shared,
+                "parse_s": per_doc.get("lxml parse", 0.0), "decode_s": per_doc.get("decode", 0.0),
             }
     return out
