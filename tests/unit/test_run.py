@@ -287,3 +287,20 @@ def test_convert_defers_reading_to_several_workers_unless_resuming_records(tmp_p
     assert (alone.parsed, alone.skipped) == (2, 1)  # one worker: the parent reads the next file meanwhile
     assert (tmp_path / "one.jsonl").read_bytes() == out.read_bytes()
     assert deferred == [True, False, False]
+
+
+def test_the_batch_parent_returns_freed_memory_every_so_many_results(tmp_path, monkeypatch):
+    """A long batch's parent gives its freed heap back to the system as it goes (glibc keeps
+    the fragments the reports' JSON leaves otherwise), every RELEASE_EVERY results."""
+    import platform
+    import sys
+
+    from gkparse.batch import convert, pipeline, run
+
+    if sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc":
+        assert run.release_freed_memory() is True
+    calls: list[int] = []
+    monkeypatch.setattr(pipeline, "RELEASE_EVERY", 2)
+    monkeypatch.setattr(pipeline, "release_freed_memory", lambda: calls.append(1) or True)
+    stats = convert([str(PINGYANG), str(SHANGHAI), str(PINGYANG)], str(tmp_path / "out.jsonl"), workers=1)
+    assert stats.parsed == 3 and len(calls) == 1
