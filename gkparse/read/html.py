@@ -578,8 +578,8 @@ _CONTROL_BYTES = bytes(i for i in range(0x80) if _CONTROLS.match(chr(i)))
 
 
 class _ControlCharacters(ValueError):
-    """The page's text holds a C0 control character (:func:`read_html` reads it again
-    without them)."""
+    """The page's text holds one of :data:`_CONTROLS` (a C0 control character or U+FFFE/
+    U+FFFF): :func:`read_html` reads it again without them."""
 
 
 class _Edits:
@@ -640,7 +640,7 @@ def _serialise(root: etree._Element, body: etree._Element, cut: list[etree._Elem
     in it (:data:`_BODY_START` ...; the tree is left as it was); ``None`` when the page's own
     text holds a marker (then the markers cannot be told from it).
 
-    Raises :class:`_ControlCharacters` when the text holds a C0 control character (written
+    Raises :class:`_ControlCharacters` when the text holds one of :data:`_CONTROLS` (written
     raw or as a character reference), and ValueError when lxml refuses to write a marker
     next to one."""
     edits = _Edits()
